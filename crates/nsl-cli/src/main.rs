@@ -1,0 +1,109 @@
+//! `nsl`: the command-line face of the NSL library — the same code the playground runs.
+
+mod bench;
+mod conformance;
+mod progress;
+mod train;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Neural Structured Learning on burn: train, benchmark, check against TensorFlow NSL.
+#[derive(Debug, Parser)]
+#[command(name = "nsl", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Train an experiment; progress on stderr, a JSON object of results on stdout.
+    Train(TrainArgs),
+    /// Print a built-in experiment's spec (a starting point for `train --spec`).
+    Spec {
+        /// Built-in experiment name.
+        #[arg(long)]
+        builtin: String,
+        /// Data directory to write into the spec.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Check a conformance vectors file (TensorFlow NSL's numbers) case by case.
+    Conformance {
+        /// The vectors file, e.g. ../shared/reference/nsl-vectors.json.
+        file: PathBuf,
+        /// Compute backend.
+        #[arg(long, value_enum, default_value_t = BackendArg::Cpu)]
+        backend: BackendArg,
+    },
+    /// Time both built-ins on the CPU backend against TensorFlow NSL's times on this machine.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct TrainArgs {
+    /// A built-in experiment (see `nsl train --list`).
+    #[arg(long, conflicts_with = "spec", required_unless_present_any = ["spec", "list"])]
+    builtin: Option<String>,
+    /// A JSON experiment spec file.
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// List the built-in experiments.
+    #[arg(long)]
+    list: bool,
+    /// Data directory for a built-in (MNIST bytes, or one Planetoid NAME triple).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Seed (overrides the spec's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Epochs (overrides the spec's).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Compute backend.
+    #[arg(long, value_enum, default_value_t = BackendArg::Cpu)]
+    backend: BackendArg,
+    /// Include per-epoch losses in the JSON output.
+    #[arg(long)]
+    history: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BackendArg {
+    /// burn's flex CPU backend.
+    Cpu,
+    /// burn's wgpu backend (Vulkan/Metal/DX12; `NSL_WGPU_API=vulkan` pins Vulkan).
+    Wgpu,
+}
+
+impl From<BackendArg> for nsl::device::Backend {
+    fn from(arg: BackendArg) -> Self {
+        match arg {
+            BackendArg::Cpu => Self::Cpu,
+            BackendArg::Wgpu => Self::Wgpu,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Train(args) => train::run(&args),
+        Command::Spec { builtin, data_dir } => nsl::builtin::builtin(&builtin, data_dir.as_deref(), 0)
+            .map_err(anyhow::Error::from)
+            .and_then(|spec| Ok(println!("{}", serde_json::to_string_pretty(&spec)?)))
+            .map(|()| ExitCode::SUCCESS),
+        Command::Conformance { file, backend } => conformance::run(&file, backend.into()),
+        Command::Bench(args) => bench::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

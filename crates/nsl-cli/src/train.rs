@@ -1,0 +1,65 @@
+//! `nsl train`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use nsl::spec::ExperimentSpec;
+
+use crate::TrainArgs;
+use crate::progress::TrainingProgress;
+
+/// Runs the experiment the arguments name and prints its results as one JSON object.
+pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
+    if args.list {
+        for (name, about) in nsl::builtin::BUILTINS {
+            println!("{name:16} {about}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut spec = load_spec(args)?;
+    if let Some(seed) = args.seed {
+        spec.seed = seed;
+    }
+    if let Some(epochs) = args.epochs {
+        spec.epochs = epochs;
+    }
+    let backend = args.backend.into();
+    let device = nsl::device::device(backend)?;
+    let mut progress = TrainingProgress::default();
+    let outcome = nsl::experiment::run(&spec, &device, &mut |e| progress.on_event(e))?;
+    let mut summary = outcome.summary();
+    let object = summary.as_object_mut().expect("the summary is an object");
+    object.insert("experiment".into(), spec.name.clone().into());
+    object.insert("backend".into(), backend.to_string().into());
+    object.insert("seed".into(), spec.seed.into());
+    object.insert("epochs".into(), spec.epochs.into());
+    if args.history {
+        let history: serde_json::Map<String, serde_json::Value> = outcome
+            .runs
+            .iter()
+            .map(|r| (r.variant.clone(), serde_json::to_value(&r.history).expect("history serialises")))
+            .collect();
+        object.insert("history".into(), history.into());
+    }
+    println!("{}", serde_json::to_string(&summary)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_spec(args: &TrainArgs) -> anyhow::Result<ExperimentSpec> {
+    match (&args.builtin, &args.spec) {
+        (Some(name), None) => {
+            Ok(nsl::builtin::builtin(name, args.data_dir.as_deref(), args.seed.unwrap_or(0))?)
+        }
+        (None, Some(path)) => {
+            if args.data_dir.is_some() {
+                bail!("--data-dir goes with --builtin; a spec file names its own data");
+            }
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let spec: ExperimentSpec = serde_json::from_str(&text)
+                .with_context(|| format!("parsing the spec {}", path.display()))?;
+            Ok(spec)
+        }
+        _ => bail!("give --builtin NAME or --spec FILE"),
+    }
+}

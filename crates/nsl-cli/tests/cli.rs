@@ -1,0 +1,92 @@
+//! The `nsl` binary as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn nsl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nsl")).args(args).output().expect("nsl runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn conformance_passes_all_61_cases() {
+    let Some(vectors) = integration::shared("reference/nsl-vectors.json") else { return };
+    let out = nsl(&["conformance", vectors.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout(&out).lines().last(), Some("61 passed, 0 failed"));
+}
+
+#[test]
+fn conformance_reports_a_failing_case_and_exits_non_zero() {
+    let Some(vectors) = integration::shared("reference/nsl-vectors.json") else { return };
+    let json = std::fs::read_to_string(vectors).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    doc["adversarial"][0]["adv_loss"] = serde_json::json!(1.5);
+    let path = std::env::temp_dir().join(format!("nsl-tampered-{}.json", std::process::id()));
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = nsl(&["conformance", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(!out.status.success());
+    assert!(
+        text.contains("FAIL adversarial/infinity/clip=false/pgd=1") && text.contains("adv_loss"),
+        "{text}"
+    );
+    assert_eq!(text.lines().last(), Some("60 passed, 1 failed"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn train_runs_a_spec_file_and_prints_json() {
+    let Some(mnist) = integration::shared("data/mnist") else { return };
+    let spec = serde_json::json!({
+        "name": "tiny",
+        "data": {"kind": "mnist", "dir": mnist, "train": 300, "test": 100},
+        "model": {"kind": "mlp", "hidden": [16]},
+        "regularization": {"adversarial": {"multiplier": 0.2, "adv_neighbor_config": {"adv_step_size": 0.1, "adv_grad_norm": "infinity"}}},
+        "optimizer": {"learning_rate": 0.005, "batch_size": 32},
+        "epochs": 2,
+        "seed": 4,
+        "evaluation": {"fgsm": {"epsilon": 0.1, "clip_min": 0.0, "clip_max": 1.0}},
+        "compare_with_base": true
+    });
+    let path = std::env::temp_dir().join(format!("nsl-spec-{}.json", std::process::id()));
+    std::fs::write(&path, spec.to_string()).unwrap();
+    let out = nsl(&["train", "--spec", path.to_str().unwrap(), "--history"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let result: serde_json::Value =
+        serde_json::from_str(stdout(&out).trim()).expect("stdout is one JSON object");
+    for variant in ["base", "adv_reg"] {
+        let clean = result[variant]["clean_acc"].as_f64().unwrap();
+        assert!(clean > 0.5, "{variant}: {clean}");
+        assert!(result[variant]["fgsm_acc"].is_f64());
+        assert!(result["train_seconds"][variant].as_f64().unwrap() > 0.0);
+        assert_eq!(result["history"][variant].as_array().unwrap().len(), 2);
+    }
+    assert_eq!(result["backend"], "cpu");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn spec_prints_a_builtin_that_train_accepts() {
+    let out = nsl(&["spec", "--builtin", "cora-graph-reg", "--data-dir", "/data/cora"]);
+    assert!(out.status.success());
+    let spec: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(spec["regularization"]["graph"]["neighbor_config"]["max_neighbors"], 3);
+    assert_eq!(spec["data"]["dir"], "/data/cora");
+}
+
+#[test]
+fn errors_are_clear_and_fail() {
+    let out = nsl(&["train", "--builtin", "nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("choose one of: mnist-adv, cora-graph-reg"));
+    let out = nsl(&["train", "--builtin", "mnist-adv", "--data-dir", "/nonexistent-dir"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent-dir"));
+    let missing = Path::new("/nonexistent/vectors.json");
+    let out = nsl(&["conformance", missing.to_str().unwrap()]);
+    assert!(!out.status.success());
+}

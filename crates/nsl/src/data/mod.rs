@@ -1,0 +1,9 @@
+//! Data sets: labeled feature rows, real data loaders and graph neighbors.
+
+mod examples;
+pub mod mnist;
+pub mod neighbors;
+pub mod planetoid;
+
+pub use examples::Examples;
+pub use neighbors::NeighborTable;

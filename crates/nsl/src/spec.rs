@@ -1,0 +1,197 @@
+//! The experiment spec: one serde document that says everything about a run (data, model,
+//! regularization, optimizer, epochs, seed, evaluation). The CLI runs it, the playground
+//! encodes it in its URL and exports it, the trainer trains from it.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Activation;
+use crate::regularized::Regularization;
+
+/// A complete, reproducible experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentSpec {
+    /// A short name for reports.
+    #[serde(default)]
+    pub name: String,
+    /// What to train and test on.
+    pub data: DataSpec,
+    /// The base model.
+    pub model: ModelSpec,
+    /// Regularizers added during training (none: a plain supervised run).
+    #[serde(default)]
+    pub regularization: Regularization,
+    /// Optimizer and batching.
+    #[serde(default)]
+    pub optimizer: OptimizerSpec,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Seed of initialisation, shuffling, dropout and random perturbations.
+    #[serde(default)]
+    pub seed: u64,
+    /// What is measured after training.
+    #[serde(default)]
+    pub evaluation: EvaluationSpec,
+    /// Also train the same model without regularization (same seed, same data) and report both.
+    #[serde(default)]
+    pub compare_with_base: bool,
+}
+
+/// Data sources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DataSpec {
+    /// MNIST raw bytes (`images-10k.u8`, `labels-10k.u8`): the first `train` images train,
+    /// the next `test` images test.
+    Mnist {
+        /// Directory of the two files.
+        dir: PathBuf,
+        /// Training images.
+        train: usize,
+        /// Test images, following the training ones.
+        test: usize,
+    },
+    /// A Planetoid citation graph (`NAME.content/.cites/.split`): train on the split's train
+    /// nodes, test on its test nodes; graph neighbors come from all nodes.
+    Planetoid {
+        /// Directory holding one NAME triple.
+        dir: PathBuf,
+        /// Treat each citation as an edge in both directions.
+        #[serde(default = "yes")]
+        undirected: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Base models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ModelSpec {
+    /// Dense layers on flattened inputs.
+    Mlp {
+        /// Hidden layer widths.
+        hidden: Vec<usize>,
+        /// Hidden non-linearity.
+        #[serde(default)]
+        activation: Activation,
+        /// Dropout after each hidden layer.
+        #[serde(default)]
+        dropout: f64,
+    },
+}
+
+/// Adam with Keras' defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OptimizerSpec {
+    /// Adam's step size.
+    pub learning_rate: f64,
+    /// Samples per step (the last batch of an epoch may be smaller).
+    pub batch_size: usize,
+}
+
+impl Default for OptimizerSpec {
+    fn default() -> Self {
+        Self { learning_rate: 1e-3, batch_size: 32 }
+    }
+}
+
+/// Measurements on the test data.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluationSpec {
+    /// Also measure accuracy under a white-box FGSM attack.
+    pub fgsm: Option<FgsmSpec>,
+}
+
+/// A white-box L∞ FGSM attack: `clip(x + ε·sign(∇ₓ loss))`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FgsmSpec {
+    /// Perturbation size ε.
+    pub epsilon: f32,
+    /// Lower bound of valid inputs.
+    pub clip_min: Option<f32>,
+    /// Upper bound of valid inputs.
+    pub clip_max: Option<f32>,
+}
+
+impl ExperimentSpec {
+    /// Checks the values that serde cannot.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::NslError::Config(m));
+        if self.epochs == 0 {
+            return bad("epochs must be ≥ 1".into());
+        }
+        if self.optimizer.batch_size == 0 {
+            return bad("batch_size must be ≥ 1".into());
+        }
+        if !(self.optimizer.learning_rate.is_finite() && self.optimizer.learning_rate > 0.0) {
+            return bad(format!("learning_rate must be > 0, got {}", self.optimizer.learning_rate));
+        }
+        let ModelSpec::Mlp { hidden, dropout, .. } = &self.model;
+        if hidden.contains(&0) {
+            return bad("hidden layer widths must be ≥ 1".into());
+        }
+        if !(0.0..1.0).contains(dropout) {
+            return bad(format!("dropout must be in [0, 1), got {dropout}"));
+        }
+        if let Some(g) = &self.regularization.graph {
+            if !matches!(self.data, DataSpec::Planetoid { .. }) && g.neighbor_config.max_neighbors > 0 {
+                return bad("graph regularization needs graph data (planetoid)".into());
+            }
+            if g.multiplier < 0.0 {
+                return bad("the graph multiplier must be ≥ 0".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The name of the regularized variant in reports: `adv_reg`, `graph_reg`, `vat_reg`, or
+    /// their combination (`graph_adv_reg`), `base` without regularization.
+    pub fn variant_name(&self) -> String {
+        let r = &self.regularization;
+        let parts: Vec<&str> = [
+            (r.graph.is_some(), "graph"),
+            (r.adversarial.is_some(), "adv"),
+            (r.virtual_adversarial.is_some(), "vat"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
+        if parts.is_empty() { "base".into() } else { format!("{}_reg", parts.join("_")) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_names_variants() {
+        let json = r#"{
+            "name": "demo",
+            "data": {"kind": "mnist", "dir": "d", "train": 10, "test": 5},
+            "model": {"kind": "mlp", "hidden": [8]},
+            "regularization": {"adversarial": {"multiplier": 0.2, "adv_neighbor_config": {"adv_step_size": 0.2, "adv_grad_norm": "infinity"}}},
+            "epochs": 2,
+            "seed": 3
+        }"#;
+        let spec: ExperimentSpec = serde_json::from_str(json).unwrap();
+        spec.validate().unwrap();
+        assert_eq!(spec.variant_name(), "adv_reg");
+        assert_eq!(spec.optimizer, OptimizerSpec::default());
+        let back: ExperimentSpec = serde_json::from_str(&serde_json::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(back, spec);
+        let typo = json.replace("\"epochs\"", "\"epoch\"");
+        assert!(serde_json::from_str::<ExperimentSpec>(&typo).is_err());
+        let zero = ExperimentSpec { epochs: 0, ..spec };
+        assert!(zero.validate().is_err());
+    }
+}

@@ -1,0 +1,260 @@
+//! The training loop: batches from host data, the regularized loss, Adam, and per-epoch
+//! statistics read back once per epoch (one device sync, not one per step).
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Examples, NeighborTable};
+use crate::error::{NslError, Result};
+use crate::model::{Mlp, MlpConfig};
+use crate::regularized::{Batch, Neighbors, Regularization, training_loss};
+use crate::spec::{ExperimentSpec, ModelSpec, OptimizerSpec};
+
+/// Training and test data of an experiment, on the host.
+#[derive(Debug, Clone)]
+pub struct TrainingData {
+    /// Rows trained on.
+    pub train: Examples,
+    /// Rows evaluated on.
+    pub test: Examples,
+    /// Graph neighbors of the training rows, with the pool of rows they point into.
+    pub graph: Option<GraphNeighbors>,
+}
+
+/// Neighbors of each training row and the feature rows they refer to.
+#[derive(Debug, Clone)]
+pub struct GraphNeighbors {
+    /// All nodes' features (neighbors may be unlabeled or test nodes).
+    pub pool: Examples,
+    /// `table.neighbors[i]`: neighbors of training row `i`, indices into `pool`.
+    pub table: NeighborTable,
+}
+
+/// Mean losses of one epoch, the regularizers already scaled by their multipliers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EpochStats {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Mean total loss.
+    pub total: f32,
+    /// Mean supervised loss.
+    pub supervised: f32,
+    /// Mean scaled graph loss.
+    pub graph: Option<f32>,
+    /// Mean scaled adversarial loss.
+    pub adversarial: Option<f32>,
+    /// Mean scaled virtual adversarial loss.
+    pub virtual_adversarial: Option<f32>,
+}
+
+/// Owns a model, its optimizer and the shuffling generator; trains epoch by epoch.
+pub struct Trainer {
+    model: Mlp,
+    regularization: Regularization,
+    optimizer: ModuleOptimizer,
+    options: OptimizerSpec,
+    rng: StdRng,
+    device: Device,
+    epoch: usize,
+    step: usize,
+}
+
+impl std::fmt::Debug for Trainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug; its state is the model's business.
+        f.debug_struct("Trainer")
+            .field("model", &self.model)
+            .field("regularization", &self.regularization)
+            .field("options", &self.options)
+            .field("epoch", &self.epoch)
+            .field("step", &self.step)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Trainer {
+    /// A fresh model for `spec` (with `regularization`, which may differ from the spec's for
+    /// a base-model comparison) on `device` (autodiff is enabled here).
+    ///
+    /// # Arguments
+    /// - `input`, `classes`: the data's feature width and number of classes.
+    pub fn new(
+        spec: &ExperimentSpec,
+        regularization: Regularization,
+        input: usize,
+        classes: usize,
+        device: &Device,
+    ) -> Result<Self> {
+        spec.validate()?;
+        let device = device.clone().autodiff();
+        device.seed(spec.seed);
+        let ModelSpec::Mlp { hidden, activation, dropout } = &spec.model;
+        let model = MlpConfig {
+            input,
+            hidden: hidden.clone(),
+            output: classes,
+            activation: *activation,
+            dropout: *dropout,
+        }
+        .init(spec.seed, &device);
+        Ok(Self {
+            model,
+            regularization,
+            // Keras' Adam epsilon (burn's default is 1e-5).
+            optimizer: AdamConfig::new().with_epsilon(1e-7).init(),
+            options: spec.optimizer,
+            rng: StdRng::seed_from_u64(spec.seed),
+            device,
+            epoch: 0,
+            step: 0,
+        })
+    }
+
+    /// The model being trained.
+    pub fn model(&self) -> &Mlp {
+        &self.model
+    }
+
+    /// Epochs completed.
+    pub fn epochs_done(&self) -> usize {
+        self.epoch
+    }
+
+    /// One pass over `data.train` in a fresh random order. `on_step(done, total)` is called
+    /// after every optimizer step.
+    pub fn train_epoch(
+        &mut self,
+        data: &TrainingData,
+        mut on_step: impl FnMut(usize, usize),
+    ) -> Result<EpochStats> {
+        let mut order: Vec<usize> = (0..data.train.len()).collect();
+        order.shuffle(&mut self.rng);
+        let batch_size = self.options.batch_size;
+        let steps = order.len().div_ceil(batch_size);
+        let mut sums: Option<[Tensor<1>; 5]> = None;
+        for (i, chunk) in order.chunks(batch_size).enumerate() {
+            let batch = self.batch(data, chunk)?;
+            let parts = training_loss(&self.model, &self.regularization, &batch)?;
+            let zero = || Tensor::<1>::zeros([1], &self.device).inner();
+            let values = [
+                parts.total.clone().inner(),
+                parts.supervised.inner(),
+                parts.graph.map_or_else(zero, |t| t.inner()),
+                parts.adversarial.map_or_else(zero, |t| t.inner()),
+                parts.virtual_adversarial.map_or_else(zero, |t| t.inner()),
+            ];
+            sums = Some(match sums {
+                None => values,
+                Some(s) => {
+                    let mut it = values.into_iter();
+                    s.map(|acc| acc + it.next().expect("five parts"))
+                }
+            });
+            let grads = GradientsParams::from_grads(parts.total.backward(), &self.model);
+            self.model = self.optimizer.step(self.options.learning_rate, self.model.clone(), grads);
+            self.step += 1;
+            on_step(i + 1, steps);
+        }
+        self.epoch += 1;
+        let means: Vec<f32> = match sums {
+            Some(s) => {
+                crate::tensor::to_vec(Tensor::cat(s.to_vec(), 0)).iter().map(|v| v / steps as f32).collect()
+            }
+            None => vec![0.0; 5],
+        };
+        if !means[0].is_finite() {
+            return Err(NslError::Diverged { epoch: self.epoch, step: self.step, value: means[0] });
+        }
+        let reg = &self.regularization;
+        Ok(EpochStats {
+            epoch: self.epoch,
+            total: means[0],
+            supervised: means[1],
+            graph: reg.graph.map(|_| means[2]),
+            adversarial: reg.adversarial.as_ref().map(|_| means[3]),
+            virtual_adversarial: reg.virtual_adversarial.as_ref().map(|_| means[4]),
+        })
+    }
+
+    /// Uploads the rows `indices` of the training data (and their neighbors) as a batch.
+    fn batch(&self, data: &TrainingData, indices: &[usize]) -> Result<Batch> {
+        let x = data.train.features_tensor(indices, &self.device);
+        let y = data.train.labels_tensor(indices, &self.device);
+        let wanted = self.regularization.max_neighbors();
+        let neighbors = match (&data.graph, wanted) {
+            (_, 0) => None,
+            (None, _) => return Err(NslError::Config("graph regularization needs graph data".into())),
+            (Some(graph), _) => {
+                let (nodes, weights) = graph.table.batch(indices);
+                let per_sample = graph.table.max_neighbors;
+                if per_sample != wanted {
+                    return Err(NslError::Config(format!(
+                        "neighbor table has {per_sample} slots, regularization wants {wanted}"
+                    )));
+                }
+                Some(Neighbors {
+                    x: graph.pool.features_tensor(&nodes, &self.device),
+                    weights: crate::tensor::matrix(weights, nodes.len(), 1, &self.device),
+                })
+            }
+        };
+        Ok(Batch { x, y, neighbors })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{DataSpec, EvaluationSpec};
+
+    fn blobs(n: usize, seed: u64) -> Examples {
+        use rand::RngExt;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut features = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..n {
+            let class = (i % 2) as u32;
+            let center = if class == 0 { -1.0 } else { 1.0 };
+            features.push(center + rng.random_range(-0.5..0.5));
+            features.push(center + rng.random_range(-0.5..0.5));
+            labels.push(class);
+        }
+        Examples { features, dim: 2, labels, classes: 2 }
+    }
+
+    fn spec(regularization: Regularization) -> ExperimentSpec {
+        ExperimentSpec {
+            name: "blobs".into(),
+            data: DataSpec::Mnist { dir: "unused".into(), train: 0, test: 0 },
+            model: ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0 },
+            regularization,
+            optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 16 },
+            epochs: 10,
+            seed: 1,
+            evaluation: EvaluationSpec::default(),
+            compare_with_base: false,
+        }
+    }
+
+    #[test]
+    fn loss_falls_and_runs_are_reproducible() {
+        let data = TrainingData { train: blobs(64, 1), test: blobs(32, 2), graph: None };
+        let reg = Regularization { adversarial: Some(Default::default()), ..Default::default() };
+        let run = || {
+            let mut t = Trainer::new(&spec(reg.clone()), reg.clone(), 2, 2, &Device::flex()).unwrap();
+            let mut steps = 0;
+            let stats: Vec<EpochStats> =
+                (0..10).map(|_| t.train_epoch(&data, |_, _| steps += 1).unwrap()).collect();
+            assert_eq!(steps, 40);
+            stats
+        };
+        let first = run();
+        assert!(first[9].total < first[0].total * 0.5, "{first:?}");
+        assert!(first[0].adversarial.is_some() && first[0].graph.is_none());
+        assert_eq!(first, run(), "same seed, same run");
+    }
+}
