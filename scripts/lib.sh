@@ -59,6 +59,17 @@ ensure_wasm_opt() {
   fi
 }
 
+# Mesa's software Vulkan (lavapipe): burn's wgpu backend runs natively without a GPU.
+ensure_vulkan() {
+  if ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1; then
+    step "installing Mesa's software Vulkan driver (Debian mesa-vulkan-drivers)"
+    apt_install mesa-vulkan-drivers libvulkan1
+  fi
+  export NSL_WGPU_API=vulkan NSL_REQUIRE_WGPU=1
+  # Mesa's Vulkan loader complains on every start without it.
+  export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+}
+
 # Trunk runs offline: the crates it builds must be in cargo's cache first.
 fetch_crates() {
   (cd "$ROOT" && cargo fetch --locked)

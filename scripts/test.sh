@@ -3,6 +3,7 @@
 # NSL conformance included when ../shared is present) and the wasm32 build of the app.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_wasm_tools
+ensure_vulkan
 fetch_crates
 cd "$ROOT"
 
@@ -12,7 +13,7 @@ cargo fmt --all --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "native tests"
+step "native tests (CPU backend, and wgpu on Vulkan)"
 cargo test --workspace --locked
 
 step "wasm32 build of the library and the app (trunk, release, offline)"

@@ -30,3 +30,24 @@ fn a_wrong_expectation_is_caught() {
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert!(failed[0].name.starts_with("distance/") && failed[0].max_error > 9e-5);
 }
+
+/// The same cases on burn's wgpu backend (natively: Vulkan, e.g. Mesa's lavapipe in CI).
+/// Without an adapter the test skips with a notice, unless `NSL_REQUIRE_WGPU` is set (the test
+/// command sets it after installing lavapipe), where a missing adapter is a failure.
+#[test]
+fn tensorflow_nsl_vectors_agree_on_wgpu() {
+    let Some(path) = integration::shared("reference/nsl-vectors.json") else { return };
+    let device = match nsl::device::device(nsl::device::Backend::Wgpu) {
+        Ok(device) => device,
+        Err(e) if std::env::var_os("NSL_REQUIRE_WGPU").is_none() => {
+            eprintln!("SKIPPED: no wgpu adapter ({e})");
+            return;
+        }
+        Err(e) => panic!("NSL_REQUIRE_WGPU is set but wgpu is unavailable: {e}"),
+    };
+    let json = std::fs::read_to_string(&path).expect("the vectors file is readable");
+    let results = nsl::conformance::run(&json, &device).expect("the vectors file parses");
+    let failures: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+    assert_eq!(results.len(), 61);
+    assert!(failures.is_empty(), "{failures:#?}");
+}

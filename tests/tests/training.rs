@@ -28,7 +28,7 @@ fn mnist_adversarial_regularization_learns_and_resists() {
 fn cora_graph_regularization_trains_with_neighbors() {
     let Some(dir) = integration::shared("data/cora") else { return };
     let mut spec = builtin("cora-graph-reg", Some(&dir), 1).unwrap();
-    spec.epochs = 20;
+    spec.epochs = 100;
     let outcome = run(&spec, &Device::flex(), &mut |_| {}).unwrap();
     let [base, graph] = &outcome.runs[..] else { panic!("two runs: {outcome:?}") };
     assert_eq!(graph.variant, "graph_reg");

@@ -88,14 +88,18 @@ impl From<BackendArg> for nsl::device::Backend {
     }
 }
 
+/// `nsl spec`: a built-in's spec as pretty JSON.
+fn print_spec(builtin: &str, data_dir: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let spec = nsl::builtin::builtin(builtin, data_dir, 0)?;
+    println!("{}", serde_json::to_string_pretty(&spec)?);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Train(args) => train::run(&args),
-        Command::Spec { builtin, data_dir } => nsl::builtin::builtin(&builtin, data_dir.as_deref(), 0)
-            .map_err(anyhow::Error::from)
-            .and_then(|spec| Ok(println!("{}", serde_json::to_string_pretty(&spec)?)))
-            .map(|()| ExitCode::SUCCESS),
+        Command::Spec { builtin, data_dir } => print_spec(&builtin, data_dir.as_deref()),
         Command::Conformance { file, backend } => conformance::run(&file, backend.into()),
         Command::Bench(args) => bench::run(&args),
     };

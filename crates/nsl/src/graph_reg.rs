@@ -23,7 +23,7 @@ pub fn graph_loss(
 ) -> Result<Tensor<1>> {
     let [batch, d] = sample_outputs.dims();
     let [rows, _] = neighbor_outputs.dims();
-    if batch == 0 || rows % batch != 0 {
+    if batch == 0 || !rows.is_multiple_of(batch) {
         return Err(NslError::Shape {
             what: "neighbor rows must be a multiple of the batch",
             left: vec![rows],

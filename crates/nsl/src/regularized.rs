@@ -209,3 +209,78 @@ pub fn training_loss<M: NslModel>(model: &M, reg: &Regularization, batch: &Batch
     };
     Ok(LossParts { total, supervised, graph, adversarial, virtual_adversarial })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{GraphNeighborConfig, NormType};
+    use crate::model::MlpConfig;
+    use crate::tensor::{labels, matrix, scalar};
+    use burn::tensor::Device;
+
+    fn setup() -> (Regularized<crate::model::Mlp>, Batch) {
+        let device = Device::flex().autodiff();
+        let model =
+            MlpConfig { input: 3, hidden: vec![4], output: 2, activation: Default::default(), dropout: 0.0 }
+                .init(9, &device);
+        let batch = Batch {
+            x: matrix(vec![0.1, 0.2, 0.3, -0.4, 0.5, 0.0], 2, 3, &device),
+            y: labels(&[1, 0], &device),
+            neighbors: Some(Neighbors {
+                x: matrix(vec![0.0, 0.2, 0.3, 1.0, 1.0, 1.0, -0.4, 0.4, 0.1, 0.0, 0.0, 0.0], 4, 3, &device),
+                weights: matrix(vec![1.0, 0.5, 1.0, 0.0], 4, 1, &device),
+            }),
+        };
+        (Regularized::new(model, Regularization::default()), batch)
+    }
+
+    #[test]
+    fn total_is_the_sum_of_the_scaled_parts() {
+        let (mut wrapped, batch) = setup();
+        wrapped.regularization = Regularization {
+            graph: Some(GraphRegConfig {
+                neighbor_config: GraphNeighborConfig { max_neighbors: 2 },
+                multiplier: 0.3,
+                ..Default::default()
+            }),
+            adversarial: Some(AdvRegConfig {
+                multiplier: 0.2,
+                adv_neighbor_config: crate::config::AdvNeighborConfig {
+                    adv_step_size: 0.1,
+                    adv_grad_norm: NormType::Infinity,
+                    ..Default::default()
+                },
+            }),
+            virtual_adversarial: Some(VatRegConfig::default()),
+        };
+        let parts = wrapped.training_loss(&batch).unwrap();
+        let sum = scalar(parts.supervised.clone())
+            + scalar(parts.graph.clone().unwrap())
+            + scalar(parts.adversarial.clone().unwrap())
+            + scalar(parts.virtual_adversarial.clone().unwrap());
+        assert!((scalar(parts.total.clone()) - sum).abs() < 1e-6);
+        assert!(scalar(parts.graph.unwrap()) > 0.0 && scalar(parts.adversarial.unwrap()) > 0.0);
+        // The base model alone gives the supervised loss; regularization only adds.
+        let plain = Regularized::new(wrapped.model.clone(), Regularization::default());
+        let base = plain.training_loss(&batch).unwrap();
+        assert!((scalar(base.total) - scalar(parts.supervised)).abs() < 1e-6);
+        assert_eq!(wrapped.predict(batch.x.clone()).dims(), [2, 2]);
+    }
+
+    #[test]
+    fn graph_regularization_without_neighbors_is_an_error() {
+        let (mut wrapped, mut batch) = setup();
+        wrapped.regularization.graph = Some(GraphRegConfig {
+            neighbor_config: GraphNeighborConfig { max_neighbors: 2 },
+            ..Default::default()
+        });
+        batch.neighbors = None;
+        assert!(matches!(wrapped.training_loss(&batch), Err(NslError::Config(_))));
+        wrapped.regularization.graph = Some(GraphRegConfig {
+            neighbor_config: GraphNeighborConfig { max_neighbors: 3 },
+            ..Default::default()
+        });
+        let (_, with_two) = setup();
+        assert!(matches!(wrapped.training_loss(&with_two), Err(NslError::Shape { .. })));
+    }
+}

@@ -20,7 +20,7 @@ pub fn load_dir(dir: &Path) -> Result<Examples> {
 
 /// Decodes raw image and label bytes.
 pub fn from_bytes(images: &[u8], labels: &[u8]) -> std::result::Result<Examples, String> {
-    if images.len() % PIXELS != 0 {
+    if !images.len().is_multiple_of(PIXELS) {
         return Err(format!("image bytes ({}) are not a multiple of {PIXELS}", images.len()));
     }
     let n = images.len() / PIXELS;
