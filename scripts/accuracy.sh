@@ -4,6 +4,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 step "built-in experiments against their targets"
-cargo test --locked -p integration --test accuracy -- --ignored --nocapture --test-threads 1
+# --workspace: the same feature set, hence the same build, as the test command.
+cargo test --workspace --locked --test accuracy -- --ignored --nocapture --test-threads 1
 step "benchmark (CPU backend)"
-cargo run --locked -q -p nsl-cli -- bench
+cargo build --workspace --locked -q
+"$CARGO_TARGET_DIR/debug/nsl" bench

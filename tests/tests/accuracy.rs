@@ -1,35 +1,61 @@
-//! The built-in experiments at full length against the targets of issue #2. Slow (minutes):
-//! ignored by default, run by `scripts/accuracy.sh`.
+//! The built-in experiments at full length, over ten seeds, against the targets of issue #2
+//! (TensorFlow NSL 1.4 measured on this project's 2-core machine). Ignored by default (tens of
+//! seconds of training); `scripts/accuracy.sh` runs them.
 
 use nsl::builtin::builtin;
 use nsl::burn::tensor::Device;
-use nsl::experiment::run;
+use nsl::experiment::{ExperimentOutcome, run};
 
-#[test]
-#[ignore = "full-length training; run with scripts/accuracy.sh"]
-fn mnist_adv_meets_targets() {
-    let Some(dir) = integration::shared("data/mnist") else { return };
-    let spec = builtin("mnist-adv", Some(&dir), 0).unwrap();
-    let outcome = run(&spec, &Device::flex(), &mut |_| {}).unwrap();
-    println!("{}", outcome.summary());
-    let base = &outcome.runs[0].metrics;
-    let adv = &outcome.runs[1].metrics;
-    // TensorFlow NSL on this machine: base 93.7% clean, adv-reg 94.7% clean / 73.1% attacked.
-    assert!((base.clean_acc.unwrap() - 0.937).abs() <= 0.02, "base clean {:?}", base.clean_acc);
-    assert!((adv.clean_acc.unwrap() - 0.947).abs() <= 0.02, "adv clean {:?}", adv.clean_acc);
-    assert!(adv.fgsm_acc.unwrap() >= 0.73, "adv attacked {:?}", adv.fgsm_acc);
+const SEEDS: u64 = 10;
+
+/// Runs `name` for seeds `0..SEEDS` and returns each seed's outcome.
+fn runs(name: &str, data: &str) -> Option<Vec<ExperimentOutcome>> {
+    let dir = integration::shared(data)?;
+    Some(
+        (0..SEEDS)
+            .map(|seed| {
+                let spec = builtin(name, Some(&dir), seed).unwrap();
+                let outcome = run(&spec, &Device::flex(), &mut |_| {}).unwrap();
+                println!("seed {seed}: {}", outcome.summary());
+                outcome
+            })
+            .collect(),
+    )
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> f64 {
+    let values: Vec<f64> = values.collect();
+    values.iter().sum::<f64>() / values.len() as f64
 }
 
 #[test]
-#[ignore = "full-length training; run with scripts/accuracy.sh"]
+#[ignore = "full-length training over ten seeds; run with scripts/accuracy.sh"]
+fn mnist_adv_meets_targets() {
+    let Some(outcomes) = runs("mnist-adv", "data/mnist") else { return };
+    let metric = |run: usize, f: fn(&nsl::eval::Metrics) -> Option<f64>| {
+        mean(outcomes.iter().map(|o| f(&o.runs[run].metrics).unwrap()))
+    };
+    let base_clean = metric(0, |m| m.clean_acc);
+    let base_fgsm = metric(0, |m| m.fgsm_acc);
+    let adv_clean = metric(1, |m| m.clean_acc);
+    let adv_fgsm = metric(1, |m| m.fgsm_acc);
+    println!(
+        "means over {SEEDS} seeds: base {base_clean:.4} clean / {base_fgsm:.4} attacked; adv_reg {adv_clean:.4} / {adv_fgsm:.4}"
+    );
+    // TensorFlow NSL: base 93.7% clean / 11.7% attacked; adv-reg 94.7% clean / 73.1% attacked.
+    assert!((base_clean - 0.937).abs() <= 0.02, "base clean {base_clean}");
+    assert!((adv_clean - 0.947).abs() <= 0.02, "adv-reg clean {adv_clean}");
+    assert!(adv_fgsm >= 0.73, "adv-reg attacked {adv_fgsm}");
+}
+
+#[test]
+#[ignore = "full-length training over ten seeds; run with scripts/accuracy.sh"]
 fn cora_graph_reg_meets_targets() {
-    let Some(dir) = integration::shared("data/cora") else { return };
-    let spec = builtin("cora-graph-reg", Some(&dir), 0).unwrap();
-    let outcome = run(&spec, &Device::flex(), &mut |_| {}).unwrap();
-    println!("{}", outcome.summary());
-    let base = outcome.runs[0].metrics.test_acc.unwrap();
-    let graph = outcome.runs[1].metrics.test_acc.unwrap();
-    // TensorFlow NSL on this machine: base 56.6%, graph-reg 59.6%.
-    assert!((base - 0.566).abs() <= 0.02, "base {base}");
+    let Some(outcomes) = runs("cora-graph-reg", "data/cora") else { return };
+    let base = mean(outcomes.iter().map(|o| o.runs[0].metrics.test_acc.unwrap()));
+    let graph = mean(outcomes.iter().map(|o| o.runs[1].metrics.test_acc.unwrap()));
+    println!("means over {SEEDS} seeds: base {base:.4}, graph_reg {graph:.4}");
+    // TensorFlow NSL: base 56.6%, graph-reg 59.6%. The target is the gain from the graph.
     assert!(graph >= base + 0.02, "graph-reg {graph} vs base {base}");
+    assert!((graph - 0.596).abs() <= 0.02, "graph-reg {graph} vs TensorFlow NSL's 59.6%");
 }

@@ -49,7 +49,7 @@ pub fn gen_adv_neighbor(
     validate(config, x.dims()[1])?;
     let original = x.inner();
     let device = original.device();
-    let mask = config.feature_mask.as_ref().map(|m| crate::tensor::matrix(m.clone(), 1, m.len(), &device));
+    let mask = feature_mask(config, &device);
     let clip = |t: Tensor<2>| match (config.clip_value_min, config.clip_value_max) {
         (None, None) => t,
         (Some(lo), None) => t.clamp_min(lo),
@@ -79,7 +79,13 @@ pub fn gen_adv_neighbor(
     Ok(adv)
 }
 
-fn maybe_mask(t: Tensor<2>, mask: &Option<Tensor<2>>) -> Tensor<2> {
+/// The config's feature mask as a `[1, features]` tensor that broadcasts over a batch.
+pub(crate) fn feature_mask(config: &AdvNeighborConfig, device: &burn::tensor::Device) -> Option<Tensor<2>> {
+    config.feature_mask.as_ref().map(|m| crate::tensor::matrix(m.clone(), 1, m.len(), device))
+}
+
+/// `t ⊙ mask`, or `t` without a mask.
+pub(crate) fn maybe_mask(t: Tensor<2>, mask: &Option<Tensor<2>>) -> Tensor<2> {
     match mask {
         Some(m) => t * m.clone(),
         None => t,

@@ -4,6 +4,7 @@
 
 use burn::tensor::{Distribution, Tensor};
 
+use crate::adversarial::{feature_mask, maybe_mask};
 use crate::config::VirtualAdvConfig;
 use crate::distance::pairwise_distance;
 use crate::error::{NslError, Result};
@@ -40,14 +41,8 @@ pub fn virtual_adv_regularizer(
     let target = embedding.detach();
     let clean = x.inner();
     let device = clean.device();
-    let mask = neighbor.feature_mask.as_ref().map(|m| crate::tensor::matrix(m.clone(), 1, m.len(), &device));
-    let normalize_masked = |t: Tensor<2>| {
-        let t = match &mask {
-            Some(m) => t * m.clone(),
-            None => t,
-        };
-        normalize(t, neighbor.adv_grad_norm)
-    };
+    let mask = feature_mask(neighbor, &device);
+    let normalize_masked = |t: Tensor<2>| normalize(maybe_mask(t, &mask), neighbor.adv_grad_norm);
     let seed = Tensor::<2>::random(clean.dims(), Distribution::Normal(0.0, 1.0), &device);
     let mut direction = normalize_masked(seed);
     for _ in 0..config.num_approx_steps {

@@ -3,6 +3,11 @@
 
 use nsl::burn::tensor::Device;
 
+thread_local! {
+    /// The WebGPU device, once initialised (the page has one thread: the UI's).
+    static WEBGPU: std::cell::RefCell<Option<Device>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The outcome of probing the browser.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendStatus {
@@ -27,10 +32,12 @@ impl BackendStatus {
         }
     }
 
-    /// The burn device of this backend (WebGPU's was initialised by [`detect`]).
-    pub async fn device(&self) -> Result<Device, String> {
+    /// The burn device of this backend (WebGPU's was initialised once, by [`detect`]).
+    pub fn device(&self) -> Result<Device, String> {
         match self {
-            Self::WebGpu => init_webgpu().await,
+            Self::WebGpu => {
+                WEBGPU.with(|d| d.borrow().clone()).ok_or_else(|| "WebGPU was not initialised".to_string())
+            }
             Self::Detecting | Self::Cpu { .. } => Ok(Device::flex()),
         }
     }
@@ -42,7 +49,11 @@ pub async fn detect() -> BackendStatus {
         return BackendStatus::Cpu { reason: "this browser exposes no navigator.gpu".into() };
     }
     match init_webgpu().await {
-        Ok(_) => BackendStatus::WebGpu,
+        Ok(device) => {
+            // burn registers one wgpu runtime per page: keep its device for every later use.
+            WEBGPU.with(|d| *d.borrow_mut() = Some(device));
+            BackendStatus::WebGpu
+        }
         Err(reason) => BackendStatus::Cpu { reason },
     }
 }

@@ -30,7 +30,7 @@ pub async fn distance(inputs: DistanceInputs, backend: BackendStatus) -> Result<
     if weights.len() != sources.len() {
         return Err(format!("{} weights for {} rows", weights.len(), sources.len()));
     }
-    let device = backend.device().await?;
+    let device = backend.device()?;
     let (n, d) = (sources.len(), sources[0].len());
     let s = matrix(sources.concat(), n, d, &device);
     let t = matrix(targets.concat(), n, d, &device);
