@@ -1,9 +1,11 @@
 //! Data sets: labeled feature rows, real data loaders and graph neighbors.
 
 mod examples;
+pub mod karate;
 pub mod mnist;
 pub mod neighbors;
 pub mod planetoid;
+pub mod toy;
 
 pub use examples::Examples;
 pub use neighbors::NeighborTable;

@@ -1,0 +1,150 @@
+//! Two-dimensional classification sets in the spirit of TensorFlow Playground: two moons,
+//! circles, spiral, xor and Gaussian blobs, seeded, with noise and a train/test split.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use rand_distr_free::standard_normal;
+use serde::{Deserialize, Serialize};
+
+use super::Examples;
+
+/// The shapes on offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToyShape {
+    /// Two interleaving half circles.
+    Moons,
+    /// A disc inside a ring.
+    Circles,
+    /// Two interleaved spiral arms.
+    Spiral,
+    /// Quadrants: the sign of x·y.
+    Xor,
+    /// Two Gaussian clouds.
+    Blobs,
+}
+
+/// How to draw a toy set.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToySpec {
+    /// The shape.
+    pub shape: ToyShape,
+    /// Points in total (train + test), half of each class.
+    pub points: usize,
+    /// Noise level in `[0, 1]`: 0 is the clean shape.
+    pub noise: f32,
+    /// Fraction of the points used for training, in `(0, 1)`.
+    pub train_fraction: f32,
+    /// Seed of the draw and the split.
+    pub seed: u64,
+}
+
+/// Draws the set and splits it; coordinates lie roughly in `[-1, 1]`.
+pub fn generate(spec: &ToySpec) -> (Examples, Examples) {
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let mut features = Vec::with_capacity(spec.points * 2);
+    let mut labels = Vec::with_capacity(spec.points);
+    for i in 0..spec.points {
+        let class = (i % 2) as u32;
+        let t = rng.random::<f32>();
+        let (x, y) = point(spec.shape, class, t, &mut rng);
+        let jitter = 0.25 * spec.noise;
+        features.push(x + jitter * standard_normal(&mut rng));
+        features.push(y + jitter * standard_normal(&mut rng));
+        labels.push(class);
+    }
+    let all = Examples { features, dim: 2, labels, classes: 2 };
+    let mut order: Vec<usize> = (0..spec.points).collect();
+    rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
+    let cut = ((spec.points as f32) * spec.train_fraction).round() as usize;
+    let cut = cut.clamp(1.min(spec.points), spec.points);
+    (all.subset(&order[..cut]), all.subset(&order[cut..]))
+}
+
+/// A clean point of `class` at curve parameter `t ∈ [0, 1)`.
+fn point(shape: ToyShape, class: u32, t: f32, rng: &mut StdRng) -> (f32, f32) {
+    use std::f32::consts::PI;
+    match shape {
+        ToyShape::Moons => {
+            let a = PI * t;
+            if class == 0 {
+                (a.cos() * 0.6 - 0.3, a.sin() * 0.6 - 0.15)
+            } else {
+                (0.3 - a.cos() * 0.6, 0.15 - a.sin() * 0.6)
+            }
+        }
+        ToyShape::Circles => {
+            let a = 2.0 * PI * t;
+            let r = if class == 0 { rng.random_range(0.0..0.45) } else { rng.random_range(0.65..0.95) };
+            (r * a.cos(), r * a.sin())
+        }
+        ToyShape::Spiral => {
+            let r = 0.05 + 0.9 * t;
+            let a = 1.75 * 2.0 * PI * t + if class == 0 { 0.0 } else { PI };
+            (r * a.sin(), r * a.cos())
+        }
+        ToyShape::Xor => {
+            // Away from the axes by a margin so that the clean set is separable.
+            let mut coord = || {
+                let v: f32 = rng.random_range(0.08..1.0);
+                if rng.random::<bool>() { v } else { -v }
+            };
+            let x = coord();
+            let y = coord().abs() * x.signum() * if class == 1 { 1.0 } else { -1.0 };
+            (x, y)
+        }
+        ToyShape::Blobs => {
+            let center = if class == 0 { (-0.5, -0.5) } else { (0.5, 0.5) };
+            (center.0 + 0.2 * standard_normal(rng), center.1 + 0.2 * standard_normal(rng))
+        }
+    }
+}
+
+/// Standard normal samples by Box–Muller (two uniforms, no extra dependency).
+mod rand_distr_free {
+    use rand::RngExt;
+    use rand::rngs::StdRng;
+
+    pub fn standard_normal(rng: &mut StdRng) -> f32 {
+        let u1: f32 = 1.0 - rng.random::<f32>(); // (0, 1]: ln stays finite
+        let u2: f32 = rng.random();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(shape: ToyShape, noise: f32) -> ToySpec {
+        ToySpec { shape, points: 400, noise, train_fraction: 0.75, seed: 3 }
+    }
+
+    #[test]
+    fn sizes_classes_and_reproducibility() {
+        for shape in [ToyShape::Moons, ToyShape::Circles, ToyShape::Spiral, ToyShape::Xor, ToyShape::Blobs] {
+            let (train, test) = generate(&spec(shape, 0.1));
+            assert_eq!((train.len(), test.len()), (300, 100), "{shape:?}");
+            assert_eq!(train.dim, 2);
+            let ones = train.labels.iter().chain(&test.labels).filter(|&&l| l == 1).count();
+            assert_eq!(ones, 200, "{shape:?}: balanced classes");
+            assert!(train.features.iter().all(|v| v.is_finite() && v.abs() < 2.5), "{shape:?}");
+            assert_eq!(generate(&spec(shape, 0.1)), (train, test), "{shape:?}: same seed, same set");
+        }
+    }
+
+    #[test]
+    fn clean_shapes_follow_their_rules() {
+        let (train, _) = generate(&spec(ToyShape::Xor, 0.0));
+        for i in 0..train.len() {
+            let [x, y] = [train.row(i)[0], train.row(i)[1]];
+            assert_eq!(train.labels[i] == 1, x * y > 0.0, "xor point ({x}, {y})");
+        }
+        let (train, _) = generate(&spec(ToyShape::Circles, 0.0));
+        for i in 0..train.len() {
+            let r = train.row(i)[0].hypot(train.row(i)[1]);
+            assert_eq!(train.labels[i] == 1, r > 0.55, "circle radius {r}");
+        }
+    }
+}
