@@ -117,6 +117,7 @@ pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
                     reason: "the split file must name train and test nodes".into(),
                 });
             }
+            let (train, test) = (graph.nodes.subset(&train_idx), graph.nodes.subset(&test_idx));
             let max_neighbors = spec.regularization.max_neighbors();
             let neighbors = (max_neighbors > 0).then(|| GraphNeighbors {
                 table: NeighborTable::select(
@@ -126,13 +127,9 @@ pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
                     max_neighbors,
                     *undirected,
                 ),
-                pool: graph.nodes.clone(),
+                pool: graph.nodes,
             });
-            Ok(TrainingData {
-                train: graph.nodes.subset(&train_idx),
-                test: graph.nodes.subset(&test_idx),
-                graph: neighbors,
-            })
+            Ok(TrainingData { train, test, graph: neighbors })
         }
     }
 }

@@ -34,12 +34,8 @@ impl Examples {
 
     /// The rows at `indices`, in that order.
     pub fn subset(&self, indices: &[usize]) -> Examples {
-        let mut features = Vec::with_capacity(indices.len() * self.dim);
-        for &i in indices {
-            features.extend_from_slice(self.row(i));
-        }
         Examples {
-            features,
+            features: self.gather_rows(indices),
             dim: self.dim,
             labels: indices.iter().map(|&i| self.labels[i]).collect(),
             classes: self.classes,
@@ -51,11 +47,16 @@ impl Examples {
     /// # Shapes
     /// - returns `[indices.len(), dim]`
     pub fn features_tensor(&self, indices: &[usize], device: &Device) -> Tensor<2> {
+        crate::tensor::matrix(self.gather_rows(indices), indices.len(), self.dim, device)
+    }
+
+    /// The features of the rows at `indices`, concatenated.
+    fn gather_rows(&self, indices: &[usize]) -> Vec<f32> {
         let mut features = Vec::with_capacity(indices.len() * self.dim);
         for &i in indices {
             features.extend_from_slice(self.row(i));
         }
-        crate::tensor::matrix(features, indices.len(), self.dim, device)
+        features
     }
 
     /// Labels of the rows at `indices` as a tensor.
