@@ -1,13 +1,13 @@
 //! Every case TensorFlow NSL 1.4 computed (`shared/reference/nsl-vectors.json`) agrees
-//! within 1e-5 on the CPU backend.
+//! within 1e-5, on the CPU backend and on wgpu.
 
 use nsl::burn::tensor::Device;
 
-#[test]
-fn tensorflow_nsl_vectors_agree() {
+/// Replays the shared vectors file on `device` and asserts all 61 cases agree.
+fn assert_all_cases_agree(device: &Device) {
     let Some(path) = integration::shared("reference/nsl-vectors.json") else { return };
     let json = std::fs::read_to_string(&path).expect("the vectors file is readable");
-    let results = nsl::conformance::run(&json, &Device::flex()).expect("the vectors file parses");
+    let results = nsl::conformance::run(&json, device).expect("the vectors file parses");
     let failures: Vec<String> = results
         .iter()
         .filter(|r| !r.passed())
@@ -15,6 +15,11 @@ fn tensorflow_nsl_vectors_agree() {
         .collect();
     assert_eq!(results.len(), 61, "the file holds 61 cases");
     assert!(failures.is_empty(), "{} cases disagree:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn tensorflow_nsl_vectors_agree() {
+    assert_all_cases_agree(&Device::flex());
 }
 
 #[test]
@@ -36,7 +41,6 @@ fn a_wrong_expectation_is_caught() {
 /// command sets it after installing lavapipe), where a missing adapter is a failure.
 #[test]
 fn tensorflow_nsl_vectors_agree_on_wgpu() {
-    let Some(path) = integration::shared("reference/nsl-vectors.json") else { return };
     let device = match nsl::device::device(nsl::device::Backend::Wgpu) {
         Ok(device) => device,
         Err(e) if std::env::var_os("NSL_REQUIRE_WGPU").is_none() => {
@@ -45,9 +49,5 @@ fn tensorflow_nsl_vectors_agree_on_wgpu() {
         }
         Err(e) => panic!("NSL_REQUIRE_WGPU is set but wgpu is unavailable: {e}"),
     };
-    let json = std::fs::read_to_string(&path).expect("the vectors file is readable");
-    let results = nsl::conformance::run(&json, &device).expect("the vectors file parses");
-    let failures: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
-    assert_eq!(results.len(), 61);
-    assert!(failures.is_empty(), "{failures:#?}");
+    assert_all_cases_agree(&device);
 }

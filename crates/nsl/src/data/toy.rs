@@ -3,7 +3,6 @@
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use rand_distr_free::standard_normal;
 use serde::{Deserialize, Serialize};
 
 use super::Examples;
@@ -45,11 +44,11 @@ pub fn generate(spec: &ToySpec) -> (Examples, Examples) {
     let mut rng = StdRng::seed_from_u64(spec.seed);
     let mut features = Vec::with_capacity(spec.points * 2);
     let mut labels = Vec::with_capacity(spec.points);
+    let jitter = 0.25 * spec.noise;
     for i in 0..spec.points {
         let class = (i % 2) as u32;
         let t = rng.random::<f32>();
         let (x, y) = point(spec.shape, class, t, &mut rng);
-        let jitter = 0.25 * spec.noise;
         features.push(x + jitter * standard_normal(&mut rng));
         features.push(y + jitter * standard_normal(&mut rng));
         labels.push(class);
@@ -101,16 +100,11 @@ fn point(shape: ToyShape, class: u32, t: f32, rng: &mut StdRng) -> (f32, f32) {
     }
 }
 
-/// Standard normal samples by Box–Muller (two uniforms, no extra dependency).
-mod rand_distr_free {
-    use rand::RngExt;
-    use rand::rngs::StdRng;
-
-    pub fn standard_normal(rng: &mut StdRng) -> f32 {
-        let u1: f32 = 1.0 - rng.random::<f32>(); // (0, 1]: ln stays finite
-        let u2: f32 = rng.random();
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
-    }
+/// A standard normal sample by Box–Muller (two uniforms; no extra dependency).
+fn standard_normal(rng: &mut StdRng) -> f32 {
+    let u1: f32 = 1.0 - rng.random::<f32>(); // (0, 1]: ln stays finite
+    let u2: f32 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
 }
 
 #[cfg(test)]
