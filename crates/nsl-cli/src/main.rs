@@ -1,7 +1,9 @@
 //! `nsl`: the command-line face of the NSL library — the same code the playground runs.
 
 mod bench;
+mod bench_graph;
 mod conformance;
+mod graph;
 mod progress;
 mod train;
 
@@ -41,6 +43,22 @@ enum Command {
     },
     /// Time both built-ins on the CPU backend against TensorFlow NSL's times on this machine.
     Bench(bench::BenchArgs),
+    /// Time build_graph (brute force and LSH, with recall) and the subgraph sampler.
+    BenchGraph(bench_graph::BenchGraphArgs),
+    /// Build a similarity graph from embeddings (NSL's build_graph, optionally with LSH).
+    BuildGraph(graph::BuildGraphArgs),
+    /// Join labeled examples with their top graph neighbors (NSL's pack_nbrs).
+    PackNbrs(graph::PackArgs),
+    /// Sample rooted subgraphs around seed nodes (TF-GNN's sampling spec).
+    Sample(graph::SampleArgs),
+    /// Convert a graph between formats, chosen from the file names
+    /// (*.tsv, *.json, NAME.content, NAME.nodes.csv, images-NAME.u8).
+    Convert {
+        /// Input file.
+        input: PathBuf,
+        /// Output file.
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +120,11 @@ fn main() -> ExitCode {
         Command::Spec { builtin, data_dir } => print_spec(&builtin, data_dir.as_deref()),
         Command::Conformance { file, backend } => conformance::run(&file, backend.into()),
         Command::Bench(args) => bench::run(&args),
+        Command::BenchGraph(args) => bench_graph::run(&args),
+        Command::BuildGraph(args) => graph::build_graph(&args),
+        Command::PackNbrs(args) => graph::pack_nbrs(&args),
+        Command::Sample(args) => graph::sample(&args),
+        Command::Convert { input, output } => graph::convert(&input, &output),
     };
     match outcome {
         Ok(code) => code,

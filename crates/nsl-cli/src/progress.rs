@@ -1,6 +1,19 @@
 //! Progress bars on stderr for training runs (hidden when stderr is not a terminal).
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// A bar for `len` units of work (hidden when stderr is not a terminal); the message says
+/// which phase runs.
+pub fn work_bar(prefix: &str, len: u64) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>10} [{bar:30}] {msg} {pos}/{len}, {elapsed}, eta {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix.to_string());
+    bar
+}
 use nsl::experiment::Event;
 
 /// Turns the library's training events into one progress bar per trained model.

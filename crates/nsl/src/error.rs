@@ -46,5 +46,20 @@ pub enum NslError {
     Device(String),
 }
 
+impl From<nsl_graph::GraphError> for NslError {
+    fn from(error: nsl_graph::GraphError) -> Self {
+        match error {
+            nsl_graph::GraphError::Parse { file, line, reason } => NslError::Data {
+                path: file,
+                reason: match line {
+                    Some(line) => format!("line {line}: {reason}"),
+                    None => reason,
+                },
+            },
+            other => NslError::Config(other.to_string()),
+        }
+    }
+}
+
 /// Result alias of the library.
 pub type Result<T, E = NslError> = std::result::Result<T, E>;

@@ -37,6 +37,8 @@ pub mod vat;
 /// The burn version this crate computes with, for callers that create devices and tensors.
 pub use burn;
 pub use error::{NslError, Result};
+/// Typed graphs and graph tools (loaders, `build_graph`, `pack_nbrs`, sampling), re-exported.
+pub use nsl_graph as graph;
 
 /// The types most programs need.
 pub mod prelude {

@@ -1,7 +1,6 @@
 //! Data sets: labeled feature rows, real data loaders and graph neighbors.
 
 mod examples;
-pub mod karate;
 pub mod mnist;
 pub mod neighbors;
 pub mod planetoid;
@@ -9,3 +8,4 @@ pub mod toy;
 
 pub use examples::Examples;
 pub use neighbors::NeighborTable;
+pub use nsl_graph::datasets::karate;

@@ -1,6 +1,7 @@
-//! Graph neighbors of labeled samples, chosen as NSL's `pack_nbrs` chooses them.
+//! Graph neighbors of labeled samples, chosen as NSL's `pack_nbrs` chooses them, in the
+//! fixed-width form batches need.
 
-use std::collections::HashMap;
+use nsl_graph::pack::{PackConfig, pack_nbrs};
 
 /// For each sample, up to `max_neighbors` `(node, weight)` pairs, heaviest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,12 +13,9 @@ pub struct NeighborTable {
 }
 
 impl NeighborTable {
-    /// Selects neighbors for `seeds` from weighted `edges` between nodes named by `ids`.
-    ///
-    /// With `undirected`, each edge counts in both directions, keeping the larger weight when
-    /// both exist (NSL's `add_undirected_edges`). Neighbors are sorted by weight descending,
-    /// ties broken by the larger id string first — Python's `sorted([(w, id)], reverse=True)`
-    /// in `pack_nbrs` — and cut to `max_neighbors`. Duplicate edges keep their largest weight.
+    /// Selects neighbors for `seeds` from weighted `edges` between nodes named by `ids`, as
+    /// NSL's `pack_nbrs` does ([`nsl_graph::pack`]): heaviest first, ties to the larger id,
+    /// `undirected` adding reversed edges with the larger weight, cut to `max_neighbors`.
     pub fn select(
         ids: &[String],
         edges: &[(usize, usize, f32)],
@@ -25,26 +23,14 @@ impl NeighborTable {
         max_neighbors: usize,
         undirected: bool,
     ) -> NeighborTable {
-        let mut out: Vec<HashMap<usize, f32>> = vec![HashMap::new(); ids.len()];
-        let mut add = |a: usize, b: usize, w: f32| {
-            let slot = out[a].entry(b).or_insert(w);
-            *slot = slot.max(w);
-        };
-        for &(a, b, w) in edges {
-            add(a, b, w);
-            if undirected {
-                add(b, a, w);
-            }
-        }
-        let neighbors = seeds
-            .iter()
-            .map(|&s| {
-                let mut list: Vec<(usize, f32)> =
-                    out[s].iter().filter(|&(&n, _)| n != s).map(|(&n, &w)| (n, w)).collect();
-                list.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| ids[b.0].cmp(&ids[a.0])));
-                list.truncate(max_neighbors);
-                list
-            })
+        let edges: Vec<(u32, u32, f32)> = edges.iter().map(|&(a, b, w)| (a as u32, b as u32, w)).collect();
+        let seeds: Vec<u32> = seeds.iter().map(|&s| s as u32).collect();
+        let config = PackConfig { max_nbrs: Some(max_neighbors), add_undirected_edges: undirected };
+        let packed = pack_nbrs(ids, &seeds, &vec![true; ids.len()], &edges, &config);
+        let neighbors = packed
+            .neighbors
+            .into_iter()
+            .map(|list| list.into_iter().map(|(n, w)| (n as usize, w)).collect())
             .collect();
         NeighborTable { neighbors, max_neighbors }
     }

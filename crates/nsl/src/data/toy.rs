@@ -5,6 +5,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use nsl_graph::datasets::standard_normal;
+
 use super::Examples;
 
 /// The shapes on offer.
@@ -98,13 +100,6 @@ fn point(shape: ToyShape, class: u32, t: f32, rng: &mut StdRng) -> (f32, f32) {
             (center.0 + 0.2 * standard_normal(rng), center.1 + 0.2 * standard_normal(rng))
         }
     }
-}
-
-/// A standard normal sample by Box–Muller (two uniforms; no extra dependency).
-fn standard_normal(rng: &mut StdRng) -> f32 {
-    let u1: f32 = 1.0 - rng.random::<f32>(); // (0, 1]: ln stays finite
-    let u2: f32 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
 }
 
 #[cfg(test)]

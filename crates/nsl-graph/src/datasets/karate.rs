@@ -1,6 +1,8 @@
 //! Zachary's karate club (1977): 34 members, 78 friendships, and the two factions the club
 //! split into (Mr. Hi's and the Officer's).
 
+use crate::typed::{FEATURES, Feature, Graph, LABEL, NodeSet};
+
 /// The friendships, 0-based member indices, each once.
 pub const EDGES: [(usize, usize); 78] = [
     (0, 1),
@@ -90,6 +92,26 @@ pub const FACTION: [u32; 34] =
 /// Names of the factions, index = class.
 pub const FACTION_NAMES: [&str; 2] = ["Mr. Hi", "Officer"];
 
+/// The club as a homogeneous typed graph: 34 nodes with one-hot [`FEATURES`] (the identity,
+/// the usual featureless-graph input), [`LABEL`] = faction, and each friendship in both
+/// directions (156 edges), as message passing expects.
+pub fn graph() -> Graph {
+    let n = FACTION.len();
+    let mut nodes = NodeSet::new(n);
+    let identity = (0..n * n).map(|k| if k / n == k % n { 1.0 } else { 0.0 }).collect();
+    nodes.features.insert(FEATURES.into(), Feature::Dense { dim: n, values: identity });
+    nodes.features.insert(
+        LABEL.into(),
+        Feature::Labels {
+            classes: FACTION_NAMES.iter().map(|s| s.to_string()).collect(),
+            values: FACTION.iter().map(|&f| Some(f)).collect(),
+        },
+    );
+    let edges: Vec<(u32, u32, f32)> =
+        EDGES.iter().flat_map(|&(a, b)| [(a as u32, b as u32, 1.0), (b as u32, a as u32, 1.0)]).collect();
+    Graph::homogeneous(nodes, &edges)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +130,8 @@ mod tests {
         assert_eq!((degree[0], degree[33], degree[32], degree[11]), (16, 17, 12, 1));
         assert_eq!(degree.iter().sum::<usize>(), 156);
         assert_eq!(FACTION.iter().filter(|&&f| f == 1).count(), 17);
+        let g = graph();
+        g.validate().unwrap();
+        assert_eq!(g.edge_set(crate::typed::EDGES).unwrap().len(), 156);
     }
 }

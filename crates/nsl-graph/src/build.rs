@@ -1,0 +1,319 @@
+//! NSL's `build_graph`: an edge between two examples whose L2-normalised embeddings have cosine
+//! similarity ≥ a threshold, optionally only among examples sharing an LSH bucket.
+//!
+//! LSH as NSL describes it: each round draws an `lsh_splits × dim` matrix uniform in [-1, 1]
+//! from one seeded generator; an embedding's bucket is the bitmask of the rows whose dot product
+//! with it is positive (bit i for row i); pairs are compared only within a bucket; the graph is
+//! the union over `lsh_rounds` rounds. With `lsh_splits = 0` every pair is compared.
+//!
+//! All pairs of a bucket are compared in 256 × 256 tiles with a cache-blocked SGEMM
+//! (`ndarray`/`matrixmultiply`), tiles spread over threads natively.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{GraphError, Result};
+use crate::parallel::map_items;
+
+/// Embeddings, one row per example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embeddings {
+    /// Example ids.
+    pub ids: Vec<String>,
+    /// Width of every embedding.
+    pub dim: usize,
+    /// `ids.len() × dim` values, row-major.
+    pub values: Vec<f32>,
+}
+
+impl Embeddings {
+    /// Number of embeddings.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Rows divided by their L2 norm (by 1e-6 when the norm is smaller, as NSL does).
+    pub fn normalized(&self) -> Vec<f32> {
+        let mut out = self.values.clone();
+        for row in out.chunks_exact_mut(self.dim) {
+            let norm = row.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt().max(1e-6);
+            row.iter_mut().for_each(|v| *v = (f64::from(*v) / norm) as f32);
+        }
+        out
+    }
+}
+
+/// NSL's `GraphBuilderConfig` (the fields that shape the graph), with NSL's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphBuilderConfig {
+    /// Smallest cosine similarity that makes an edge.
+    pub similarity_threshold: f32,
+    /// Random hyperplanes per LSH round (0 = compare all pairs); at most 30.
+    pub lsh_splits: u32,
+    /// LSH rounds whose edges are united (ignored when `lsh_splits` is 0).
+    pub lsh_rounds: u32,
+    /// Seed of the hyperplanes.
+    pub random_seed: u64,
+}
+
+impl Default for GraphBuilderConfig {
+    fn default() -> Self {
+        Self { similarity_threshold: 0.8, lsh_splits: 0, lsh_rounds: 1, random_seed: 0 }
+    }
+}
+
+/// Progress of a build: tiles compared so far out of all tiles of the current round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildProgress {
+    /// Round (0-based).
+    pub round: u32,
+    /// Rounds in all.
+    pub rounds: u32,
+    /// Tiles of this round.
+    pub tiles: usize,
+    /// Tiles of this round done so far (0 when the round starts).
+    pub done: usize,
+}
+
+/// Tile side: two 256 × 100 f32 tiles and their 256 × 256 product sit in L2.
+const TILE: usize = 256;
+
+/// Builds the similarity graph: each undirected edge once as `(i, j, similarity)` with `i < j`,
+/// sorted. NSL writes each edge in both directions; so does [`crate::io::tsv`] via
+/// [`both_directions`]. `on_progress` hears when each round starts and after every tile
+/// (from worker threads natively).
+pub fn build_graph(
+    embeddings: &Embeddings,
+    config: &GraphBuilderConfig,
+    on_progress: &(dyn Fn(BuildProgress) + Sync),
+) -> Result<Vec<(u32, u32, f32)>> {
+    if config.lsh_splits > 30 {
+        return Err(GraphError::Config(format!(
+            "lsh_splits is {}, at most 30 are supported",
+            config.lsh_splits
+        )));
+    }
+    if config.lsh_splits > 0 && config.lsh_rounds < 1 {
+        return Err(GraphError::Config("lsh_splits > 0 but lsh_rounds < 1".into()));
+    }
+    if !config.similarity_threshold.is_finite() {
+        return Err(GraphError::Config("similarity_threshold is not finite".into()));
+    }
+    if embeddings.dim == 0 || embeddings.values.len() != embeddings.len() * embeddings.dim {
+        return Err(GraphError::Config("embeddings must be ids.len() × dim values with dim ≥ 1".into()));
+    }
+    let n = embeddings.len();
+    let dim = embeddings.dim;
+    let unit = embeddings.normalized();
+    let rounds = if config.lsh_splits == 0 { 1 } else { config.lsh_rounds };
+    let mut rng = StdRng::seed_from_u64(config.random_seed);
+    let mut edges = Vec::new();
+    for round in 0..rounds {
+        let buckets = if config.lsh_splits == 0 {
+            vec![(0..n as u32).collect::<Vec<u32>>()]
+        } else {
+            let planes: Vec<f32> =
+                (0..config.lsh_splits as usize * dim).map(|_| rng.random_range(-1.0f32..=1.0)).collect();
+            lsh_buckets(&unit, dim, &planes)
+        };
+        let work: Vec<(usize, usize, usize)> = buckets
+            .iter()
+            .enumerate()
+            .flat_map(|(b, members)| {
+                let tiles = members.len().div_ceil(TILE);
+                (0..tiles).flat_map(move |i| (i..tiles).map(move |j| (b, i, j)))
+            })
+            .collect();
+        let tiles = work.len();
+        on_progress(BuildProgress { round, rounds, tiles, done: 0 });
+        let gathered: Vec<Vec<f32>> = map_items(&buckets, |members| gather_rows(&unit, dim, members));
+        let done = AtomicUsize::new(0);
+        let found = map_items(&work, |&(b, i, j)| {
+            let pairs = compare_tiles(&gathered[b], &buckets[b], dim, i, j, config.similarity_threshold);
+            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+            on_progress(BuildProgress { round, rounds, tiles, done });
+            pairs
+        });
+        edges.extend(found.into_iter().flatten());
+    }
+    edges.sort_unstable_by_key(|e| (e.0, e.1));
+    edges.dedup_by_key(|e| (e.0, e.1));
+    Ok(edges)
+}
+
+/// Each undirected edge as two directed ones, as NSL's `build_graph` writes them.
+pub fn both_directions(edges: &[(u32, u32, f32)]) -> Vec<(u32, u32, f32)> {
+    edges.iter().flat_map(|&(a, b, w)| [(a, b, w), (b, a, w)]).collect()
+}
+
+/// Members of each non-empty LSH bucket, ascending.
+fn lsh_buckets(unit: &[f32], dim: usize, planes: &[f32]) -> Vec<Vec<u32>> {
+    let mut keyed: Vec<(u32, u32)> = unit
+        .chunks_exact(dim)
+        .enumerate()
+        .map(|(i, row)| {
+            let bucket = planes
+                .chunks_exact(dim)
+                .enumerate()
+                .filter(|(_, plane)| plane.iter().zip(row).map(|(p, x)| p * x).sum::<f32>() > 0.0)
+                .fold(0u32, |mask, (bit, _)| mask | (1 << bit));
+            (bucket, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.chunk_by(|a, b| a.0 == b.0).map(|run| run.iter().map(|&(_, i)| i).collect()).collect()
+}
+
+fn gather_rows(unit: &[f32], dim: usize, members: &[u32]) -> Vec<f32> {
+    members.iter().flat_map(|&m| &unit[m as usize * dim..(m as usize + 1) * dim]).copied().collect()
+}
+
+/// Pairs at or above `threshold` between tile `i` and tile `j` (`i ≤ j`) of a bucket whose rows
+/// are `rows` (gathered) and whose global indices are `members`.
+fn compare_tiles(
+    rows: &[f32],
+    members: &[u32],
+    dim: usize,
+    i: usize,
+    j: usize,
+    threshold: f32,
+) -> Vec<(u32, u32, f32)> {
+    use ndarray::{Array2, ArrayView2, linalg::general_mat_mul};
+    let span = |t: usize| t * TILE..((t + 1) * TILE).min(members.len());
+    let (ri, rj) = (span(i), span(j));
+    let a = ArrayView2::from_shape((ri.len(), dim), &rows[ri.start * dim..ri.end * dim]).expect("tile shape");
+    let b = ArrayView2::from_shape((rj.len(), dim), &rows[rj.start * dim..rj.end * dim]).expect("tile shape");
+    let mut sims = Array2::<f32>::zeros((ri.len(), rj.len()));
+    general_mat_mul(1.0, &a, &b.t(), 0.0, &mut sims);
+    let mut found = Vec::new();
+    for (x, row) in sims.outer_iter().enumerate() {
+        let start = if i == j { x + 1 } else { 0 };
+        for (y, &s) in row.iter().enumerate().skip(start) {
+            if s >= threshold {
+                let (p, q) = (members[ri.start + x], members[rj.start + y]);
+                found.push((p.min(q), p.max(q), s));
+            }
+        }
+    }
+    found
+}
+
+/// Random embeddings in clusters, for benchmarks and recall checks: `n` points in `dim`
+/// dimensions, grouped in clusters of 1–8 around random-normal centres with a per-cluster noise
+/// level, so that many pairs sit near a 0.9 cosine threshold (as in NSL's 50k × 100 study).
+pub fn clustered_embeddings(n: usize, dim: usize, seed: u64) -> Embeddings {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut values = Vec::with_capacity(n * dim);
+    let normal = crate::datasets::standard_normal;
+    while values.len() < n * dim {
+        let centre: Vec<f32> = (0..dim).map(|_| normal(&mut rng)).collect();
+        let size = rng.random_range(1..=8usize);
+        let noise = rng.random_range(0.2f32..0.45);
+        for _ in 0..size {
+            if values.len() == n * dim {
+                break;
+            }
+            values.extend(centre.iter().map(|c| c + noise * normal(&mut rng)));
+        }
+    }
+    Embeddings { ids: (0..n).map(|i| format!("e{i}")).collect(), dim, values }
+}
+
+/// Independent random-normal embeddings.
+pub fn random_normal_embeddings(n: usize, dim: usize, seed: u64) -> Embeddings {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let values = (0..n * dim).map(|_| crate::datasets::standard_normal(&mut rng)).collect();
+    Embeddings { ids: (0..n).map(|i| format!("e{i}")).collect(), dim, values }
+}
+
+/// Fraction of `reference` edges that `found` contains (1 when the reference is empty).
+pub fn recall(found: &[(u32, u32, f32)], reference: &[(u32, u32, f32)]) -> f64 {
+    if reference.is_empty() {
+        return 1.0;
+    }
+    let found: std::collections::HashSet<(u32, u32)> = found.iter().map(|e| (e.0, e.1)).collect();
+    reference.iter().filter(|e| found.contains(&(e.0, e.1))).count() as f64 / reference.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition, pair by pair, in f64.
+    fn reference(e: &Embeddings, threshold: f32) -> Vec<(u32, u32, f32)> {
+        let unit = e.normalized();
+        let mut out = Vec::new();
+        for i in 0..e.len() {
+            for j in i + 1..e.len() {
+                let dot: f64 =
+                    (0..e.dim).map(|k| f64::from(unit[i * e.dim + k]) * f64::from(unit[j * e.dim + k])).sum();
+                if dot as f32 >= threshold {
+                    out.push((i as u32, j as u32, dot as f32));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn brute_force_matches_the_pairwise_definition_across_tiles() {
+        // 600 points span three tiles, so diagonal and off-diagonal tiles are both exercised.
+        let e = clustered_embeddings(600, 12, 7);
+        let config = GraphBuilderConfig { similarity_threshold: 0.9, ..GraphBuilderConfig::default() };
+        let built = build_graph(&e, &config, &|_| {}).unwrap();
+        let expected = reference(&e, 0.9);
+        assert!(expected.len() > 300, "the test set should have many edges, has {}", expected.len());
+        let key = |v: &[(u32, u32, f32)]| v.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>();
+        // Equal up to pairs within float rounding of the threshold.
+        let borderline = |x: &(u32, u32, f32)| (x.2 - 0.9).abs() < 1e-5;
+        let a: Vec<_> = built.iter().filter(|x| !borderline(x)).copied().collect();
+        let b: Vec<_> = expected.iter().filter(|x| !borderline(x)).copied().collect();
+        assert_eq!(key(&a), key(&b));
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x.2 - y.2).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn lsh_finds_a_subset_with_high_recall_and_is_seeded() {
+        let e = clustered_embeddings(2000, 16, 3);
+        let brute =
+            build_graph(&e, &GraphBuilderConfig { similarity_threshold: 0.9, ..Default::default() }, &|_| {})
+                .unwrap();
+        let config =
+            GraphBuilderConfig { similarity_threshold: 0.9, lsh_splits: 4, lsh_rounds: 8, random_seed: 5 };
+        let rounds = std::sync::Mutex::new(Vec::new());
+        let lsh = build_graph(&e, &config, &|p| {
+            if p.done == 0 {
+                rounds.lock().unwrap().push(p.round);
+            }
+        })
+        .unwrap();
+        assert_eq!(rounds.into_inner().unwrap(), (0..8).collect::<Vec<_>>());
+        let brute_keys: std::collections::HashSet<_> = brute.iter().map(|x| (x.0, x.1)).collect();
+        assert!(lsh.iter().all(|x| brute_keys.contains(&(x.0, x.1))));
+        let r = recall(&lsh, &brute);
+        assert!(r > 0.97 && r <= 1.0, "recall {r}");
+        let one_round = build_graph(&e, &GraphBuilderConfig { lsh_rounds: 1, ..config }, &|_| {}).unwrap();
+        assert!(one_round.len() < lsh.len(), "more rounds find more edges");
+        assert_eq!(build_graph(&e, &config, &|_| {}).unwrap(), lsh, "same seed, same graph");
+    }
+
+    #[test]
+    fn zero_norm_rows_and_bad_configs() {
+        let e = Embeddings { ids: vec!["a".into(), "b".into()], dim: 2, values: vec![0.0, 0.0, 1.0, 0.0] };
+        assert!(build_graph(&e, &GraphBuilderConfig::default(), &|_| {}).unwrap().is_empty());
+        let bad = GraphBuilderConfig { lsh_splits: 2, lsh_rounds: 0, ..Default::default() };
+        assert!(build_graph(&e, &bad, &|_| {}).unwrap_err().to_string().contains("lsh_rounds < 1"));
+        assert_eq!(both_directions(&[(0, 1, 0.5)]), vec![(0, 1, 0.5), (1, 0, 0.5)]);
+    }
+}

@@ -1,0 +1,20 @@
+//! Graphs for Neural Structured Learning, without tensors: a typed graph in the spirit of
+//! TF-GNN's `GraphTensor`, readers and writers of the usual formats, NSL's `build_graph` and
+//! `pack_nbrs`, TF-GNN-style subgraph sampling, and seeded synthetic graphs.
+//!
+//! Everything runs natively (in parallel where it pays) and in wasm (sequentially).
+
+pub mod build;
+pub mod datasets;
+pub mod error;
+pub mod io;
+pub mod pack;
+mod parallel;
+pub mod sample;
+pub mod typed;
+
+pub use build::{Embeddings, GraphBuilderConfig, build_graph};
+pub use error::{GraphError, Result};
+pub use pack::{PackConfig, PackedNeighbors, pack_nbrs};
+pub use sample::{Sampler, SamplingSpec, SamplingStrategy};
+pub use typed::{EdgeSet, Feature, Graph, NodeSet, SplitKind};
