@@ -167,8 +167,10 @@ fn sample_writes_subgraphs_with_hops_and_prints_specs() {
         s(&out),
     ]));
     let text = std::fs::read_to_string(&out).unwrap();
-    let graphs: Vec<nsl::graph::Graph> =
-        text.lines().map(|l| io::json::from_slice("sub.jsonl", l.as_bytes()).unwrap()).collect();
+    let graphs: Vec<nsl::graph::Graph> = text
+        .lines()
+        .map(|l| io::json::from_slice("sub.jsonl", l.as_bytes(), &Limits::default()).unwrap())
+        .collect();
     assert_eq!(graphs.len(), 2);
     let nodes = graphs[0].node_set("nodes").unwrap();
     // p1 → p2, p4 (hop 1); p2 and p4 have out-edge p2 only… p4 → p2 is already there.

@@ -23,8 +23,8 @@ struct Envelope<G> {
     graph: G,
 }
 
-/// Parses and validates a graph document.
-pub fn from_slice(file: &str, bytes: &[u8]) -> Result<Graph> {
+/// Parses and validates a graph document whose node and edge counts stay within `limits`.
+pub fn from_slice(file: &str, bytes: &[u8], limits: &Limits) -> Result<Graph> {
     let envelope: Envelope<Graph> = serde_json::from_slice(bytes).map_err(|e| GraphError::Parse {
         file: file.to_string(),
         line: (e.line() > 0).then_some(e.line()),
@@ -39,13 +39,24 @@ pub fn from_slice(file: &str, bytes: &[u8]) -> Result<Graph> {
             format!("version {} is newer than this reader (version {VERSION})", envelope.version),
         ));
     }
+    let nodes: usize = envelope.graph.node_sets.values().map(|n| n.size).fold(0, usize::saturating_add);
+    let edges: usize = envelope.graph.edge_sets.values().map(|e| e.len()).sum();
+    if nodes > limits.max_nodes || edges > limits.max_edges {
+        return Err(GraphError::parse(
+            file,
+            format!(
+                "{nodes} nodes and {edges} edges; the size limits are {} nodes and {} edges",
+                limits.max_nodes, limits.max_edges
+            ),
+        ));
+    }
     envelope.graph.validate().map_err(|e| GraphError::parse(file, e.to_string()))?;
     Ok(envelope.graph)
 }
 
 /// Reads a graph document of at most `limits.max_bytes`.
 pub fn read(file: &str, input: impl Read, limits: &Limits) -> Result<Graph> {
-    from_slice(file, &lines::read_all(file, input, limits)?)
+    from_slice(file, &lines::read_all(file, input, limits)?, limits)
 }
 
 /// Reads the graph document at `path`.
@@ -82,20 +93,26 @@ mod tests {
         let graph = Graph::homogeneous(nodes, &[(0, 1, 0.25)]);
         let text = to_string(&graph);
         assert!(text.starts_with(r#"{"format":"nsl-graph","version":1,"graph":"#), "{text}");
-        assert_eq!(from_slice("g.json", text.as_bytes()).unwrap(), graph);
+        assert_eq!(from_slice("g.json", text.as_bytes(), &Limits::default()).unwrap(), graph);
 
         let newer = text.replace(r#""version":1"#, r#""version":2"#);
         assert!(
-            from_slice("g.json", newer.as_bytes()).unwrap_err().to_string().contains("version 2 is newer")
+            from_slice("g.json", newer.as_bytes(), &Limits::default())
+                .unwrap_err()
+                .to_string()
+                .contains("version 2 is newer")
         );
         let bad_index = text.replace(r#""targets":[1]"#, r#""targets":[9]"#);
-        let err = from_slice("g.json", bad_index.as_bytes()).unwrap_err().to_string();
+        let err = from_slice("g.json", bad_index.as_bytes(), &Limits::default()).unwrap_err().to_string();
         assert!(
             err.starts_with("g.json: invalid graph: edge set \"edges\": edge 0 has target index 9"),
             "{err}"
         );
-        let err = from_slice("g.json", b"{\"format\":\n 3}").unwrap_err().to_string();
+        let err = from_slice("g.json", b"{\"format\":\n 3}", &Limits::default()).unwrap_err().to_string();
         assert!(err.starts_with("g.json: line 2: invalid type"), "{err}");
         assert_eq!(graph.edge_set(EDGES).unwrap().len(), 1);
+        let huge = text.replace(r#""size":2"#, r#""size":4000000000"#);
+        let err = from_slice("g.json", huge.as_bytes(), &Limits::small()).unwrap_err().to_string();
+        assert!(err.contains("4000000000 nodes") && err.contains("size limits"), "{err}");
     }
 }
