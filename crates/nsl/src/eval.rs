@@ -25,6 +25,9 @@ pub struct Metrics {
     /// Accuracy under the FGSM attack.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fgsm_acc: Option<f64>,
+    /// ROC AUC of held-out edges against non-edges (link prediction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_auc: Option<f64>,
 }
 
 /// Accuracy of `model` (its inference copy is used) on `examples`, and, with `fgsm`, under
@@ -59,7 +62,9 @@ pub fn evaluate<M: NslModel>(model: &M, examples: &Examples, fgsm: Option<&FgsmS
     let accuracy = read(correct);
     match fgsm {
         None => Metrics { test_acc: Some(accuracy), ..Default::default() },
-        Some(_) => Metrics { test_acc: None, clean_acc: Some(accuracy), fgsm_acc: Some(read(attacked)) },
+        Some(_) => {
+            Metrics { clean_acc: Some(accuracy), fgsm_acc: Some(read(attacked)), ..Default::default() }
+        }
     }
 }
 

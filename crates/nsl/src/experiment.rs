@@ -11,8 +11,12 @@ use crate::data::{
 };
 use crate::error::{NslError, Result};
 use crate::eval::{Metrics, evaluate};
+use crate::gnn::GnnConfig;
+use crate::gnn::link_task::{split_edges, train_link_predictor};
+use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, train_node_classifier};
+use crate::ngm::train_ngm;
 use crate::regularized::Regularization;
-use crate::spec::{DataSpec, ExperimentSpec};
+use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
 use crate::train::{EpochStats, GraphNeighbors, Trainer, TrainingData};
 
 /// What a run reports while it trains.
@@ -141,6 +145,9 @@ pub fn run(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ExperimentOutcome> {
     spec.validate()?;
+    if let Some(runs) = run_full_batch(spec, device, on_event)? {
+        return Ok(ExperimentOutcome { name: spec.name.clone(), runs });
+    }
     let data = load_data(spec)?;
     let mut variants = Vec::new();
     if spec.compare_with_base && !spec.regularization.is_none() {
@@ -152,6 +159,98 @@ pub fn run(
         runs.push(run_one(spec, &variant, regularization, &data, device, on_event)?);
     }
     Ok(ExperimentOutcome { name: spec.name.clone(), runs })
+}
+
+/// Runs the experiments that train full batch over a whole graph — GNNs (node classification
+/// or link prediction) and Neural Graph Machines — or returns `None` for minibatch experiments.
+fn run_full_batch(
+    spec: &ExperimentSpec,
+    device: &Device,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Option<Vec<RunOutcome>>> {
+    let ngm = spec.regularization.neural_graph_machine;
+    let is_gnn = matches!(spec.model, ModelSpec::Gnn { .. });
+    if !is_gnn && ngm.is_none() {
+        return Ok(None);
+    }
+    let DataSpec::Planetoid { dir, .. } = &spec.data else { unreachable!("validated: graph data") };
+    let data = NodeData::from_planetoid(&Planetoid::load_dir(dir)?)?;
+    let options = NodeTrainOptions {
+        learning_rate: spec.optimizer.learning_rate,
+        weight_decay: spec.optimizer.weight_decay,
+        epochs: spec.epochs,
+        seed: spec.seed,
+    };
+    let mut runs = Vec::new();
+    match &spec.model {
+        ModelSpec::Gnn { gnn, hidden, dropout } => {
+            let output = match spec.task {
+                TaskSpec::Classification => data.classes,
+                TaskSpec::LinkPrediction { embedding, .. } => embedding,
+            };
+            let config =
+                GnnConfig { kind: *gnn, input: data.dim, hidden: hidden.clone(), output, dropout: *dropout };
+            match spec.task {
+                TaskSpec::Classification => {
+                    runs.push(reported("base", spec.epochs, on_event, &mut |on_epoch| {
+                        train_node_classifier(&data, &config, &options, device, on_epoch)
+                    })?);
+                }
+                TaskSpec::LinkPrediction { validation_fraction, test_fraction, .. } => {
+                    let split = split_edges(&data.adjacency, validation_fraction, test_fraction, spec.seed)?;
+                    on_event(Event::RunStarted { variant: "base", epochs: spec.epochs, steps_per_epoch: 1 });
+                    let run = train_link_predictor(&data, &split, &config, &options, device)?;
+                    let metrics = Metrics { test_auc: Some(run.test_auc), ..Default::default() };
+                    on_event(Event::RunFinished { variant: "base", metrics });
+                    runs.push(RunOutcome {
+                        variant: "base".into(),
+                        metrics,
+                        train_seconds: run.train_seconds,
+                        history: Vec::new(),
+                    });
+                }
+            }
+        }
+        ModelSpec::Mlp { hidden, dropout, .. } => {
+            if spec.compare_with_base {
+                runs.push(reported("base", spec.epochs, on_event, &mut |on_epoch| {
+                    train_ngm(&data, hidden, *dropout, None, &options, device, on_epoch)
+                })?);
+            }
+            let variant = spec.variant_name();
+            runs.push(reported(&variant, spec.epochs, on_event, &mut |on_epoch| {
+                train_ngm(&data, hidden, *dropout, ngm.as_ref(), &options, device, on_epoch)
+            })?);
+        }
+    }
+    Ok(Some(runs))
+}
+
+/// A full-batch node-classification run, reported like the minibatch runs (one step per epoch).
+fn reported(
+    variant: &str,
+    epochs: usize,
+    on_event: &mut dyn FnMut(Event<'_>),
+    train: &mut dyn FnMut(&mut dyn FnMut(&NodeEpoch)) -> Result<NodeRun>,
+) -> Result<RunOutcome> {
+    on_event(Event::RunStarted { variant, epochs, steps_per_epoch: 1 });
+    let mut history = Vec::with_capacity(epochs);
+    let run = train(&mut |e| {
+        on_event(Event::Step { variant, epoch: e.epoch, step: 1 });
+        let stats = EpochStats {
+            epoch: e.epoch,
+            total: e.loss,
+            supervised: e.loss,
+            graph: None,
+            adversarial: None,
+            virtual_adversarial: None,
+        };
+        on_event(Event::Epoch { variant, stats });
+        history.push(stats);
+    })?;
+    let metrics = Metrics { test_acc: Some(run.test_acc), ..Default::default() };
+    on_event(Event::RunFinished { variant, metrics });
+    Ok(RunOutcome { variant: variant.into(), metrics, train_seconds: run.train_seconds, history })
 }
 
 fn run_one(

@@ -15,6 +15,7 @@
 //! on any burn device: the `flex` CPU backend everywhere, wgpu where an adapter exists.
 
 pub mod adversarial;
+pub mod attribution;
 pub mod builtin;
 pub mod config;
 pub mod conformance;
@@ -24,9 +25,11 @@ pub mod distance;
 mod error;
 pub mod eval;
 pub mod experiment;
+pub mod gnn;
 pub mod graph_reg;
 pub mod loss;
 pub mod model;
+pub mod ngm;
 pub mod norm;
 pub mod regularized;
 pub mod spec;

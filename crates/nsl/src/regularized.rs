@@ -48,12 +48,18 @@ pub struct Regularization {
     pub adversarial: Option<AdvRegConfig>,
     /// Virtual adversarial training.
     pub virtual_adversarial: Option<VatRegConfig>,
+    /// Neural Graph Machines over all edges (full batch on graph data; not combinable with the
+    /// minibatch regularizers above).
+    pub neural_graph_machine: Option<crate::ngm::NgmConfig>,
 }
 
 impl Regularization {
     /// Whether any regularizer is on.
     pub fn is_none(&self) -> bool {
-        self.graph.is_none() && self.adversarial.is_none() && self.virtual_adversarial.is_none()
+        self.graph.is_none()
+            && self.adversarial.is_none()
+            && self.virtual_adversarial.is_none()
+            && self.neural_graph_machine.is_none()
     }
 
     /// Neighbors each sample needs in its batch (0 without graph regularization).
@@ -252,6 +258,7 @@ mod tests {
                 },
             }),
             virtual_adversarial: Some(VatRegConfig::default()),
+            neural_graph_machine: None,
         };
         let parts = wrapped.training_loss(&batch).unwrap();
         let sum = scalar(parts.supervised.clone())

@@ -37,6 +37,33 @@ pub struct ExperimentSpec {
     /// Also train the same model without regularization (same seed, same data) and report both.
     #[serde(default)]
     pub compare_with_base: bool,
+    /// What is learned: node (or example) classes, or links.
+    #[serde(default, skip_serializing_if = "TaskSpec::is_classification")]
+    pub task: TaskSpec,
+}
+
+/// The learning task.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TaskSpec {
+    /// Predict each example's (node's) class.
+    #[default]
+    Classification,
+    /// Predict held-out edges of a graph from node embeddings (a GNN's output) by dot product.
+    LinkPrediction {
+        /// Embedding width (the GNN's output).
+        embedding: usize,
+        /// Fraction of the edges held out for validation.
+        validation_fraction: f64,
+        /// Fraction of the edges held out for testing.
+        test_fraction: f64,
+    },
+}
+
+impl TaskSpec {
+    fn is_classification(&self) -> bool {
+        *self == TaskSpec::Classification
+    }
 }
 
 /// Data sources.
@@ -83,6 +110,17 @@ pub enum ModelSpec {
         #[serde(default)]
         dropout: f64,
     },
+    /// A graph neural network over the whole graph (Planetoid data), trained full batch.
+    Gnn {
+        /// Layer kind: `{"layer": "gcn"}`, `{"layer": "sage", "aggregator": "mean"}`,
+        /// `{"layer": "gat", "heads": 8, "output_heads": 1}`.
+        gnn: crate::gnn::GnnKind,
+        /// Hidden widths (per head for GAT).
+        hidden: Vec<usize>,
+        /// Dropout on every layer's input (and GAT's attention) while training.
+        #[serde(default)]
+        dropout: f64,
+    },
 }
 
 /// Adam with Keras' defaults.
@@ -91,13 +129,15 @@ pub enum ModelSpec {
 pub struct OptimizerSpec {
     /// Adam's step size.
     pub learning_rate: f64,
-    /// Samples per step (the last batch of an epoch may be smaller).
+    /// Samples per step (the last batch of an epoch may be smaller; GNNs train full batch).
     pub batch_size: usize,
+    /// L2 penalty on every weight, added to the gradient (0: none).
+    pub weight_decay: f64,
 }
 
 impl Default for OptimizerSpec {
     fn default() -> Self {
-        Self { learning_rate: 1e-3, batch_size: 32 }
+        Self { learning_rate: 1e-3, batch_size: 32, weight_decay: 0.0 }
     }
 }
 
@@ -134,7 +174,52 @@ impl ExperimentSpec {
         if !(self.optimizer.learning_rate.is_finite() && self.optimizer.learning_rate > 0.0) {
             return bad(format!("learning_rate must be > 0, got {}", self.optimizer.learning_rate));
         }
-        let ModelSpec::Mlp { hidden, dropout, .. } = &self.model;
+        if !(self.optimizer.weight_decay.is_finite() && self.optimizer.weight_decay >= 0.0) {
+            return bad(format!("weight_decay must be ≥ 0, got {}", self.optimizer.weight_decay));
+        }
+        let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) = &self.model;
+        if let ModelSpec::Gnn { gnn, .. } = &self.model {
+            if !matches!(self.data, DataSpec::Planetoid { .. }) {
+                return bad("a GNN needs graph data (planetoid)".into());
+            }
+            if !self.regularization.is_none() {
+                return bad(
+                    "regularizing GNNs is not available yet; train them without regularization".into()
+                );
+            }
+            if let crate::gnn::GnnKind::Gat { heads, output_heads } = gnn {
+                if *heads == 0 || *output_heads == 0 {
+                    return bad("GAT needs at least one head".into());
+                }
+            }
+        }
+        if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction } = self.task {
+            if !matches!(self.model, ModelSpec::Gnn { .. }) || embedding == 0 {
+                return bad("link prediction needs a GNN model and an embedding width ≥ 1".into());
+            }
+            if !(validation_fraction > 0.0
+                && test_fraction > 0.0
+                && validation_fraction + test_fraction < 1.0)
+            {
+                return bad("held-out fractions must be > 0 and sum to < 1".into());
+            }
+        }
+        if self.regularization.neural_graph_machine.is_some() {
+            let r = &self.regularization;
+            if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {
+                return bad(
+                    "Neural Graph Machines train full batch; use them without other regularizers".into()
+                );
+            }
+            if !matches!(self.data, DataSpec::Planetoid { .. })
+                || !matches!(self.model, ModelSpec::Mlp { .. })
+            {
+                return bad("Neural Graph Machines need graph data (planetoid) and an MLP".into());
+            }
+            if hidden.is_empty() {
+                return bad("Neural Graph Machines need a hidden layer (the distance is taken there)".into());
+            }
+        }
         if hidden.contains(&0) {
             return bad("hidden layer widths must be ≥ 1".into());
         }
@@ -160,6 +245,7 @@ impl ExperimentSpec {
             (r.graph.is_some(), "graph"),
             (r.adversarial.is_some(), "adv"),
             (r.virtual_adversarial.is_some(), "vat"),
+            (r.neural_graph_machine.is_some(), "ngm"),
         ]
         .iter()
         .filter(|(on, _)| *on)

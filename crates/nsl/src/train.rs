@@ -92,7 +92,9 @@ impl Trainer {
         spec.validate()?;
         let device = device.clone().autodiff();
         device.seed(spec.seed);
-        let ModelSpec::Mlp { hidden, activation, dropout } = &spec.model;
+        let ModelSpec::Mlp { hidden, activation, dropout } = &spec.model else {
+            return Err(NslError::Config("the minibatch trainer trains MLPs; GNNs train full batch".into()));
+        };
         let model = MlpConfig {
             input,
             hidden: hidden.clone(),
@@ -105,7 +107,14 @@ impl Trainer {
             model,
             regularization,
             // Keras' Adam epsilon (burn's default is 1e-5).
-            optimizer: AdamConfig::new().with_epsilon(1e-7).init(),
+            optimizer: AdamConfig::new()
+                .with_epsilon(1e-7)
+                .with_weight_decay(
+                    (spec.optimizer.weight_decay > 0.0).then(|| {
+                        burn::optim::decay::WeightDecayConfig::new(spec.optimizer.weight_decay as f32)
+                    }),
+                )
+                .init(),
             options: spec.optimizer,
             rng: StdRng::seed_from_u64(spec.seed),
             device,
@@ -209,7 +218,7 @@ impl Trainer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{DataSpec, EvaluationSpec};
+    use crate::spec::{DataSpec, EvaluationSpec, TaskSpec};
 
     fn blobs(n: usize, seed: u64) -> Examples {
         use rand::RngExt;
@@ -232,11 +241,12 @@ mod tests {
             data: DataSpec::Mnist { dir: "unused".into(), train: 0, test: 0 },
             model: ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0 },
             regularization,
-            optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 16 },
+            optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 16, weight_decay: 0.0 },
             epochs: 10,
             seed: 1,
             evaluation: EvaluationSpec::default(),
             compare_with_base: false,
+            task: TaskSpec::Classification,
         }
     }
 

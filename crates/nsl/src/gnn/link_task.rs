@@ -1,0 +1,224 @@
+//! Link prediction: hold out a fraction of the edges, train a GNN encoder on the rest so that
+//! the dot product of two nodes' embeddings scores their link (binary cross-entropy against
+//! freshly sampled non-edges each epoch), and measure ROC AUC on held-out edges vs non-edges.
+
+use std::collections::HashSet;
+
+use burn::module::Module;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::tensor::{Device, Int, Tensor};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+use web_time::Instant;
+
+use super::adjacency::Adjacency;
+use super::input::NodeInput;
+use super::model::{Gnn, GnnConfig, GraphContext};
+use super::node_task::{NodeData, NodeTrainOptions};
+use crate::error::{NslError, Result};
+use crate::tensor::{labels, to_vec};
+
+/// Edges held out for validation and testing, with as many sampled non-edges.
+#[derive(Debug, Clone)]
+pub struct LinkSplit {
+    /// The message-passing graph of training (held-out edges removed, both directions).
+    pub train: Adjacency,
+    /// Training pairs `(a, b)`, `a < b`.
+    pub train_pairs: Vec<(u32, u32)>,
+    /// Validation edges and non-edges.
+    pub val: (Vec<(u32, u32)>, Vec<(u32, u32)>),
+    /// Test edges and non-edges.
+    pub test: (Vec<(u32, u32)>, Vec<(u32, u32)>),
+    /// Every edge of the full graph, `a < b` (negatives avoid them).
+    pub all: HashSet<(u32, u32)>,
+}
+
+/// Splits the undirected pairs of `adjacency` (self loops ignored): `val_fraction` and
+/// `test_fraction` of them are held out, each paired with as many random non-edges.
+pub fn split_edges(
+    adjacency: &Adjacency,
+    val_fraction: f64,
+    test_fraction: f64,
+    seed: u64,
+) -> Result<LinkSplit> {
+    let mut pairs: Vec<(u32, u32)> =
+        adjacency.triples().filter(|(a, b, _)| a != b).map(|(a, b, _)| (a.min(b), a.max(b))).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let all: HashSet<(u32, u32)> = pairs.iter().copied().collect();
+    let mut rng = StdRng::seed_from_u64(seed);
+    pairs.shuffle(&mut rng);
+    let n_test = (pairs.len() as f64 * test_fraction).round() as usize;
+    let n_val = (pairs.len() as f64 * val_fraction).round() as usize;
+    if n_test == 0 || n_val == 0 || n_test + n_val >= pairs.len() {
+        return Err(NslError::Config(format!("cannot hold out {n_val} + {n_test} of {} edges", pairs.len())));
+    }
+    let test_pos = pairs[..n_test].to_vec();
+    let val_pos = pairs[n_test..n_test + n_val].to_vec();
+    let train_pairs = pairs[n_test + n_val..].to_vec();
+    let mut taken = all.clone();
+    let mut negatives = |count: usize, rng: &mut StdRng| {
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            let (a, b) =
+                (rng.random_range(0..adjacency.nodes as u32), rng.random_range(0..adjacency.nodes as u32));
+            let pair = (a.min(b), a.max(b));
+            if a != b && taken.insert(pair) {
+                out.push(pair);
+            }
+        }
+        out
+    };
+    let test_neg = negatives(n_test, &mut rng);
+    let val_neg = negatives(n_val, &mut rng);
+    let edges: Vec<(u32, u32, f32)> =
+        train_pairs.iter().flat_map(|&(a, b)| [(a, b, 1.0), (b, a, 1.0)]).collect();
+    Ok(LinkSplit {
+        train: Adjacency::new(adjacency.nodes, &edges)?,
+        train_pairs,
+        val: (val_pos, val_neg),
+        test: (test_pos, test_neg),
+        all,
+    })
+}
+
+/// ROC AUC of scores of positives against negatives (ties count half).
+pub fn roc_auc(positive: &[f32], negative: &[f32]) -> f64 {
+    let mut all: Vec<(f32, bool)> =
+        positive.iter().map(|&s| (s, true)).chain(negative.iter().map(|&s| (s, false))).collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Sum of the (tie-averaged, 1-based) ranks of the positives.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += rank * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let (p, n) = (positive.len() as f64, negative.len() as f64);
+    (rank_sum - p * (p + 1.0) / 2.0) / (p * n)
+}
+
+/// Result of a link-prediction run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkRun {
+    /// Test AUC of the encoder with the best validation AUC.
+    pub test_auc: f64,
+    /// Its validation AUC.
+    pub val_auc: f64,
+    /// Its epoch.
+    pub best_epoch: usize,
+    /// Training seconds.
+    pub train_seconds: f64,
+}
+
+fn pair_tensors(pairs: &[(u32, u32)], device: &Device) -> (Tensor<1, Int>, Tensor<1, Int>) {
+    let a: Vec<u32> = pairs.iter().map(|p| p.0).collect();
+    let b: Vec<u32> = pairs.iter().map(|p| p.1).collect();
+    (labels(&a, device), labels(&b, device))
+}
+
+fn scores(z: Tensor<2>, pairs: &(Tensor<1, Int>, Tensor<1, Int>)) -> Tensor<1> {
+    let product = z.clone().select(0, pairs.0.clone()) * z.select(0, pairs.1.clone());
+    let n = product.dims()[0];
+    product.sum_dim(1).reshape([n])
+}
+
+/// `log(1 + e^x)`, stable for large |x|.
+fn softplus(x: Tensor<1>) -> Tensor<1> {
+    x.clone().clamp_min(0.0) + (x.abs().neg().exp() + 1.0).log()
+}
+
+/// Trains an encoder `config` (its `output` is the embedding width) on `split.train`.
+pub fn train_link_predictor(
+    data: &NodeData,
+    split: &LinkSplit,
+    config: &GnnConfig,
+    options: &NodeTrainOptions,
+    device: &Device,
+) -> Result<LinkRun> {
+    let train_device = device.clone().autodiff();
+    train_device.seed(options.seed);
+    let eval_device = device.clone().inner();
+    let mut model: Gnn = config.init(options.seed, &train_device);
+    let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
+    let context = GraphContext::new(config.kind, &split.train, &train_device);
+    model.check(&input, &context)?;
+    let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
+    let eval_context = GraphContext::new(config.kind, &split.train, &eval_device);
+    let positives = pair_tensors(&split.train_pairs, &train_device);
+    let eval_pairs = |(pos, neg): &(Vec<(u32, u32)>, Vec<(u32, u32)>)| {
+        (pair_tensors(pos, &eval_device), pair_tensors(neg, &eval_device))
+    };
+    let (val, test) = (eval_pairs(&split.val), eval_pairs(&split.test));
+    let mut optimizer = AdamConfig::new()
+        .with_weight_decay(
+            (options.weight_decay > 0.0).then(|| WeightDecayConfig::new(options.weight_decay as f32)),
+        )
+        .init();
+    let mut rng = StdRng::seed_from_u64(options.seed ^ 0x11_4e);
+    let nodes = data.adjacency.nodes as u32;
+    let mut best = (-1.0, 0.0, 0);
+    let mut train_seconds = 0.0;
+    for epoch in 1..=options.epochs {
+        let start = Instant::now();
+        let mut negatives = Vec::with_capacity(split.train_pairs.len());
+        while negatives.len() < split.train_pairs.len() {
+            let (a, b) = (rng.random_range(0..nodes), rng.random_range(0..nodes));
+            if a != b && !split.all.contains(&(a.min(b), a.max(b))) {
+                negatives.push((a, b));
+            }
+        }
+        let negatives = pair_tensors(&negatives, &train_device);
+        let z = model.forward(&input, &context, Some(&mut rng)).logits;
+        let loss =
+            softplus(scores(z.clone(), &positives).neg()).mean() + softplus(scores(z, &negatives)).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        model = optimizer.step(options.learning_rate, model, grads);
+        train_seconds += start.elapsed().as_secs_f64();
+
+        let z = model.valid().forward(&eval_input, &eval_context, None).logits;
+        let auc = |(pos, neg): &((Tensor<1, Int>, Tensor<1, Int>), (Tensor<1, Int>, Tensor<1, Int>))| {
+            roc_auc(&to_vec(scores(z.clone(), pos)), &to_vec(scores(z.clone(), neg)))
+        };
+        let val_auc = auc(&val);
+        if val_auc > best.0 {
+            best = (val_auc, auc(&test), epoch);
+        }
+    }
+    Ok(LinkRun { test_auc: best.1, val_auc: best.0, best_epoch: best.2, train_seconds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_ordered_pairs_and_ties() {
+        assert_eq!(roc_auc(&[3.0, 4.0], &[1.0, 2.0]), 1.0);
+        assert_eq!(roc_auc(&[1.0], &[2.0]), 0.0);
+        assert_eq!(roc_auc(&[1.0, 3.0], &[2.0, 2.0]), 0.5);
+        assert_eq!(roc_auc(&[2.0], &[2.0]), 0.5);
+    }
+
+    #[test]
+    fn splits_hold_out_disjoint_edges_and_true_non_edges() {
+        let edges: Vec<(u32, u32, f32)> = (0..40u32).map(|i| (i, (i + 1) % 40, 1.0)).collect();
+        let adjacency = Adjacency::new(40, &edges).unwrap().symmetrized();
+        let split = split_edges(&adjacency, 0.1, 0.2, 3).unwrap();
+        assert_eq!((split.test.0.len(), split.val.0.len(), split.train_pairs.len()), (8, 4, 28));
+        assert_eq!(split.train.len(), 56);
+        for pair in split.test.1.iter().chain(&split.val.1) {
+            assert!(!split.all.contains(pair) && pair.0 < pair.1);
+        }
+        let train: HashSet<_> = split.train_pairs.iter().collect();
+        assert!(split.test.0.iter().all(|p| !train.contains(p)));
+    }
+}

@@ -1,0 +1,14 @@
+//! Graph neural networks on burn, the TF-GNN side of the playground: message passing by
+//! gather (`select`) and scatter-add (`select_assign` with `Add`) over host-validated edge
+//! indices, GCN / GraphSAGE / GATv2 layers, and the node-classification task.
+
+pub mod adjacency;
+pub mod input;
+pub mod layers;
+pub mod link_task;
+pub mod model;
+pub mod node_task;
+
+pub use adjacency::Adjacency;
+pub use input::{MessageGraph, NodeInput};
+pub use model::{Gnn, GnnConfig, GnnKind, GraphContext};
