@@ -9,6 +9,7 @@ use crate::config::{
 use crate::error::{NslError, Result};
 use crate::gnn::GnnKind;
 use crate::gnn::layers::SageAggregator;
+use crate::gnn::sampled::SubgraphSampling;
 use crate::ngm::NgmConfig;
 use crate::regularized::Regularization;
 use crate::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec, TaskSpec};
@@ -117,17 +118,24 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             task: TaskSpec::Classification,
         }),
         "cora-gcn" => {
-            let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![16], dropout: 0.5 };
+            let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![16], dropout: 0.5, sampling: None };
             Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200))
         }
         "cora-sage" => {
             let gnn = GnnKind::Sage { aggregator: SageAggregator::Mean };
-            let model = ModelSpec::Gnn { gnn, hidden: vec![64], dropout: 0.5 };
+            let model = ModelSpec::Gnn { gnn, hidden: vec![64], dropout: 0.5, sampling: None };
             Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200))
+        }
+        "cora-sage-sampled" => {
+            let gnn = GnnKind::Sage { aggregator: SageAggregator::Mean };
+            let sampling =
+                SubgraphSampling { fanouts: vec![10, 10], batch_size: 32, strategy: Default::default() };
+            let model = ModelSpec::Gnn { gnn, hidden: vec![64], dropout: 0.5, sampling: Some(sampling) };
+            Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 100))
         }
         "cora-gat" => {
             let gnn = GnnKind::Gat { heads: 8, output_heads: 1 };
-            let model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.6 };
+            let model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.6, sampling: None };
             Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.005, 300))
         }
         "cora-ngm" => {
@@ -138,7 +146,7 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             Ok(spec)
         }
         "cora-linkpred" => {
-            let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![128], dropout: 0.0 };
+            let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![128], dropout: 0.0, sampling: None };
             let mut spec = cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200);
             spec.optimizer.weight_decay = 0.0;
             spec.task =

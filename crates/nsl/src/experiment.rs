@@ -14,6 +14,7 @@ use crate::eval::{Metrics, evaluate};
 use crate::gnn::GnnConfig;
 use crate::gnn::link_task::{split_edges, train_link_predictor};
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, train_node_classifier};
+use crate::gnn::sampled::train_node_classifier_sampled;
 use crate::ngm::train_ngm;
 use crate::regularized::Regularization;
 use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
@@ -183,7 +184,7 @@ fn run_full_batch(
     };
     let mut runs = Vec::new();
     match &spec.model {
-        ModelSpec::Gnn { gnn, hidden, dropout } => {
+        ModelSpec::Gnn { gnn, hidden, dropout, sampling } => {
             let output = match spec.task {
                 TaskSpec::Classification => data.classes,
                 TaskSpec::LinkPrediction { embedding, .. } => embedding,
@@ -191,10 +192,23 @@ fn run_full_batch(
             let config =
                 GnnConfig { kind: *gnn, input: data.dim, hidden: hidden.clone(), output, dropout: *dropout };
             match spec.task {
-                TaskSpec::Classification => {
+                TaskSpec::Classification if sampling.is_some() => {
+                    let sampling = sampling.as_ref().expect("matched");
                     runs.push(reported("base", spec.epochs, on_event, &mut |on_epoch| {
-                        train_node_classifier(&data, &config, &options, device, on_epoch)
+                        train_node_classifier_sampled(&data, &config, sampling, &options, device, on_epoch)
                     })?);
+                }
+                TaskSpec::Classification => {
+                    let mut variants = Vec::new();
+                    if spec.compare_with_base && !spec.regularization.is_none() {
+                        variants.push(("base".to_string(), Regularization::default()));
+                    }
+                    variants.push((spec.variant_name(), spec.regularization.clone()));
+                    for (variant, regularization) in variants {
+                        runs.push(reported(&variant, spec.epochs, on_event, &mut |on_epoch| {
+                            train_node_classifier(&data, &config, &regularization, &options, device, on_epoch)
+                        })?);
+                    }
                 }
                 TaskSpec::LinkPrediction { validation_fraction, test_fraction, .. } => {
                     let split = split_edges(&data.adjacency, validation_fraction, test_fraction, spec.seed)?;
@@ -240,9 +254,9 @@ fn reported(
         let stats = EpochStats {
             epoch: e.epoch,
             total: e.loss,
-            supervised: e.loss,
-            graph: None,
-            adversarial: None,
+            supervised: e.supervised,
+            graph: e.graph,
+            adversarial: e.adversarial,
             virtual_adversarial: None,
         };
         on_event(Event::Epoch { variant, stats });

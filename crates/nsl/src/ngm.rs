@@ -25,7 +25,7 @@ use crate::gnn::NodeInput;
 use crate::gnn::layers::glorot;
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, accuracy};
 use crate::loss::sparse_softmax_cross_entropy;
-use crate::tensor::{labels, matrix, scalar};
+use crate::tensor::{labels, matrix, to_vec};
 
 /// NGM's weights and schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -207,8 +207,9 @@ pub fn train_ngm(
     for epoch in 1..=options.epochs {
         let start = Instant::now();
         let (h, logits) = model.forward(&input, Some(&mut rng));
-        let mut loss =
+        let supervised =
             sparse_softmax_cross_entropy(logits.clone().select(0, train_nodes.clone()), train_labels.clone());
+        let mut loss = supervised.clone();
         if let Some(ngm) = ngm {
             let ramp =
                 if ngm.warmup_epochs == 0 { 1.0 } else { (epoch as f32 / ngm.warmup_epochs as f32).min(1.0) };
@@ -228,7 +229,7 @@ pub fn train_ngm(
                 }
             }
         }
-        let loss_value = loss.clone().inner();
+        let loss_value = Tensor::cat(vec![loss.clone().inner(), supervised.inner()], 0);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(options.learning_rate, model, grads);
         train_seconds += start.elapsed().as_secs_f64();
@@ -236,7 +237,8 @@ pub fn train_ngm(
         let (_, logits) = model.valid().forward(&eval_input, None);
         let predicted =
             logits.argmax(1).into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back");
-        let loss = scalar(loss_value);
+        let parts = to_vec(loss_value);
+        let loss = parts[0];
         if !loss.is_finite() {
             return Err(NslError::Diverged { epoch, step: epoch, value: loss });
         }
@@ -244,7 +246,14 @@ pub fn train_ngm(
         if val_acc > best.0 {
             best = (val_acc, accuracy(&predicted, &data.labels, &data.test), epoch);
         }
-        let record = NodeEpoch { epoch, loss, val_acc };
+        let record = NodeEpoch {
+            epoch,
+            loss,
+            supervised: parts[1],
+            graph: ngm.map(|_| parts[0] - parts[1]),
+            adversarial: None,
+            val_acc,
+        };
         on_epoch(&record);
         history.push(record);
     }

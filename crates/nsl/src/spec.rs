@@ -120,6 +120,9 @@ pub enum ModelSpec {
         /// Dropout on every layer's input (and GAT's attention) while training.
         #[serde(default)]
         dropout: f64,
+        /// Train on minibatches of sampled subgraphs instead of the whole graph.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sampling: Option<crate::gnn::sampled::SubgraphSampling>,
     },
 }
 
@@ -182,10 +185,20 @@ impl ExperimentSpec {
             if !matches!(self.data, DataSpec::Planetoid { .. }) {
                 return bad("a GNN needs graph data (planetoid)".into());
             }
-            if !self.regularization.is_none() {
-                return bad(
-                    "regularizing GNNs is not available yet; train them without regularization".into()
-                );
+            let r = &self.regularization;
+            if r.virtual_adversarial.is_some() || r.neural_graph_machine.is_some() {
+                return bad("GNNs take graph and adversarial regularization (not VAT or NGM)".into());
+            }
+            if !matches!(self.task, TaskSpec::Classification) && !r.is_none() {
+                return bad("link prediction runs without regularization".into());
+            }
+            if let ModelSpec::Gnn { sampling: Some(sampling), .. } = &self.model {
+                if !r.is_none() || !matches!(self.task, TaskSpec::Classification) {
+                    return bad("sampled-subgraph training is for unregularized node classification".into());
+                }
+                if sampling.batch_size == 0 || sampling.fanouts.is_empty() || sampling.fanouts.contains(&0) {
+                    return bad("sampling needs a batch size ≥ 1 and fanouts ≥ 1".into());
+                }
             }
             if let crate::gnn::GnnKind::Gat { heads, output_heads } = gnn {
                 if *heads == 0 || *output_heads == 0 {

@@ -3,11 +3,13 @@
 //! indices, GCN / GraphSAGE / GATv2 layers, and the node-classification task.
 
 pub mod adjacency;
+pub mod explain;
 pub mod input;
 pub mod layers;
 pub mod link_task;
 pub mod model;
 pub mod node_task;
+pub mod sampled;
 
 pub use adjacency::Adjacency;
 pub use input::{MessageGraph, NodeInput};

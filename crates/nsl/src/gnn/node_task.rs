@@ -14,14 +14,20 @@ use web_time::Instant;
 use super::adjacency::Adjacency;
 use super::input::NodeInput;
 use super::model::{GnnConfig, GraphContext};
+use crate::adversarial::gen_adv_neighbor;
+use crate::data::NeighborTable;
 use crate::data::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
+use crate::graph_reg::graph_loss;
 use crate::loss::sparse_softmax_cross_entropy;
-use crate::tensor::labels;
+use crate::regularized::Regularization;
+use crate::tensor::{labels, matrix};
 
 /// A graph with features, labels and a train/val/test split.
 #[derive(Debug, Clone)]
 pub struct NodeData {
+    /// Node ids (NSL breaks neighbor ties on them).
+    pub ids: Vec<String>,
     /// `nodes × dim` features.
     pub features: Vec<f32>,
     /// Feature width.
@@ -58,6 +64,7 @@ impl NodeData {
         }
         let pick = |kind| graph.indices(kind).into_iter().map(|i| i as u32).collect();
         Ok(Self {
+            ids: graph.ids.clone(),
             features,
             dim,
             labels: graph.nodes.labels.clone(),
@@ -89,8 +96,14 @@ pub struct NodeTrainOptions {
 pub struct NodeEpoch {
     /// 1-based epoch.
     pub epoch: usize,
-    /// Training loss.
+    /// Training loss (the sum of the parts).
     pub loss: f32,
+    /// Its supervised part.
+    pub supervised: f32,
+    /// Its graph part (NSL graph regularization, or NGM's edge terms), scaled.
+    pub graph: Option<f32>,
+    /// Its adversarial part, scaled.
+    pub adversarial: Option<f32>,
     /// Validation accuracy after the step.
     pub val_acc: f64,
 }
@@ -115,10 +128,15 @@ pub(crate) fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 
     correct as f64 / nodes.len().max(1) as f64
 }
 
-/// Trains `config` on `data` for `options.epochs` full-batch steps on `device`.
+/// Trains `config` on `data` for `options.epochs` full-batch steps on `device`, with NSL's
+/// graph regularization (each training node against its top `max_neighbors` graph neighbors,
+/// chosen as `pack_nbrs` does, on the logits of the same full-graph pass) and adversarial
+/// regularization (the whole feature matrix perturbed along the gradient of the supervised
+/// loss, `gen_adv_neighbor` with NSL's configuration) when `regularization` asks for them.
 pub fn train_node_classifier(
     data: &NodeData,
     config: &GnnConfig,
+    regularization: &Regularization,
     options: &NodeTrainOptions,
     device: &Device,
     on_epoch: &mut dyn FnMut(&NodeEpoch),
@@ -144,16 +162,76 @@ pub fn train_node_classifier(
             (options.weight_decay > 0.0).then(|| WeightDecayConfig::new(options.weight_decay as f32)),
         )
         .init();
+    if regularization.virtual_adversarial.is_some() || regularization.neural_graph_machine.is_some() {
+        return Err(NslError::Config("GNNs take graph and adversarial regularization".into()));
+    }
+    let neighbors = match &regularization.graph {
+        Some(g) if g.neighbor_config.max_neighbors > 0 => {
+            let edges: Vec<(usize, usize, f32)> =
+                data.adjacency.triples().map(|(a, b, w)| (a as usize, b as usize, w)).collect();
+            let seeds: Vec<usize> = data.train.iter().map(|&n| n as usize).collect();
+            let table =
+                NeighborTable::select(&data.ids, &edges, &seeds, g.neighbor_config.max_neighbors, false);
+            let (nodes, weights) = table.batch(&(0..seeds.len()).collect::<Vec<_>>());
+            let nodes: Vec<u32> = nodes.iter().map(|&n| n as u32).collect();
+            Some((labels(&nodes, &train_device), matrix(weights, nodes.len(), 1, &train_device), *g))
+        }
+        _ => None,
+    };
+    // Adversarial perturbations live in the dense feature space.
+    let dense_x = regularization
+        .adversarial
+        .as_ref()
+        .map(|_| matrix(data.features.clone(), data.adjacency.nodes, data.dim, &train_device));
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
     let mut history = Vec::with_capacity(options.epochs);
     let mut best = (-1.0, 0.0, 0);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
-        let out = model.forward(&input, &context, Some(&mut rng));
-        let loss =
-            sparse_softmax_cross_entropy(out.logits.select(0, train_nodes.clone()), train_labels.clone());
-        let loss_value = loss.clone().inner();
+        let supervised_of = |logits: Tensor<2>| {
+            sparse_softmax_cross_entropy(logits.select(0, train_nodes.clone()), train_labels.clone())
+        };
+        let logits = model.forward(&input, &context, Some(&mut rng)).logits;
+        let supervised = supervised_of(logits.clone());
+        let mut loss = supervised.clone();
+        let graph = match &neighbors {
+            Some((nodes, weights, config)) => {
+                let term = graph_loss(
+                    logits.clone().select(0, train_nodes.clone()),
+                    logits.select(0, nodes.clone()),
+                    weights.clone(),
+                    config,
+                )?
+                .mul_scalar(config.multiplier);
+                loss = loss + term.clone();
+                Some(term)
+            }
+            None => None,
+        };
+        let adversarial = match (&regularization.adversarial, &dense_x) {
+            (Some(config), Some(x)) => {
+                let labeled_loss =
+                    |x: Tensor<2>| supervised_of(model.forward(&NodeInput::Dense(x), &context, None).logits);
+                let adv = gen_adv_neighbor(x.clone(), &labeled_loss, None, &config.adv_neighbor_config)?;
+                let term =
+                    supervised_of(model.forward(&NodeInput::Dense(adv), &context, Some(&mut rng)).logits)
+                        .mul_scalar(config.multiplier);
+                loss = loss + term.clone();
+                Some(term)
+            }
+            _ => None,
+        };
+        let zero = || Tensor::<1>::zeros([1], &train_device).inner();
+        let parts = Tensor::cat(
+            vec![
+                loss.clone().inner(),
+                supervised.inner(),
+                graph.map_or_else(zero, |t| t.inner()),
+                adversarial.map_or_else(zero, |t| t.inner()),
+            ],
+            0,
+        );
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(options.learning_rate, model, grads);
         train_seconds += start.elapsed().as_secs_f64();
@@ -161,7 +239,8 @@ pub fn train_node_classifier(
         let predicted = model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1);
         let predicted =
             predicted.into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back");
-        let loss = crate::tensor::scalar(loss_value);
+        let parts = crate::tensor::to_vec(parts);
+        let loss = parts[0];
         if !loss.is_finite() {
             return Err(NslError::Diverged { epoch, step: epoch, value: loss });
         }
@@ -169,7 +248,14 @@ pub fn train_node_classifier(
         if val_acc > best.0 {
             best = (val_acc, accuracy(&predicted, &data.labels, &data.test), epoch);
         }
-        let record = NodeEpoch { epoch, loss, val_acc };
+        let record = NodeEpoch {
+            epoch,
+            loss,
+            supervised: parts[1],
+            graph: neighbors.as_ref().map(|_| parts[2]),
+            adversarial: regularization.adversarial.as_ref().map(|_| parts[3]),
+            val_acc,
+        };
         on_epoch(&record);
         history.push(record);
     }
