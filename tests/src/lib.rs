@@ -19,3 +19,17 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
         }
     }
 }
+
+/// burn's wgpu device, or `None` after printing why the calling test skips. Without an adapter
+/// the test skips, unless `NSL_REQUIRE_WGPU` is set (the test command sets it after installing
+/// lavapipe), where a missing adapter is a failure.
+pub fn wgpu_device() -> Option<nsl::burn::tensor::Device> {
+    match nsl::device::device(nsl::device::Backend::Wgpu) {
+        Ok(device) => Some(device),
+        Err(e) if std::env::var_os("NSL_REQUIRE_WGPU").is_none() => {
+            eprintln!("SKIPPED: no wgpu adapter ({e})");
+            None
+        }
+        Err(e) => panic!("NSL_REQUIRE_WGPU is set but wgpu is unavailable: {e}"),
+    }
+}

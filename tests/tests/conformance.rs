@@ -37,17 +37,9 @@ fn a_wrong_expectation_is_caught() {
 }
 
 /// The same cases on burn's wgpu backend (natively: Vulkan, e.g. Mesa's lavapipe in CI).
-/// Without an adapter the test skips with a notice, unless `NSL_REQUIRE_WGPU` is set (the test
-/// command sets it after installing lavapipe), where a missing adapter is a failure.
+/// Skips without an adapter unless `NSL_REQUIRE_WGPU` is set ([`integration::wgpu_device`]).
 #[test]
 fn tensorflow_nsl_vectors_agree_on_wgpu() {
-    let device = match nsl::device::device(nsl::device::Backend::Wgpu) {
-        Ok(device) => device,
-        Err(e) if std::env::var_os("NSL_REQUIRE_WGPU").is_none() => {
-            eprintln!("SKIPPED: no wgpu adapter ({e})");
-            return;
-        }
-        Err(e) => panic!("NSL_REQUIRE_WGPU is set but wgpu is unavailable: {e}"),
-    };
+    let Some(device) = integration::wgpu_device() else { return };
     assert_all_cases_agree(&device);
 }

@@ -4,6 +4,7 @@ mod bench;
 mod bench_graph;
 mod conformance;
 mod graph;
+mod ngm_sweep;
 mod progress;
 mod train;
 
@@ -41,10 +42,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = BackendArg::Cpu)]
         backend: BackendArg,
     },
-    /// Time both built-ins on the CPU backend against TensorFlow NSL's times on this machine.
+    /// Time the NSL built-ins and the Cora GCN on the CPU backend against TensorFlow's times.
     Bench(bench::BenchArgs),
     /// Time build_graph (brute force and LSH, with recall) and the subgraph sampler.
     BenchGraph(bench_graph::BenchGraphArgs),
+    /// Sweep Neural Graph Machines' α₁, α₂, α₃ on Cora.
+    NgmSweep(ngm_sweep::NgmSweepArgs),
     /// Build a similarity graph from embeddings (NSL's build_graph, optionally with LSH).
     BuildGraph(graph::BuildGraphArgs),
     /// Join labeled examples with their top graph neighbors (NSL's pack_nbrs).
@@ -121,6 +124,7 @@ fn main() -> ExitCode {
         Command::Conformance { file, backend } => conformance::run(&file, backend.into()),
         Command::Bench(args) => bench::run(&args),
         Command::BenchGraph(args) => bench_graph::run(&args),
+        Command::NgmSweep(args) => ngm_sweep::run(&args),
         Command::BuildGraph(args) => graph::build_graph(&args),
         Command::PackNbrs(args) => graph::pack_nbrs(&args),
         Command::Sample(args) => graph::sample(&args),

@@ -240,12 +240,15 @@ fn run_full_batch(
     Ok(Some(runs))
 }
 
+/// Where a full-batch run reports each epoch.
+type EpochSink<'a> = &'a mut dyn FnMut(&NodeEpoch);
+
 /// A full-batch node-classification run, reported like the minibatch runs (one step per epoch).
 fn reported(
     variant: &str,
     epochs: usize,
     on_event: &mut dyn FnMut(Event<'_>),
-    train: &mut dyn FnMut(&mut dyn FnMut(&NodeEpoch)) -> Result<NodeRun>,
+    train: &mut dyn FnMut(EpochSink<'_>) -> Result<NodeRun>,
 ) -> Result<RunOutcome> {
     on_event(Event::RunStarted { variant, epochs, steps_per_epoch: 1 });
     let mut history = Vec::with_capacity(epochs);

@@ -12,8 +12,7 @@
 
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, DropoutConfig};
-use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::GradientsParams;
 use burn::tensor::{Device, Int, Tensor, activation};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -23,7 +22,9 @@ use web_time::Instant;
 use crate::error::{NslError, Result};
 use crate::gnn::NodeInput;
 use crate::gnn::layers::glorot;
-use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, accuracy};
+use crate::gnn::node_task::{
+    BestByValidation, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, adam, read_classes,
+};
 use crate::loss::sparse_softmax_cross_entropy;
 use crate::tensor::{labels, matrix, to_vec};
 
@@ -195,14 +196,10 @@ pub fn train_ngm(
     let train_nodes = labels(&data.train, &train_device);
     let train_labels =
         labels(&data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(), &train_device);
-    let mut optimizer = AdamConfig::new()
-        .with_weight_decay(
-            (options.weight_decay > 0.0).then(|| WeightDecayConfig::new(options.weight_decay as f32)),
-        )
-        .init();
+    let mut optimizer = adam(options.weight_decay);
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x46_4d);
     let mut history = Vec::with_capacity(options.epochs);
-    let mut best = (-1.0, 0.0, 0);
+    let mut best = BestByValidation::new(data);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
@@ -235,17 +232,13 @@ pub fn train_ngm(
         train_seconds += start.elapsed().as_secs_f64();
 
         let (_, logits) = model.valid().forward(&eval_input, None);
-        let predicted =
-            logits.argmax(1).into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back");
+        let predicted = read_classes(logits.argmax(1));
         let parts = to_vec(loss_value);
         let loss = parts[0];
         if !loss.is_finite() {
             return Err(NslError::Diverged { epoch, step: epoch, value: loss });
         }
-        let val_acc = accuracy(&predicted, &data.labels, &data.val);
-        if val_acc > best.0 {
-            best = (val_acc, accuracy(&predicted, &data.labels, &data.test), epoch);
-        }
+        let val_acc = best.observe(epoch, &predicted);
         let record = NodeEpoch {
             epoch,
             loss,
@@ -257,5 +250,5 @@ pub fn train_ngm(
         on_epoch(&record);
         history.push(record);
     }
-    Ok(NodeRun { test_acc: best.1, val_acc: best.0, best_epoch: best.2, train_seconds, history })
+    Ok(best.into_run(train_seconds, history))
 }

@@ -200,10 +200,10 @@ impl ExperimentSpec {
                     return bad("sampling needs a batch size ≥ 1 and fanouts ≥ 1".into());
                 }
             }
-            if let crate::gnn::GnnKind::Gat { heads, output_heads } = gnn {
-                if *heads == 0 || *output_heads == 0 {
-                    return bad("GAT needs at least one head".into());
-                }
+            if let crate::gnn::GnnKind::Gat { heads, output_heads } = gnn
+                && (*heads == 0 || *output_heads == 0)
+            {
+                return bad("GAT needs at least one head".into());
             }
         }
         if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction } = self.task {

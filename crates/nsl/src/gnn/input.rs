@@ -9,6 +9,10 @@ use crate::tensor::{labels, matrix};
 
 /// Node features as the first layer sees them.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "tensor handles are large inline; inputs are built once per graph or batch, never in bulk"
+)]
 pub enum NodeInput {
     /// `[nodes, features]`.
     Dense(Tensor<2>),

@@ -5,8 +5,7 @@
 use std::collections::HashSet;
 
 use burn::module::Module;
-use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::GradientsParams;
 use burn::tensor::{Device, Int, Tensor};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -17,9 +16,18 @@ use web_time::Instant;
 use super::adjacency::Adjacency;
 use super::input::NodeInput;
 use super::model::{Gnn, GnnConfig, GraphContext};
-use super::node_task::{NodeData, NodeTrainOptions};
+use super::node_task::{NodeData, NodeTrainOptions, adam};
 use crate::error::{NslError, Result};
 use crate::tensor::{labels, to_vec};
+
+/// Held-out edges and as many sampled non-edges, each `(a, b)` with `a < b`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldOut {
+    /// Edges of the graph, hidden from training.
+    pub edges: Vec<(u32, u32)>,
+    /// Pairs that are not edges.
+    pub non_edges: Vec<(u32, u32)>,
+}
 
 /// Edges held out for validation and testing, with as many sampled non-edges.
 #[derive(Debug, Clone)]
@@ -29,9 +37,9 @@ pub struct LinkSplit {
     /// Training pairs `(a, b)`, `a < b`.
     pub train_pairs: Vec<(u32, u32)>,
     /// Validation edges and non-edges.
-    pub val: (Vec<(u32, u32)>, Vec<(u32, u32)>),
+    pub val: HeldOut,
     /// Test edges and non-edges.
-    pub test: (Vec<(u32, u32)>, Vec<(u32, u32)>),
+    pub test: HeldOut,
     /// Every edge of the full graph, `a < b` (negatives avoid them).
     pub all: HashSet<(u32, u32)>,
 }
@@ -79,8 +87,8 @@ pub fn split_edges(
     Ok(LinkSplit {
         train: Adjacency::new(adjacency.nodes, &edges)?,
         train_pairs,
-        val: (val_pos, val_neg),
-        test: (test_pos, test_neg),
+        val: HeldOut { edges: val_pos, non_edges: val_neg },
+        test: HeldOut { edges: test_pos, non_edges: test_neg },
         all,
     })
 }
@@ -119,13 +127,16 @@ pub struct LinkRun {
     pub train_seconds: f64,
 }
 
-fn pair_tensors(pairs: &[(u32, u32)], device: &Device) -> (Tensor<1, Int>, Tensor<1, Int>) {
+/// The two ends of a list of pairs, on the device.
+type PairTensors = (Tensor<1, Int>, Tensor<1, Int>);
+
+fn pair_tensors(pairs: &[(u32, u32)], device: &Device) -> PairTensors {
     let a: Vec<u32> = pairs.iter().map(|p| p.0).collect();
     let b: Vec<u32> = pairs.iter().map(|p| p.1).collect();
     (labels(&a, device), labels(&b, device))
 }
 
-fn scores(z: Tensor<2>, pairs: &(Tensor<1, Int>, Tensor<1, Int>)) -> Tensor<1> {
+fn scores(z: Tensor<2>, pairs: &PairTensors) -> Tensor<1> {
     let product = z.clone().select(0, pairs.0.clone()) * z.select(0, pairs.1.clone());
     let n = product.dims()[0];
     product.sum_dim(1).reshape([n])
@@ -154,15 +165,10 @@ pub fn train_link_predictor(
     let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
     let eval_context = GraphContext::new(config.kind, &split.train, &eval_device);
     let positives = pair_tensors(&split.train_pairs, &train_device);
-    let eval_pairs = |(pos, neg): &(Vec<(u32, u32)>, Vec<(u32, u32)>)| {
-        (pair_tensors(pos, &eval_device), pair_tensors(neg, &eval_device))
-    };
+    let eval_pairs =
+        |h: &HeldOut| (pair_tensors(&h.edges, &eval_device), pair_tensors(&h.non_edges, &eval_device));
     let (val, test) = (eval_pairs(&split.val), eval_pairs(&split.test));
-    let mut optimizer = AdamConfig::new()
-        .with_weight_decay(
-            (options.weight_decay > 0.0).then(|| WeightDecayConfig::new(options.weight_decay as f32)),
-        )
-        .init();
+    let mut optimizer = adam(options.weight_decay);
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x11_4e);
     let nodes = data.adjacency.nodes as u32;
     let mut best = (-1.0, 0.0, 0);
@@ -185,7 +191,7 @@ pub fn train_link_predictor(
         train_seconds += start.elapsed().as_secs_f64();
 
         let z = model.valid().forward(&eval_input, &eval_context, None).logits;
-        let auc = |(pos, neg): &((Tensor<1, Int>, Tensor<1, Int>), (Tensor<1, Int>, Tensor<1, Int>))| {
+        let auc = |(pos, neg): &(PairTensors, PairTensors)| {
             roc_auc(&to_vec(scores(z.clone(), pos)), &to_vec(scores(z.clone(), neg)))
         };
         let val_auc = auc(&val);
@@ -213,12 +219,12 @@ mod tests {
         let edges: Vec<(u32, u32, f32)> = (0..40u32).map(|i| (i, (i + 1) % 40, 1.0)).collect();
         let adjacency = Adjacency::new(40, &edges).unwrap().symmetrized();
         let split = split_edges(&adjacency, 0.1, 0.2, 3).unwrap();
-        assert_eq!((split.test.0.len(), split.val.0.len(), split.train_pairs.len()), (8, 4, 28));
+        assert_eq!((split.test.edges.len(), split.val.edges.len(), split.train_pairs.len()), (8, 4, 28));
         assert_eq!(split.train.len(), 56);
-        for pair in split.test.1.iter().chain(&split.val.1) {
+        for pair in split.test.non_edges.iter().chain(&split.val.non_edges) {
             assert!(!split.all.contains(pair) && pair.0 < pair.1);
         }
         let train: HashSet<_> = split.train_pairs.iter().collect();
-        assert!(split.test.0.iter().all(|p| !train.contains(p)));
+        assert!(split.test.edges.iter().all(|p| !train.contains(p)));
     }
 }

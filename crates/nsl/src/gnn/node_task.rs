@@ -4,7 +4,7 @@
 
 use burn::module::Module;
 use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -123,9 +123,59 @@ pub struct NodeRun {
     pub history: Vec<NodeEpoch>,
 }
 
-pub(crate) fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 {
+fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 {
     let correct = nodes.iter().filter(|&&n| predicted[n as usize] == i64::from(labels[n as usize])).count();
     correct as f64 / nodes.len().max(1) as f64
+}
+
+/// Adam (ε 1e-8) with an optional L2 penalty: the optimizer of the full-batch tasks.
+pub(crate) fn adam(weight_decay: f64) -> ModuleOptimizer {
+    AdamConfig::new()
+        .with_epsilon(1e-8)
+        .with_weight_decay((weight_decay > 0.0).then(|| WeightDecayConfig::new(weight_decay as f32)))
+        .init()
+}
+
+/// Reads predicted classes (`argmax` output) back to the host.
+pub(crate) fn read_classes(predicted: Tensor<2, Int>) -> Vec<i64> {
+    predicted.into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back")
+}
+
+/// Keeps the epoch with the best validation accuracy (the earlier on ties) and that epoch's
+/// test accuracy, as Planetoid benchmarks report them.
+#[derive(Debug)]
+pub(crate) struct BestByValidation<'a> {
+    data: &'a NodeData,
+    val_acc: f64,
+    test_acc: f64,
+    epoch: usize,
+}
+
+impl<'a> BestByValidation<'a> {
+    pub(crate) fn new(data: &'a NodeData) -> Self {
+        Self { data, val_acc: -1.0, test_acc: 0.0, epoch: 0 }
+    }
+
+    /// Scores one epoch's predictions for every node; returns its validation accuracy.
+    pub(crate) fn observe(&mut self, epoch: usize, predicted: &[i64]) -> f64 {
+        let val_acc = accuracy(predicted, &self.data.labels, &self.data.val);
+        if val_acc > self.val_acc {
+            self.val_acc = val_acc;
+            self.test_acc = accuracy(predicted, &self.data.labels, &self.data.test);
+            self.epoch = epoch;
+        }
+        val_acc
+    }
+
+    pub(crate) fn into_run(self, train_seconds: f64, history: Vec<NodeEpoch>) -> NodeRun {
+        NodeRun {
+            test_acc: self.test_acc,
+            val_acc: self.val_acc,
+            best_epoch: self.epoch,
+            train_seconds,
+            history,
+        }
+    }
 }
 
 /// Trains `config` on `data` for `options.epochs` full-batch steps on `device`, with NSL's
@@ -156,12 +206,7 @@ pub fn train_node_classifier(
     let train_nodes = labels(&data.train, &train_device);
     let train_labels: Tensor<1, Int> =
         labels(&data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(), &train_device);
-    let mut optimizer = AdamConfig::new()
-        .with_epsilon(1e-8)
-        .with_weight_decay(
-            (options.weight_decay > 0.0).then(|| WeightDecayConfig::new(options.weight_decay as f32)),
-        )
-        .init();
+    let mut optimizer = adam(options.weight_decay);
     if regularization.virtual_adversarial.is_some() || regularization.neural_graph_machine.is_some() {
         return Err(NslError::Config("GNNs take graph and adversarial regularization".into()));
     }
@@ -185,7 +230,7 @@ pub fn train_node_classifier(
         .map(|_| matrix(data.features.clone(), data.adjacency.nodes, data.dim, &train_device));
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
     let mut history = Vec::with_capacity(options.epochs);
-    let mut best = (-1.0, 0.0, 0);
+    let mut best = BestByValidation::new(data);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
@@ -237,17 +282,13 @@ pub fn train_node_classifier(
         train_seconds += start.elapsed().as_secs_f64();
 
         let predicted = model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1);
-        let predicted =
-            predicted.into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back");
+        let predicted = read_classes(predicted);
         let parts = crate::tensor::to_vec(parts);
         let loss = parts[0];
         if !loss.is_finite() {
             return Err(NslError::Diverged { epoch, step: epoch, value: loss });
         }
-        let val_acc = accuracy(&predicted, &data.labels, &data.val);
-        if val_acc > best.0 {
-            best = (val_acc, accuracy(&predicted, &data.labels, &data.test), epoch);
-        }
+        let val_acc = best.observe(epoch, &predicted);
         let record = NodeEpoch {
             epoch,
             loss,
@@ -259,5 +300,5 @@ pub fn train_node_classifier(
         on_epoch(&record);
         history.push(record);
     }
-    Ok(NodeRun { test_acc: best.1, val_acc: best.0, best_epoch: best.2, train_seconds, history })
+    Ok(best.into_run(train_seconds, history))
 }

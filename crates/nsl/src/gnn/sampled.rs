@@ -4,8 +4,7 @@
 //! trained model on the whole graph.
 
 use burn::module::Module;
-use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::GradientsParams;
 use burn::tensor::Device;
 use nsl_graph::sample::{SampledSubgraph, Sampler, SamplingSpec, SamplingStrategy};
 use nsl_graph::typed::{EDGES, NODES};
@@ -19,7 +18,9 @@ use web_time::Instant;
 use super::adjacency::Adjacency;
 use super::input::NodeInput;
 use super::model::{GnnConfig, GraphContext};
-use super::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, accuracy};
+use super::node_task::{
+    BestByValidation, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, adam, read_classes,
+};
 use crate::error::{NslError, Result};
 use crate::loss::sparse_softmax_cross_entropy;
 use crate::tensor::{labels, to_vec};
@@ -91,15 +92,11 @@ pub fn train_node_classifier_sampled(
     let mut model = config.init(options.seed, &train_device);
     let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
     let eval_context = GraphContext::new(config.kind, &data.adjacency, &eval_device);
-    let mut optimizer = AdamConfig::new()
-        .with_weight_decay(
-            (options.weight_decay > 0.0).then(|| WeightDecayConfig::new(options.weight_decay as f32)),
-        )
-        .init();
+    let mut optimizer = adam(options.weight_decay);
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5a_3b);
     let mut order = data.train.clone();
     let mut history = Vec::with_capacity(options.epochs);
-    let mut best = (-1.0, 0.0, 0);
+    let mut best = BestByValidation::new(data);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
@@ -134,17 +131,13 @@ pub fn train_node_classifier_sampled(
             return Err(NslError::Diverged { epoch, step: epoch, value: loss });
         }
         let predicted = model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1);
-        let predicted =
-            predicted.into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back");
-        let val_acc = accuracy(&predicted, &data.labels, &data.val);
-        if val_acc > best.0 {
-            best = (val_acc, accuracy(&predicted, &data.labels, &data.test), epoch);
-        }
+        let predicted = read_classes(predicted);
+        let val_acc = best.observe(epoch, &predicted);
         let record = NodeEpoch { epoch, loss, supervised: loss, graph: None, adversarial: None, val_acc };
         on_epoch(&record);
         history.push(record);
     }
-    Ok(NodeRun { test_acc: best.1, val_acc: best.0, best_epoch: best.2, train_seconds, history })
+    Ok(best.into_run(train_seconds, history))
 }
 
 #[cfg(test)]
