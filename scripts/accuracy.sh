@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The long runs kept out of the default test path: both built-in experiments at full length,
-# checked against their targets, then the CPU benchmark. Needs ../shared.
+# The long runs kept out of the default test path: the built-in experiments at full length over
+# several seeds, checked against their targets, then the CPU benchmark. Needs ../shared.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 step "built-in experiments against their targets"
-# --workspace: the same feature set, hence the same build, as the test command.
-cargo test --workspace --locked --test accuracy -- --ignored --nocapture --test-threads 1
+# The same cargo invocation as the test command (all test targets, so the same feature
+# unification and the same build of burn); only the ignored tests run.
+cargo test --workspace --locked -- --ignored --nocapture --test-threads 1
 step "benchmark (CPU backend)"
-cargo build --workspace --locked -q
+# The nsl binary that build made for the CLI tests: no second build.
 "$CARGO_TARGET_DIR/debug/nsl" bench
+"$CARGO_TARGET_DIR/debug/nsl" bench-graph

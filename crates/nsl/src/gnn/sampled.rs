@@ -5,7 +5,7 @@
 
 use burn::module::Module;
 use burn::optim::GradientsParams;
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 use nsl_graph::sample::{SampledSubgraph, Sampler, SamplingSpec, SamplingStrategy};
 use nsl_graph::typed::{EDGES, NODES};
 use nsl_graph::{Graph, NodeSet};
@@ -48,6 +48,15 @@ pub struct MergedSubgraphs {
     pub adjacency: Adjacency,
     /// Position of each subgraph's root.
     pub roots: Vec<u32>,
+}
+
+/// The root-node readout: each subgraph's root row of a merged batch's node states.
+///
+/// # Shapes
+/// - `states`: `[merged nodes, d]`; returns `[subgraphs, d]`.
+pub fn readout_roots(states: Tensor<2>, merged: &MergedSubgraphs) -> Tensor<2> {
+    let roots = labels(&merged.roots, &states.device());
+    states.select(0, roots)
 }
 
 /// Merges sampled subgraphs of a homogeneous graph (node set 0, edge set 0) side by side.
@@ -117,7 +126,7 @@ pub fn train_node_classifier_sampled(
             let logits = model.forward(&input, &context, Some(&mut rng)).logits;
             let root_labels: Vec<u32> = seeds.iter().map(|&s| data.labels[s as usize]).collect();
             let loss = sparse_softmax_cross_entropy(
-                logits.select(0, labels(&merged.roots, &train_device)),
+                readout_roots(logits, &merged),
                 labels(&root_labels, &train_device),
             );
             losses.push(loss.clone().inner());
@@ -125,7 +134,7 @@ pub fn train_node_classifier_sampled(
             model = optimizer.step(options.learning_rate, model, grads);
         }
         train_seconds += start.elapsed().as_secs_f64();
-        let losses = to_vec(burn::tensor::Tensor::cat(losses, 0));
+        let losses = to_vec(Tensor::cat(losses, 0));
         let loss = losses.iter().sum::<f32>() / losses.len() as f32;
         if !loss.is_finite() {
             return Err(NslError::Diverged { epoch, step: epoch, value: loss });
@@ -158,5 +167,7 @@ mod tests {
         // Each sampled edge both ways: 2 + 1 sampled edges → 6 message edges.
         assert_eq!(merged.adjacency.len(), 6);
         assert!(merged.adjacency.triples().all(|(a, b, _)| (a < 3) == (b < 3)), "no edge crosses subgraphs");
+        let states = crate::tensor::matrix(vec![10.0, 11.0, 12.0, 13.0, 14.0], 5, 1, &Device::flex());
+        assert_eq!(to_vec(readout_roots(states, &merged)), vec![10.0, 13.0]);
     }
 }
