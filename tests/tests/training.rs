@@ -39,3 +39,40 @@ fn cora_graph_regularization_trains_with_neighbors() {
     let first = graph.history[0].graph.unwrap();
     assert!(first > 0.0, "neighbors contribute a graph loss");
 }
+
+#[test]
+fn moons_train_in_a_blink_and_draw_a_two_class_heatmap() {
+    use nsl::burn::module::Module;
+    use nsl::heatmap::{Grid, class_probabilities};
+    use nsl::train::{Trainer, TrainingData};
+
+    let (mut base_fgsm, mut adv_fgsm) = (0.0, 0.0);
+    for seed in 0..3 {
+        let spec = builtin("moons-adv", None, seed).unwrap();
+        let outcome = run(&spec, &Device::flex(), &mut |_| {}).unwrap();
+        let [base, adv] = &outcome.runs[..] else { panic!("two runs: {outcome:?}") };
+        for r in [base, adv] {
+            assert!(r.metrics.clean_acc.unwrap() >= 0.85, "seed {seed} {}: {:?}", r.variant, r.metrics);
+        }
+        base_fgsm += base.metrics.fgsm_acc.unwrap();
+        adv_fgsm += adv.metrics.fgsm_acc.unwrap();
+    }
+    assert!(
+        adv_fgsm >= base_fgsm,
+        "adversarial training resists FGSM on moons: {adv_fgsm} vs {base_fgsm} (sums)"
+    );
+
+    let spec = builtin("moons-adv", None, 0).unwrap();
+    let data = nsl::experiment::load_data(&spec).unwrap();
+    let TrainingData { train, .. } = &data;
+    let mut trainer = Trainer::new(&spec, Default::default(), 2, 2, &Device::flex()).unwrap();
+    for _ in 0..spec.epochs {
+        trainer.train_epoch(&data, |_, _| {}).unwrap();
+    }
+    let grid = Grid::default();
+    let p = class_probabilities(&trainer.model().valid(), &grid, &Device::flex()).unwrap();
+    let cells = grid.resolution * grid.resolution;
+    let class_one = (0..cells).filter(|c| p[c * 2 + 1] > 0.5).count();
+    assert!(class_one > cells / 5 && class_one < cells * 4 / 5, "{class_one} of {cells} cells are class 1");
+    assert_eq!(train.len(), 200);
+}

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_graph;
 mod conformance;
+mod export;
 mod graph;
 mod ngm_sweep;
 mod progress;
@@ -46,6 +47,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Time build_graph (brute force and LSH, with recall) and the subgraph sampler.
     BenchGraph(bench_graph::BenchGraphArgs),
+    /// Write an experiment's spec, an equivalent TensorFlow NSL (Keras) script, and 2D data as CSV.
+    Export(export::ExportArgs),
     /// Sweep Neural Graph Machines' α₁, α₂, α₃ on Cora.
     NgmSweep(ngm_sweep::NgmSweepArgs),
     /// Build a similarity graph from embeddings (NSL's build_graph, optionally with LSH).
@@ -125,6 +128,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::BenchGraph(args) => bench_graph::run(&args),
         Command::NgmSweep(args) => ngm_sweep::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::BuildGraph(args) => graph::build_graph(&args),
         Command::PackNbrs(args) => graph::pack_nbrs(&args),
         Command::Sample(args) => graph::sample(&args),

@@ -16,7 +16,8 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut spec = load_spec(args)?;
+    let mut spec =
+        load_spec(args.builtin.as_deref(), args.spec.as_deref(), args.data_dir.as_deref(), args.seed)?;
     if let Some(seed) = args.seed {
         spec.seed = seed;
     }
@@ -45,13 +46,17 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn load_spec(args: &TrainArgs) -> anyhow::Result<ExperimentSpec> {
-    match (&args.builtin, &args.spec) {
-        (Some(name), None) => {
-            Ok(nsl::builtin::builtin(name, args.data_dir.as_deref(), args.seed.unwrap_or(0))?)
-        }
+/// A built-in's spec (with `data_dir` and `seed`) or a spec file's.
+pub fn load_spec(
+    builtin: Option<&str>,
+    spec: Option<&std::path::Path>,
+    data_dir: Option<&std::path::Path>,
+    seed: Option<u64>,
+) -> anyhow::Result<ExperimentSpec> {
+    match (builtin, spec) {
+        (Some(name), None) => Ok(nsl::builtin::builtin(name, data_dir, seed.unwrap_or(0))?),
         (None, Some(path)) => {
-            if args.data_dir.is_some() {
+            if data_dir.is_some() {
                 bail!("--data-dir goes with --builtin; a spec file names its own data");
             }
             let text =

@@ -90,3 +90,32 @@ fn errors_are_clear_and_fail() {
     let out = nsl(&["conformance", missing.to_str().unwrap()]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn export_writes_a_spec_train_accepts_and_a_python_script() {
+    let dir = std::env::temp_dir().join(format!("nsl-export-{}", std::process::id()));
+    let out = nsl(&["export", "--builtin", "moons-adv", "--seed", "2", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = std::fs::read_to_string(dir.join("moons-adv.py")).unwrap();
+    assert!(
+        script.contains("nsl.keras.AdversarialRegularization") && script.contains("SEED = 2"),
+        "{script}"
+    );
+    let train = std::fs::read_to_string(dir.join("train.csv")).unwrap();
+    assert_eq!(train.lines().next(), Some("x,y,label"));
+    assert_eq!(train.lines().count(), 201, "200 training points and a header");
+    // The exported spec runs as is (two epochs here).
+    let spec = dir.join("spec.json");
+    let trained = nsl(&["train", "--spec", spec.to_str().unwrap(), "--epochs", "2"]);
+    assert!(trained.status.success(), "{}", String::from_utf8_lossy(&trained.stderr));
+    assert!(stdout(&trained).contains("\"adv_reg\""));
+    // Where Python is installed, the script must at least compile.
+    match Command::new("python3").arg("-m").arg("py_compile").arg(dir.join("moons-adv.py")).output() {
+        Ok(check) => assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr)),
+        Err(_) => eprintln!("SKIPPED: python3 is absent, the script's syntax is not checked"),
+    }
+    let refused = nsl(&["export", "--builtin", "cora-gcn", "--out", dir.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no TensorFlow NSL Keras equivalent"));
+    let _ = std::fs::remove_dir_all(dir);
+}

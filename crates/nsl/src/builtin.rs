@@ -6,10 +6,12 @@ use crate::config::{
     AdvNeighborConfig, AdvRegConfig, DistanceConfig, GraphNeighborConfig, GraphRegConfig, NormType,
     SumOverAxis, TransformType,
 };
+use crate::data::toy::{ToyShape, ToySpec};
 use crate::error::{NslError, Result};
 use crate::gnn::GnnKind;
 use crate::gnn::layers::SageAggregator;
 use crate::gnn::sampled::SubgraphSampling;
+use crate::model::Activation;
 use crate::ngm::NgmConfig;
 use crate::regularized::Regularization;
 use crate::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec, TaskSpec};
@@ -114,6 +116,37 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             epochs: 100,
             seed,
             evaluation: EvaluationSpec::default(),
+            compare_with_base: true,
+            task: TaskSpec::Classification,
+        }),
+        // The playground's opening scene: small enough to train in seconds in a browser.
+        "moons-adv" => Ok(ExperimentSpec {
+            name: name.into(),
+            data: DataSpec::Toy(ToySpec {
+                shape: ToyShape::Moons,
+                points: 400,
+                noise: 0.2,
+                train_fraction: 0.5,
+                seed,
+            }),
+            model: ModelSpec::Mlp { hidden: vec![8, 8], activation: Activation::Tanh, dropout: 0.0 },
+            regularization: Regularization {
+                adversarial: Some(AdvRegConfig {
+                    multiplier: 0.5,
+                    adv_neighbor_config: AdvNeighborConfig {
+                        adv_step_size: 0.1,
+                        adv_grad_norm: NormType::L2,
+                        ..Default::default()
+                    },
+                }),
+                ..Default::default()
+            },
+            optimizer: OptimizerSpec { learning_rate: 0.03, batch_size: 10, weight_decay: 0.0 },
+            epochs: 40,
+            seed,
+            evaluation: EvaluationSpec {
+                fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: None, clip_max: None }),
+            },
             compare_with_base: true,
             task: TaskSpec::Classification,
         }),

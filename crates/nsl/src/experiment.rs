@@ -112,6 +112,10 @@ pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
             let test_idx: Vec<usize> = (*train..train + test).collect();
             Ok(TrainingData { train: all.subset(&train_idx), test: all.subset(&test_idx), graph: None })
         }
+        DataSpec::Toy(toy) => {
+            let (train, test) = crate::data::toy::generate(toy);
+            Ok(TrainingData { train, test, graph: None })
+        }
         DataSpec::Planetoid { dir, undirected } => {
             let graph = Planetoid::load_dir(dir)?;
             let train_idx = graph.indices(SplitKind::Train);

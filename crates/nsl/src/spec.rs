@@ -80,6 +80,9 @@ pub enum DataSpec {
         /// Test images, following the training ones.
         test: usize,
     },
+    /// A two-dimensional TensorFlow-Playground set (moons, circles, spiral, xor, blobs), drawn
+    /// from its own seed.
+    Toy(crate::data::toy::ToySpec),
     /// A Planetoid citation graph (`NAME.content/.cites/.split`): train on the split's train
     /// nodes, test on its test nodes; graph neighbors come from all nodes.
     Planetoid {
@@ -170,6 +173,13 @@ impl ExperimentSpec {
         let bad = |m: String| Err(crate::NslError::Config(m));
         if self.epochs == 0 {
             return bad("epochs must be ≥ 1".into());
+        }
+        if let DataSpec::Toy(toy) = &self.data
+            && (toy.points < 4
+                || !(0.0..=1.0).contains(&toy.noise)
+                || !(toy.train_fraction > 0.0 && toy.train_fraction < 1.0))
+        {
+            return bad("a toy set needs ≥ 4 points, noise in [0, 1] and a train fraction in (0, 1)".into());
         }
         if self.optimizer.batch_size == 0 {
             return bad("batch_size must be ≥ 1".into());
