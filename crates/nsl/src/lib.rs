@@ -34,6 +34,8 @@ pub mod model;
 pub mod ngm;
 pub mod norm;
 pub mod regularized;
+pub mod session;
+pub mod share;
 pub mod spec;
 pub mod tensor;
 pub mod train;

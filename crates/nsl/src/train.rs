@@ -146,16 +146,7 @@ impl Trainer {
         let steps = order.len().div_ceil(batch_size);
         let mut sums: Option<[Tensor<1>; 5]> = None;
         for (i, chunk) in order.chunks(batch_size).enumerate() {
-            let batch = self.batch(data, chunk)?;
-            let parts = training_loss(&self.model, &self.regularization, &batch)?;
-            let zero = || Tensor::<1>::zeros([1], &self.device).inner();
-            let values = [
-                parts.total.clone().inner(),
-                parts.supervised.inner(),
-                parts.graph.map_or_else(zero, |t| t.inner()),
-                parts.adversarial.map_or_else(zero, |t| t.inner()),
-                parts.virtual_adversarial.map_or_else(zero, |t| t.inner()),
-            ];
+            let values = self.train_step(data, chunk)?;
             sums = Some(match sums {
                 None => values,
                 Some(s) => {
@@ -163,9 +154,6 @@ impl Trainer {
                     s.map(|acc| acc + it.next().expect("five parts"))
                 }
             });
-            let grads = GradientsParams::from_grads(parts.total.backward(), &self.model);
-            self.model = self.optimizer.step(self.options.learning_rate, self.model.clone(), grads);
-            self.step += 1;
             on_step(i + 1, steps);
         }
         self.epoch += 1;
@@ -187,6 +175,46 @@ impl Trainer {
             adversarial: reg.adversarial.as_ref().map(|_| means[3]),
             virtual_adversarial: reg.virtual_adversarial.as_ref().map(|_| means[4]),
         })
+    }
+
+    /// One optimizer step on the training rows `indices`. Returns the loss parts (total,
+    /// supervised, graph, adversarial, virtual adversarial; 0 where off) as device tensors,
+    /// so that callers read back once for many steps.
+    pub fn train_step(&mut self, data: &TrainingData, indices: &[usize]) -> Result<[Tensor<1>; 5]> {
+        let batch = self.batch(data, indices)?;
+        let parts = training_loss(&self.model, &self.regularization, &batch)?;
+        let zero = || Tensor::<1>::zeros([1], &self.device).inner();
+        let values = [
+            parts.total.clone().inner(),
+            parts.supervised.inner(),
+            parts.graph.map_or_else(zero, |t| t.inner()),
+            parts.adversarial.map_or_else(zero, |t| t.inner()),
+            parts.virtual_adversarial.map_or_else(zero, |t| t.inner()),
+        ];
+        let grads = GradientsParams::from_grads(parts.total.backward(), &self.model);
+        self.model = self.optimizer.step(self.options.learning_rate, self.model.clone(), grads);
+        self.step += 1;
+        Ok(values)
+    }
+
+    /// Regularization from the next step on (a knob changed mid-run).
+    pub fn set_regularization(&mut self, regularization: Regularization) {
+        self.regularization = regularization;
+    }
+
+    /// The regularization in force.
+    pub fn regularization(&self) -> &Regularization {
+        &self.regularization
+    }
+
+    /// Learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.options.learning_rate = learning_rate;
+    }
+
+    /// Optimizer steps taken.
+    pub fn steps_done(&self) -> usize {
+        self.step
     }
 
     /// Uploads the rows `indices` of the training data (and their neighbors) as a batch.
