@@ -26,6 +26,7 @@ pub fn node_feature_attribution(
     if node >= nodes {
         return Err(NslError::Config(format!("node {node} is out of range for {nodes} nodes")));
     }
+    model.check(&NodeInput::Dense(x.clone()), context)?;
     let score = |x: Tensor<2>| {
         let logits = model.forward(&NodeInput::Dense(x), context, None).logits;
         logits.slice([node..node + 1, class..class + 1]).sum()
@@ -64,6 +65,7 @@ mod tests {
         let x = matrix(identity, 34, 34, &device);
         let node = 11; // degree 1: its only neighbor is member 0.
         let ig = node_feature_attribution(&model, &context, x.clone(), node, 1, 64).unwrap();
+        model.check(&NodeInput::Dense(x.clone()), context)?;
         let score = |x: Tensor<2>| {
             scalar(
                 model

@@ -144,7 +144,9 @@ impl SageConv {
                     padded_rows.select(0, padded.index.clone()).reshape([nodes, padded.width, width]);
                 gathered.max_dim(1).reshape([nodes, width]).matmul(self.neighbor_weight.val())
             }
-            (Some(_), _, None) => panic!("the max aggregator needs padded neighbors"),
+            // `GraphContext::new` builds padded neighbors for the max aggregator and
+            // `Gnn::check` refuses a context without them, so this arm cannot be reached there.
+            (Some(_), _, None) => unreachable!("the max aggregator needs padded neighbors"),
             _ => mean.propagate(x.matmul(self.neighbor_weight.val())),
         };
         own + neighbors + self.bias.val().unsqueeze()

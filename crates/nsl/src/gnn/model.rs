@@ -173,6 +173,11 @@ pub struct Gnn {
 impl Gnn {
     /// Checks that `input` and `context` fit this model.
     pub fn check(&self, input: &NodeInput, context: &GraphContext) -> Result<()> {
+        if let GnnKind::Sage { aggregator: SageAggregator::Max } = self.kind
+            && context.padded.is_none()
+        {
+            return Err(NslError::Config("the max aggregator needs a context built for it".into()));
+        }
         if input.nodes() != context.graph.nodes {
             return Err(NslError::Config(format!(
                 "{} feature rows for a graph of {} nodes",

@@ -123,6 +123,7 @@ pub fn train_node_classifier_sampled(
                 .collect();
             let input = NodeInput::from_rows(&rows, data.dim, &train_device);
             let context = GraphContext::new(config.kind, &merged.adjacency, &train_device);
+            model.check(&input, &context)?;
             let logits = model.forward(&input, &context, Some(&mut rng)).logits;
             let root_labels: Vec<u32> = seeds.iter().map(|&s| data.labels[s as usize]).collect();
             let loss = sparse_softmax_cross_entropy(
