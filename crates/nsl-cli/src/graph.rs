@@ -59,13 +59,12 @@ pub fn build_graph(args: &BuildGraphArgs) -> anyhow::Result<ExitCode> {
     })?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
+    let (count, dim) = (embeddings.len(), embeddings.dim);
     let ids = NodeSet::with_ids(embeddings.ids);
     let graph = Graph::homogeneous(ids, &build::both_directions(&edges));
     io::write_graph(&graph, &args.out)?;
     eprintln!(
-        "{} embeddings of width {}: {} edges (each written both ways) in {seconds:.2} s → {}",
-        graph.node_sets.values().next().map_or(0, |n| n.size),
-        embeddings.dim,
+        "{count} embeddings of width {dim}: {} edges (each written both ways) in {seconds:.2} s → {}",
         edges.len(),
         args.out.display()
     );

@@ -19,11 +19,12 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
+use crate::distance::l2_normalize_rows;
 use crate::error::{NslError, Result};
 use crate::gnn::NodeInput;
 use crate::gnn::layers::glorot;
 use crate::gnn::node_task::{
-    BestByValidation, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, adam, read_classes,
+    EpochLosses, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, RunLog, adam, read_classes,
 };
 use crate::loss::sparse_softmax_cross_entropy;
 use crate::tensor::{labels, matrix, to_vec};
@@ -145,11 +146,6 @@ fn neighbor_predictions(log_probs: &Tensor<2>, group: &EdgeGroup) -> Tensor<1> {
     (target * own).sum_dim(1).neg().mul(group.weight.clone()).sum().div_scalar(group.count as f32)
 }
 
-fn l2_normalize(h: Tensor<2>) -> Tensor<2> {
-    let norm = h.clone().powf_scalar(2.0).sum_dim(1).sqrt().clamp_min(1e-12);
-    h / norm
-}
-
 /// Trains an NGM-regularized MLP (`hidden` layers) full batch on `data`; `ngm: None` trains
 /// the same MLP without graph terms (the base model).
 pub fn train_ngm(
@@ -198,8 +194,7 @@ pub fn train_ngm(
         labels(&data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(), &train_device);
     let mut optimizer = adam(options.weight_decay);
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x46_4d);
-    let mut history = Vec::with_capacity(options.epochs);
-    let mut best = BestByValidation::new(data);
+    let mut log = RunLog::new(data, options.epochs);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
@@ -211,7 +206,7 @@ pub fn train_ngm(
             let ramp =
                 if ngm.warmup_epochs == 0 { 1.0 } else { (epoch as f32 / ngm.warmup_epochs as f32).min(1.0) };
             let compared = match ngm.distance {
-                NgmDistance::HiddenCosine => l2_normalize(h),
+                NgmDistance::HiddenCosine => l2_normalize_rows(h),
                 NgmDistance::NeighborPredictions => activation::log_softmax(logits, 1),
             };
             let alphas =
@@ -234,21 +229,13 @@ pub fn train_ngm(
         let (_, logits) = model.valid().forward(&eval_input, None);
         let predicted = read_classes(logits.argmax(1));
         let parts = to_vec(loss_value);
-        let loss = parts[0];
-        if !loss.is_finite() {
-            return Err(NslError::Diverged { epoch, step: epoch, value: loss });
-        }
-        let val_acc = best.observe(epoch, &predicted);
-        let record = NodeEpoch {
-            epoch,
-            loss,
+        let losses = EpochLosses {
+            loss: parts[0],
             supervised: parts[1],
             graph: ngm.map(|_| parts[0] - parts[1]),
             adversarial: None,
-            val_acc,
         };
-        on_epoch(&record);
-        history.push(record);
+        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
     }
-    Ok(best.into_run(train_seconds, history))
+    Ok(log.into_run(train_seconds))
 }

@@ -3,7 +3,7 @@
 //! knob changes (regularization, learning rate) apply from the next step.
 
 use burn::module::Module;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::Device;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -14,7 +14,7 @@ use crate::eval::evaluate;
 use crate::experiment::load_data;
 use crate::heatmap::{Grid, class_probabilities};
 use crate::spec::{ExperimentSpec, ModelSpec};
-use crate::train::{Trainer, TrainingData};
+use crate::train::{LossSums, Trainer, TrainingData, parts_in_force};
 
 /// Mean losses over a burst of steps; parts that are off are `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -128,7 +128,7 @@ impl Session {
             return Err(NslError::Config("a burst needs at least one step".into()));
         }
         let batch_size = self.spec.optimizer.batch_size;
-        let mut sums: Option<[Tensor<1>; 5]> = None;
+        let mut sums = LossSums::default();
         for _ in 0..steps {
             if self.cursor >= self.order.len() {
                 self.order.shuffle(&mut self.rng);
@@ -137,18 +137,9 @@ impl Session {
             let end = (self.cursor + batch_size).min(self.order.len());
             let batch: Vec<usize> = self.order[self.cursor..end].to_vec();
             self.cursor = end;
-            let values = self.trainer.train_step(&self.data, &batch)?;
-            sums = Some(match sums {
-                None => values,
-                Some(s) => {
-                    let mut it = values.into_iter();
-                    s.map(|acc| acc + it.next().expect("five parts"))
-                }
-            });
+            sums.add(self.trainer.train_step(&self.data, &batch)?);
         }
-        let sums = sums.expect("at least one step");
-        let means: Vec<f32> =
-            crate::tensor::to_vec(Tensor::cat(sums.to_vec(), 0)).iter().map(|v| v / steps as f32).collect();
+        let means = sums.means();
         if !means[0].is_finite() {
             return Err(NslError::Diverged {
                 epoch: self.trainer.steps_done() * batch_size / self.order.len().max(1),
@@ -156,14 +147,8 @@ impl Session {
                 value: means[0],
             });
         }
-        let r = self.trainer.regularization();
-        Ok(BurstLosses {
-            total: means[0],
-            supervised: means[1],
-            graph: r.graph.map(|_| means[2]),
-            adversarial: r.adversarial.as_ref().map(|_| means[3]),
-            virtual_adversarial: r.virtual_adversarial.as_ref().map(|_| means[4]),
-        })
+        let [graph, adversarial, virtual_adversarial] = parts_in_force(self.trainer.regularization(), &means);
+        Ok(BurstLosses { total: means[0], supervised: means[1], graph, adversarial, virtual_adversarial })
     }
 
     /// Accuracies and (for 2D data) the heatmap over `grid`, after `losses`.

@@ -51,6 +51,44 @@ pub struct EpochStats {
     pub virtual_adversarial: Option<f32>,
 }
 
+/// Sums of the five loss parts of [`Trainer::train_step`] over several steps, kept on the
+/// device so that they are read back once.
+#[derive(Debug, Default)]
+pub(crate) struct LossSums {
+    sums: Option<[Tensor<1>; 5]>,
+    steps: usize,
+}
+
+impl LossSums {
+    /// Adds one step's parts.
+    pub(crate) fn add(&mut self, parts: [Tensor<1>; 5]) {
+        self.sums = Some(match self.sums.take() {
+            None => parts,
+            Some(sums) => {
+                let mut it = parts.into_iter();
+                sums.map(|acc| acc + it.next().expect("five parts"))
+            }
+        });
+        self.steps += 1;
+    }
+
+    /// Mean of each part (total, supervised, graph, adversarial, VAT); zeros without steps.
+    pub(crate) fn means(self) -> [f32; 5] {
+        let Some(sums) = self.sums else { return [0.0; 5] };
+        let values = crate::tensor::to_vec(Tensor::cat(sums.to_vec(), 0));
+        std::array::from_fn(|k| values[k] / self.steps as f32)
+    }
+}
+
+/// The graph, adversarial and VAT means of `means`, `None` for the regularizers that are off.
+pub(crate) fn parts_in_force(regularization: &Regularization, means: &[f32; 5]) -> [Option<f32>; 3] {
+    [
+        regularization.graph.map(|_| means[2]),
+        regularization.adversarial.as_ref().map(|_| means[3]),
+        regularization.virtual_adversarial.as_ref().map(|_| means[4]),
+    ]
+}
+
 /// Owns a model, its optimizer and the shuffling generator; trains epoch by epoch.
 pub struct Trainer {
     model: Mlp,
@@ -144,36 +182,24 @@ impl Trainer {
         order.shuffle(&mut self.rng);
         let batch_size = self.options.batch_size;
         let steps = order.len().div_ceil(batch_size);
-        let mut sums: Option<[Tensor<1>; 5]> = None;
+        let mut sums = LossSums::default();
         for (i, chunk) in order.chunks(batch_size).enumerate() {
-            let values = self.train_step(data, chunk)?;
-            sums = Some(match sums {
-                None => values,
-                Some(s) => {
-                    let mut it = values.into_iter();
-                    s.map(|acc| acc + it.next().expect("five parts"))
-                }
-            });
+            sums.add(self.train_step(data, chunk)?);
             on_step(i + 1, steps);
         }
         self.epoch += 1;
-        let means: Vec<f32> = match sums {
-            Some(s) => {
-                crate::tensor::to_vec(Tensor::cat(s.to_vec(), 0)).iter().map(|v| v / steps as f32).collect()
-            }
-            None => vec![0.0; 5],
-        };
+        let means = sums.means();
         if !means[0].is_finite() {
             return Err(NslError::Diverged { epoch: self.epoch, step: self.step, value: means[0] });
         }
-        let reg = &self.regularization;
+        let [graph, adversarial, virtual_adversarial] = parts_in_force(&self.regularization, &means);
         Ok(EpochStats {
             epoch: self.epoch,
             total: means[0],
             supervised: means[1],
-            graph: reg.graph.map(|_| means[2]),
-            adversarial: reg.adversarial.as_ref().map(|_| means[3]),
-            virtual_adversarial: reg.virtual_adversarial.as_ref().map(|_| means[4]),
+            graph,
+            adversarial,
+            virtual_adversarial,
         })
     }
 

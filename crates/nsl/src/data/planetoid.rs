@@ -42,14 +42,14 @@ impl Planetoid {
     pub fn load(content: &Path) -> Result<Planetoid> {
         let mut graph = linqs::read_path(content, &Limits::default())?;
         let mut nodes = graph.node_sets.remove(NODES).expect("the LINQS reader makes a homogeneous graph");
-        let take = |name: &str, nodes: &mut nsl_graph::NodeSet| nodes.features.remove(name);
-        let Some(nsl_graph::Feature::Dense { dim, values }) = take(FEATURES, &mut nodes) else {
+        let Some(nsl_graph::Feature::Dense { dim, values }) = nodes.features.remove(FEATURES) else {
             unreachable!("the LINQS reader sets dense features")
         };
-        let Some(nsl_graph::Feature::Labels { classes, values: labels }) = take(LABEL, &mut nodes) else {
+        let Some(nsl_graph::Feature::Labels { classes, values: labels }) = nodes.features.remove(LABEL)
+        else {
             unreachable!("the LINQS reader sets labels")
         };
-        let split = match take(SPLIT, &mut nodes) {
+        let split = match nodes.features.remove(SPLIT) {
             Some(nsl_graph::Feature::Split { values }) => values,
             _ => vec![SplitKind::Unlabeled; nodes.size],
         };

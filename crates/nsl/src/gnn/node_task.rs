@@ -141,39 +141,70 @@ pub(crate) fn read_classes(predicted: Tensor<2, Int>) -> Vec<i64> {
     predicted.into_data().convert::<i64>().try_into_vec::<i64>().expect("argmax reads back")
 }
 
-/// Keeps the epoch with the best validation accuracy (the earlier on ties) and that epoch's
-/// test accuracy, as Planetoid benchmarks report them.
+/// Loss parts of one epoch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EpochLosses {
+    pub(crate) loss: f32,
+    pub(crate) supervised: f32,
+    pub(crate) graph: Option<f32>,
+    pub(crate) adversarial: Option<f32>,
+}
+
+/// The record of a full-batch run: every epoch's losses and validation accuracy, and the epoch
+/// with the best validation accuracy (the earlier on ties) with its test accuracy, as Planetoid
+/// benchmarks report them.
 #[derive(Debug)]
-pub(crate) struct BestByValidation<'a> {
+pub(crate) struct RunLog<'a> {
     data: &'a NodeData,
+    history: Vec<NodeEpoch>,
     val_acc: f64,
     test_acc: f64,
     epoch: usize,
 }
 
-impl<'a> BestByValidation<'a> {
-    pub(crate) fn new(data: &'a NodeData) -> Self {
-        Self { data, val_acc: -1.0, test_acc: 0.0, epoch: 0 }
+impl<'a> RunLog<'a> {
+    pub(crate) fn new(data: &'a NodeData, epochs: usize) -> Self {
+        Self { data, history: Vec::with_capacity(epochs), val_acc: -1.0, test_acc: 0.0, epoch: 0 }
     }
 
-    /// Scores one epoch's predictions for every node; returns its validation accuracy.
-    pub(crate) fn observe(&mut self, epoch: usize, predicted: &[i64]) -> f64 {
+    /// Ends `epoch`: a non-finite loss is an error; otherwise the predictions for every node
+    /// are scored, and the epoch is recorded and reported to `on_epoch`.
+    pub(crate) fn end_epoch(
+        &mut self,
+        epoch: usize,
+        losses: EpochLosses,
+        predicted: &[i64],
+        on_epoch: &mut dyn FnMut(&NodeEpoch),
+    ) -> Result<()> {
+        if !losses.loss.is_finite() {
+            return Err(NslError::Diverged { epoch, step: epoch, value: losses.loss });
+        }
         let val_acc = accuracy(predicted, &self.data.labels, &self.data.val);
         if val_acc > self.val_acc {
             self.val_acc = val_acc;
             self.test_acc = accuracy(predicted, &self.data.labels, &self.data.test);
             self.epoch = epoch;
         }
-        val_acc
+        let record = NodeEpoch {
+            epoch,
+            loss: losses.loss,
+            supervised: losses.supervised,
+            graph: losses.graph,
+            adversarial: losses.adversarial,
+            val_acc,
+        };
+        on_epoch(&record);
+        self.history.push(record);
+        Ok(())
     }
 
-    pub(crate) fn into_run(self, train_seconds: f64, history: Vec<NodeEpoch>) -> NodeRun {
+    pub(crate) fn into_run(self, train_seconds: f64) -> NodeRun {
         NodeRun {
             test_acc: self.test_acc,
             val_acc: self.val_acc,
             best_epoch: self.epoch,
             train_seconds,
-            history,
+            history: self.history,
         }
     }
 }
@@ -229,8 +260,7 @@ pub fn train_node_classifier(
         .as_ref()
         .map(|_| matrix(data.features.clone(), data.adjacency.nodes, data.dim, &train_device));
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
-    let mut history = Vec::with_capacity(options.epochs);
-    let mut best = BestByValidation::new(data);
+    let mut log = RunLog::new(data, options.epochs);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
@@ -284,21 +314,13 @@ pub fn train_node_classifier(
         let predicted = model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1);
         let predicted = read_classes(predicted);
         let parts = crate::tensor::to_vec(parts);
-        let loss = parts[0];
-        if !loss.is_finite() {
-            return Err(NslError::Diverged { epoch, step: epoch, value: loss });
-        }
-        let val_acc = best.observe(epoch, &predicted);
-        let record = NodeEpoch {
-            epoch,
-            loss,
+        let losses = EpochLosses {
+            loss: parts[0],
             supervised: parts[1],
             graph: neighbors.as_ref().map(|_| parts[2]),
             adversarial: regularization.adversarial.as_ref().map(|_| parts[3]),
-            val_acc,
         };
-        on_epoch(&record);
-        history.push(record);
+        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
     }
-    Ok(best.into_run(train_seconds, history))
+    Ok(log.into_run(train_seconds))
 }

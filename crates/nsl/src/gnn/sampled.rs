@@ -19,7 +19,7 @@ use super::adjacency::Adjacency;
 use super::input::NodeInput;
 use super::model::{GnnConfig, GraphContext};
 use super::node_task::{
-    BestByValidation, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, adam, read_classes,
+    EpochLosses, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, RunLog, adam, read_classes,
 };
 use crate::error::{NslError, Result};
 use crate::loss::sparse_softmax_cross_entropy;
@@ -104,8 +104,7 @@ pub fn train_node_classifier_sampled(
     let mut optimizer = adam(options.weight_decay);
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5a_3b);
     let mut order = data.train.clone();
-    let mut history = Vec::with_capacity(options.epochs);
-    let mut best = BestByValidation::new(data);
+    let mut log = RunLog::new(data, options.epochs);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
@@ -137,17 +136,12 @@ pub fn train_node_classifier_sampled(
         train_seconds += start.elapsed().as_secs_f64();
         let losses = to_vec(Tensor::cat(losses, 0));
         let loss = losses.iter().sum::<f32>() / losses.len() as f32;
-        if !loss.is_finite() {
-            return Err(NslError::Diverged { epoch, step: epoch, value: loss });
-        }
-        let predicted = model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1);
-        let predicted = read_classes(predicted);
-        let val_acc = best.observe(epoch, &predicted);
-        let record = NodeEpoch { epoch, loss, supervised: loss, graph: None, adversarial: None, val_acc };
-        on_epoch(&record);
-        history.push(record);
+        let predicted =
+            read_classes(model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1));
+        let losses = EpochLosses { loss, supervised: loss, graph: None, adversarial: None };
+        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
     }
-    Ok(best.into_run(train_seconds, history))
+    Ok(log.into_run(train_seconds))
 }
 
 #[cfg(test)]
