@@ -10,6 +10,7 @@ export PATH="$HOME/.cargo/bin:$CACHE/tools/node_modules/.bin:$PATH"
 
 TRUNK_VERSION=0.21.14     # trunk 0.22 needs rustc 1.96
 BINARYEN_VERSION=132      # Debian's binaryen cannot read Rust 1.95's wasm
+PLAYWRIGHT_VERSION=1.65.1 # drives Debian's Chromium in the browser tests (no browser download)
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
@@ -47,16 +48,39 @@ ensure_wasm_tools() {
   fi
 }
 
+ensure_npm() {
+  if ! command -v npm >/dev/null; then
+    step "installing Node.js and npm (Debian)"
+    apt_install nodejs npm
+  fi
+}
+
 ensure_wasm_opt() {
   if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "$BINARYEN_VERSION" ]; then
-    if ! command -v npm >/dev/null; then
-      step "installing Node.js and npm (Debian)"
-      apt_install nodejs npm
-    fi
+    ensure_npm
     step "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
     mkdir -p "$CACHE/tools"
     npm install --silent --no-audit --no-fund --prefix "$CACHE/tools" "binaryen@$BINARYEN_VERSION"
   fi
+}
+
+# The browser tests: Debian's Chromium, driven by npm's playwright-core (which is told to use
+# that Chromium; it never downloads a browser).
+ensure_browser_tools() {
+  if ! command -v chromium >/dev/null; then
+    step "installing Chromium (Debian)"
+    apt_install chromium
+  fi
+  ensure_npm
+  local installed
+  installed="$(node -p "require('$CACHE/tools/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
+  if [ "$installed" != "$PLAYWRIGHT_VERSION" ]; then
+    step "installing playwright-core $PLAYWRIGHT_VERSION (npm)"
+    mkdir -p "$CACHE/tools"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix "$CACHE/tools" \
+      "playwright-core@$PLAYWRIGHT_VERSION"
+  fi
+  export NSL_TOOLS="$CACHE/tools"
 }
 
 # Mesa's software Vulkan (lavapipe): burn's wgpu backend runs natively without a GPU.

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: formatting, clippy, the native tests (TensorFlow
-# NSL conformance included when ../shared is present) and the wasm32 build of the app.
+# NSL conformance included when ../shared is present), the wasm32 build of the app and its
+# end-to-end test in headless Chromium (CPU and WebGPU).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_wasm_tools
 ensure_vulkan
+ensure_browser_tools
 fetch_crates
 cd "$ROOT"
 
@@ -22,7 +24,12 @@ step "wasm32 build of the library and the app (trunk, release, offline)"
 sed 's/data-wasm-opt="z"/data-wasm-opt="0"/' www/index.html > www/index.ci.html
 trunk build --release --offline --dist "$CARGO_TARGET_DIR/dist-ci" www/index.ci.html
 rm -f www/index.ci.html
-wasm="$(ls "$CARGO_TARGET_DIR"/dist-ci/*.wasm)"
-printf 'app wasm (no wasm-opt): %s bytes, %s bytes gzipped\n' \
-  "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+for wasm in "$CARGO_TARGET_DIR"/dist-ci/*.wasm; do
+  printf '%s (no wasm-opt): %s bytes, %s bytes gzipped\n' \
+    "$(basename "$wasm")" "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+done
+
+step "browser end-to-end test (headless Chromium: every data family on the CPU, then WebGPU)"
+# Screenshots and measured figures: tests/artifacts/ (not committed).
+node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"
 echo "all checks passed"

@@ -76,3 +76,40 @@ fn moons_train_in_a_blink_and_draw_a_two_class_heatmap() {
     assert!(class_one > cells / 5 && class_one < cells * 4 / 5, "{class_one} of {cells} cells are class 1");
     assert_eq!(train.len(), 200);
 }
+
+#[test]
+fn wgpu_session_trains_like_the_cpu() {
+    use nsl::session::{Session, SnapshotOptions};
+    let Some(device) = integration::wgpu_device() else { return };
+    // The playground's step-wise session (adversarial regularization, FGSM evaluation, heatmap):
+    // no dropout and L2 adversarial steps, so both backends run the same arithmetic up to
+    // reduction order. Stated tolerance: losses within 1e-3 + 1 %, accuracies within 2 points,
+    // heatmap probabilities within 0.02, after each of five bursts of 20 steps.
+    let spec = builtin("moons-adv", None, 0).unwrap();
+    let snapshots = |device: &Device| {
+        let mut session = Session::new(&spec, device).unwrap();
+        (0..5)
+            .map(|_| {
+                session.run_steps(20).unwrap();
+                session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    let (cpu, gpu) = (snapshots(&Device::flex()), snapshots(&device));
+    for (c, g) in cpu.iter().zip(&gpu) {
+        let (lc, lg) = (c.losses.unwrap(), g.losses.unwrap());
+        for (a, b) in [
+            (lc.total, lg.total),
+            (lc.supervised, lg.supervised),
+            (lc.adversarial.unwrap(), lg.adversarial.unwrap()),
+        ] {
+            assert!((a - b).abs() <= 1e-3 + 0.01 * a.abs(), "step {}: cpu {a} vs wgpu {b}", c.step);
+        }
+        assert!((c.test_acc - g.test_acc).abs() <= 0.02, "step {}: {} vs {}", c.step, c.test_acc, g.test_acc);
+        assert!((c.attacked_acc.unwrap() - g.attacked_acc.unwrap()).abs() <= 0.02);
+        let (hc, hg) = (c.heatmap.as_ref().unwrap(), g.heatmap.as_ref().unwrap());
+        let worst = hc.iter().zip(hg).map(|(a, b)| (a - b).abs()).fold(0.0_f32, f32::max);
+        assert!(worst <= 0.02, "step {}: heatmaps differ by {worst}", c.step);
+    }
+    assert!(cpu[4].losses.unwrap().total < cpu[0].losses.unwrap().total);
+}

@@ -43,16 +43,7 @@ pub fn evaluate<M: NslModel>(model: &M, examples: &Examples, fgsm: Option<&FgsmS
         let y = examples.labels_tensor(chunk, &device).inner();
         correct = correct + count_correct(inference.forward(x.clone()), y.clone());
         if let Some(attack) = fgsm {
-            let config = AdvNeighborConfig {
-                adv_step_size: attack.epsilon,
-                adv_grad_norm: NormType::Infinity,
-                clip_value_min: attack.clip_min,
-                clip_value_max: attack.clip_max,
-                ..Default::default()
-            };
-            let loss = |x: Tensor<2>| sparse_softmax_cross_entropy(inference.forward(x), y.clone());
-            let adv = gen_adv_neighbor(x, &loss, None, &config).expect("a valid FGSM configuration");
-            attacked = attacked + count_correct(inference.forward(adv), y);
+            attacked = attacked + fgsm_correct(&inference, x, y, attack);
         }
     }
     let n = examples.len().max(1) as f64;
@@ -68,7 +59,27 @@ pub fn evaluate<M: NslModel>(model: &M, examples: &Examples, fgsm: Option<&FgsmS
     }
 }
 
-fn count_correct(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1, Int> {
+/// How many rows of `x` `inference` still classifies correctly under the white-box FGSM
+/// `attack` computed against it.
+pub(crate) fn fgsm_correct<M: NslModel>(
+    inference: &M,
+    x: Tensor<2>,
+    y: Tensor<1, Int>,
+    attack: &FgsmSpec,
+) -> Tensor<1, Int> {
+    let config = AdvNeighborConfig {
+        adv_step_size: attack.epsilon,
+        adv_grad_norm: NormType::Infinity,
+        clip_value_min: attack.clip_min,
+        clip_value_max: attack.clip_max,
+        ..Default::default()
+    };
+    let loss = |x: Tensor<2>| sparse_softmax_cross_entropy(inference.forward(x), y.clone());
+    let adv = gen_adv_neighbor(x, &loss, None, &config).expect("a valid FGSM configuration");
+    count_correct(inference.forward(adv), y)
+}
+
+pub(crate) fn count_correct(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1, Int> {
     let [n, _] = logits.dims();
     logits.argmax(1).reshape([n]).equal(labels).int().sum()
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use web_time::Instant;
 
 use crate::data::{
-    NeighborTable, mnist,
+    Examples, NeighborTable, mnist,
     planetoid::{Planetoid, SplitKind},
 };
 use crate::error::{NslError, Result};
@@ -101,46 +101,83 @@ impl ExperimentOutcome {
 pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
     match &spec.data {
         DataSpec::Mnist { dir, train, test } => {
-            let all = mnist::load_dir(dir)?;
-            if train + test > all.len() {
-                return Err(NslError::Data {
-                    path: dir.display().to_string(),
-                    reason: format!("{train} train + {test} test images requested, {} present", all.len()),
-                });
-            }
-            let train_idx: Vec<usize> = (0..*train).collect();
-            let test_idx: Vec<usize> = (*train..train + test).collect();
-            Ok(TrainingData { train: all.subset(&train_idx), test: all.subset(&test_idx), graph: None })
+            mnist_data(mnist::load_dir(dir)?, *train, *test, &dir.display().to_string())
         }
         DataSpec::Toy(toy) => {
             let (train, test) = crate::data::toy::generate(toy);
             Ok(TrainingData { train, test, graph: None })
         }
-        DataSpec::Planetoid { dir, undirected } => {
-            let graph = Planetoid::load_dir(dir)?;
-            let train_idx = graph.indices(SplitKind::Train);
-            let test_idx = graph.indices(SplitKind::Test);
-            if train_idx.is_empty() || test_idx.is_empty() {
-                return Err(NslError::Data {
-                    path: dir.display().to_string(),
-                    reason: "the split file must name train and test nodes".into(),
-                });
-            }
-            let (train, test) = (graph.nodes.subset(&train_idx), graph.nodes.subset(&test_idx));
-            let max_neighbors = spec.regularization.max_neighbors();
-            let neighbors = (max_neighbors > 0).then(|| GraphNeighbors {
-                table: NeighborTable::select(
-                    &graph.ids,
-                    &graph.edges,
-                    &train_idx,
-                    max_neighbors,
-                    *undirected,
-                ),
-                pool: graph.nodes,
-            });
-            Ok(TrainingData { train, test, graph: neighbors })
+        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } => {
+            let (graph, undirected) = load_graph(&spec.data)?;
+            graph_data(graph, spec, undirected, &data_origin(&spec.data))
         }
     }
+}
+
+/// The graph of graph data (and whether its edges are to be taken in both directions).
+pub fn load_graph(data: &DataSpec) -> Result<(Planetoid, bool)> {
+    match data {
+        DataSpec::Planetoid { dir, undirected } => Ok((Planetoid::load_dir(dir)?, *undirected)),
+        DataSpec::Graph { graph } => Ok((graph.planetoid()?, false)),
+        DataSpec::Mnist { .. } | DataSpec::Toy(_) => {
+            Err(NslError::Config("this task needs graph data (planetoid or a built-in graph)".into()))
+        }
+    }
+}
+
+fn data_origin(data: &DataSpec) -> String {
+    match data {
+        DataSpec::Mnist { dir, .. } | DataSpec::Planetoid { dir, .. } => dir.display().to_string(),
+        DataSpec::Graph { graph } => graph.name().into(),
+        DataSpec::Toy(_) => "2D set".into(),
+    }
+}
+
+/// The first `train` digits of `all` for training, the next `test` for testing (MNIST read by
+/// the CLI from files, or by the browser from fetched bytes).
+pub fn mnist_data(all: Examples, train: usize, test: usize, origin: &str) -> Result<TrainingData> {
+    if train + test > all.len() {
+        return Err(NslError::Data {
+            path: origin.into(),
+            reason: format!("{train} train + {test} test images requested, {} present", all.len()),
+        });
+    }
+    let train_idx: Vec<usize> = (0..train).collect();
+    let test_idx: Vec<usize> = (train..train + test).collect();
+    Ok(TrainingData { train: all.subset(&train_idx), test: all.subset(&test_idx), graph: None })
+}
+
+/// Node classification data for the minibatch trainer: the split's train and test nodes, and
+/// the graph (every node as the pool neighbors come from, every edge, and each training node's
+/// neighbors as `pack_nbrs` picks them for the regularization of `spec`).
+fn graph_data(
+    graph: Planetoid,
+    spec: &ExperimentSpec,
+    undirected: bool,
+    origin: &str,
+) -> Result<TrainingData> {
+    let train_idx = graph.indices(SplitKind::Train);
+    let test_idx = graph.indices(SplitKind::Test);
+    if train_idx.is_empty() || test_idx.is_empty() {
+        return Err(NslError::Data {
+            path: origin.into(),
+            reason: "the split must name train and test nodes".into(),
+        });
+    }
+    let (train, test) = (graph.nodes.subset(&train_idx), graph.nodes.subset(&test_idx));
+    let table = NeighborTable::select(
+        &graph.ids,
+        &graph.edges,
+        &train_idx,
+        spec.regularization.max_neighbors(),
+        undirected,
+    );
+    let mut edges = graph.edges;
+    if undirected {
+        edges.extend(edges.clone().into_iter().map(|(a, b, w)| (b, a, w)));
+    }
+    let neighbors = GraphNeighbors { table, pool: graph.nodes, edges, train_nodes: train_idx };
+    Ok(TrainingData { train, test, graph: Some(neighbors) })
 }
 
 /// Trains and evaluates `spec` on `device` (the base model first if `compare_with_base`).
@@ -178,8 +215,7 @@ fn run_full_batch(
     if !is_gnn && ngm.is_none() {
         return Ok(None);
     }
-    let DataSpec::Planetoid { dir, .. } = &spec.data else { unreachable!("validated: graph data") };
-    let data = NodeData::from_planetoid(&Planetoid::load_dir(dir)?)?;
+    let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
     let options = NodeTrainOptions {
         learning_rate: spec.optimizer.learning_rate,
         weight_decay: spec.optimizer.weight_decay,

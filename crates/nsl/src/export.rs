@@ -17,6 +17,42 @@ use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
 /// File names the script expects beside it for a 2D set.
 pub const TOY_FILES: [&str; 2] = ["train.csv", "test.csv"];
 
+/// Directory (beside the script) of an exported built-in graph.
+pub const GRAPH_DIR: &str = "graph";
+
+/// The data files the script of `spec` reads beside it: `train.csv`/`test.csv` for a 2D set, a
+/// LINQS triple under [`GRAPH_DIR`] for a built-in graph; none for data read from files.
+pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
+    match &spec.data {
+        DataSpec::Toy(toy) => {
+            let (train, test) = crate::data::toy::generate(toy);
+            Ok(TOY_FILES
+                .iter()
+                .map(|f| f.to_string())
+                .zip([toy_csv(&train), toy_csv(&test)].map(String::into_bytes))
+                .collect())
+        }
+        DataSpec::Graph { graph } => {
+            let typed = graph.graph()?;
+            let stem = format!("{GRAPH_DIR}/{}", graph.name());
+            let (mut content, mut cites, mut split) = (Vec::new(), Vec::new(), Vec::new());
+            nsl_graph::io::linqs::write(
+                &typed,
+                ("content", &mut content),
+                ("cites", &mut cites),
+                Some(("split", &mut split)),
+            )
+            .map_err(|e| NslError::Config(format!("exporting the graph: {e}")))?;
+            Ok(vec![
+                (format!("{stem}.content"), content),
+                (format!("{stem}.cites"), cites),
+                (format!("{stem}.split"), split),
+            ])
+        }
+        DataSpec::Mnist { .. } | DataSpec::Planetoid { .. } => Ok(Vec::new()),
+    }
+}
+
 /// A 2D set as CSV with a header `x,y,label`.
 pub fn toy_csv(examples: &Examples) -> String {
     let mut out = String::from("x,y,label\n");
@@ -83,8 +119,10 @@ pub fn python_script(spec: &ExperimentSpec) -> Result<String> {
                 s,
                 r##"# MNIST raw bytes: n × 784 grey levels and n labels.
 DATA_DIR = {dir:?}
-images = np.fromfile(DATA_DIR + "/images-10k.u8", dtype=np.uint8).reshape(-1, 784).astype("float32") / 255.0
-labels = np.fromfile(DATA_DIR + "/labels-10k.u8", dtype=np.uint8).astype("int64")
+import glob, os
+IMAGES = (glob.glob(os.path.join(DATA_DIR, "images-10k.u8")) or glob.glob(os.path.join(DATA_DIR, "images-*.u8")))[0]
+images = np.fromfile(IMAGES, dtype=np.uint8).reshape(-1, 784).astype("float32") / 255.0
+labels = np.fromfile(IMAGES.replace("images-", "labels-"), dtype=np.uint8).astype("int64")
 x_train, y_train = images[:{train}], labels[:{train}]
 x_test, y_test = images[{train}:{end}], labels[{train}:{end}]
 NUM_CLASSES = 10"##,
@@ -103,7 +141,13 @@ NUM_CLASSES = 2
 "##,
             );
         }
-        DataSpec::Planetoid { dir, undirected } => {
+        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } => {
+            // A built-in graph is exported beside the script as a LINQS triple (see
+            // `data_files`); its edges are already listed in both directions.
+            let (dir, undirected) = match &spec.data {
+                DataSpec::Planetoid { dir, undirected } => (dir.display().to_string(), *undirected),
+                _ => (GRAPH_DIR.to_string(), false),
+            };
             let _ = writeln!(
                 s,
                 r##"# Planetoid (LINQS layout): NAME.content, NAME.cites, NAME.split.
@@ -135,8 +179,7 @@ for line in open(stem + ".cites"):
 x_train, y_train = features[train_idx], labels[train_idx]
 x_test, y_test = features[test_idx], labels[test_idx]
 NUM_CLASSES = len(classes)"##,
-                dir = dir.display().to_string(),
-                undirected = python_bool(*undirected)
+                undirected = python_bool(undirected)
             );
         }
     }

@@ -51,12 +51,17 @@ impl Grid {
 /// Class probabilities at every cell of `grid`: `resolution² × classes`, row-major, rows as
 /// in [`Grid::points`]. Uses the model as given (pass the inference copy).
 pub fn class_probabilities<M: NslModel>(model: &M, grid: &Grid, device: &Device) -> Result<Vec<f32>> {
+    Ok(to_vec(class_probability_tensor(model, grid, device)?))
+}
+
+/// [`class_probabilities`] left on the device (`[resolution², classes]`), for a joint read-back.
+pub fn class_probability_tensor<M: NslModel>(model: &M, grid: &Grid, device: &Device) -> Result<Tensor<2>> {
     if grid.resolution == 0 || !(grid.x_max > grid.x_min && grid.y_max > grid.y_min) {
         return Err(NslError::Config("a heatmap grid needs resolution ≥ 1 and a non-empty extent".into()));
     }
     let cells = grid.resolution * grid.resolution;
     let x: Tensor<2> = matrix(grid.points(), cells, 2, device);
-    Ok(to_vec(activation::softmax(model.forward(x), 1)))
+    Ok(activation::softmax(model.forward(x), 1))
 }
 
 #[cfg(test)]

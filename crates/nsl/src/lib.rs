@@ -33,6 +33,7 @@ pub mod loss;
 pub mod model;
 pub mod ngm;
 pub mod norm;
+pub mod readout;
 pub mod regularized;
 pub mod session;
 pub mod share;

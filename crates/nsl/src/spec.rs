@@ -92,6 +92,19 @@ pub enum DataSpec {
         #[serde(default = "yes")]
         undirected: bool,
     },
+    /// A built-in graph made in memory (karate club, synthetic citation network), used as
+    /// Planetoid data is.
+    Graph {
+        /// Which graph.
+        graph: crate::data::graphs::GraphSource,
+    },
+}
+
+impl DataSpec {
+    /// Whether the data is a graph (node classification, graph regularization, GNNs, NGM).
+    pub fn is_graph(&self) -> bool {
+        matches!(self, Self::Planetoid { .. } | Self::Graph { .. })
+    }
 }
 
 fn yes() -> bool {
@@ -192,8 +205,8 @@ impl ExperimentSpec {
         }
         let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) = &self.model;
         if let ModelSpec::Gnn { gnn, .. } = &self.model {
-            if !matches!(self.data, DataSpec::Planetoid { .. }) {
-                return bad("a GNN needs graph data (planetoid)".into());
+            if !self.data.is_graph() {
+                return bad("a GNN needs graph data (planetoid or a built-in graph)".into());
             }
             let r = &self.regularization;
             if r.virtual_adversarial.is_some() || r.neural_graph_machine.is_some() {
@@ -234,10 +247,8 @@ impl ExperimentSpec {
                     "Neural Graph Machines train full batch; use them without other regularizers".into()
                 );
             }
-            if !matches!(self.data, DataSpec::Planetoid { .. })
-                || !matches!(self.model, ModelSpec::Mlp { .. })
-            {
-                return bad("Neural Graph Machines need graph data (planetoid) and an MLP".into());
+            if !self.data.is_graph() || !matches!(self.model, ModelSpec::Mlp { .. }) {
+                return bad("Neural Graph Machines need graph data and an MLP".into());
             }
             if hidden.is_empty() {
                 return bad("Neural Graph Machines need a hidden layer (the distance is taken there)".into());
@@ -250,8 +261,8 @@ impl ExperimentSpec {
             return bad(format!("dropout must be in [0, 1), got {dropout}"));
         }
         if let Some(g) = &self.regularization.graph {
-            if !matches!(self.data, DataSpec::Planetoid { .. }) && g.neighbor_config.max_neighbors > 0 {
-                return bad("graph regularization needs graph data (planetoid)".into());
+            if !self.data.is_graph() && g.neighbor_config.max_neighbors > 0 {
+                return bad("graph regularization needs graph data".into());
             }
             if g.multiplier < 0.0 {
                 return bad("the graph multiplier must be ≥ 0".into());

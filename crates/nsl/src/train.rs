@@ -25,13 +25,18 @@ pub struct TrainingData {
     pub graph: Option<GraphNeighbors>,
 }
 
-/// Neighbors of each training row and the feature rows they refer to.
+/// The graph of graph data: every node, every edge, and the neighbors of each training row.
 #[derive(Debug, Clone)]
 pub struct GraphNeighbors {
     /// All nodes' features (neighbors may be unlabeled or test nodes).
     pub pool: Examples,
-    /// `table.neighbors[i]`: neighbors of training row `i`, indices into `pool`.
+    /// `table.neighbors[i]`: neighbors of training row `i`, indices into `pool` (empty lists
+    /// when the regularization takes no neighbors).
     pub table: NeighborTable,
+    /// Every edge between `pool` nodes (both directions of an undirected graph).
+    pub edges: Vec<(usize, usize, f32)>,
+    /// `pool` index of each training row.
+    pub train_nodes: Vec<usize>,
 }
 
 /// Mean losses of one epoch, the regularizers already scaled by their multipliers.
@@ -74,10 +79,27 @@ impl LossSums {
 
     /// Mean of each part (total, supervised, graph, adversarial, VAT); zeros without steps.
     pub(crate) fn means(self) -> [f32; 5] {
-        let Some(sums) = self.sums else { return [0.0; 5] };
-        let values = crate::tensor::to_vec(Tensor::cat(sums.to_vec(), 0));
-        std::array::from_fn(|k| values[k] / self.steps as f32)
+        let steps = self.steps;
+        match self.into_sums() {
+            None => [0.0; 5],
+            Some(sums) => means_of(&crate::tensor::to_vec(sums), steps),
+        }
     }
+
+    /// Steps added so far.
+    pub(crate) fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// The five sums as one `[5]` device tensor (`None` without steps), for a joint read-back.
+    pub(crate) fn into_sums(self) -> Option<Tensor<1>> {
+        self.sums.map(|sums| Tensor::cat(sums.to_vec(), 0))
+    }
+}
+
+/// Means of five read-back sums over `steps` steps.
+pub(crate) fn means_of(sums: &[f32], steps: usize) -> [f32; 5] {
+    std::array::from_fn(|k| sums[k] / steps.max(1) as f32)
 }
 
 /// The graph, adversarial and VAT means of `means`, `None` for the regularizers that are off.

@@ -1,54 +1,252 @@
-//! The root component: owns the reducer, starts the backend probe, wires components.
+//! The root component: the reducer, the worker bridge, the URL hash and local settings. State
+//! changes become worker commands here; components only render and dispatch.
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::components::{BackendBadge, DistanceExplorer, Header};
+use crate::codec::Json;
+use crate::components::charts::{Chart, ChartKind};
+use crate::components::classroom::ClassroomPanel;
+use crate::components::controls::{
+    DataControls, EvaluationControls, ModelControls, OptimizerControls, RegularizationControls,
+};
+use crate::components::data_view::DataViewCanvas;
+use crate::components::exports::Exports;
+use crate::components::header::Header;
+use crate::components::metrics::{Confusion, WhatIf};
+use crate::components::toolbar::Toolbar;
+use crate::link::{self, Link, Section};
+use crate::protocol::{BackendChoice, Command};
 use crate::state::{Action, State};
+use crate::worker::{DEFAULT_SPEED, TrainerWorker};
+use crate::{export, presets, storage};
+
+/// The page's address without its hash.
+fn page_url() -> String {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// Where the page's bundled assets are served (the page's directory).
+fn assets_url() -> String {
+    let page = page_url();
+    match page.rfind('/') {
+        Some(i) => page[..=i].to_string(),
+        None => page,
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The state a visit opens with: the link in the address bar, else the last setup, else the
+/// opening scene.
+fn initial_state() -> State {
+    let backend = storage::backend();
+    let speed = storage::speed().unwrap_or(DEFAULT_SPEED);
+    let hash = current_hash();
+    let (link, notice) = if hash.len() > 1 {
+        match link::decode(&hash) {
+            Ok(link) => (Some(link), None),
+            Err(e) => (None, Some(format!("{e} — opened the default setup instead."))),
+        }
+    } else {
+        (storage::setup().and_then(|h| link::decode(&h).ok()), None)
+    };
+    let link = link.unwrap_or_else(|| Link { spec: presets::opening(), hidden: BTreeSet::new() });
+    let mut state = State::new(link.spec, link.hidden, backend, speed);
+    state.notice = notice;
+    state
+}
+
+type Bridge = Rc<RefCell<Option<WorkerBridge<TrainerWorker>>>>;
+
+fn send(bridge: &Bridge, command: Command) {
+    if let Some(bridge) = bridge.borrow().as_ref() {
+        bridge.send(command);
+    }
+}
 
 /// The page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(initial_state);
+    let bridge: Bridge = use_mut_ref(|| None);
+    let loaded_spec = use_mut_ref(|| None::<nsl::spec::ExperimentSpec>);
 
+    // The worker, once: it answers into the reducer.
+    {
+        let (bridge, dispatch, state, loaded_spec) =
+            (bridge.clone(), state.dispatcher(), state.clone(), loaded_spec.clone());
+        use_effect_with((), move |()| {
+            let worker = TrainerWorker::spawner()
+                .callback(move |event| dispatch.dispatch(Action::Worker(event)))
+                .encoding::<Json>()
+                .spawn_with_loader(&format!("{}{}", assets_url(), crate::WORKER_LOADER));
+            worker.send(Command::Speed(state.speed));
+            if state.backend_choice != BackendChoice::Auto {
+                worker.send(Command::Backend(state.backend_choice));
+            }
+            worker.send(Command::Load { spec: state.spec.clone(), assets: assets_url() });
+            *loaded_spec.borrow_mut() = Some(state.spec.clone());
+            *bridge.borrow_mut() = Some(worker);
+        });
+    }
+    // Every later setup change goes to the worker, which applies it in place or starts over.
+    {
+        let (bridge, loaded_spec) = (bridge.clone(), loaded_spec.clone());
+        use_effect_with(state.spec.clone(), move |spec| {
+            let mut loaded = loaded_spec.borrow_mut();
+            if loaded.as_ref().is_some_and(|l| l != spec) {
+                send(&bridge, Command::Update(spec.clone()));
+                *loaded = Some(spec.clone());
+            }
+        });
+    }
+    // The address bar and local storage follow the setup.
+    {
+        use_effect_with((state.spec.clone(), state.hidden.clone()), move |(spec, hidden)| {
+            let hash = link::encode(&Link { spec: spec.clone(), hidden: hidden.clone() });
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                // replaceState: every knob move would otherwise be a history entry.
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("#{hash}")),
+                );
+            }
+            storage::save_setup(&hash);
+        });
+    }
+    // A hash typed or pasted into the address bar opens that setup.
     {
         let dispatch = state.dispatcher();
         use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                dispatch.dispatch(Action::Backend(crate::backend::detect().await));
+            let listener = Closure::<dyn Fn()>::new(move || match link::decode(&current_hash()) {
+                Ok(link) => dispatch.dispatch(Action::Open(link)),
+                Err(e) => dispatch.dispatch(Action::Notice(Some(e))),
             });
-        });
-    }
-    {
-        // Recompute whenever the inputs change (the reducer cleared the old result).
-        let dispatch = state.dispatcher();
-        let inputs = state.distance.clone();
-        let backend = state.backend.clone();
-        use_effect_with((inputs, backend), move |(inputs, backend)| {
-            let (inputs, backend) = (inputs.clone(), backend.clone());
-            if backend != crate::backend::BackendStatus::Detecting {
-                wasm_bindgen_futures::spawn_local(async move {
-                    dispatch
-                        .dispatch(Action::DistanceComputed(crate::compute::distance(inputs, backend).await));
-                });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w
+                        .remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                }
             }
         });
     }
 
-    let on_action = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |action: Action| dispatch.dispatch(action))
+    let dispatch = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
+    let on_edit = dispatch.reform(Action::Edit);
+    let on_command = {
+        let bridge = bridge.clone();
+        Callback::from(move |command: Command| send(&bridge, command))
+    };
+    let on_speed = {
+        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        Callback::from(move |speed: usize| {
+            storage::save_speed(speed);
+            dispatch.dispatch(Action::Speed(speed));
+            send(&bridge, Command::Speed(speed));
+        })
+    };
+    let on_backend = {
+        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        Callback::from(move |choice: BackendChoice| {
+            storage::save_backend(choice);
+            dispatch.dispatch(Action::Backend(choice));
+            send(&bridge, Command::Backend(choice));
+        })
+    };
+    let on_results = {
+        let (state, dispatch) = (state.clone(), state.dispatcher());
+        Callback::from(move |()| {
+            let name = format!("{}-results.csv", export::stem(&state.spec));
+            if let Err(e) = export::download(&name, "text/csv", export::results_csv(&state).as_bytes()) {
+                dispatch.dispatch(Action::Notice(Some(e)));
+            }
+        })
+    };
+    let on_error = dispatch.reform(|e: String| Action::Notice(Some(e)));
+    let lesson_link = format!(
+        "{}#{}",
+        page_url(),
+        link::encode(&Link { spec: state.spec.clone(), hidden: state.hidden.clone() })
+    );
+
+    let s = &*state;
+    let latest = s.regularized.latest.clone();
+    let last_loss = s.regularized.points.last().map(|p| p.total);
+    let controls = |section: Section, html: Html| if s.shows(section) { html } else { Html::default() };
+    let lesson = !s.hidden.is_empty() && !s.reveal;
     html! {
         <>
-            <Header>
-                <BackendBadge status={state.backend.clone()} />
-            </Header>
-            <main>
-                <DistanceExplorer
-                    inputs={state.distance.clone()}
-                    result={state.distance_result.clone()}
-                    on_action={on_action}
-                />
+            <Header backend={s.backend.clone()} choice={s.backend_choice} show_switch={s.shows(Section::Backend)}
+                on_backend={on_backend} on_classroom={dispatch.reform(|()| Action::Classroom(true))} />
+            if s.classroom_open {
+                <ClassroomPanel hidden={s.hidden.clone()} link={lesson_link}
+                    on_hide={dispatch.reform(|(section, hide)| Action::Hide(section, hide))}
+                    on_close={dispatch.reform(|()| Action::Classroom(false))} />
+            }
+            if let Some(notice) = &s.notice {
+                <div class="notice" role="alert" id="notice">
+                    { notice.clone() }
+                    <button onclick={dispatch.reform(|_| Action::Notice(None))} aria-label="Dismiss">{ "×" }</button>
+                </div>
+            }
+            if lesson {
+                <div class="lesson" id="lesson-banner">
+                    { "Lesson view: your teacher chose the controls shown here. " }
+                    <button onclick={dispatch.reform(|_| Action::Reveal(true))}>{ "Show all controls" }</button>
+                </div>
+            }
+            <Toolbar status={s.status.clone()} step={s.step()} epoch={latest.as_ref().map_or(0.0, |p| p.epoch)}
+                total_steps={s.info.as_ref().map_or(0, |i| i.total_steps)} speed={s.speed}
+                on_command={on_command} on_speed={on_speed} loaded={AttrValue::from(s.loaded.clone())} losses={(s.regularized.first_loss, last_loss)} />
+            <main class="layout">
+                <div class="column">
+                    { controls(Section::Data, html! { <DataControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
+                    { controls(Section::Model, html! { <ModelControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
+                    { controls(Section::Optimizer, html! { <OptimizerControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
+                </div>
+                <div class="column">
+                    { controls(Section::Regularization, html! { <RegularizationControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
+                    { controls(Section::Evaluation, html! { <EvaluationControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
+                    { controls(Section::Export, html! { <Exports spec={s.spec.clone()} on_results={on_results} on_error={on_error} /> }) }
+                </div>
+                <div class="column output">
+                    if let Some(info) = &s.info {
+                        <div class="views">
+                            if let Some(base) = &s.base {
+                                <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model" />
+                            }
+                            <DataViewCanvas info={info.clone()} progress={latest.clone()} id="data-canvas"
+                                title={AttrValue::from(if s.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
+                        </div>
+                    }
+                    <Chart kind={ChartKind::Loss} regularized={s.regularized.clone()} base={s.base.clone()} />
+                    <Chart kind={ChartKind::Accuracy} regularized={s.regularized.clone()} base={s.base.clone()} />
+                    if s.base.is_some() {
+                        <WhatIf base={s.base.as_ref().and_then(|b| b.latest.clone())} regularized={latest.clone()}
+                            variant={AttrValue::from(s.spec.variant_name())} epsilon={s.spec.evaluation.fgsm.map(|f| f.epsilon)} />
+                    }
+                    if let (Some(info), Some(p)) = (&s.info, &latest) {
+                        <Confusion class_names={info.class_names.clone()} progress={p.clone()} />
+                    }
+                </div>
             </main>
         </>
     }

@@ -1,72 +1,201 @@
-//! The app's state and its reducer: the single source of truth. Pure: no DOM, no async.
+//! The page's state and its reducer: the single source of truth of the UI. Pure: no DOM, no
+//! async. Components render it and dispatch [`Action`]s; the app turns state changes into
+//! worker commands.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use nsl::config::{DistanceConfig, DistanceType, Reduction, SumOverAxis, TransformType};
+use nsl::session::Progress;
+use nsl::spec::ExperimentSpec;
 use yew::Reducible;
 
-use crate::backend::BackendStatus;
+use crate::edit::{Edit, Remembered, apply};
+use crate::link::Section;
+use crate::protocol::{BackendChoice, BackendInfo, DataInfo, Event, Stop, Variant};
+
+/// Most points kept per curve; beyond it every other point is dropped (the curve keeps its
+/// shape, memory and drawing time stay bounded).
+pub const MAX_POINTS: usize = 2000;
+
+/// What the trainer is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Waiting for the worker to load the setup.
+    Loading,
+    /// Models ready, not training.
+    Idle,
+    /// Training.
+    Running,
+    /// Paused by the user.
+    Paused,
+    /// Stopped by itself.
+    Stopped(Stop),
+}
+
+impl Status {
+    /// A short stable name (for styling and the browser tests).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Status::Loading => "loading",
+            Status::Idle => "idle",
+            Status::Running => "running",
+            Status::Paused => "paused",
+            Status::Stopped(Stop::Finished) => "finished",
+            Status::Stopped(Stop::Diverged { .. }) => "diverged",
+            Status::Stopped(Stop::Failed { .. }) => "failed",
+        }
+    }
+}
+
+/// One point of the curves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Optimizer step.
+    pub step: usize,
+    /// Total loss.
+    pub total: f32,
+    /// Supervised part.
+    pub supervised: f32,
+    /// Graph part.
+    pub graph: Option<f32>,
+    /// Adversarial part.
+    pub adversarial: Option<f32>,
+    /// VAT part.
+    pub virtual_adversarial: Option<f32>,
+    /// Train accuracy.
+    pub train_acc: f64,
+    /// Test accuracy.
+    pub test_acc: f64,
+    /// Test accuracy under FGSM.
+    pub attacked_acc: Option<f64>,
+}
+
+/// The measurements of one model.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct History {
+    /// Curve points, oldest first.
+    pub points: Vec<Point>,
+    /// The latest snapshot.
+    pub latest: Option<Progress>,
+    /// Loss of the first burst (kept when points are thinned).
+    pub first_loss: Option<f32>,
+}
+
+impl History {
+    fn record(&mut self, progress: Progress) {
+        if let Some(l) = progress.losses {
+            self.first_loss.get_or_insert(l.total);
+            if self.points.len() >= MAX_POINTS {
+                let mut i = 0;
+                self.points.retain(|_| {
+                    i += 1;
+                    i % 2 == 1
+                });
+            }
+            self.points.push(Point {
+                step: progress.step,
+                total: l.total,
+                supervised: l.supervised,
+                graph: l.graph,
+                adversarial: l.adversarial,
+                virtual_adversarial: l.virtual_adversarial,
+                train_acc: progress.train_acc,
+                test_acc: progress.test_acc,
+                attacked_acc: progress.attacked_acc,
+            });
+        }
+        self.latest = Some(progress);
+    }
+}
 
 /// Everything the page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    /// Which compute backend is available and in use.
-    pub backend: BackendStatus,
-    /// The distance explorer's inputs.
-    pub distance: DistanceInputs,
-    /// The last computed distance (or why it could not be computed).
-    pub distance_result: Option<Result<Vec<f32>, String>>,
+    /// The setup as edited (what the URL carries and the worker trains).
+    pub spec: ExperimentSpec,
+    /// Last settings of regularizers that are off.
+    pub remembered: Remembered,
+    /// Controls hidden by a lesson link.
+    pub hidden: BTreeSet<Section>,
+    /// The learner asked to see hidden controls anyway.
+    pub reveal: bool,
+    /// The classroom panel (choose what a lesson hides) is open.
+    pub classroom_open: bool,
+    /// The backend asked for.
+    pub backend_choice: BackendChoice,
+    /// The backend in use (after the worker's probe).
+    pub backend: Option<BackendInfo>,
+    /// Steps per snapshot.
+    pub speed: usize,
+    /// Trainer status.
+    pub status: Status,
+    /// The loaded data.
+    pub info: Option<DataInfo>,
+    /// Name of the setup the worker loaded last (its models are the ones shown).
+    pub loaded: String,
+    /// The spec's model.
+    pub regularized: History,
+    /// The base model (what-if comparison).
+    pub base: Option<History>,
+    /// Why the link in the address bar could not be read, or the edited spec is invalid.
+    pub notice: Option<String>,
 }
 
-/// Inputs of the distance explorer, as typed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DistanceInputs {
-    /// Sample outputs: rows separated by `;`, values by `,` or spaces.
-    pub sources: String,
-    /// Neighbor outputs, same layout.
-    pub targets: String,
-    /// One weight per row, separated by `,` (0 marks a missing neighbor).
-    pub weights: String,
-    /// NSL's distance configuration.
-    pub config: DistanceConfig,
-}
-
-impl Default for State {
-    fn default() -> Self {
+impl State {
+    /// A page opened on `spec`.
+    pub fn new(
+        spec: ExperimentSpec,
+        hidden: BTreeSet<Section>,
+        backend_choice: BackendChoice,
+        speed: usize,
+    ) -> Self {
+        let mut remembered = Remembered::default();
+        remembered.note(&spec.regularization);
         Self {
-            backend: BackendStatus::Detecting,
-            distance: DistanceInputs {
-                sources: "1, 1; 2, 2; 0, 2; 5, 5".into(),
-                targets: "1, 1; 0, 2; 4, 4; 1, 4".into(),
-                weights: "1, 1, 1, 1".into(),
-                config: DistanceConfig { sum_over_axis: Some(SumOverAxis::Last), ..Default::default() },
-            },
-            distance_result: None,
+            spec,
+            remembered,
+            hidden,
+            reveal: false,
+            classroom_open: false,
+            backend_choice,
+            backend: None,
+            speed,
+            status: Status::Loading,
+            info: None,
+            loaded: String::new(),
+            regularized: History::default(),
+            base: None,
+            notice: None,
         }
+    }
+
+    /// Whether a section's controls are shown.
+    pub fn shows(&self, section: Section) -> bool {
+        self.reveal || !self.hidden.contains(&section)
     }
 }
 
 /// Everything that can change the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// The backend probe finished.
-    Backend(BackendStatus),
-    /// The sources text changed.
-    Sources(String),
-    /// The targets text changed.
-    Targets(String),
-    /// The weights text changed.
-    Weights(String),
-    /// The distance type changed.
-    DistanceType(DistanceType),
-    /// The reduction changed.
-    Reduction(Reduction),
-    /// The transform changed.
-    Transform(TransformType),
-    /// `sum_over_axis` switched between `None` and `-1`.
-    SumOverAxis(Option<SumOverAxis>),
-    /// A distance computation finished.
-    DistanceComputed(Result<Vec<f32>, String>),
+    /// A control changed the spec.
+    Edit(Edit),
+    /// A link was opened (the address bar's hash changed): its setup and lesson.
+    Open(crate::link::Link),
+    /// The worker said something.
+    Worker(Event),
+    /// The speed control moved.
+    Speed(usize),
+    /// The user picked a backend.
+    Backend(BackendChoice),
+    /// A section is hidden (`true`) or shown in lesson links.
+    Hide(Section, bool),
+    /// Show every control despite the lesson.
+    Reveal(bool),
+    /// Open or close the classroom panel.
+    Classroom(bool),
+    /// Something to tell the user (or `None` to clear it).
+    Notice(Option<String>),
 }
 
 impl Reducible for State {
@@ -74,74 +203,172 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
-        let inputs = &mut next.distance;
-        let mut inputs_changed = true;
         match action {
-            Action::Backend(status) => {
-                next.backend = status;
-                inputs_changed = false;
+            Action::Edit(edit) => {
+                next.remembered.note(&next.spec.regularization);
+                let spec = apply(&next.spec, &edit, &next.remembered);
+                match spec.validate() {
+                    Ok(()) => {
+                        next.spec = spec;
+                        next.notice = None;
+                    }
+                    Err(e) => next.notice = Some(e.to_string()),
+                }
             }
-            Action::Sources(s) => inputs.sources = s,
-            Action::Targets(s) => inputs.targets = s,
-            Action::Weights(s) => inputs.weights = s,
-            Action::DistanceType(t) => inputs.config.distance_type = t,
-            Action::Reduction(r) => inputs.config.reduction = r,
-            Action::Transform(t) => inputs.config.transform_fn = t,
-            Action::SumOverAxis(a) => inputs.config.sum_over_axis = a,
-            Action::DistanceComputed(result) => {
-                next.distance_result = Some(result);
-                inputs_changed = false;
+            Action::Open(link) => {
+                next.remembered.note(&link.spec.regularization);
+                next.spec = link.spec;
+                next.hidden = link.hidden;
+                next.reveal = false;
+                next.notice = None;
             }
-        }
-        if inputs_changed {
-            // A stale number next to new inputs would mislead: clear it until recomputed.
-            next.distance_result = None;
+            Action::Worker(event) => next.on_event(event),
+            Action::Speed(speed) => next.speed = speed,
+            Action::Backend(choice) => next.backend_choice = choice,
+            Action::Hide(section, hide) => {
+                if hide {
+                    next.hidden.insert(section);
+                } else {
+                    next.hidden.remove(&section);
+                }
+            }
+            Action::Reveal(on) => next.reveal = on,
+            Action::Classroom(open) => next.classroom_open = open,
+            Action::Notice(notice) => next.notice = notice,
         }
         Rc::new(next)
     }
 }
 
-/// Parses `"1, 2; 3 4"` into rows of equal length.
-pub fn parse_rows(text: &str) -> Result<Vec<Vec<f32>>, String> {
-    let rows: Vec<Vec<f32>> = text
-        .split(';')
-        .filter(|r| !r.trim().is_empty())
-        .enumerate()
-        .map(|(i, row)| {
-            row.split([',', ' ', '\t'])
-                .filter(|v| !v.is_empty())
-                .map(|v| v.parse::<f32>().map_err(|_| format!("row {}: {v:?} is not a number", i + 1)))
-                .collect()
-        })
-        .collect::<Result<_, _>>()?;
-    let width = rows.first().map(Vec::len).ok_or("no rows")?;
-    if width == 0 {
-        return Err("rows need at least one value".into());
+impl State {
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Backend(info) => self.backend = Some(info),
+            Event::Ready { info, spec } => {
+                self.info = Some(info);
+                self.loaded = spec.name;
+                self.regularized = History::default();
+                self.base = self.spec.compare_with_base.then(History::default);
+                self.status = Status::Idle;
+            }
+            Event::Updated(spec) => {
+                // Epochs may have changed: the run now ends elsewhere.
+                if let Some(info) = &mut self.info {
+                    info.total_steps = info.steps_per_epoch * spec.epochs;
+                }
+                if self.status == Status::Stopped(Stop::Finished)
+                    && self.step() < self.info.as_ref().map_or(0, |i| i.total_steps)
+                {
+                    self.status = Status::Paused;
+                }
+            }
+            Event::Progress(snapshots) => {
+                for (variant, progress) in snapshots {
+                    match variant {
+                        Variant::Regularized => self.regularized.record(progress),
+                        Variant::Base => self.base.get_or_insert_with(History::default).record(progress),
+                    }
+                }
+            }
+            Event::Running => self.status = Status::Running,
+            Event::Paused => {
+                if self.status == Status::Running {
+                    self.status = Status::Paused;
+                }
+            }
+            Event::Stopped(stop) => self.status = Status::Stopped(stop),
+        }
     }
-    if let Some(i) = rows.iter().position(|r| r.len() != width) {
-        return Err(format!("row {} has {} values, row 1 has {width}", i + 1, rows[i].len()));
+
+    /// Optimizer steps done.
+    pub fn step(&self) -> usize {
+        self.regularized.latest.as_ref().map_or(0, |p| p.step)
     }
-    Ok(rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::presets::opening;
+    use nsl::session::BurstLosses;
 
-    #[test]
-    fn parses_rows_and_reports_errors() {
-        assert_eq!(parse_rows("1, 2; 3 4").unwrap(), vec![vec![1.0, 2.0], vec![3.0, 4.0]]);
-        assert!(parse_rows("1, x").unwrap_err().contains("\"x\""));
-        assert!(parse_rows("1, 2; 3").unwrap_err().contains("row 2 has 1"));
-        assert!(parse_rows(" ; ").is_err());
+    fn progress(step: usize, total: f32) -> Progress {
+        Progress {
+            step,
+            epoch: step as f64 / 20.0,
+            losses: Some(BurstLosses {
+                total,
+                supervised: total,
+                graph: None,
+                adversarial: None,
+                virtual_adversarial: None,
+            }),
+            train_acc: 0.5,
+            test_acc: 0.5,
+            attacked_acc: None,
+            classes: 2,
+            confusion: vec![1, 0, 0, 1],
+            heatmap: None,
+            samples: Vec::new(),
+            nodes: None,
+        }
+    }
+
+    fn ready(state: Rc<State>) -> Rc<State> {
+        let info = DataInfo {
+            class_names: vec!["a".into(), "b".into()],
+            train_rows: 10,
+            test_rows: 10,
+            steps_per_epoch: 1,
+            total_steps: 40,
+            view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
+        };
+        state.reduce(Action::Worker(Event::Ready { spec: opening(), info }))
     }
 
     #[test]
-    fn editing_inputs_clears_a_stale_result() {
-        let state = Rc::new(State::default()).reduce(Action::DistanceComputed(Ok(vec![10.25])));
-        assert_eq!(state.distance_result, Some(Ok(vec![10.25])));
-        let state = state.reduce(Action::Reduction(Reduction::Sum));
-        assert_eq!(state.distance_result, None);
-        assert_eq!(state.distance.config.reduction, Reduction::Sum);
+    fn progress_builds_curves_and_a_new_setup_clears_them() {
+        let state = ready(Rc::new(State::new(opening(), BTreeSet::new(), BackendChoice::Auto, 10)));
+        assert_eq!(state.status, Status::Idle);
+        assert!(state.base.is_some(), "the opening compares with the base model");
+        let state = state.reduce(Action::Worker(Event::Running));
+        let state = state.reduce(Action::Worker(Event::Progress(vec![
+            (Variant::Base, progress(10, 0.6)),
+            (Variant::Regularized, progress(10, 0.7)),
+        ])));
+        assert_eq!((state.step(), state.regularized.points.len()), (10, 1));
+        assert_eq!(state.base.as_ref().unwrap().points[0].total, 0.6);
+        let state = state.reduce(Action::Worker(Event::Paused));
+        assert_eq!(state.status, Status::Paused);
+        let mut longer = opening();
+        longer.epochs = 80;
+        let state = state.reduce(Action::Worker(Event::Updated(longer)));
+        assert_eq!(state.info.as_ref().unwrap().total_steps, 80, "one step per epoch in this setup");
+        let state = ready(state);
+        assert!(state.regularized.points.is_empty() && state.step() == 0);
+    }
+
+    #[test]
+    fn curves_are_thinned_but_keep_the_first_loss() {
+        let mut history = History::default();
+        for step in 0..MAX_POINTS + 10 {
+            history.record(progress(step, 1.0 / (step + 1) as f32));
+        }
+        assert!(history.points.len() <= MAX_POINTS && history.points.len() > MAX_POINTS / 2);
+        assert_eq!(history.first_loss, Some(1.0));
+        assert_eq!(history.points.last().unwrap().step, MAX_POINTS + 9);
+    }
+
+    #[test]
+    fn invalid_edits_are_refused_with_a_notice_and_lessons_hide_sections() {
+        let state = Rc::new(State::new(opening(), [Section::Data].into(), BackendChoice::Auto, 10));
+        assert!(!state.shows(Section::Data) && state.shows(Section::Model));
+        let state = state.reduce(Action::Edit(Edit::LearningRate(0.0)));
+        assert!(state.notice.as_deref().unwrap_or_default().contains("learning_rate"));
+        assert_eq!(state.spec, opening(), "the invalid value is not taken");
+        let state = state.reduce(Action::Reveal(true));
+        assert!(state.shows(Section::Data));
+        let state = state.reduce(Action::Hide(Section::Model, true));
+        assert_eq!(state.hidden, [Section::Data, Section::Model].into());
     }
 }

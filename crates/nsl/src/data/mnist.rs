@@ -1,18 +1,40 @@
 //! MNIST in the raw-bytes layout of `shared/data/mnist` (`images-10k.u8`, `labels-10k.u8`),
 //! decoded by [`nsl_graph::io::mnist`] into [`Examples`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nsl_graph::io::{Limits, mnist};
 
 pub use nsl_graph::io::mnist::PIXELS;
 
 use super::Examples;
-use crate::error::Result;
+use crate::error::{NslError, Result};
 
-/// Reads `images-10k.u8` and `labels-10k.u8` from `dir`; pixels are scaled to `[0, 1]`.
+/// Reads the `images-NAME.u8`/`labels-NAME.u8` pair in `dir` (`images-10k.u8` if present,
+/// else the only `images-*.u8`, as the playground's bundled subset); pixels scaled to `[0, 1]`.
 pub fn load_dir(dir: &Path) -> Result<Examples> {
-    Ok(from_digits(mnist::read_path(&dir.join("images-10k.u8"), &Limits::default())?))
+    Ok(from_digits(mnist::read_path(&images_file(dir)?, &Limits::default())?))
+}
+
+fn images_file(dir: &Path) -> Result<PathBuf> {
+    let full = dir.join("images-10k.u8");
+    if full.exists() {
+        return Ok(full);
+    }
+    let err = |reason: String| NslError::Data { path: dir.display().to_string(), reason };
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| err(e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("images-") && n.ends_with(".u8"))
+        })
+        .collect();
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        n => Err(err(format!("{n} images-*.u8 files; expected images-10k.u8 or exactly one pair"))),
+    }
 }
 
 /// Decoded digits as training examples.

@@ -1,6 +1,7 @@
 //! Data sets: labeled feature rows, real data loaders and graph neighbors.
 
 mod examples;
+pub mod graphs;
 pub mod mnist;
 pub mod neighbors;
 pub mod planetoid;

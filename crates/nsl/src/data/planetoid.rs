@@ -40,28 +40,39 @@ impl Planetoid {
 
     /// Loads the triple whose `.content` file is `content`.
     pub fn load(content: &Path) -> Result<Planetoid> {
-        let mut graph = linqs::read_path(content, &Limits::default())?;
-        let mut nodes = graph.node_sets.remove(NODES).expect("the LINQS reader makes a homogeneous graph");
+        Self::from_graph(linqs::read_path(content, &Limits::default())?)
+    }
+
+    /// Takes a homogeneous typed graph apart: dense features and labels on every node (what
+    /// the LINQS reader and the built-in graphs produce), an optional split, the edges.
+    pub fn from_graph(mut graph: nsl_graph::Graph) -> Result<Planetoid> {
+        let invalid = |reason: &str| NslError::Data { path: "graph".into(), reason: reason.into() };
+        let mut nodes = graph.node_sets.remove(NODES).ok_or_else(|| invalid("no node set \"nodes\""))?;
         let Some(nsl_graph::Feature::Dense { dim, values }) = nodes.features.remove(FEATURES) else {
-            unreachable!("the LINQS reader sets dense features")
+            return Err(invalid("nodes need dense \"features\""));
         };
         let Some(nsl_graph::Feature::Labels { classes, values: labels }) = nodes.features.remove(LABEL)
         else {
-            unreachable!("the LINQS reader sets labels")
+            return Err(invalid("nodes need a \"label\" feature"));
         };
         let split = match nodes.features.remove(SPLIT) {
             Some(nsl_graph::Feature::Split { values }) => values,
             _ => vec![SplitKind::Unlabeled; nodes.size],
         };
-        let edges = graph.edge_sets[EDGES].triples().map(|(a, b, w)| (a as usize, b as usize, w)).collect();
+        let labels = labels
+            .into_iter()
+            .map(|l| l.ok_or_else(|| invalid("every node needs a label (its class is scored)")))
+            .collect::<Result<Vec<u32>>>()?;
+        let edges = graph
+            .edge_sets
+            .get(EDGES)
+            .map(|set| set.triples().map(|(a, b, w)| (a as usize, b as usize, w)).collect())
+            .unwrap_or_default();
+        let ids =
+            if nodes.ids.is_empty() { (0..nodes.size).map(|i| i.to_string()).collect() } else { nodes.ids };
         Ok(Planetoid {
-            ids: nodes.ids,
-            nodes: Examples {
-                features: values,
-                dim,
-                labels: labels.into_iter().map(|l| l.expect("LINQS labels every node")).collect(),
-                classes: classes.len(),
-            },
+            ids,
+            nodes: Examples { features: values, dim, labels, classes: classes.len() },
             class_names: classes,
             edges,
             split,

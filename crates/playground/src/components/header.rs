@@ -1,22 +1,70 @@
+//! The title bar: what this is, which backend computes (and a switch), the classroom panel.
+
 use yew::prelude::*;
 
+use crate::protocol::{BackendChoice, BackendInfo};
+
 /// Props of [`Header`].
-#[derive(Properties, PartialEq)]
+#[derive(Debug, Properties, PartialEq)]
 pub struct HeaderProps {
-    /// Shown at the right end (the backend badge).
-    pub children: Html,
+    /// The backend in use (`None` while the worker probes).
+    pub backend: Option<BackendInfo>,
+    /// The user's choice.
+    pub choice: BackendChoice,
+    /// Show the backend switch.
+    pub show_switch: bool,
+    /// Backend choices.
+    pub on_backend: Callback<BackendChoice>,
+    /// Opens the classroom panel.
+    pub on_classroom: Callback<()>,
 }
 
 /// The title bar.
 #[function_component(Header)]
 pub fn header(props: &HeaderProps) -> Html {
+    let (label, class, title) = match &props.backend {
+        None => ("detecting…".to_string(), "detecting", "probing for WebGPU".to_string()),
+        Some(info) if info.webgpu => ("WebGPU".into(), "webgpu", "burn's WebGPU backend, in a worker".into()),
+        Some(info) => (
+            "CPU".into(),
+            "cpu",
+            match &info.webgpu_unavailable {
+                Some(why) => format!("burn's CPU backend in a worker: {why}"),
+                None => "burn's CPU backend in a worker (WebGPU available: switch below)".into(),
+            },
+        ),
+    };
+    let webgpu_possible = props.backend.as_ref().is_some_and(|b| b.webgpu_unavailable.is_none());
+    let on_change = props.on_backend.reform(|e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        match select.value().as_str() {
+            "cpu" => BackendChoice::Cpu,
+            "webgpu" => BackendChoice::WebGpu,
+            _ => BackendChoice::Auto,
+        }
+    });
+    let selected = |c: BackendChoice| c == props.choice;
     html! {
         <header class="top">
             <div>
                 <h1>{ "NSL Playground" }</h1>
                 <p class="tagline">{ "Neural Structured Learning in your browser: graph and adversarial regularization, computed as TensorFlow NSL computes them." }</p>
             </div>
-            { props.children.clone() }
+            <div class="header-tools">
+                <span class={classes!("badge", class)} title={title.clone()} data-testid="backend" id="backend-badge">
+                    { format!("Backend: {label}") }
+                </span>
+                if props.show_switch {
+                    <label class="inline" for="backend">{ "Compute on" }
+                        <select id="backend" onchange={on_change}>
+                            <option value="auto" selected={selected(BackendChoice::Auto)}>{ "best available" }</option>
+                            <option value="webgpu" selected={selected(BackendChoice::WebGpu)} disabled={!webgpu_possible}>{ "WebGPU" }</option>
+                            <option value="cpu" selected={selected(BackendChoice::Cpu)}>{ "CPU" }</option>
+                        </select>
+                    </label>
+                }
+                <button id="classroom-open" onclick={props.on_classroom.reform(|_| ())}>{ "Classroom link…" }</button>
+            </div>
         </header>
     }
 }

@@ -1,9 +1,12 @@
-//! Presentational components: they render props and send actions, nothing else.
+//! The page's components: they render state and send actions, nothing else.
 
-mod backend_badge;
-mod distance_explorer;
-mod header;
-
-pub use backend_badge::BackendBadge;
-pub use distance_explorer::DistanceExplorer;
-pub use header::Header;
+pub mod charts;
+pub mod classroom;
+pub mod controls;
+pub mod data_view;
+pub mod exports;
+pub mod header;
+pub mod knob;
+pub mod metrics;
+pub mod palette;
+pub mod toolbar;

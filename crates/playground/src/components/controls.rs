@@ -1,0 +1,259 @@
+//! The setup's controls, one card per section: data, model, regularization, optimizer,
+//! evaluation. Each edit becomes an [`Edit`] for the reducer.
+
+use nsl::config::{DistanceType, NormType, Reduction, TransformType};
+use nsl::model::Activation;
+use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
+use yew::prelude::*;
+
+use super::knob::{Choice, Knob, Toggle};
+use crate::edit::{Edit, REG_KINDS, RegKind, parse_hidden};
+use crate::presets::{FAMILIES, Family};
+
+/// Props shared by the control cards.
+#[derive(Debug, Properties, PartialEq, Clone)]
+pub struct ControlsProps {
+    /// The setup.
+    pub spec: ExperimentSpec,
+    /// Where edits go.
+    pub on_edit: Callback<Edit>,
+}
+
+fn opts<T: Copy>(list: &[(T, &'static str)], key: impl Fn(T) -> String) -> Vec<(AttrValue, AttrValue)> {
+    list.iter().map(|&(v, label)| (AttrValue::from(key(v)), AttrValue::from(label))).collect()
+}
+
+fn pick<T: Copy>(list: &[(T, &'static str)], key: impl Fn(T) -> String, chosen: &str) -> Option<T> {
+    list.iter().map(|&(v, _)| v).find(|&v| key(v) == chosen)
+}
+
+fn knob(props: &ControlsProps, make: fn(f64) -> Edit) -> Callback<f64> {
+    props.on_edit.reform(make)
+}
+
+/// The data picker and the 2D set's knobs.
+#[function_component(DataControls)]
+pub fn data_controls(props: &ControlsProps) -> Html {
+    let family = Family::of(&props.spec.data);
+    let on_family = props
+        .on_edit
+        .reform(|key: String| Edit::Family(Family::from_key(&key).expect("options come from FAMILIES")));
+    let toy = match &props.spec.data {
+        DataSpec::Toy(toy) => html! {
+            <>
+                <Knob id="noise" label="Noise" value={f64::from(toy.noise)} min={0.0} max={1.0} step={0.05}
+                    on_change={knob(props, Edit::Noise)} />
+                <Knob id="train-fraction" label="Training share" value={f64::from(toy.train_fraction)} min={0.1} max={0.9} step={0.05}
+                    on_change={knob(props, Edit::TrainFraction)} />
+                <Knob id="points" label="Points" value={toy.points as f64} min={20.0} max={2000.0} step={10.0} integer=true
+                    on_change={knob(props, |v| Edit::Points(v as usize))} />
+            </>
+        },
+        DataSpec::Mnist { train, test, .. } => html! {
+            <p class="hint">{ format!("{train} training and {test} test digits (28 × 28) bundled with the page.") }</p>
+        },
+        DataSpec::Graph { .. } => html! {
+            <p class="hint">{ "Node classification: few nodes are labeled; the edges carry the rest." }</p>
+        },
+        DataSpec::Planetoid { .. } => Html::default(),
+    };
+    html! {
+        <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">{ "Data" }</h2>
+            <Choice id="family" label="Data set" options={opts(&FAMILIES, |f| f.key().to_string())}
+                selected={family.map_or("", Family::key)} on_change={on_family} />
+            { toy }
+        </section>
+    }
+}
+
+const ACTIVATIONS: [(Activation, &str); 3] =
+    [(Activation::Relu, "ReLU"), (Activation::Tanh, "tanh"), (Activation::Sigmoid, "sigmoid")];
+
+/// Hidden layers, activation, dropout.
+#[function_component(ModelControls)]
+pub fn model_controls(props: &ControlsProps) -> Html {
+    let ModelSpec::Mlp { hidden, activation, dropout } = &props.spec.model else {
+        return html! { <section class="card"><h2>{ "Model" }</h2><p>{ "A GNN (set in the spec)." }</p></section> };
+    };
+    let text = hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+    let error = use_state(|| None::<String>);
+    let on_hidden = {
+        let (on_edit, error) = (props.on_edit.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            match parse_hidden(&input.value()) {
+                Ok(widths) => {
+                    error.set(None);
+                    on_edit.emit(Edit::Hidden(widths));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let key = |a: Activation| format!("{a:?}");
+    let on_activation = props.on_edit.reform(move |k: String| {
+        Edit::Activation(pick(&ACTIVATIONS, |a| format!("{a:?}"), &k).expect("listed"))
+    });
+    html! {
+        <section class="card" aria-labelledby="model-title">
+            <h2 id="model-title">{ "Model: MLP" }</h2>
+            <div class="knob">
+                <label for="hidden">{ "Hidden layers (widths)" }</label>
+                <input id="hidden" type="text" value={text} onchange={on_hidden} spellcheck="false"
+                    aria-invalid={error.is_some().to_string()} />
+                if let Some(e) = &*error { <output class="error">{ e.clone() }</output> }
+            </div>
+            <Choice id="activation" label="Activation" options={opts(&ACTIVATIONS, key)}
+                selected={key(*activation)} on_change={on_activation} />
+            <Knob id="dropout" label="Dropout" value={*dropout} min={0.0} max={0.9} step={0.05}
+                on_change={knob(props, Edit::Dropout)} />
+        </section>
+    }
+}
+
+const NORMS: [(NormType, &str); 3] = [(NormType::Infinity, "L∞"), (NormType::L2, "L2"), (NormType::L1, "L1")];
+const DISTANCES: [(DistanceType, &str); 5] = [
+    (DistanceType::L2, "L2 (squared)"),
+    (DistanceType::L1, "L1"),
+    (DistanceType::Cosine, "cosine"),
+    (DistanceType::KlDivergence, "KL divergence"),
+    (DistanceType::JensenShannonDivergence, "Jensen–Shannon"),
+];
+const REDUCTIONS: [(Reduction, &str); 4] = [
+    (Reduction::SumByNonzeroWeights, "sum by non-zero weights"),
+    (Reduction::Mean, "mean"),
+    (Reduction::SumOverBatchSize, "sum over batch size"),
+    (Reduction::Sum, "sum"),
+];
+const TRANSFORMS: [(TransformType, &str); 2] =
+    [(TransformType::None, "none"), (TransformType::Softmax, "softmax")];
+
+/// Regularization kind and every NSL knob of the regularizers in force.
+#[function_component(RegularizationControls)]
+pub fn regularization_controls(props: &ControlsProps) -> Html {
+    let r = &props.spec.regularization;
+    let kind = RegKind::of(r);
+    let kind_key = |k: RegKind| format!("{k:?}");
+    let disabled: Vec<AttrValue> = if props.spec.data.is_graph() {
+        Vec::new()
+    } else {
+        REG_KINDS
+            .iter()
+            .filter(|(k, _)| k.needs_graph())
+            .map(|(k, _)| AttrValue::from(kind_key(*k)))
+            .collect()
+    };
+    let on_kind = props
+        .on_edit
+        .reform(move |k: String| Edit::Kind(pick(&REG_KINDS, |k| format!("{k:?}"), &k).expect("listed")));
+    let graph = r.graph.map(|g| {
+        let dkey = |d: DistanceType| format!("{d:?}");
+        let rkey = |d: Reduction| format!("{d:?}");
+        let tkey = |d: TransformType| format!("{d:?}");
+        html! {
+            <fieldset>
+                <legend>{ "Graph (GraphRegConfig)" }</legend>
+                <Knob id="graph-multiplier" label="Graph multiplier" value={f64::from(g.multiplier)} min={0.0} max={5.0} step={0.05}
+                    hint="weight of Σ w·distance(f(x), f(neighbor)) in the loss" on_change={knob(props, Edit::GraphMultiplier)} />
+                <Knob id="max-neighbors" label="Max neighbors" value={g.neighbor_config.max_neighbors as f64} min={1.0} max={30.0} step={1.0} integer=true
+                    on_change={knob(props, |v| Edit::MaxNeighbors(v as usize))} />
+                <Choice id="distance" label="Distance" options={opts(&DISTANCES, dkey)} selected={dkey(g.distance_config.distance_type)}
+                    on_change={props.on_edit.reform(move |k: String| Edit::Distance(pick(&DISTANCES, dkey, &k).expect("listed")))} />
+                <Choice id="reduction" label="Reduction" options={opts(&REDUCTIONS, rkey)} selected={rkey(g.distance_config.reduction)}
+                    on_change={props.on_edit.reform(move |k: String| Edit::Reduction(pick(&REDUCTIONS, rkey, &k).expect("listed")))} />
+                <Choice id="transform" label="Transform" options={opts(&TRANSFORMS, tkey)} selected={tkey(g.distance_config.transform_fn)}
+                    on_change={props.on_edit.reform(move |k: String| Edit::Transform(pick(&TRANSFORMS, tkey, &k).expect("listed")))} />
+            </fieldset>
+        }
+    });
+    let neighbor = r
+        .adversarial
+        .as_ref()
+        .map(|a| (a.multiplier, &a.adv_neighbor_config, "Adversarial (AdvNeighborConfig)"))
+        .or_else(|| {
+            r.virtual_adversarial.as_ref().map(|v| {
+                (v.multiplier, &v.config.adv_neighbor_config, "Virtual adversarial (VirtualAdvConfig)")
+            })
+        });
+    let adversarial = neighbor.map(|(multiplier, c, title)| {
+        let nkey = |n: NormType| format!("{n:?}");
+        let pgd_eps = c.pgd_epsilon;
+        let clip = c.clip_value_min.zip(c.clip_value_max);
+        let on_pgd_bound = props.on_edit.reform(move |on: bool| Edit::PgdEpsilon(on.then_some(0.3)));
+        let on_clip = props.on_edit.reform(move |on: bool| Edit::Clip(on.then_some((0.0, 1.0))));
+        html! {
+            <fieldset>
+                <legend>{ title }</legend>
+                <Knob id="adv-multiplier" label="Adversarial multiplier" value={f64::from(multiplier)} min={0.0} max={5.0} step={0.05}
+                    hint="weight of the loss on perturbed inputs" on_change={knob(props, Edit::AdvMultiplier)} />
+                <Knob id="step-size" label="Step size" value={f64::from(c.adv_step_size)} min={0.0} max={1.0} step={0.005}
+                    hint="size of each perturbation step in the chosen norm" on_change={knob(props, Edit::StepSize)} />
+                <Choice id="norm" label="Gradient norm" options={opts(&NORMS, nkey)} selected={nkey(c.adv_grad_norm)}
+                    on_change={props.on_edit.reform(move |k: String| Edit::Norm(pick(&NORMS, nkey, &k).expect("listed")))} />
+                <Knob id="pgd-iterations" label="PGD iterations" value={c.pgd_iterations as f64} min={1.0} max={20.0} step={1.0} integer=true
+                    on_change={knob(props, |v| Edit::PgdIterations(v as usize))} />
+                <Toggle id="pgd-bounded" label="Bound PGD to an ε-ball" checked={pgd_eps.is_some()} on_change={on_pgd_bound} />
+                if let Some(eps) = pgd_eps {
+                    <Knob id="pgd-epsilon" label="PGD ε" value={f64::from(eps)} min={0.0} max={1.0} step={0.005}
+                        on_change={knob(props, |v| Edit::PgdEpsilon(Some(v)))} />
+                }
+                <Toggle id="clip" label="Clip perturbed inputs" checked={clip.is_some()} on_change={on_clip} />
+                if let Some((lo, hi)) = clip {
+                    <Knob id="clip-min" label="Clip min" value={f64::from(lo)} min={-5.0} max={5.0} step={0.1}
+                        on_change={props.on_edit.reform(move |v: f64| Edit::Clip(Some((v, f64::from(hi)))))} />
+                    <Knob id="clip-max" label="Clip max" value={f64::from(hi)} min={-5.0} max={5.0} step={0.1}
+                        on_change={props.on_edit.reform(move |v: f64| Edit::Clip(Some((f64::from(lo), v))))} />
+                }
+            </fieldset>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby="reg-title">
+            <h2 id="reg-title">{ "Regularization" }</h2>
+            <Choice id="reg-kind" label="Regularizer" options={opts(&REG_KINDS, kind_key)} selected={kind_key(kind)}
+                disabled={disabled} on_change={on_kind} />
+            { graph.unwrap_or_default() }
+            { adversarial.unwrap_or_default() }
+            if kind == RegKind::None { <p class="hint">{ "Plain supervised training." }</p> }
+        </section>
+    }
+}
+
+/// Learning rate, batch size, epochs, seed.
+#[function_component(OptimizerControls)]
+pub fn optimizer_controls(props: &ControlsProps) -> Html {
+    let o = &props.spec.optimizer;
+    html! {
+        <section class="card" aria-labelledby="optimizer-title">
+            <h2 id="optimizer-title">{ "Optimizer (Adam)" }</h2>
+            <Knob id="learning-rate" label="Learning rate" value={o.learning_rate} min={1e-4} max={1.0} log=true
+                on_change={knob(props, Edit::LearningRate)} />
+            <Knob id="batch-size" label="Batch size" value={o.batch_size as f64} min={1.0} max={256.0} step={1.0} integer=true
+                on_change={knob(props, |v| Edit::BatchSize(v as usize))} />
+            <Knob id="epochs" label="Epochs" value={props.spec.epochs as f64} min={1.0} max={500.0} step={1.0} integer=true
+                on_change={knob(props, |v| Edit::Epochs(v as usize))} />
+            <Knob id="seed" label="Seed" value={props.spec.seed as f64} min={0.0} max={99.0} step={1.0} integer=true
+                on_change={knob(props, |v| Edit::Seed(v as u64))} />
+        </section>
+    }
+}
+
+/// The attack measured on the test rows, and the base-model comparison.
+#[function_component(EvaluationControls)]
+pub fn evaluation_controls(props: &ControlsProps) -> Html {
+    let eps = props.spec.evaluation.fgsm.map(|f| f64::from(f.epsilon));
+    html! {
+        <section class="card" aria-labelledby="evaluation-title">
+            <h2 id="evaluation-title">{ "What-if and evaluation" }</h2>
+            <Toggle id="compare" label="Train the base model beside it (same seed, same data)"
+                checked={props.spec.compare_with_base} on_change={props.on_edit.reform(Edit::Compare)} />
+            <Toggle id="attack" label="Measure accuracy under an FGSM attack" checked={eps.is_some()}
+                on_change={props.on_edit.reform(|on: bool| Edit::AttackEpsilon(on.then_some(0.1)))} />
+            if let Some(eps) = eps {
+                <Knob id="attack-epsilon" label="Attack ε (L∞)" value={eps} min={0.0} max={1.0} step={0.01}
+                    on_change={knob(props, |v| Edit::AttackEpsilon(Some(v)))} />
+            }
+        </section>
+    }
+}

@@ -1,0 +1,56 @@
+//! Class colours (TensorFlow Playground's orange and blue first) and colour mixing.
+
+/// RGB of each class, cycling beyond ten.
+pub const CLASS_RGB: [[u8; 3]; 10] = [
+    [245, 147, 34],
+    [8, 119, 189],
+    [44, 160, 44],
+    [214, 39, 40],
+    [148, 103, 189],
+    [140, 86, 75],
+    [227, 119, 194],
+    [127, 127, 127],
+    [188, 189, 34],
+    [23, 190, 207],
+];
+
+/// The colour of `class`.
+pub fn class_rgb(class: usize) -> [u8; 3] {
+    CLASS_RGB[class % CLASS_RGB.len()]
+}
+
+/// CSS colour of `class` with opacity `alpha`.
+pub fn class_css(class: usize, alpha: f32) -> String {
+    let [r, g, b] = class_rgb(class);
+    format!("rgba({r},{g},{b},{alpha:.3})")
+}
+
+/// The heatmap colour of one cell from its class probabilities: the colours of the classes
+/// weighted by probability, faded towards white where the model is unsure.
+pub fn blend(probabilities: &[f32]) -> [u8; 3] {
+    let k = probabilities.len().max(1) as f32;
+    let top = probabilities.iter().copied().fold(0.0_f32, f32::max);
+    // 1 when certain, 0 at a uniform prediction.
+    let certainty = ((top - 1.0 / k) / (1.0 - 1.0 / k)).clamp(0.0, 1.0);
+    let mut mix = [0.0_f32; 3];
+    for (c, &p) in probabilities.iter().enumerate() {
+        let rgb = class_rgb(c);
+        for d in 0..3 {
+            mix[d] += p * f32::from(rgb[d]);
+        }
+    }
+    std::array::from_fn(|d| (255.0 + (mix[d] - 255.0) * certainty * 0.85).round().clamp(0.0, 255.0) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsure_is_white_and_sure_is_the_class_colour() {
+        assert_eq!(blend(&[0.5, 0.5]), [255, 255, 255]);
+        let sure = blend(&[0.0, 1.0]);
+        assert!(sure[2] > sure[0], "blue dominates: {sure:?}");
+        assert_eq!(class_css(0, 0.5), "rgba(245,147,34,0.500)");
+    }
+}

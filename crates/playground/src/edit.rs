@@ -1,0 +1,304 @@
+//! Edits the controls make to the experiment spec: one variant per knob, applied by a pure
+//! function. The reducer keeps the last configuration of each regularizer, so switching one off
+//! and on again restores its knobs.
+
+use nsl::config::{
+    AdvNeighborConfig, AdvRegConfig, DistanceType, GraphRegConfig, NormType, Reduction, TransformType,
+};
+use nsl::data::toy::ToySpec;
+use nsl::model::Activation;
+use nsl::regularized::{Regularization, VatRegConfig};
+use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
+use serde::{Deserialize, Serialize};
+
+use crate::presets::{Family, preset};
+
+/// Which regularizers are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegKind {
+    /// Plain supervised training.
+    None,
+    /// NSL graph regularization.
+    Graph,
+    /// NSL adversarial regularization.
+    Adversarial,
+    /// Both.
+    GraphAdversarial,
+    /// Virtual adversarial training.
+    Virtual,
+}
+
+/// Every kind with its label, in picker order.
+pub const REG_KINDS: [(RegKind, &str); 5] = [
+    (RegKind::None, "none"),
+    (RegKind::Graph, "graph (NSL)"),
+    (RegKind::Adversarial, "adversarial (NSL)"),
+    (RegKind::GraphAdversarial, "graph + adversarial"),
+    (RegKind::Virtual, "virtual adversarial (VAT)"),
+];
+
+impl RegKind {
+    /// The kind in force in `r`.
+    pub fn of(r: &Regularization) -> RegKind {
+        match (r.graph.is_some(), r.adversarial.is_some(), r.virtual_adversarial.is_some()) {
+            (true, true, _) => RegKind::GraphAdversarial,
+            (true, false, _) => RegKind::Graph,
+            (false, true, _) => RegKind::Adversarial,
+            (false, false, true) => RegKind::Virtual,
+            (false, false, false) => RegKind::None,
+        }
+    }
+
+    /// Whether the kind needs graph data.
+    pub fn needs_graph(self) -> bool {
+        matches!(self, RegKind::Graph | RegKind::GraphAdversarial)
+    }
+}
+
+/// One change made by a control.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Another data family (its preset setup, same seed).
+    Family(Family),
+    /// 2D set: noise level.
+    Noise(f64),
+    /// 2D set: fraction used for training.
+    TrainFraction(f64),
+    /// 2D set: number of points.
+    Points(usize),
+    /// Hidden layer widths.
+    Hidden(Vec<usize>),
+    /// Hidden non-linearity.
+    Activation(Activation),
+    /// Dropout after hidden layers.
+    Dropout(f64),
+    /// Which regularizers are on.
+    Kind(RegKind),
+    /// Graph multiplier.
+    GraphMultiplier(f64),
+    /// Graph neighbors per sample.
+    MaxNeighbors(usize),
+    /// Graph distance.
+    Distance(DistanceType),
+    /// Graph distance reduction.
+    Reduction(Reduction),
+    /// Graph distance transform.
+    Transform(TransformType),
+    /// Adversarial (or VAT) multiplier.
+    AdvMultiplier(f64),
+    /// Adversarial step size.
+    StepSize(f64),
+    /// Gradient norm.
+    Norm(NormType),
+    /// PGD iterations.
+    PgdIterations(usize),
+    /// PGD ε-ball (`None`: unbounded).
+    PgdEpsilon(Option<f64>),
+    /// Clip range of perturbed inputs (`None`: no clipping).
+    Clip(Option<(f64, f64)>),
+    /// Adam's learning rate.
+    LearningRate(f64),
+    /// Batch size.
+    BatchSize(usize),
+    /// Epochs.
+    Epochs(usize),
+    /// Seed of everything.
+    Seed(u64),
+    /// FGSM ε of the evaluation (`None`: no attack measured).
+    AttackEpsilon(Option<f64>),
+    /// Train the base model beside the regularized one.
+    Compare(bool),
+}
+
+/// Last configurations of each regularizer, restored when it is switched back on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remembered {
+    /// Graph regularization.
+    pub graph: GraphRegConfig,
+    /// Adversarial regularization.
+    pub adversarial: AdvRegConfig,
+    /// VAT.
+    pub virtual_adversarial: VatRegConfig,
+}
+
+impl Default for Remembered {
+    fn default() -> Self {
+        let mut graph = GraphRegConfig { multiplier: 0.5, ..Default::default() };
+        graph.neighbor_config.max_neighbors = 5;
+        Self {
+            graph,
+            adversarial: AdvRegConfig {
+                multiplier: 0.2,
+                adv_neighbor_config: AdvNeighborConfig { adv_step_size: 0.1, ..Default::default() },
+            },
+            virtual_adversarial: VatRegConfig { multiplier: 0.5, ..Default::default() },
+        }
+    }
+}
+
+impl Remembered {
+    /// Takes note of the configurations in force in `r`.
+    pub fn note(&mut self, r: &Regularization) {
+        if let Some(g) = r.graph {
+            self.graph = g;
+        }
+        if let Some(a) = &r.adversarial {
+            self.adversarial = a.clone();
+        }
+        if let Some(v) = &r.virtual_adversarial {
+            self.virtual_adversarial = v.clone();
+        }
+    }
+}
+
+/// `spec` after `edit` (knobs that do not apply to the current setup leave it unchanged).
+pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> ExperimentSpec {
+    let mut next = spec.clone();
+    let r = &mut next.regularization;
+    let toy = |next: &mut ExperimentSpec, f: &dyn Fn(&mut ToySpec)| {
+        if let DataSpec::Toy(t) = &mut next.data {
+            f(t);
+        }
+    };
+    match edit {
+        Edit::Family(family) => {
+            next = preset(*family, spec.seed);
+            next.compare_with_base = spec.compare_with_base;
+        }
+        Edit::Noise(v) => toy(&mut next, &|t| t.noise = *v as f32),
+        Edit::TrainFraction(v) => toy(&mut next, &|t| t.train_fraction = *v as f32),
+        Edit::Points(v) => toy(&mut next, &|t| t.points = *v),
+        Edit::Hidden(widths) => {
+            if let ModelSpec::Mlp { hidden, .. } = &mut next.model {
+                hidden.clone_from(widths);
+            }
+        }
+        Edit::Activation(a) => {
+            if let ModelSpec::Mlp { activation, .. } = &mut next.model {
+                *activation = *a;
+            }
+        }
+        Edit::Dropout(d) => {
+            if let ModelSpec::Mlp { dropout, .. } = &mut next.model {
+                *dropout = *d;
+            }
+        }
+        Edit::Kind(kind) => {
+            let mut memory = remembered.clone();
+            memory.note(r);
+            let graph_ok = next.data.is_graph();
+            r.graph = (kind.needs_graph() && graph_ok).then_some(memory.graph);
+            r.adversarial = matches!(kind, RegKind::Adversarial | RegKind::GraphAdversarial)
+                .then(|| memory.adversarial.clone());
+            r.virtual_adversarial = (*kind == RegKind::Virtual).then(|| memory.virtual_adversarial.clone());
+        }
+        Edit::GraphMultiplier(v) => r.graph.iter_mut().for_each(|g| g.multiplier = *v as f32),
+        Edit::MaxNeighbors(v) => r.graph.iter_mut().for_each(|g| g.neighbor_config.max_neighbors = *v),
+        Edit::Distance(d) => r.graph.iter_mut().for_each(|g| g.distance_config.distance_type = *d),
+        Edit::Reduction(d) => r.graph.iter_mut().for_each(|g| g.distance_config.reduction = *d),
+        Edit::Transform(t) => r.graph.iter_mut().for_each(|g| g.distance_config.transform_fn = *t),
+        Edit::AdvMultiplier(v) => {
+            r.adversarial.iter_mut().for_each(|a| a.multiplier = *v as f32);
+            r.virtual_adversarial.iter_mut().for_each(|a| a.multiplier = *v as f32);
+        }
+        Edit::StepSize(v) => neighbor_configs(r).for_each(|c| c.adv_step_size = *v as f32),
+        Edit::Norm(n) => neighbor_configs(r).for_each(|c| c.adv_grad_norm = *n),
+        Edit::PgdIterations(n) => neighbor_configs(r).for_each(|c| c.pgd_iterations = *n),
+        Edit::PgdEpsilon(e) => neighbor_configs(r).for_each(|c| c.pgd_epsilon = e.map(|e| e as f32)),
+        Edit::Clip(range) => neighbor_configs(r).for_each(|c| {
+            c.clip_value_min = range.map(|(lo, _)| lo as f32);
+            c.clip_value_max = range.map(|(_, hi)| hi as f32);
+        }),
+        Edit::LearningRate(v) => next.optimizer.learning_rate = *v,
+        Edit::BatchSize(v) => next.optimizer.batch_size = *v,
+        Edit::Epochs(v) => next.epochs = *v,
+        Edit::Seed(seed) => {
+            next.seed = *seed;
+            match &mut next.data {
+                DataSpec::Toy(t) => t.seed = *seed,
+                DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Citation(sbm) } => sbm.seed = *seed,
+                _ => {}
+            }
+        }
+        Edit::AttackEpsilon(eps) => {
+            let clip = match &next.data {
+                DataSpec::Mnist { .. } => (Some(0.0), Some(1.0)),
+                _ => (None, None),
+            };
+            next.evaluation.fgsm =
+                eps.map(|e| FgsmSpec { epsilon: e as f32, clip_min: clip.0, clip_max: clip.1 });
+        }
+        Edit::Compare(on) => next.compare_with_base = *on,
+    }
+    next
+}
+
+/// The adversarial neighbor configurations in force (adversarial regularization and VAT).
+fn neighbor_configs(r: &mut Regularization) -> impl Iterator<Item = &mut AdvNeighborConfig> {
+    r.adversarial
+        .iter_mut()
+        .map(|a| &mut a.adv_neighbor_config)
+        .chain(r.virtual_adversarial.iter_mut().map(|v| &mut v.config.adv_neighbor_config))
+}
+
+/// Parses hidden widths typed as `8, 8` (empty: no hidden layer).
+pub fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
+    text.split([',', ' '])
+        .filter(|w| !w.trim().is_empty())
+        .map(|w| match w.trim().parse::<usize>() {
+            Ok(n) if (1..=512).contains(&n) => Ok(n),
+            _ => Err(format!("{w:?} is not a width between 1 and 512")),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::opening;
+    use nsl::data::toy::ToyShape;
+
+    #[test]
+    fn knobs_change_the_spec_and_regularizers_remember_their_settings() {
+        let memory = Remembered::default();
+        let spec = opening();
+        let spec = apply(&spec, &Edit::AdvMultiplier(0.9), &memory);
+        let spec = apply(&spec, &Edit::StepSize(0.05), &memory);
+        let spec = apply(&spec, &Edit::Norm(NormType::L1), &memory);
+        let adv = spec.regularization.adversarial.clone().unwrap();
+        assert_eq!((adv.multiplier, adv.adv_neighbor_config.adv_step_size), (0.9, 0.05));
+        assert_eq!(adv.adv_neighbor_config.adv_grad_norm, NormType::L1);
+
+        let mut memory = Remembered::default();
+        memory.note(&spec.regularization);
+        let off = apply(&spec, &Edit::Kind(RegKind::None), &memory);
+        assert!(off.regularization.is_none());
+        let on = apply(&off, &Edit::Kind(RegKind::Adversarial), &memory);
+        assert_eq!(on.regularization.adversarial, Some(adv), "restored");
+        // Graph regularization needs graph data: on a 2D set only the adversarial part turns on.
+        let both = apply(&on, &Edit::Kind(RegKind::GraphAdversarial), &memory);
+        assert!(both.regularization.graph.is_none() && both.regularization.adversarial.is_some());
+        both.validate().unwrap();
+    }
+
+    #[test]
+    fn family_seed_and_data_edits() {
+        let memory = Remembered::default();
+        let spec = apply(&opening(), &Edit::Seed(7), &memory);
+        let DataSpec::Toy(toy) = &spec.data else { panic!("toy") };
+        assert_eq!((spec.seed, toy.seed), (7, 7));
+        let spec = apply(&spec, &Edit::Noise(0.4), &memory);
+        let spec = apply(&spec, &Edit::Family(Family::Plane(ToyShape::Spiral)), &memory);
+        let DataSpec::Toy(toy) = &spec.data else { panic!("toy") };
+        assert_eq!((toy.shape, toy.seed, spec.compare_with_base), (ToyShape::Spiral, 7, true));
+        let karate = apply(&spec, &Edit::Family(Family::Karate), &memory);
+        let karate = apply(&karate, &Edit::MaxNeighbors(3), &memory);
+        assert_eq!(karate.regularization.graph.unwrap().neighbor_config.max_neighbors, 3);
+        let digits = apply(&spec, &Edit::Family(Family::Digits), &memory);
+        let digits = apply(&digits, &Edit::AttackEpsilon(Some(0.2)), &memory);
+        assert_eq!(digits.evaluation.fgsm.unwrap().clip_max, Some(1.0));
+        assert_eq!(parse_hidden("8, 16").unwrap(), vec![8, 16]);
+        assert!(parse_hidden("8, x").is_err() && parse_hidden("0").is_err());
+        assert!(parse_hidden("").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,61 @@
+//! NSL Playground: Neural Structured Learning in the browser.
+//!
+//! One wasm module, two roles: in the page ([`start`] on a window) it renders the app, in the
+//! dedicated worker the page spawns (`www/worker-loader.js`) it trains. The page ([`app`], [`state`], [`components`]) renders the
+//! state held by one reducer and sends [`protocol::Command`]s to the training worker
+//! ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
+//! [`protocol::Event`]s back. The experiment spec is the single source of truth: the controls
+//! edit it ([`edit`]), the URL hash carries it ([`link`]), the exports write it ([`export`]).
+//! Data flows one way: spec → worker → progress → view.
+
+pub mod app;
+pub mod codec;
+pub mod components;
+mod ctors;
+pub mod edit;
+pub mod export;
+pub mod link;
+pub mod presets;
+pub mod protocol;
+pub mod state;
+pub mod storage;
+pub mod worker;
+
+/// Where the worker loader is served (beside the page).
+pub const WORKER_LOADER: &str = "worker-loader.js";
+
+/// Entry point of the wasm module: the app in a window, the trainer in the worker.
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    use gloo_worker::Registrable;
+    use wasm_bindgen::JsCast;
+    ctors::run_once();
+    panic_to_console();
+    if js_sys::global().dyn_ref::<web_sys::Window>().is_some() {
+        if let Some(splash) =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("splash"))
+        {
+            splash.remove();
+        }
+        yew::Renderer::<app::App>::new().render();
+    } else {
+        worker::TrainerWorker::registrar().encoding::<codec::Json>().register();
+    }
+}
+
+/// Sends panic messages to the browser console (they are lost otherwise in wasm).
+pub fn panic_to_console() {
+    std::panic::set_hook(Box::new(|info| {
+        // The JavaScript stack names the wasm functions (the module keeps its name section
+        // unless wasm-opt strips it).
+        if let Ok(error) = js_sys::Reflect::get(&js_sys::global(), &"Error".into()) {
+            // V8 keeps 10 frames by default: too few to see past the panic machinery.
+            let _ = js_sys::Reflect::set(&error, &"stackTraceLimit".into(), &64.into());
+        }
+        let stack = js_sys::Reflect::get(&js_sys::Error::new(""), &"stack".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        web_sys::console::error_1(&format!("NSL Playground panicked: {info}\n{stack}").into());
+    }));
+}

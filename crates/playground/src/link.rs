@@ -1,0 +1,116 @@
+//! The URL hash: the whole setup, so that a link reproduces it. The spec is encoded by
+//! [`nsl::share`]; the page adds what only the page knows — the controls a teacher hid for a
+//! lesson (classroom mode): `#v1.<spec>` or `#v1.<spec>~hide=data,model`.
+
+use std::collections::BTreeSet;
+
+use nsl::spec::ExperimentSpec;
+use serde::{Deserialize, Serialize};
+
+/// A group of controls that a lesson link can hide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Section {
+    /// The data picker and data knobs.
+    Data,
+    /// Hidden layers, activation, dropout.
+    Model,
+    /// Regularization kind and knobs.
+    Regularization,
+    /// Learning rate, batch size, epochs, seed.
+    Optimizer,
+    /// Evaluation (attack ε) and the base-model comparison.
+    Evaluation,
+    /// Backend choice.
+    Backend,
+    /// Export buttons.
+    Export,
+}
+
+/// Every section, its URL key and its label.
+pub const SECTIONS: [(Section, &str, &str); 7] = [
+    (Section::Data, "data", "Data"),
+    (Section::Model, "model", "Model"),
+    (Section::Regularization, "regularization", "Regularization"),
+    (Section::Optimizer, "optimizer", "Optimizer"),
+    (Section::Evaluation, "evaluation", "Evaluation"),
+    (Section::Backend, "backend", "Backend"),
+    (Section::Export, "export", "Export"),
+];
+
+impl Section {
+    /// The key used in the URL.
+    pub fn key(self) -> &'static str {
+        SECTIONS.iter().find(|(s, ..)| *s == self).map(|(_, key, _)| *key).expect("listed")
+    }
+
+    /// The label shown.
+    pub fn label(self) -> &'static str {
+        SECTIONS.iter().find(|(s, ..)| *s == self).map(|(.., label)| *label).expect("listed")
+    }
+}
+
+/// What a link carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// The experiment.
+    pub spec: ExperimentSpec,
+    /// Controls hidden for a lesson.
+    pub hidden: BTreeSet<Section>,
+}
+
+const HIDE: &str = "~hide=";
+
+/// The hash (without `#`) of `link`.
+pub fn encode(link: &Link) -> String {
+    let mut hash = nsl::share::to_fragment(&link.spec);
+    if !link.hidden.is_empty() {
+        let keys: Vec<&str> = link.hidden.iter().map(|s| s.key()).collect();
+        hash.push_str(HIDE);
+        hash.push_str(&keys.join(","));
+    }
+    hash
+}
+
+/// The link a hash (with or without `#`) encodes.
+pub fn decode(hash: &str) -> Result<Link, String> {
+    let hash = hash.trim_start_matches('#');
+    let (fragment, hide) = match hash.split_once(HIDE) {
+        Some((fragment, hide)) => (fragment, Some(hide)),
+        None => (hash, None),
+    };
+    let spec = nsl::share::from_fragment(fragment).map_err(|e| e.to_string())?;
+    let hidden = hide
+        .into_iter()
+        .flat_map(|h| h.split(','))
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            SECTIONS
+                .iter()
+                .find(|(_, key, _)| *key == k)
+                .map(|(s, ..)| *s)
+                .ok_or_else(|| format!("the link hides an unknown section {k:?}"))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Link { spec, hidden })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::{FAMILIES, preset};
+
+    #[test]
+    fn links_round_trip_with_and_without_a_lesson() {
+        for (family, _) in FAMILIES {
+            let plain = Link { spec: preset(family, 5), hidden: BTreeSet::new() };
+            assert_eq!(decode(&encode(&plain)).unwrap(), plain);
+            let lesson = Link { hidden: [Section::Data, Section::Optimizer].into(), ..plain };
+            let hash = encode(&lesson);
+            assert!(hash.ends_with("~hide=data,optimizer"), "{hash}");
+            assert_eq!(decode(&format!("#{hash}")).unwrap(), lesson);
+        }
+        assert!(decode("#v1.AAAA").is_err());
+        let spec = nsl::share::to_fragment(&preset(crate::presets::Family::Karate, 0));
+        assert!(decode(&format!("{spec}~hide=everything")).unwrap_err().contains("\"everything\""));
+    }
+}

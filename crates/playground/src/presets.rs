@@ -1,0 +1,193 @@
+//! The data families the playground offers and the setup each starts from: small enough to
+//! train in seconds in a browser, with the regularization that tells its story switched on.
+
+use nsl::config::{AdvNeighborConfig, AdvRegConfig, GraphNeighborConfig, GraphRegConfig, NormType};
+use nsl::data::graphs::GraphSource;
+use nsl::data::toy::{ToyShape, ToySpec};
+use nsl::graph::datasets::sbm::SbmSpec;
+use nsl::model::Activation;
+use nsl::regularized::Regularization;
+use nsl::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec, TaskSpec};
+use serde::{Deserialize, Serialize};
+
+/// A data family of the data picker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Family {
+    /// A 2D set.
+    Plane(ToyShape),
+    /// MNIST digits (the bundled subset).
+    Digits,
+    /// Zachary's karate club.
+    Karate,
+    /// The synthetic citation network.
+    Citation,
+}
+
+/// Every family, in picker order, with its label.
+pub const FAMILIES: [(Family, &str); 8] = [
+    (Family::Plane(ToyShape::Moons), "2D: two moons"),
+    (Family::Plane(ToyShape::Circles), "2D: circles"),
+    (Family::Plane(ToyShape::Spiral), "2D: spiral"),
+    (Family::Plane(ToyShape::Xor), "2D: xor"),
+    (Family::Plane(ToyShape::Blobs), "2D: blobs"),
+    (Family::Digits, "MNIST digits"),
+    (Family::Karate, "Graph: karate club"),
+    (Family::Citation, "Graph: synthetic citation network"),
+];
+
+impl Family {
+    /// The family of `data`.
+    pub fn of(data: &DataSpec) -> Option<Family> {
+        match data {
+            DataSpec::Toy(toy) => Some(Family::Plane(toy.shape)),
+            DataSpec::Mnist { .. } => Some(Family::Digits),
+            DataSpec::Graph { graph: GraphSource::Karate } => Some(Family::Karate),
+            DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
+            DataSpec::Planetoid { .. } => None,
+        }
+    }
+
+    /// A stable key for `<select>` values and tests.
+    pub fn key(self) -> &'static str {
+        match self {
+            Family::Plane(ToyShape::Moons) => "moons",
+            Family::Plane(ToyShape::Circles) => "circles",
+            Family::Plane(ToyShape::Spiral) => "spiral",
+            Family::Plane(ToyShape::Xor) => "xor",
+            Family::Plane(ToyShape::Blobs) => "blobs",
+            Family::Digits => "digits",
+            Family::Karate => "karate",
+            Family::Citation => "citation",
+        }
+    }
+
+    /// The family with `key`.
+    pub fn from_key(key: &str) -> Option<Family> {
+        FAMILIES.iter().map(|(f, _)| *f).find(|f| f.key() == key)
+    }
+
+    /// Whether the family is a graph (graph regularization applies).
+    pub fn is_graph(self) -> bool {
+        matches!(self, Family::Karate | Family::Citation)
+    }
+}
+
+/// Where the page serves the bundled digits (relative to the site; `nsl train --spec` reads
+/// the same files from `assets/mnist` in the repository).
+pub const DIGITS_DIR: &str = "assets/mnist";
+
+/// The setup a family starts from, keeping `seed`.
+pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
+    let base = ExperimentSpec {
+        name: family.key().into(),
+        data: DataSpec::Toy(ToySpec {
+            shape: ToyShape::Moons,
+            points: 400,
+            noise: 0.2,
+            train_fraction: 0.5,
+            seed,
+        }),
+        model: ModelSpec::Mlp { hidden: vec![8, 8], activation: Activation::Tanh, dropout: 0.0 },
+        regularization: Regularization::default(),
+        optimizer: OptimizerSpec { learning_rate: 0.03, batch_size: 10, weight_decay: 0.0 },
+        epochs: 40,
+        seed,
+        evaluation: EvaluationSpec::default(),
+        compare_with_base: false,
+        task: TaskSpec::Classification,
+    };
+    let adversarial = |multiplier, step, norm, clip: Option<(f32, f32)>| {
+        Some(AdvRegConfig {
+            multiplier,
+            adv_neighbor_config: AdvNeighborConfig {
+                adv_step_size: step,
+                adv_grad_norm: norm,
+                clip_value_min: clip.map(|c| c.0),
+                clip_value_max: clip.map(|c| c.1),
+                ..Default::default()
+            },
+        })
+    };
+    let graph = |multiplier, max_neighbors| {
+        Some(GraphRegConfig {
+            multiplier,
+            neighbor_config: GraphNeighborConfig { max_neighbors },
+            ..Default::default()
+        })
+    };
+    match family {
+        Family::Plane(shape) => {
+            let (noise, hidden, epochs) = match shape {
+                ToyShape::Spiral => (0.1, vec![16, 16], 80),
+                ToyShape::Circles | ToyShape::Xor => (0.15, vec![8, 8], 40),
+                ToyShape::Moons | ToyShape::Blobs => (0.2, vec![8, 8], 40),
+            };
+            ExperimentSpec {
+                data: DataSpec::Toy(ToySpec { shape, points: 400, noise, train_fraction: 0.5, seed }),
+                model: ModelSpec::Mlp { hidden, activation: Activation::Tanh, dropout: 0.0 },
+                regularization: Regularization {
+                    adversarial: adversarial(0.5, 0.1, NormType::L2, None),
+                    ..Default::default()
+                },
+                evaluation: EvaluationSpec {
+                    fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: None, clip_max: None }),
+                },
+                epochs,
+                ..base
+            }
+        }
+        Family::Digits => ExperimentSpec {
+            data: DataSpec::Mnist { dir: DIGITS_DIR.into(), train: 1000, test: 500 },
+            model: ModelSpec::Mlp { hidden: vec![64], activation: Activation::Relu, dropout: 0.0 },
+            regularization: Regularization {
+                adversarial: adversarial(0.2, 0.2, NormType::Infinity, Some((0.0, 1.0))),
+                ..Default::default()
+            },
+            optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 32, weight_decay: 0.0 },
+            epochs: 10,
+            evaluation: EvaluationSpec {
+                fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: Some(0.0), clip_max: Some(1.0) }),
+            },
+            ..base
+        },
+        Family::Karate => ExperimentSpec {
+            data: DataSpec::Graph { graph: GraphSource::Karate },
+            model: ModelSpec::Mlp { hidden: vec![8], activation: Activation::Relu, dropout: 0.0 },
+            regularization: Regularization { graph: graph(1.0, 20), ..Default::default() },
+            optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 2, weight_decay: 0.0 },
+            epochs: 100,
+            ..base
+        },
+        Family::Citation => ExperimentSpec {
+            data: DataSpec::Graph { graph: GraphSource::Citation(SbmSpec { seed, ..SbmSpec::default() }) },
+            model: ModelSpec::Mlp { hidden: vec![32], activation: Activation::Relu, dropout: 0.0 },
+            regularization: Regularization { graph: graph(0.5, 10), ..Default::default() },
+            optimizer: OptimizerSpec { learning_rate: 0.01, batch_size: 5, weight_decay: 0.0 },
+            epochs: 60,
+            ..base
+        },
+    }
+}
+
+/// The opening scene: two moons, adversarially regularized, beside the base model.
+pub fn opening() -> ExperimentSpec {
+    ExperimentSpec { compare_with_base: true, ..preset(Family::Plane(ToyShape::Moons), 0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid_and_knows_its_family() {
+        for (family, _) in FAMILIES {
+            let spec = preset(family, 3);
+            spec.validate().unwrap_or_else(|e| panic!("{family:?}: {e}"));
+            assert_eq!(Family::of(&spec.data), Some(family));
+            assert_eq!(Family::from_key(family.key()), Some(family));
+            assert_eq!(spec.regularization.graph.is_some(), family.is_graph());
+            assert_eq!(spec.seed, 3);
+        }
+        assert!(opening().compare_with_base);
+    }
+}

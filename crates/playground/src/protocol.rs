@@ -1,0 +1,172 @@
+//! Messages between the page and the training worker (serde, JSON on the wire). The worker owns
+//! the device and the sessions; the page sends [`Command`]s and renders the [`Event`]s it gets.
+
+use nsl::session::Progress;
+use nsl::spec::ExperimentSpec;
+use serde::{Deserialize, Serialize};
+
+/// A compute backend the user can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendChoice {
+    /// burn's WebGPU backend when the browser offers an adapter, else the CPU.
+    #[default]
+    Auto,
+    /// burn's WebGPU backend.
+    WebGpu,
+    /// burn's `flex` CPU backend (in the worker, off the UI thread).
+    Cpu,
+}
+
+/// The backend computing now, and whether WebGPU could.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackendInfo {
+    /// `true`: WebGPU computes; `false`: the CPU does.
+    pub webgpu: bool,
+    /// Why WebGPU is not available (`None` when it is).
+    pub webgpu_unavailable: Option<String>,
+}
+
+/// What the page asks of the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Start over with this setup: new data view, fresh models (regularized, and the base model
+    /// beside it when `spec.compare_with_base`).
+    Load {
+        /// The experiment.
+        spec: ExperimentSpec,
+        /// Absolute URL the bundled assets are served under (the worker runs from a blob URL).
+        assets: String,
+    },
+    /// A changed setup: applied from the next step when only knobs changed, otherwise the
+    /// worker starts over (and says so with [`Event::Ready`]).
+    Update(ExperimentSpec),
+    /// Train continuously.
+    Play,
+    /// Stop after the current burst.
+    Pause,
+    /// One optimizer step, then a snapshot.
+    Step,
+    /// Fresh models, same setup.
+    Reset,
+    /// Steps per snapshot (the speed control).
+    Speed(usize),
+    /// Compute on another backend (starts over).
+    Backend(BackendChoice),
+}
+
+/// Which model of a run a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// The spec's regularized model.
+    Regularized,
+    /// The same model without regularization (what-if comparison).
+    Base,
+}
+
+/// What the data looks like, for drawing it (sent once per setup).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DataView {
+    /// 2D points: `[x, y, class]` rows.
+    Points {
+        /// Training points.
+        train: Vec<[f32; 3]>,
+        /// Test points.
+        test: Vec<[f32; 3]>,
+    },
+    /// The first test digits, 28 × 28 grey levels each, row-major.
+    Digits {
+        /// `images.len() / 784` digits.
+        images: Vec<u8>,
+    },
+    /// A graph laid out in the unit square.
+    Graph {
+        /// `[x, y]` of each node.
+        positions: Vec<[f32; 2]>,
+        /// Edges as node index pairs (each undirected edge once).
+        edges: Vec<[u32; 2]>,
+        /// True class of each node.
+        labels: Vec<u32>,
+        /// Whether a node's label is used for training.
+        train: Vec<bool>,
+    },
+}
+
+/// Facts about the loaded data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataInfo {
+    /// Class names, index = class.
+    pub class_names: Vec<String>,
+    /// Training rows (or labeled nodes).
+    pub train_rows: usize,
+    /// Test rows (or test nodes).
+    pub test_rows: usize,
+    /// Optimizer steps in one epoch.
+    pub steps_per_epoch: usize,
+    /// Steps the spec's epochs amount to (training stops there).
+    pub total_steps: usize,
+    /// What to draw.
+    pub view: DataView,
+}
+
+/// Why the worker stopped on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Stop {
+    /// All epochs done.
+    Finished,
+    /// A loss became NaN or infinite.
+    Diverged {
+        /// What happened.
+        message: String,
+        /// What to try.
+        advice: String,
+    },
+    /// Anything else that went wrong (bad setup, device lost).
+    Failed {
+        /// What happened.
+        message: String,
+    },
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// The backend in use (after start-up or a switch).
+    Backend(BackendInfo),
+    /// A setup is loaded and fresh models wait at step 0.
+    Ready {
+        /// The setup in force.
+        spec: ExperimentSpec,
+        /// The data.
+        info: DataInfo,
+    },
+    /// A changed setup applies from the next step (same models).
+    Updated(ExperimentSpec),
+    /// New measurements of every model (one message per tick, so that the page renders once).
+    Progress(Vec<(Variant, Progress)>),
+    /// Training runs.
+    Running,
+    /// Training paused (by the user).
+    Paused,
+    /// Training stopped by itself.
+    Stopped(Stop),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_as_json() {
+        let spec = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let command = Command::Load { spec: spec.clone(), assets: "http://127.0.0.1:8080/".into() };
+        let back: Command = serde_json::from_str(&serde_json::to_string(&command).unwrap()).unwrap();
+        assert_eq!(back, command);
+        let event = Event::Stopped(Stop::Diverged { message: "NaN".into(), advice: "lower".into() });
+        let back: Event = serde_json::from_str(&serde_json::to_string(&event).unwrap()).unwrap();
+        assert_eq!(back, event);
+    }
+}

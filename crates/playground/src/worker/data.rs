@@ -1,0 +1,103 @@
+//! The data of a setup as the worker trains on it and as the page draws it.
+
+use nsl::data::{Examples, mnist::PIXELS};
+use nsl::experiment::{load_data, load_graph, mnist_data};
+use nsl::spec::{DataSpec, ExperimentSpec};
+use nsl::train::TrainingData;
+
+use super::layout::force_layout;
+use crate::protocol::DataView;
+
+/// Digits shown with their predictions.
+pub const SHOWN_DIGITS: usize = 8;
+
+/// The bundled MNIST subset (see `assets/mnist/README.md`), relative to the assets URL.
+pub const MNIST_IMAGES: &str = "mnist/images-1500.u8";
+/// Its labels.
+pub const MNIST_LABELS: &str = "mnist/labels-1500.u8";
+
+/// Training data, what to draw, and class names.
+#[derive(Debug)]
+pub struct Loaded {
+    /// What the sessions train on.
+    pub data: TrainingData,
+    /// What the page draws.
+    pub view: DataView,
+    /// Class names.
+    pub class_names: Vec<String>,
+}
+
+/// Loads `spec`'s data; MNIST comes from `digits` (fetched by the runtime).
+pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loaded> {
+    match &spec.data {
+        DataSpec::Toy(_) => {
+            let data = load_data(spec)?;
+            let rows =
+                |e: &Examples| (0..e.len()).map(|i| [e.row(i)[0], e.row(i)[1], e.labels[i] as f32]).collect();
+            let view = DataView::Points { train: rows(&data.train), test: rows(&data.test) };
+            Ok(Loaded { view, class_names: vec!["orange".into(), "blue".into()], data })
+        }
+        DataSpec::Mnist { train, test, .. } => {
+            let all = digits.ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
+            let data = mnist_data(all.clone(), *train, *test, MNIST_IMAGES)?;
+            let shown = SHOWN_DIGITS.min(data.test.len());
+            let images =
+                data.test.features[..shown * PIXELS].iter().map(|&p| (p * 255.0).round() as u8).collect();
+            Ok(Loaded {
+                view: DataView::Digits { images },
+                class_names: (0..10).map(|d| d.to_string()).collect(),
+                data,
+            })
+        }
+        DataSpec::Graph { .. } => {
+            let data = load_data(spec)?;
+            let (graph, _) = load_graph(&spec.data)?;
+            let edges: Vec<[u32; 2]> = graph
+                .edges
+                .iter()
+                .filter(|&&(a, b, _)| a < b)
+                .map(|&(a, b, _)| [a as u32, b as u32])
+                .collect();
+            let positions = force_layout(graph.ids.len(), &edges, 300, spec.seed);
+            let train = graph.split.iter().map(|&s| s == nsl::data::planetoid::SplitKind::Train).collect();
+            let view = DataView::Graph { positions, edges, labels: graph.nodes.labels.clone(), train };
+            Ok(Loaded { view, class_names: graph.class_names, data })
+        }
+        DataSpec::Planetoid { dir, .. } => Err(nsl::NslError::Config(format!(
+            "{}: the browser cannot read directories; pick a built-in graph",
+            dir.display()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nsl::data::graphs::GraphSource;
+
+    #[test]
+    fn each_family_has_a_view() {
+        let toy = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let loaded = load(&toy, None).unwrap();
+        let DataView::Points { train, test } = &loaded.view else { panic!("points") };
+        assert_eq!((train.len(), test.len()), (loaded.data.train.len(), loaded.data.test.len()));
+
+        let mut club = toy.clone();
+        club.data = DataSpec::Graph { graph: GraphSource::Karate };
+        let loaded = load(&club, None).unwrap();
+        let DataView::Graph { positions, edges, train, .. } = &loaded.view else { panic!("graph") };
+        assert_eq!((positions.len(), edges.len()), (34, 78));
+        assert_eq!(train.iter().filter(|&&t| t).count(), 2);
+        assert_eq!(loaded.class_names, vec!["Mr. Hi", "Officer"]);
+
+        let mut digits = toy;
+        digits.data = DataSpec::Mnist { dir: "assets/mnist".into(), train: 3, test: 2 };
+        assert!(load(&digits, None).is_err(), "MNIST needs the fetched bytes");
+        let bytes = nsl::graph::io::mnist::decode("m", &vec![255u8; PIXELS * 5], &[1, 2, 3, 4, 5]).unwrap();
+        let all = nsl::data::mnist::from_digits(bytes);
+        let loaded = load(&digits, Some(&all)).unwrap();
+        let DataView::Digits { images } = &loaded.view else { panic!("digits") };
+        assert_eq!((images.len(), images[0]), (2 * PIXELS, 255));
+        assert_eq!(loaded.data.test.labels, vec![4, 5]);
+    }
+}

@@ -1,0 +1,316 @@
+//! The training worker: a dedicated Web Worker that owns the device and the sessions, takes
+//! [`Command`]s from the page and streams [`Event`]s back. One async task handles commands in
+//! order and, while playing, runs a burst of steps plus one snapshot read-back per tick.
+
+pub mod data;
+mod device;
+pub mod engine;
+pub mod layout;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc::{TryRecvError, UnboundedReceiver, UnboundedSender, unbounded};
+use gloo_worker::{HandlerId, WorkerScope};
+use nsl::NslError;
+use nsl::burn::tensor::Device;
+use nsl::data::Examples;
+use nsl::heatmap::Grid;
+use nsl::session::SnapshotOptions;
+use nsl::spec::{DataSpec, ExperimentSpec};
+
+use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
+use engine::Engine;
+
+/// The gloo worker: forwards commands to the runtime task, which answers the page.
+#[derive(Debug)]
+pub struct TrainerWorker {
+    inbox: UnboundedSender<Command>,
+    page: Rc<Cell<Option<HandlerId>>>,
+}
+
+impl gloo_worker::Worker for TrainerWorker {
+    type Message = ();
+    type Input = Command;
+    type Output = Event;
+
+    fn create(scope: &WorkerScope<Self>) -> Self {
+        let (inbox, commands) = unbounded();
+        let page = Rc::new(Cell::new(None));
+        let send = {
+            let (scope, page) = (scope.clone(), page.clone());
+            move |event: Event| {
+                if let Some(id) = page.get() {
+                    scope.respond(id, event);
+                }
+            }
+        };
+        wasm_bindgen_futures::spawn_local(Runtime::new(Box::new(send)).run(commands));
+        Self { inbox, page }
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+
+    fn connected(&mut self, _scope: &WorkerScope<Self>, id: HandlerId) {
+        self.page.set(Some(id));
+    }
+
+    fn received(&mut self, _scope: &WorkerScope<Self>, command: Command, id: HandlerId) {
+        self.page.set(Some(id));
+        // The runtime lives as long as the worker: the channel is never closed.
+        let _ = self.inbox.unbounded_send(command);
+    }
+}
+
+/// Steps per tick when the page has not said otherwise.
+pub const DEFAULT_SPEED: usize = 10;
+
+/// What the runtime task owns.
+struct Runtime {
+    send: Box<dyn Fn(Event)>,
+    choice: BackendChoice,
+    webgpu: Option<Result<Device, String>>,
+    device: Device,
+    spec: Option<ExperimentSpec>,
+    assets: String,
+    digits: Option<Examples>,
+    engine: Option<Engine>,
+    running: bool,
+    speed: usize,
+}
+
+impl Runtime {
+    fn new(send: Box<dyn Fn(Event)>) -> Self {
+        Self {
+            send,
+            choice: BackendChoice::Auto,
+            webgpu: None,
+            device: Device::flex(),
+            spec: None,
+            assets: String::new(),
+            digits: None,
+            engine: None,
+            running: false,
+            speed: DEFAULT_SPEED,
+        }
+    }
+
+    async fn run(mut self, mut commands: UnboundedReceiver<Command>) {
+        self.select_backend().await;
+        loop {
+            // Commands first, in order; while playing, only those already queued.
+            loop {
+                let command = if self.running {
+                    match commands.try_recv() {
+                        Ok(command) => command,
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Closed) => return,
+                    }
+                } else {
+                    match commands.next().await {
+                        Some(command) => command,
+                        None => return,
+                    }
+                };
+                self.handle(command).await;
+            }
+            self.tick(self.speed).await;
+            // Let the page's messages in between ticks.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+    }
+
+    async fn handle(&mut self, command: Command) {
+        match command {
+            Command::Load { spec, assets } => {
+                self.assets = assets;
+                self.spec = Some(spec);
+                self.rebuild().await;
+            }
+            Command::Update(spec) => {
+                let applied = match &mut self.engine {
+                    Some(engine) => engine.update(&spec),
+                    None => Ok(false),
+                };
+                match applied {
+                    Ok(true) => (self.send)(Event::Updated(spec)),
+                    Ok(false) => {
+                        self.spec = Some(spec);
+                        self.rebuild().await;
+                    }
+                    Err(e) => self.stop(Stop::Failed { message: e.to_string() }),
+                }
+            }
+            Command::Play => {
+                if let Some(engine) = &self.engine {
+                    if engine.finished() {
+                        (self.send)(Event::Stopped(Stop::Finished));
+                    } else {
+                        self.running = true;
+                        (self.send)(Event::Running);
+                    }
+                }
+            }
+            Command::Pause => {
+                self.running = false;
+                (self.send)(Event::Paused);
+            }
+            Command::Step => {
+                if self.engine.as_ref().is_some_and(|e| !e.finished()) {
+                    self.tick(1).await;
+                }
+            }
+            Command::Reset => self.rebuild().await,
+            Command::Speed(steps) => self.speed = steps.clamp(1, 500),
+            Command::Backend(choice) => {
+                self.choice = choice;
+                self.select_backend().await;
+                self.rebuild().await;
+            }
+        }
+    }
+
+    /// Picks the device for the user's choice (probing WebGPU once) and reports it.
+    async fn select_backend(&mut self) {
+        if self.webgpu.is_none() {
+            self.webgpu = Some(device::init_webgpu().await);
+        }
+        let webgpu = self.webgpu.as_ref().expect("probed above");
+        let use_webgpu = self.choice != BackendChoice::Cpu && webgpu.is_ok();
+        self.device = match webgpu {
+            Ok(device) if use_webgpu => device.clone(),
+            _ => Device::flex(),
+        };
+        (self.send)(Event::Backend(BackendInfo {
+            webgpu: use_webgpu,
+            webgpu_unavailable: webgpu.as_ref().err().cloned(),
+        }));
+    }
+
+    /// Fresh models for the current spec (fetching the digits once if needed), then a first
+    /// snapshot so that the page shows the untrained state.
+    async fn rebuild(&mut self) {
+        self.running = false;
+        self.engine = None;
+        let Some(spec) = self.spec.clone() else { return };
+        if matches!(spec.data, DataSpec::Mnist { .. })
+            && self.digits.is_none()
+            && let Err(message) = self.fetch_digits().await
+        {
+            return self.stop(Stop::Failed { message });
+        }
+        let engine = data::load(&spec, self.digits.as_ref()).and_then(|loaded| {
+            Engine::new(&spec, loaded.data, loaded.view, loaded.class_names, &self.device)
+        });
+        match engine {
+            Ok(engine) => {
+                (self.send)(Event::Ready { spec: engine.spec().clone(), info: engine.info().clone() });
+                self.engine = Some(engine);
+                self.tick(0).await;
+            }
+            Err(e) => self.stop(Stop::Failed { message: e.to_string() }),
+        }
+    }
+
+    async fn fetch_digits(&mut self) -> Result<(), String> {
+        let images = fetch_bytes(&format!("{}{}", self.assets, data::MNIST_IMAGES)).await?;
+        let labels = fetch_bytes(&format!("{}{}", self.assets, data::MNIST_LABELS)).await?;
+        let digits =
+            nsl::graph::io::mnist::decode(data::MNIST_IMAGES, &images, &labels).map_err(|e| e.to_string())?;
+        self.digits = Some(nsl::data::mnist::from_digits(digits));
+        Ok(())
+    }
+
+    /// `steps` steps on every model and one snapshot each, read back asynchronously.
+    async fn tick(&mut self, steps: usize) {
+        let Some(engine) = &mut self.engine else { return };
+        let options = SnapshotOptions { grid: Some(Grid::default()), samples: data::SHOWN_DIGITS };
+        let pending = match engine.burst(steps, &options) {
+            Ok(pending) => pending,
+            Err(e) => return self.fail(e),
+        };
+        let finished = engine.finished();
+        let mut snapshots = Vec::with_capacity(pending.len());
+        for (variant, snapshot) in pending {
+            match snapshot.read_async().await {
+                Ok(progress) => snapshots.push((variant, progress)),
+                Err(e) => return self.fail(e),
+            }
+        }
+        (self.send)(Event::Progress(snapshots));
+        if finished && steps > 0 {
+            self.stop(Stop::Finished);
+        }
+    }
+
+    fn fail(&mut self, error: NslError) {
+        let stop = match error {
+            NslError::Diverged { step, value, .. } => Stop::Diverged {
+                message: format!("the loss became {value} at step {step}: training diverged and stopped"),
+                advice: divergence_advice(self.spec.as_ref()),
+            },
+            other => Stop::Failed { message: other.to_string() },
+        };
+        self.stop(stop);
+    }
+
+    fn stop(&mut self, stop: Stop) {
+        self.running = false;
+        (self.send)(Event::Stopped(stop));
+    }
+}
+
+/// What to try after a divergence, naming the knobs that are high.
+pub fn divergence_advice(spec: Option<&ExperimentSpec>) -> String {
+    let mut tips = Vec::new();
+    if let Some(spec) = spec {
+        tips.push(format!("lower the learning rate (now {})", spec.optimizer.learning_rate));
+        let r = &spec.regularization;
+        if let Some(adv) = &r.adversarial {
+            tips.push(format!(
+                "lower the adversarial multiplier ({}) or step size ({})",
+                adv.multiplier, adv.adv_neighbor_config.adv_step_size
+            ));
+        }
+        if let Some(graph) = &r.graph {
+            tips.push(format!("lower the graph multiplier ({})", graph.multiplier));
+        }
+    }
+    tips.push("then press Reset".into());
+    let mut text = tips.join(", ");
+    text[..1].make_ascii_uppercase();
+    text + "."
+}
+
+/// The bytes at `url` (same origin), fetched from the worker.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::JsCast;
+    let failed = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
+    let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(global.fetch_with_str(url))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divergence_advice_names_the_high_knobs() {
+        let spec = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let advice = divergence_advice(Some(&spec));
+        assert!(advice.starts_with("Lower the learning rate (now 0.03)"), "{advice}");
+        assert!(advice.contains("adversarial multiplier") && advice.ends_with("press Reset."), "{advice}");
+        assert_eq!(divergence_advice(None), "Then press Reset.");
+    }
+}
