@@ -146,6 +146,167 @@ fn neighbor_predictions(log_probs: &Tensor<2>, group: &EdgeGroup) -> Tensor<1> {
     (target * own).sum_dim(1).neg().mul(group.weight.clone()).sum().div_scalar(group.count as f32)
 }
 
+/// An NGM-regularized MLP trained one full-batch step at a time (`ngm: None`: the same MLP
+/// without graph terms, the base model).
+pub struct NgmTrainer {
+    model: NodeMlp,
+    optimizer: burn::optim::ModuleOptimizer,
+    input: NodeInput,
+    eval_input: NodeInput,
+    groups: Vec<Option<EdgeGroup>>,
+    train_nodes: Tensor<1, Int>,
+    train_labels: Tensor<1, Int>,
+    ngm: Option<NgmConfig>,
+    learning_rate: f64,
+    rng: StdRng,
+    device: Device,
+    steps: usize,
+}
+
+impl std::fmt::Debug for NgmTrainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug.
+        f.debug_struct("NgmTrainer")
+            .field("ngm", &self.ngm)
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NgmTrainer {
+    /// A fresh MLP with `hidden` layers on `data` (autodiff is enabled on `device` here).
+    pub fn new(
+        data: &NodeData,
+        hidden: &[usize],
+        dropout: f64,
+        ngm: Option<&NgmConfig>,
+        options: &NodeTrainOptions,
+        device: &Device,
+    ) -> Result<Self> {
+        if hidden.is_empty() {
+            return Err(NslError::Config(
+                "NGM needs at least one hidden layer (its distance is taken there)".into(),
+            ));
+        }
+        let train_device = device.clone().autodiff();
+        train_device.seed(options.seed);
+        let eval_device = device.clone().inner();
+        let model = NodeMlp::new(data.dim, hidden, data.classes, dropout, options.seed, &train_device);
+        let mut labeled = vec![false; data.adjacency.nodes];
+        for &n in &data.train {
+            labeled[n as usize] = true;
+        }
+        let mut buckets: [Vec<(u32, u32, f32)>; 3] = Default::default();
+        for (a, b, w) in data.adjacency.triples().filter(|(a, b, _)| a != b) {
+            buckets[labeled[a as usize] as usize + labeled[b as usize] as usize].push((a, b, w));
+        }
+        // buckets[2] = labeled–labeled, [1] = labeled–unlabeled, [0] = unlabeled–unlabeled.
+        let groups = [2, 1, 0]
+            .iter()
+            .map(|&k| {
+                let edges = &buckets[k];
+                (!edges.is_empty()).then(|| EdgeGroup {
+                    src: labels(&edges.iter().map(|e| e.0).collect::<Vec<_>>(), &train_device),
+                    dst: labels(&edges.iter().map(|e| e.1).collect::<Vec<_>>(), &train_device),
+                    weight: matrix(edges.iter().map(|e| e.2).collect(), edges.len(), 1, &train_device),
+                    count: edges.len(),
+                })
+            })
+            .collect();
+        Ok(Self {
+            model,
+            optimizer: adam(options.weight_decay),
+            input: NodeInput::from_rows(&data.features, data.dim, &train_device),
+            eval_input: NodeInput::from_rows(&data.features, data.dim, &eval_device),
+            groups,
+            train_nodes: labels(&data.train, &train_device),
+            train_labels: labels(
+                &data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(),
+                &train_device,
+            ),
+            ngm: ngm.copied(),
+            learning_rate: options.learning_rate,
+            rng: StdRng::seed_from_u64(options.seed ^ 0x46_4d),
+            device: train_device,
+            steps: 0,
+        })
+    }
+
+    /// One full-batch step (the α ramp counts steps as epochs). Returns `[total, supervised,
+    /// graph, 0]` on the device, for a joint read-back.
+    pub fn step(&mut self) -> Result<Tensor<1>> {
+        let epoch = self.steps + 1;
+        let (h, logits) = self.model.forward(&self.input, Some(&mut self.rng));
+        let supervised = sparse_softmax_cross_entropy(
+            logits.clone().select(0, self.train_nodes.clone()),
+            self.train_labels.clone(),
+        );
+        let mut loss = supervised.clone();
+        if let Some(ngm) = &self.ngm {
+            let ramp =
+                if ngm.warmup_epochs == 0 { 1.0 } else { (epoch as f32 / ngm.warmup_epochs as f32).min(1.0) };
+            let compared = match ngm.distance {
+                NgmDistance::HiddenCosine => l2_normalize_rows(h),
+                NgmDistance::NeighborPredictions => activation::log_softmax(logits, 1),
+            };
+            let alphas =
+                [ngm.alpha_labeled_labeled, ngm.alpha_labeled_unlabeled, ngm.alpha_unlabeled_unlabeled];
+            for (alpha, group) in alphas.iter().zip(&self.groups) {
+                if let (Some(group), true) = (group, *alpha > 0.0) {
+                    let term = match ngm.distance {
+                        NgmDistance::HiddenCosine => hidden_cosine(&compared, group),
+                        NgmDistance::NeighborPredictions => neighbor_predictions(&compared, group),
+                    };
+                    loss = loss + term.mul_scalar(alpha * ramp);
+                }
+            }
+        }
+        let (total, supervised) = (loss.clone().inner(), supervised.inner());
+        let parts = Tensor::cat(
+            vec![
+                total.clone(),
+                supervised.clone(),
+                total - supervised,
+                Tensor::zeros([1], &self.device.clone().inner()),
+            ],
+            0,
+        );
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        self.steps += 1;
+        Ok(parts)
+    }
+
+    /// Logits of every node from the inference copy (no dropout), on the device.
+    pub fn logits(&self) -> Tensor<2> {
+        self.model.valid().forward(&self.eval_input, None).1
+    }
+
+    /// Steps taken.
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    /// Whether graph terms are on.
+    pub fn is_regularized(&self) -> bool {
+        self.ngm.is_some()
+    }
+
+    /// NGM weights from the next step on (graph terms cannot be switched on or off mid-run).
+    pub fn set_ngm(&mut self, ngm: Option<&NgmConfig>) -> Result<()> {
+        if ngm.is_some() != self.ngm.is_some() {
+            return Err(NslError::Config("NGM was switched on or off: start a new run".into()));
+        }
+        self.ngm = ngm.copied();
+        Ok(())
+    }
+
+    /// Learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+}
+
 /// Trains an NGM-regularized MLP (`hidden` layers) full batch on `data`; `ngm: None` trains
 /// the same MLP without graph terms (the base model).
 pub fn train_ngm(
@@ -157,82 +318,19 @@ pub fn train_ngm(
     device: &Device,
     on_epoch: &mut dyn FnMut(&NodeEpoch),
 ) -> Result<NodeRun> {
-    if hidden.is_empty() {
-        return Err(NslError::Config(
-            "NGM needs at least one hidden layer (its distance is taken there)".into(),
-        ));
-    }
-    let train_device = device.clone().autodiff();
-    train_device.seed(options.seed);
-    let eval_device = device.clone().inner();
-    let mut model = NodeMlp::new(data.dim, hidden, data.classes, dropout, options.seed, &train_device);
-    let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
-    let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
-    let mut labeled = vec![false; data.adjacency.nodes];
-    for &n in &data.train {
-        labeled[n as usize] = true;
-    }
-    let mut buckets: [Vec<(u32, u32, f32)>; 3] = Default::default();
-    for (a, b, w) in data.adjacency.triples().filter(|(a, b, _)| a != b) {
-        buckets[labeled[a as usize] as usize + labeled[b as usize] as usize].push((a, b, w));
-    }
-    // buckets[2] = labeled–labeled, [1] = labeled–unlabeled, [0] = unlabeled–unlabeled.
-    let groups: Vec<Option<EdgeGroup>> = [2, 1, 0]
-        .iter()
-        .map(|&k| {
-            let edges = &buckets[k];
-            (!edges.is_empty()).then(|| EdgeGroup {
-                src: labels(&edges.iter().map(|e| e.0).collect::<Vec<_>>(), &train_device),
-                dst: labels(&edges.iter().map(|e| e.1).collect::<Vec<_>>(), &train_device),
-                weight: matrix(edges.iter().map(|e| e.2).collect(), edges.len(), 1, &train_device),
-                count: edges.len(),
-            })
-        })
-        .collect();
-    let train_nodes = labels(&data.train, &train_device);
-    let train_labels =
-        labels(&data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(), &train_device);
-    let mut optimizer = adam(options.weight_decay);
-    let mut rng = StdRng::seed_from_u64(options.seed ^ 0x46_4d);
+    let mut trainer = NgmTrainer::new(data, hidden, dropout, ngm, options, device)?;
     let mut log = RunLog::new(data, options.epochs);
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
-        let (h, logits) = model.forward(&input, Some(&mut rng));
-        let supervised =
-            sparse_softmax_cross_entropy(logits.clone().select(0, train_nodes.clone()), train_labels.clone());
-        let mut loss = supervised.clone();
-        if let Some(ngm) = ngm {
-            let ramp =
-                if ngm.warmup_epochs == 0 { 1.0 } else { (epoch as f32 / ngm.warmup_epochs as f32).min(1.0) };
-            let compared = match ngm.distance {
-                NgmDistance::HiddenCosine => l2_normalize_rows(h),
-                NgmDistance::NeighborPredictions => activation::log_softmax(logits, 1),
-            };
-            let alphas =
-                [ngm.alpha_labeled_labeled, ngm.alpha_labeled_unlabeled, ngm.alpha_unlabeled_unlabeled];
-            for (alpha, group) in alphas.iter().zip(&groups) {
-                if let (Some(group), true) = (group, *alpha > 0.0) {
-                    let term = match ngm.distance {
-                        NgmDistance::HiddenCosine => hidden_cosine(&compared, group),
-                        NgmDistance::NeighborPredictions => neighbor_predictions(&compared, group),
-                    };
-                    loss = loss + term.mul_scalar(alpha * ramp);
-                }
-            }
-        }
-        let loss_value = Tensor::cat(vec![loss.clone().inner(), supervised.inner()], 0);
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optimizer.step(options.learning_rate, model, grads);
+        let parts = trainer.step()?;
         train_seconds += start.elapsed().as_secs_f64();
-
-        let (_, logits) = model.valid().forward(&eval_input, None);
-        let predicted = read_classes(logits.argmax(1));
-        let parts = to_vec(loss_value);
+        let predicted = read_classes(trainer.logits().argmax(1));
+        let parts = to_vec(parts);
         let losses = EpochLosses {
             loss: parts[0],
             supervised: parts[1],
-            graph: ngm.map(|_| parts[0] - parts[1]),
+            graph: ngm.map(|_| parts[2]),
             adversarial: None,
         };
         log.end_epoch(epoch, losses, &predicted, on_epoch)?;

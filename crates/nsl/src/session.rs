@@ -132,41 +132,64 @@ struct EvalTensors {
 #[derive(Debug)]
 struct GraphTensors {
     pool_x: Tensor<2>,
+    edges: EdgeTensors,
+}
+
+/// Every edge of a graph on the device, for the smoothness of predictions.
+#[derive(Debug)]
+pub(crate) struct EdgeTensors {
     sources: Tensor<1, Int>,
     targets: Tensor<1, Int>,
     weights: Tensor<2>,
     weight_sum: f64,
 }
 
+impl EdgeTensors {
+    pub(crate) fn new(edges: impl Iterator<Item = (u32, u32, f32)>, device: &Device) -> Self {
+        let (mut sources, mut targets, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+        for (a, b, w) in edges {
+            sources.push(a);
+            targets.push(b);
+            weights.push(w);
+        }
+        let weight_sum = weights.iter().map(|&w| f64::from(w)).sum();
+        let n = weights.len();
+        Self {
+            sources: labels(&sources, device),
+            targets: labels(&targets, device),
+            weights: matrix(weights, n, 1, device),
+            weight_sum,
+        }
+    }
+
+    /// Pushes each node's predicted class and confidence, and `Σ w·‖p(a) − p(b)‖²`, for the
+    /// class probabilities `p` (`[nodes, classes]`).
+    pub(crate) fn push_predictions(&self, p: Tensor<2>, readout: &mut Readout) -> NodeLayout {
+        let n = p.dims()[0];
+        let classes = readout.push(p.clone().argmax(1).reshape([n]).float());
+        let confidence = readout.push(p.clone().max_dim(1));
+        let gap = p.clone().select(0, self.sources.clone()) - p.select(0, self.targets.clone());
+        let smoothness = readout.push((gap.powi_scalar(2).sum_dim(1) * self.weights.clone()).sum());
+        NodeLayout { classes, confidence, smoothness, weight_sum: self.weight_sum }
+    }
+}
+
+/// Rows of one-hot class labels (`[labels.len(), classes]`).
+pub(crate) fn onehot_labels(labels: &[u32], classes: usize, device: &Device) -> Tensor<2> {
+    let mut values = vec![0.0; labels.len() * classes];
+    for (i, &l) in labels.iter().enumerate() {
+        values[i * classes + l as usize] = 1.0;
+    }
+    matrix(values, labels.len(), classes, device)
+}
+
 impl EvalTensors {
     fn new(data: &TrainingData, device: &Device) -> Self {
         let all = |e: &Examples| (0..e.len()).collect::<Vec<_>>();
-        let onehot = |e: &Examples| {
-            let mut values = vec![0.0; e.len() * e.classes];
-            for (i, &l) in e.labels.iter().enumerate() {
-                values[i * e.classes + l as usize] = 1.0;
-            }
-            matrix(values, e.len(), e.classes, device)
-        };
-        let graph = data.graph.as_ref().filter(|g| !g.edges.is_empty()).map(|g| {
-            let (sources, targets, weights): (Vec<u32>, Vec<u32>, Vec<f32>) = g
-                .edges
-                .iter()
-                .map(|&(a, b, w)| (a as u32, b as u32, w))
-                .fold((Vec::new(), Vec::new(), Vec::new()), |(mut s, mut t, mut w), (a, b, c)| {
-                    s.push(a);
-                    t.push(b);
-                    w.push(c);
-                    (s, t, w)
-                });
-            let weight_sum = weights.iter().map(|&w| f64::from(w)).sum();
-            GraphTensors {
-                pool_x: g.pool.features_tensor(&all(&g.pool), device),
-                sources: labels(&sources, device),
-                targets: labels(&targets, device),
-                weights: matrix(weights.clone(), weights.len(), 1, device),
-                weight_sum,
-            }
+        let onehot = |e: &Examples| onehot_labels(&e.labels, e.classes, device);
+        let graph = data.graph.as_ref().filter(|g| !g.edges.is_empty()).map(|g| GraphTensors {
+            pool_x: g.pool.features_tensor(&all(&g.pool), device),
+            edges: EdgeTensors::new(g.edges.iter().map(|&(a, b, w)| (a as u32, b as u32, w)), device),
         });
         Self {
             train_x: data.train.features_tensor(&all(&data.train), device),
@@ -181,38 +204,40 @@ impl EvalTensors {
 
 /// Where each quantity sits in a snapshot's read-back.
 #[derive(Debug, Clone)]
-struct Layout {
-    step: usize,
-    epoch: f64,
-    losses: Option<(Range<usize>, usize)>,
-    train_correct: Range<usize>,
-    train_rows: usize,
-    confusion: Range<usize>,
-    test_rows: usize,
-    attacked: Option<Range<usize>>,
-    heatmap: Option<Range<usize>>,
-    samples: Option<Range<usize>>,
-    sample_labels: Vec<u32>,
-    nodes: Option<NodeLayout>,
-    classes: usize,
-    parts: [bool; 3],
+pub(crate) struct Layout {
+    pub(crate) step: usize,
+    pub(crate) epoch: f64,
+    /// The five loss sums (total, supervised, graph, adversarial, VAT) and their step count.
+    pub(crate) losses: Option<(Range<usize>, usize)>,
+    pub(crate) train_correct: Range<usize>,
+    pub(crate) train_rows: usize,
+    pub(crate) confusion: Range<usize>,
+    pub(crate) test_rows: usize,
+    pub(crate) attacked: Option<Range<usize>>,
+    pub(crate) heatmap: Option<Range<usize>>,
+    pub(crate) samples: Option<Range<usize>>,
+    pub(crate) sample_labels: Vec<u32>,
+    pub(crate) nodes: Option<NodeLayout>,
+    pub(crate) classes: usize,
+    /// Whether the graph, adversarial and VAT parts are in force.
+    pub(crate) parts: [bool; 3],
 }
 
 /// Where the node predictions sit: classes, confidences, the smoothness numerator, and the
 /// sum of edge weights (its denominator, known on the host).
 #[derive(Debug, Clone)]
-struct NodeLayout {
-    classes: Range<usize>,
-    confidence: Range<usize>,
-    smoothness: Range<usize>,
-    weight_sum: f64,
+pub(crate) struct NodeLayout {
+    pub(crate) classes: Range<usize>,
+    pub(crate) confidence: Range<usize>,
+    pub(crate) smoothness: Range<usize>,
+    pub(crate) weight_sum: f64,
 }
 
 /// A snapshot computed on the device, to be read back once.
 #[derive(Debug)]
 pub struct PendingProgress {
-    readout: Readout,
-    layout: Layout,
+    pub(crate) readout: Readout,
+    pub(crate) layout: Layout,
 }
 
 impl PendingProgress {
@@ -236,7 +261,7 @@ impl PendingProgress {
 }
 
 impl Layout {
-    fn progress(&self, v: &[f32]) -> Result<Progress> {
+    pub(crate) fn progress(&self, v: &[f32]) -> Result<Progress> {
         let losses = match &self.losses {
             None => None,
             Some((range, steps)) => {
@@ -293,7 +318,7 @@ impl Layout {
 }
 
 /// Predicted classes of `logits` as one-hot rows.
-fn predicted_onehot(logits: Tensor<2>) -> Tensor<2> {
+pub(crate) fn predicted_onehot(logits: Tensor<2>) -> Tensor<2> {
     let [n, k] = logits.dims();
     let device = logits.device();
     // Compared with a row of class indices rather than burn's `one_hot`, which reads the
@@ -454,13 +479,8 @@ impl Session {
         let samples = (shown > 0)
             .then(|| readout.push(activation::softmax(test_logits.slice([0..shown, 0..classes]), 1)));
         let nodes = e.graph.as_ref().map(|g| {
-            let p = activation::softmax(inference.forward(g.pool_x.clone()), 1);
-            let n = p.dims()[0];
-            let classes = readout.push(p.clone().argmax(1).reshape([n]).float());
-            let confidence = readout.push(p.clone().max_dim(1));
-            let gap = p.clone().select(0, g.sources.clone()) - p.select(0, g.targets.clone());
-            let smoothness = readout.push((gap.powi_scalar(2).sum_dim(1) * g.weights.clone()).sum());
-            NodeLayout { classes, confidence, smoothness, weight_sum: g.weight_sum }
+            g.edges
+                .push_predictions(activation::softmax(inference.forward(g.pool_x.clone()), 1), &mut readout)
         });
         let regularization = self.trainer.regularization();
         let layout = Layout {

@@ -6,7 +6,10 @@ use nsl::config::{
     AdvNeighborConfig, AdvRegConfig, DistanceType, GraphRegConfig, NormType, Reduction, TransformType,
 };
 use nsl::data::toy::ToySpec;
+use nsl::gnn::GnnKind;
+use nsl::gnn::layers::SageAggregator;
 use nsl::model::Activation;
+use nsl::ngm::{NgmConfig, NgmDistance};
 use nsl::regularized::{Regularization, VatRegConfig};
 use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
 use serde::{Deserialize, Serialize};
@@ -26,20 +29,26 @@ pub enum RegKind {
     GraphAdversarial,
     /// Virtual adversarial training.
     Virtual,
+    /// Neural Graph Machines (full batch, MLP on graph data).
+    Ngm,
 }
 
 /// Every kind with its label, in picker order.
-pub const REG_KINDS: [(RegKind, &str); 5] = [
+pub const REG_KINDS: [(RegKind, &str); 6] = [
     (RegKind::None, "none"),
     (RegKind::Graph, "graph (NSL)"),
     (RegKind::Adversarial, "adversarial (NSL)"),
     (RegKind::GraphAdversarial, "graph + adversarial"),
     (RegKind::Virtual, "virtual adversarial (VAT)"),
+    (RegKind::Ngm, "Neural Graph Machine (NGM)"),
 ];
 
 impl RegKind {
     /// The kind in force in `r`.
     pub fn of(r: &Regularization) -> RegKind {
+        if r.neural_graph_machine.is_some() {
+            return RegKind::Ngm;
+        }
         match (r.graph.is_some(), r.adversarial.is_some(), r.virtual_adversarial.is_some()) {
             (true, true, _) => RegKind::GraphAdversarial,
             (true, false, _) => RegKind::Graph,
@@ -51,7 +60,45 @@ impl RegKind {
 
     /// Whether the kind needs graph data.
     pub fn needs_graph(self) -> bool {
-        matches!(self, RegKind::Graph | RegKind::GraphAdversarial)
+        matches!(self, RegKind::Graph | RegKind::GraphAdversarial | RegKind::Ngm)
+    }
+}
+
+/// The model families of the model picker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ModelChoice {
+    /// Dense layers on each row's features.
+    Mlp,
+    /// Graph convolution (Kipf & Welling).
+    Gcn,
+    /// GraphSAGE, mean aggregator.
+    Sage,
+    /// GATv2 attention.
+    Gat,
+}
+
+/// Every model with its label, in picker order.
+pub const MODELS: [(ModelChoice, &str); 4] = [
+    (ModelChoice::Mlp, "MLP"),
+    (ModelChoice::Gcn, "GCN (graph convolution)"),
+    (ModelChoice::Sage, "GraphSAGE (mean)"),
+    (ModelChoice::Gat, "GAT (GATv2 attention)"),
+];
+
+impl ModelChoice {
+    /// The choice `model` is.
+    pub fn of(model: &ModelSpec) -> ModelChoice {
+        match model {
+            ModelSpec::Mlp { .. } => ModelChoice::Mlp,
+            ModelSpec::Gnn { gnn: GnnKind::Gcn, .. } => ModelChoice::Gcn,
+            ModelSpec::Gnn { gnn: GnnKind::Sage { .. }, .. } => ModelChoice::Sage,
+            ModelSpec::Gnn { gnn: GnnKind::Gat { .. }, .. } => ModelChoice::Gat,
+        }
+    }
+
+    /// Whether the model needs graph data.
+    pub fn needs_graph(self) -> bool {
+        self != ModelChoice::Mlp
     }
 }
 
@@ -66,6 +113,8 @@ pub enum Edit {
     TrainFraction(f64),
     /// 2D set: number of points.
     Points(usize),
+    /// Another model family (widths and dropout kept).
+    Model(ModelChoice),
     /// Hidden layer widths.
     Hidden(Vec<usize>),
     /// Hidden non-linearity.
@@ -96,10 +145,18 @@ pub enum Edit {
     PgdEpsilon(Option<f64>),
     /// Clip range of perturbed inputs (`None`: no clipping).
     Clip(Option<(f64, f64)>),
+    /// NGM weight of one edge type: 0 labeled–labeled, 1 labeled–unlabeled, 2 unlabeled–unlabeled.
+    NgmAlpha(usize, f64),
+    /// NGM warm-up epochs.
+    NgmWarmup(usize),
+    /// NGM edge term.
+    NgmDistance(NgmDistance),
     /// Adam's learning rate.
     LearningRate(f64),
     /// Batch size.
     BatchSize(usize),
+    /// L2 penalty on the weights.
+    WeightDecay(f64),
     /// Epochs.
     Epochs(usize),
     /// Seed of everything.
@@ -119,6 +176,8 @@ pub struct Remembered {
     pub adversarial: AdvRegConfig,
     /// VAT.
     pub virtual_adversarial: VatRegConfig,
+    /// Neural Graph Machines.
+    pub neural_graph_machine: NgmConfig,
 }
 
 impl Default for Remembered {
@@ -132,6 +191,7 @@ impl Default for Remembered {
                 adv_neighbor_config: AdvNeighborConfig { adv_step_size: 0.1, ..Default::default() },
             },
             virtual_adversarial: VatRegConfig { multiplier: 0.5, ..Default::default() },
+            neural_graph_machine: NgmConfig::default(),
         }
     }
 }
@@ -147,6 +207,9 @@ impl Remembered {
         }
         if let Some(v) = &r.virtual_adversarial {
             self.virtual_adversarial = v.clone();
+        }
+        if let Some(n) = r.neural_graph_machine {
+            self.neural_graph_machine = n;
         }
     }
 }
@@ -168,10 +231,30 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         Edit::Noise(v) => toy(&mut next, &|t| t.noise = *v as f32),
         Edit::TrainFraction(v) => toy(&mut next, &|t| t.train_fraction = *v as f32),
         Edit::Points(v) => toy(&mut next, &|t| t.points = *v),
-        Edit::Hidden(widths) => {
-            if let ModelSpec::Mlp { hidden, .. } = &mut next.model {
-                hidden.clone_from(widths);
+        Edit::Model(choice) => {
+            let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) =
+                &next.model;
+            let (hidden, dropout) = (hidden.clone(), *dropout);
+            let gnn = match choice {
+                ModelChoice::Mlp => None,
+                ModelChoice::Gcn => Some(GnnKind::Gcn),
+                ModelChoice::Sage => Some(GnnKind::Sage { aggregator: SageAggregator::Mean }),
+                ModelChoice::Gat => Some(GnnKind::Gat { heads: 4, output_heads: 1 }),
+            };
+            match gnn {
+                Some(_) if !next.data.is_graph() => {}
+                Some(gnn) => {
+                    next.model = ModelSpec::Gnn { gnn, hidden, dropout, sampling: None };
+                    // GNNs take graph and adversarial regularization, not VAT or NGM.
+                    next.regularization.virtual_adversarial = None;
+                    next.regularization.neural_graph_machine = None;
+                }
+                None => next.model = ModelSpec::Mlp { hidden, activation: Activation::Relu, dropout },
             }
+        }
+        Edit::Hidden(widths) => {
+            let (ModelSpec::Mlp { hidden, .. } | ModelSpec::Gnn { hidden, .. }) = &mut next.model;
+            hidden.clone_from(widths);
         }
         Edit::Activation(a) => {
             if let ModelSpec::Mlp { activation, .. } = &mut next.model {
@@ -179,19 +262,32 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             }
         }
         Edit::Dropout(d) => {
-            if let ModelSpec::Mlp { dropout, .. } = &mut next.model {
-                *dropout = *d;
-            }
+            let (ModelSpec::Mlp { dropout, .. } | ModelSpec::Gnn { dropout, .. }) = &mut next.model;
+            *dropout = *d;
         }
         Edit::Kind(kind) => {
             let mut memory = remembered.clone();
             memory.note(r);
             let graph_ok = next.data.is_graph();
-            r.graph = (kind.needs_graph() && graph_ok).then_some(memory.graph);
+            r.graph = (matches!(kind, RegKind::Graph | RegKind::GraphAdversarial) && graph_ok)
+                .then_some(memory.graph);
             r.adversarial = matches!(kind, RegKind::Adversarial | RegKind::GraphAdversarial)
                 .then(|| memory.adversarial.clone());
             r.virtual_adversarial = (*kind == RegKind::Virtual).then(|| memory.virtual_adversarial.clone());
+            let is_mlp = matches!(next.model, ModelSpec::Mlp { .. });
+            r.neural_graph_machine =
+                (*kind == RegKind::Ngm && graph_ok && is_mlp).then_some(memory.neural_graph_machine);
         }
+        Edit::NgmAlpha(which, v) => r.neural_graph_machine.iter_mut().for_each(|n| {
+            let alpha = match which {
+                0 => &mut n.alpha_labeled_labeled,
+                1 => &mut n.alpha_labeled_unlabeled,
+                _ => &mut n.alpha_unlabeled_unlabeled,
+            };
+            *alpha = *v as f32;
+        }),
+        Edit::NgmWarmup(v) => r.neural_graph_machine.iter_mut().for_each(|n| n.warmup_epochs = *v),
+        Edit::NgmDistance(d) => r.neural_graph_machine.iter_mut().for_each(|n| n.distance = *d),
         Edit::GraphMultiplier(v) => r.graph.iter_mut().for_each(|g| g.multiplier = *v as f32),
         Edit::MaxNeighbors(v) => r.graph.iter_mut().for_each(|g| g.neighbor_config.max_neighbors = *v),
         Edit::Distance(d) => r.graph.iter_mut().for_each(|g| g.distance_config.distance_type = *d),
@@ -211,6 +307,7 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         }),
         Edit::LearningRate(v) => next.optimizer.learning_rate = *v,
         Edit::BatchSize(v) => next.optimizer.batch_size = *v,
+        Edit::WeightDecay(v) => next.optimizer.weight_decay = *v,
         Edit::Epochs(v) => next.epochs = *v,
         Edit::Seed(seed) => {
             next.seed = *seed;
@@ -300,5 +397,23 @@ mod tests {
         assert_eq!(parse_hidden("8, 16").unwrap(), vec![8, 16]);
         assert!(parse_hidden("8, x").is_err() && parse_hidden("0").is_err());
         assert!(parse_hidden("").unwrap().is_empty());
+
+        let gcn = apply(&karate, &Edit::Model(ModelChoice::Gcn), &memory);
+        assert_eq!(ModelChoice::of(&gcn.model), ModelChoice::Gcn);
+        gcn.validate().unwrap();
+        let gat =
+            apply(&apply(&gcn, &Edit::Model(ModelChoice::Gat), &memory), &Edit::Hidden(vec![4]), &memory);
+        let ModelSpec::Gnn { hidden, .. } = &gat.model else { panic!("gnn") };
+        assert_eq!(hidden, &vec![4]);
+        let back = apply(&gat, &Edit::Model(ModelChoice::Mlp), &memory);
+        assert_eq!(ModelChoice::of(&back.model), ModelChoice::Mlp);
+        let ngm = apply(&karate, &Edit::Kind(RegKind::Ngm), &memory);
+        let ngm = apply(&ngm, &Edit::NgmAlpha(2, 1.5), &memory);
+        ngm.validate().unwrap();
+        assert_eq!(RegKind::of(&ngm.regularization), RegKind::Ngm);
+        assert_eq!(ngm.regularization.neural_graph_machine.unwrap().alpha_unlabeled_unlabeled, 1.5);
+        assert!(ngm.regularization.graph.is_none(), "NGM runs alone");
+        let plane = apply(&opening(), &Edit::Model(ModelChoice::Gcn), &memory);
+        assert_eq!(ModelChoice::of(&plane.model), ModelChoice::Mlp, "no GNN without a graph");
     }
 }

@@ -8,6 +8,7 @@ pub mod input;
 pub mod layers;
 pub mod link_task;
 pub mod model;
+pub mod node_session;
 pub mod node_task;
 pub mod sampled;
 

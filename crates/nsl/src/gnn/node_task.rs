@@ -13,8 +13,9 @@ use web_time::Instant;
 
 use super::adjacency::Adjacency;
 use super::input::NodeInput;
-use super::model::{GnnConfig, GraphContext};
+use super::model::{Gnn, GnnConfig, GraphContext};
 use crate::adversarial::gen_adv_neighbor;
+use crate::config::GraphRegConfig;
 use crate::data::NeighborTable;
 use crate::data::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
@@ -209,68 +210,113 @@ impl<'a> RunLog<'a> {
     }
 }
 
-/// Trains `config` on `data` for `options.epochs` full-batch steps on `device`, with NSL's
-/// graph regularization (each training node against its top `max_neighbors` graph neighbors,
-/// chosen as `pack_nbrs` does, on the logits of the same full-graph pass) and adversarial
-/// regularization (the whole feature matrix perturbed along the gradient of the supervised
-/// loss, `gen_adv_neighbor` with NSL's configuration) when `regularization` asks for them.
-pub fn train_node_classifier(
-    data: &NodeData,
-    config: &GnnConfig,
-    regularization: &Regularization,
-    options: &NodeTrainOptions,
-    device: &Device,
-    on_epoch: &mut dyn FnMut(&NodeEpoch),
-) -> Result<NodeRun> {
-    if data.train.is_empty() {
-        return Err(NslError::Config("no training nodes".into()));
+/// A GNN node classifier trained one full-batch step at a time: the model, its optimizer, and
+/// the graph's tensors (built once), with NSL's graph regularization (each training node against
+/// its top `max_neighbors` graph neighbors, chosen as `pack_nbrs` does, on the logits of the same
+/// full-graph pass) and adversarial regularization (the whole feature matrix perturbed along the
+/// gradient of the supervised loss, `gen_adv_neighbor` with NSL's configuration).
+pub struct NodeTrainer {
+    model: Gnn,
+    optimizer: ModuleOptimizer,
+    input: NodeInput,
+    context: GraphContext,
+    eval_input: NodeInput,
+    eval_context: GraphContext,
+    train_nodes: Tensor<1, Int>,
+    train_labels: Tensor<1, Int>,
+    neighbors: Option<(Tensor<1, Int>, Tensor<2>, GraphRegConfig)>,
+    dense_x: Option<Tensor<2>>,
+    regularization: Regularization,
+    learning_rate: f64,
+    rng: StdRng,
+    device: Device,
+    steps: usize,
+}
+
+impl std::fmt::Debug for NodeTrainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug.
+        f.debug_struct("NodeTrainer")
+            .field("regularization", &self.regularization)
+            .field("learning_rate", &self.learning_rate)
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
     }
-    let train_device = device.clone().autodiff();
-    train_device.seed(options.seed);
-    let eval_device = device.clone().inner();
-    let mut model = config.init(options.seed, &train_device);
-    let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
-    let context = GraphContext::new(config.kind, &data.adjacency, &train_device);
-    model.check(&input, &context)?;
-    let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
-    let eval_context = GraphContext::new(config.kind, &data.adjacency, &eval_device);
-    let train_nodes = labels(&data.train, &train_device);
-    let train_labels: Tensor<1, Int> =
-        labels(&data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(), &train_device);
-    let mut optimizer = adam(options.weight_decay);
-    if regularization.virtual_adversarial.is_some() || regularization.neural_graph_machine.is_some() {
-        return Err(NslError::Config("GNNs take graph and adversarial regularization".into()));
-    }
-    let neighbors = match &regularization.graph {
-        Some(g) if g.neighbor_config.max_neighbors > 0 => {
-            let edges: Vec<(usize, usize, f32)> =
-                data.adjacency.triples().map(|(a, b, w)| (a as usize, b as usize, w)).collect();
-            let seeds: Vec<usize> = data.train.iter().map(|&n| n as usize).collect();
-            let table =
-                NeighborTable::select(&data.ids, &edges, &seeds, g.neighbor_config.max_neighbors, false);
-            let (nodes, weights) = table.batch(&(0..seeds.len()).collect::<Vec<_>>());
-            let nodes: Vec<u32> = nodes.iter().map(|&n| n as u32).collect();
-            Some((labels(&nodes, &train_device), matrix(weights, nodes.len(), 1, &train_device), *g))
+}
+
+impl NodeTrainer {
+    /// A fresh model for `config` on `data` (autodiff is enabled on `device` here).
+    pub fn new(
+        data: &NodeData,
+        config: &GnnConfig,
+        regularization: &Regularization,
+        options: &NodeTrainOptions,
+        device: &Device,
+    ) -> Result<Self> {
+        if data.train.is_empty() {
+            return Err(NslError::Config("no training nodes".into()));
         }
-        _ => None,
-    };
-    // Adversarial perturbations live in the dense feature space.
-    let dense_x = regularization
-        .adversarial
-        .as_ref()
-        .map(|_| matrix(data.features.clone(), data.adjacency.nodes, data.dim, &train_device));
-    let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
-    let mut log = RunLog::new(data, options.epochs);
-    let mut train_seconds = 0.0;
-    for epoch in 1..=options.epochs {
-        let start = Instant::now();
+        if regularization.virtual_adversarial.is_some() || regularization.neural_graph_machine.is_some() {
+            return Err(NslError::Config("GNNs take graph and adversarial regularization".into()));
+        }
+        let train_device = device.clone().autodiff();
+        train_device.seed(options.seed);
+        let eval_device = device.clone().inner();
+        let model = config.init(options.seed, &train_device);
+        let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
+        let context = GraphContext::new(config.kind, &data.adjacency, &train_device);
+        model.check(&input, &context)?;
+        let neighbors = match &regularization.graph {
+            Some(g) if g.neighbor_config.max_neighbors > 0 => {
+                let edges: Vec<(usize, usize, f32)> =
+                    data.adjacency.triples().map(|(a, b, w)| (a as usize, b as usize, w)).collect();
+                let seeds: Vec<usize> = data.train.iter().map(|&n| n as usize).collect();
+                let table =
+                    NeighborTable::select(&data.ids, &edges, &seeds, g.neighbor_config.max_neighbors, false);
+                let (nodes, weights) = table.batch(&(0..seeds.len()).collect::<Vec<_>>());
+                let nodes: Vec<u32> = nodes.iter().map(|&n| n as u32).collect();
+                Some((labels(&nodes, &train_device), matrix(weights, nodes.len(), 1, &train_device), *g))
+            }
+            _ => None,
+        };
+        // Adversarial perturbations live in the dense feature space.
+        let dense_x = regularization
+            .adversarial
+            .as_ref()
+            .map(|_| matrix(data.features.clone(), data.adjacency.nodes, data.dim, &train_device));
+        Ok(Self {
+            model,
+            optimizer: adam(options.weight_decay),
+            input,
+            context,
+            eval_input: NodeInput::from_rows(&data.features, data.dim, &eval_device),
+            eval_context: GraphContext::new(config.kind, &data.adjacency, &eval_device),
+            train_nodes: labels(&data.train, &train_device),
+            train_labels: labels(
+                &data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(),
+                &train_device,
+            ),
+            neighbors,
+            dense_x,
+            regularization: regularization.clone(),
+            learning_rate: options.learning_rate,
+            rng: StdRng::seed_from_u64(options.seed ^ 0x5eed),
+            device: train_device,
+            steps: 0,
+        })
+    }
+
+    /// One full-batch optimizer step. Returns the loss parts `[total, supervised, graph,
+    /// adversarial]` (0 where off) on the device, for a joint read-back.
+    pub fn step(&mut self) -> Result<Tensor<1>> {
+        let (train_nodes, train_labels) = (&self.train_nodes, &self.train_labels);
         let supervised_of = |logits: Tensor<2>| {
             sparse_softmax_cross_entropy(logits.select(0, train_nodes.clone()), train_labels.clone())
         };
-        let logits = model.forward(&input, &context, Some(&mut rng)).logits;
+        let logits = self.model.forward(&self.input, &self.context, Some(&mut self.rng)).logits;
         let supervised = supervised_of(logits.clone());
         let mut loss = supervised.clone();
-        let graph = match &neighbors {
+        let graph = match &self.neighbors {
             Some((nodes, weights, config)) => {
                 let term = graph_loss(
                     logits.clone().select(0, train_nodes.clone()),
@@ -284,20 +330,22 @@ pub fn train_node_classifier(
             }
             None => None,
         };
-        let adversarial = match (&regularization.adversarial, &dense_x) {
+        let adversarial = match (&self.regularization.adversarial, &self.dense_x) {
             (Some(config), Some(x)) => {
+                let (model, context) = (&self.model, &self.context);
                 let labeled_loss =
-                    |x: Tensor<2>| supervised_of(model.forward(&NodeInput::Dense(x), &context, None).logits);
+                    |x: Tensor<2>| supervised_of(model.forward(&NodeInput::Dense(x), context, None).logits);
                 let adv = gen_adv_neighbor(x.clone(), &labeled_loss, None, &config.adv_neighbor_config)?;
-                let term =
-                    supervised_of(model.forward(&NodeInput::Dense(adv), &context, Some(&mut rng)).logits)
-                        .mul_scalar(config.multiplier);
+                let term = supervised_of(
+                    self.model.forward(&NodeInput::Dense(adv), &self.context, Some(&mut self.rng)).logits,
+                )
+                .mul_scalar(config.multiplier);
                 loss = loss + term.clone();
                 Some(term)
             }
             _ => None,
         };
-        let zero = || Tensor::<1>::zeros([1], &train_device).inner();
+        let zero = || Tensor::<1>::zeros([1], &self.device).inner();
         let parts = Tensor::cat(
             vec![
                 loss.clone().inner(),
@@ -307,17 +355,74 @@ pub fn train_node_classifier(
             ],
             0,
         );
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optimizer.step(options.learning_rate, model, grads);
-        train_seconds += start.elapsed().as_secs_f64();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        self.steps += 1;
+        Ok(parts)
+    }
 
-        let predicted = model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1);
-        let predicted = read_classes(predicted);
+    /// Logits of every node from the inference copy of the model (no dropout), on the device.
+    pub fn logits(&self) -> Tensor<2> {
+        self.model.valid().forward(&self.eval_input, &self.eval_context, None).logits
+    }
+
+    /// Steps taken.
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    /// The regularization in force.
+    pub fn regularization(&self) -> &Regularization {
+        &self.regularization
+    }
+
+    /// Regularization strengths from the next step on (which regularizers are on, and the
+    /// number of graph neighbors, are fixed when the trainer is made).
+    pub fn set_regularization(&mut self, regularization: &Regularization) -> Result<()> {
+        let same_shape = regularization.graph.is_some() == self.regularization.graph.is_some()
+            && regularization.adversarial.is_some() == self.regularization.adversarial.is_some()
+            && regularization.max_neighbors() == self.regularization.max_neighbors()
+            && regularization.virtual_adversarial.is_none()
+            && regularization.neural_graph_machine.is_none();
+        if !same_shape {
+            return Err(NslError::Config("the regularizers changed: start a new run".into()));
+        }
+        if let (Some((_, _, config)), Some(g)) = (&mut self.neighbors, &regularization.graph) {
+            *config = *g;
+        }
+        self.regularization = regularization.clone();
+        Ok(())
+    }
+
+    /// Learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+}
+
+/// Trains `config` on `data` for `options.epochs` full-batch steps on `device` (see
+/// [`NodeTrainer`] for the regularization), reporting every epoch.
+pub fn train_node_classifier(
+    data: &NodeData,
+    config: &GnnConfig,
+    regularization: &Regularization,
+    options: &NodeTrainOptions,
+    device: &Device,
+    on_epoch: &mut dyn FnMut(&NodeEpoch),
+) -> Result<NodeRun> {
+    let mut trainer = NodeTrainer::new(data, config, regularization, options, device)?;
+    let mut log = RunLog::new(data, options.epochs);
+    let mut train_seconds = 0.0;
+    for epoch in 1..=options.epochs {
+        let start = Instant::now();
+        let parts = trainer.step()?;
+        train_seconds += start.elapsed().as_secs_f64();
+        let predicted = read_classes(trainer.logits().argmax(1));
         let parts = crate::tensor::to_vec(parts);
         let losses = EpochLosses {
             loss: parts[0],
             supervised: parts[1],
-            graph: neighbors.as_ref().map(|_| parts[2]),
+            graph: trainer.neighbors.as_ref().map(|_| parts[2]),
             adversarial: regularization.adversarial.as_ref().map(|_| parts[3]),
         };
         log.end_epoch(epoch, losses, &predicted, on_epoch)?;

@@ -75,12 +75,30 @@ pub fn chart(props: &ChartProps) -> Html {
     }
 }
 
+/// Most points drawn per curve: the canvas is ~560 px wide, more would only cost time.
+const DRAWN: usize = 400;
+
+/// Every `n`-th point so that at most [`DRAWN`] remain (the last point always kept).
+fn thinned(points: &[Point]) -> Vec<Point> {
+    let stride = points.len().div_ceil(DRAWN).max(1);
+    let mut kept: Vec<Point> = points.iter().step_by(stride).copied().collect();
+    if let (Some(last), Some(kept_last)) = (points.last(), kept.last())
+        && last.step != kept_last.step
+    {
+        kept.push(*last);
+    }
+    kept
+}
+
 fn draw(
     canvas: HtmlCanvasElement,
     kind: ChartKind,
     points: &[Point],
     base: Option<&[Point]>,
 ) -> Result<(), String> {
+    let points = &thinned(points);
+    let base_points = base.map(thinned);
+    let base = base_points.as_deref();
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -157,4 +175,29 @@ fn draw(
             .map_err(|e| e.to_string())?;
     }
     root.present().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_curves_are_thinned_to_what_the_canvas_shows() {
+        let point = |step| Point {
+            step,
+            total: 1.0,
+            supervised: 1.0,
+            graph: None,
+            adversarial: None,
+            virtual_adversarial: None,
+            train_acc: 0.5,
+            test_acc: 0.5,
+            attacked_acc: None,
+        };
+        let long: Vec<Point> = (0..1999).map(point).collect();
+        let kept = thinned(&long);
+        assert!(kept.len() <= DRAWN + 1 && kept.len() > DRAWN / 2, "{}", kept.len());
+        assert_eq!((kept[0].step, kept.last().unwrap().step), (0, 1998));
+        assert_eq!(thinned(&long[..10]).len(), 10);
+    }
 }

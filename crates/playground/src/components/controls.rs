@@ -3,11 +3,12 @@
 
 use nsl::config::{DistanceType, NormType, Reduction, TransformType};
 use nsl::model::Activation;
+use nsl::ngm::NgmDistance;
 use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
 use yew::prelude::*;
 
 use super::knob::{Choice, Knob, Toggle};
-use crate::edit::{Edit, REG_KINDS, RegKind, parse_hidden};
+use crate::edit::{Edit, MODELS, ModelChoice, REG_KINDS, RegKind, parse_hidden};
 use crate::presets::{FAMILIES, Family};
 
 /// Props shared by the control cards.
@@ -70,11 +71,13 @@ pub fn data_controls(props: &ControlsProps) -> Html {
 const ACTIVATIONS: [(Activation, &str); 3] =
     [(Activation::Relu, "ReLU"), (Activation::Tanh, "tanh"), (Activation::Sigmoid, "sigmoid")];
 
-/// Hidden layers, activation, dropout.
+/// The model family, hidden layers, activation, dropout.
 #[function_component(ModelControls)]
 pub fn model_controls(props: &ControlsProps) -> Html {
-    let ModelSpec::Mlp { hidden, activation, dropout } = &props.spec.model else {
-        return html! { <section class="card"><h2>{ "Model" }</h2><p>{ "A GNN (set in the spec)." }</p></section> };
+    let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) = &props.spec.model;
+    let activation = match &props.spec.model {
+        ModelSpec::Mlp { activation, .. } => Some(*activation),
+        ModelSpec::Gnn { .. } => None,
     };
     let text = hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
     let error = use_state(|| None::<String>);
@@ -91,21 +94,34 @@ pub fn model_controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let model_key = |m: ModelChoice| format!("{m:?}");
+    let on_model = props
+        .on_edit
+        .reform(move |k: String| Edit::Model(pick(&MODELS, |m| format!("{m:?}"), &k).expect("listed")));
+    let no_graph: Vec<AttrValue> = if props.spec.data.is_graph() {
+        Vec::new()
+    } else {
+        MODELS.iter().filter(|(m, _)| m.needs_graph()).map(|(m, _)| AttrValue::from(model_key(*m))).collect()
+    };
     let key = |a: Activation| format!("{a:?}");
     let on_activation = props.on_edit.reform(move |k: String| {
         Edit::Activation(pick(&ACTIVATIONS, |a| format!("{a:?}"), &k).expect("listed"))
     });
     html! {
         <section class="card" aria-labelledby="model-title">
-            <h2 id="model-title">{ "Model: MLP" }</h2>
+            <h2 id="model-title">{ "Model" }</h2>
+            <Choice id="model" label="Model" options={opts(&MODELS, model_key)} selected={model_key(ModelChoice::of(&props.spec.model))}
+                disabled={no_graph} on_change={on_model} />
             <div class="knob">
                 <label for="hidden">{ "Hidden layers (widths)" }</label>
                 <input id="hidden" type="text" value={text} onchange={on_hidden} spellcheck="false"
                     aria-invalid={error.is_some().to_string()} />
                 if let Some(e) = &*error { <output class="error">{ e.clone() }</output> }
             </div>
-            <Choice id="activation" label="Activation" options={opts(&ACTIVATIONS, key)}
-                selected={key(*activation)} on_change={on_activation} />
+            if let Some(activation) = activation {
+                <Choice id="activation" label="Activation" options={opts(&ACTIVATIONS, key)}
+                    selected={key(activation)} on_change={on_activation} />
+            }
             <Knob id="dropout" label="Dropout" value={*dropout} min={0.0} max={0.9} step={0.05}
                 on_change={knob(props, Edit::Dropout)} />
         </section>
@@ -125,6 +141,10 @@ const REDUCTIONS: [(Reduction, &str); 4] = [
     (Reduction::Mean, "mean"),
     (Reduction::SumOverBatchSize, "sum over batch size"),
     (Reduction::Sum, "sum"),
+];
+const NGM_DISTANCES: [(NgmDistance, &str); 2] = [
+    (NgmDistance::NeighborPredictions, "neighbor predictions (cross-entropy)"),
+    (NgmDistance::HiddenCosine, "hidden-layer cosine"),
 ];
 const TRANSFORMS: [(TransformType, &str); 2] =
     [(TransformType::None, "none"), (TransformType::Softmax, "softmax")];
@@ -208,6 +228,24 @@ pub fn regularization_controls(props: &ControlsProps) -> Html {
             </fieldset>
         }
     });
+    let ngm = r.neural_graph_machine.map(|n| {
+        let dkey = |d: NgmDistance| format!("{d:?}");
+        html! {
+            <fieldset>
+                <legend>{ "Neural Graph Machine (all edges, full batch)" }</legend>
+                <Knob id="ngm-ll" label="α labeled–labeled" value={f64::from(n.alpha_labeled_labeled)} min={0.0} max={5.0} step={0.05}
+                    on_change={knob(props, |v| Edit::NgmAlpha(0, v))} />
+                <Knob id="ngm-lu" label="α labeled–unlabeled" value={f64::from(n.alpha_labeled_unlabeled)} min={0.0} max={5.0} step={0.05}
+                    on_change={knob(props, |v| Edit::NgmAlpha(1, v))} />
+                <Knob id="ngm-uu" label="α unlabeled–unlabeled" value={f64::from(n.alpha_unlabeled_unlabeled)} min={0.0} max={5.0} step={0.05}
+                    on_change={knob(props, |v| Edit::NgmAlpha(2, v))} />
+                <Knob id="ngm-warmup" label="Warm-up epochs" value={n.warmup_epochs as f64} min={0.0} max={100.0} step={1.0} integer=true
+                    on_change={knob(props, |v| Edit::NgmWarmup(v as usize))} />
+                <Choice id="ngm-distance" label="Edge term" options={opts(&NGM_DISTANCES, dkey)} selected={dkey(n.distance)}
+                    on_change={props.on_edit.reform(move |k: String| Edit::NgmDistance(pick(&NGM_DISTANCES, dkey, &k).expect("listed")))} />
+            </fieldset>
+        }
+    });
     html! {
         <section class="card" aria-labelledby="reg-title">
             <h2 id="reg-title">{ "Regularization" }</h2>
@@ -215,6 +253,7 @@ pub fn regularization_controls(props: &ControlsProps) -> Html {
                 disabled={disabled} on_change={on_kind} />
             { graph.unwrap_or_default() }
             { adversarial.unwrap_or_default() }
+            { ngm.unwrap_or_default() }
             if kind == RegKind::None { <p class="hint">{ "Plain supervised training." }</p> }
         </section>
     }
@@ -229,8 +268,14 @@ pub fn optimizer_controls(props: &ControlsProps) -> Html {
             <h2 id="optimizer-title">{ "Optimizer (Adam)" }</h2>
             <Knob id="learning-rate" label="Learning rate" value={o.learning_rate} min={1e-4} max={1.0} log=true
                 on_change={knob(props, Edit::LearningRate)} />
-            <Knob id="batch-size" label="Batch size" value={o.batch_size as f64} min={1.0} max={256.0} step={1.0} integer=true
-                on_change={knob(props, |v| Edit::BatchSize(v as usize))} />
+            if matches!(props.spec.model, ModelSpec::Gnn { .. }) {
+                <p class="hint">{ "GNNs train full batch: one step per epoch over the whole graph." }</p>
+            } else {
+                <Knob id="batch-size" label="Batch size" value={o.batch_size as f64} min={1.0} max={256.0} step={1.0} integer=true
+                    on_change={knob(props, |v| Edit::BatchSize(v as usize))} />
+            }
+            <Knob id="weight-decay" label="Weight decay (L2)" value={o.weight_decay} min={0.0} max={0.01} step={0.0001}
+                on_change={knob(props, Edit::WeightDecay)} />
             <Knob id="epochs" label="Epochs" value={props.spec.epochs as f64} min={1.0} max={500.0} step={1.0} integer=true
                 on_change={knob(props, |v| Edit::Epochs(v as usize))} />
             <Knob id="seed" label="Seed" value={props.spec.seed as f64} min={0.0} max={99.0} step={1.0} integer=true

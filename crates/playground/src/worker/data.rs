@@ -19,8 +19,8 @@ pub const MNIST_LABELS: &str = "mnist/labels-1500.u8";
 /// Training data, what to draw, and class names.
 #[derive(Debug)]
 pub struct Loaded {
-    /// What the sessions train on.
-    pub data: TrainingData,
+    /// The rows MLP sessions train on (`None` for a GNN, which loads the graph itself).
+    pub data: Option<TrainingData>,
     /// What the page draws.
     pub view: DataView,
     /// Class names.
@@ -35,7 +35,7 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
             let rows =
                 |e: &Examples| (0..e.len()).map(|i| [e.row(i)[0], e.row(i)[1], e.labels[i] as f32]).collect();
             let view = DataView::Points { train: rows(&data.train), test: rows(&data.test) };
-            Ok(Loaded { view, class_names: vec!["orange".into(), "blue".into()], data })
+            Ok(Loaded { view, class_names: vec!["orange".into(), "blue".into()], data: Some(data) })
         }
         DataSpec::Mnist { train, test, .. } => {
             let all = digits.ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
@@ -46,11 +46,12 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
             Ok(Loaded {
                 view: DataView::Digits { images },
                 class_names: (0..10).map(|d| d.to_string()).collect(),
-                data,
+                data: Some(data),
             })
         }
         DataSpec::Graph { .. } => {
-            let data = load_data(spec)?;
+            // Full-batch sessions load the graph themselves; minibatch MLPs train on rows.
+            let data = (!super::engine::full_batch(spec)).then(|| load_data(spec)).transpose()?;
             let (graph, _) = load_graph(&spec.data)?;
             let edges: Vec<[u32; 2]> = graph
                 .edges
@@ -80,7 +81,8 @@ mod tests {
         let toy = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
         let loaded = load(&toy, None).unwrap();
         let DataView::Points { train, test } = &loaded.view else { panic!("points") };
-        assert_eq!((train.len(), test.len()), (loaded.data.train.len(), loaded.data.test.len()));
+        let rows = loaded.data.as_ref().unwrap();
+        assert_eq!((train.len(), test.len()), (rows.train.len(), rows.test.len()));
 
         let mut club = toy.clone();
         club.data = DataSpec::Graph { graph: GraphSource::Karate };
@@ -98,6 +100,6 @@ mod tests {
         let loaded = load(&digits, Some(&all)).unwrap();
         let DataView::Digits { images } = &loaded.view else { panic!("digits") };
         assert_eq!((images.len(), images[0]), (2 * PIXELS, 255));
-        assert_eq!(loaded.data.test.labels, vec![4, 5]);
+        assert_eq!(loaded.data.unwrap().test.labels, vec![4, 5]);
     }
 }

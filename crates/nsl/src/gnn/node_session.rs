@@ -1,0 +1,359 @@
+//! Node classifiers trained step by step for the playground, full batch: a GNN
+//! ([`NodeTrainer`]) or an MLP with or without Neural Graph Machine terms ([`NgmTrainer`]); each
+//! step is one full-batch epoch; snapshots report the same [`Progress`] as the MLP session (losses,
+//! accuracies on the train and test nodes, the test confusion matrix, every node's prediction and
+//! the graph smoothness), read back once.
+
+use burn::tensor::{Device, Tensor, activation};
+
+use super::GnnConfig;
+use super::node_task::{NodeData, NodeTrainOptions, NodeTrainer};
+use crate::error::{NslError, Result};
+use crate::experiment::load_graph;
+use crate::ngm::NgmTrainer;
+use crate::readout::Readout;
+use crate::session::{EdgeTensors, Layout, PendingProgress, onehot_labels, predicted_onehot};
+use crate::spec::{ExperimentSpec, ModelSpec, TaskSpec};
+use crate::tensor::labels;
+
+/// A full-batch trainer: a GNN, or an (NGM-regularized) MLP.
+#[derive(Debug)]
+enum FullBatch {
+    Gnn(Box<NodeTrainer>),
+    Mlp(Box<NgmTrainer>),
+}
+
+impl FullBatch {
+    fn step(&mut self) -> Result<Tensor<1>> {
+        match self {
+            Self::Gnn(t) => t.step(),
+            Self::Mlp(t) => t.step(),
+        }
+    }
+
+    fn logits(&self) -> Tensor<2> {
+        match self {
+            Self::Gnn(t) => t.logits(),
+            Self::Mlp(t) => t.logits(),
+        }
+    }
+
+    fn steps_done(&self) -> usize {
+        match self {
+            Self::Gnn(t) => t.steps_done(),
+            Self::Mlp(t) => t.steps_done(),
+        }
+    }
+
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        match self {
+            Self::Gnn(t) => {
+                t.set_regularization(&spec.regularization)?;
+                t.set_learning_rate(spec.optimizer.learning_rate);
+            }
+            Self::Mlp(t) => {
+                t.set_ngm(spec.regularization.neural_graph_machine.as_ref())?;
+                t.set_learning_rate(spec.optimizer.learning_rate);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the graph and adversarial loss parts are in force.
+    fn parts(&self) -> [bool; 3] {
+        match self {
+            Self::Gnn(t) => {
+                let r = t.regularization();
+                [r.graph.is_some() && r.max_neighbors() > 0, r.adversarial.is_some(), false]
+            }
+            Self::Mlp(t) => [t.is_regularized(), false, false],
+        }
+    }
+}
+
+/// A node-classification experiment trained one full-batch step at a time.
+#[derive(Debug)]
+pub struct NodeSession {
+    spec: ExperimentSpec,
+    trainer: FullBatch,
+    data: NodeData,
+    pending: Option<(Tensor<1>, usize)>,
+    edges: EdgeTensors,
+    eval: NodeEval,
+}
+
+/// Node sets and their labels on the device, uploaded once.
+#[derive(Debug)]
+struct NodeEval {
+    train: burn::tensor::Tensor<1, burn::tensor::Int>,
+    train_onehot: Tensor<2>,
+    test: burn::tensor::Tensor<1, burn::tensor::Int>,
+    test_onehot: Tensor<2>,
+}
+
+impl NodeSession {
+    /// Loads `spec`'s graph and a fresh model on `device`: a GNN for a GNN spec; for an MLP
+    /// spec, the MLP trained full batch with the spec's Neural Graph Machine terms (none: the
+    /// plain MLP, NGM's base model).
+    pub fn new(spec: &ExperimentSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        if spec.task != TaskSpec::Classification {
+            return Err(NslError::Config("a node session trains node classification".into()));
+        }
+        let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
+        if data.test.is_empty() {
+            return Err(NslError::Config("the graph's split names no test nodes".into()));
+        }
+        let options = NodeTrainOptions {
+            learning_rate: spec.optimizer.learning_rate,
+            weight_decay: spec.optimizer.weight_decay,
+            epochs: spec.epochs,
+            seed: spec.seed,
+        };
+        let trainer = match &spec.model {
+            ModelSpec::Gnn { gnn, hidden, dropout, sampling } => {
+                if sampling.is_some() {
+                    return Err(NslError::Config("a node session trains full batch (no sampling)".into()));
+                }
+                let config = GnnConfig {
+                    kind: *gnn,
+                    input: data.dim,
+                    hidden: hidden.clone(),
+                    output: data.classes,
+                    dropout: *dropout,
+                };
+                FullBatch::Gnn(Box::new(NodeTrainer::new(
+                    &data,
+                    &config,
+                    &spec.regularization,
+                    &options,
+                    device,
+                )?))
+            }
+            ModelSpec::Mlp { hidden, dropout, .. } => {
+                let r = &spec.regularization;
+                if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {
+                    return Err(NslError::Config(
+                        "a full-batch MLP takes Neural Graph Machine terms only (the minibatch session takes NSL's)"
+                            .into(),
+                    ));
+                }
+                let ngm = r.neural_graph_machine.as_ref();
+                FullBatch::Mlp(Box::new(NgmTrainer::new(&data, hidden, *dropout, ngm, &options, device)?))
+            }
+        };
+        let eval_device = device.clone().inner();
+        let pick = |nodes: &[u32]| nodes.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>();
+        let eval = NodeEval {
+            train: labels(&data.train, &eval_device),
+            train_onehot: onehot_labels(&pick(&data.train), data.classes, &eval_device),
+            test: labels(&data.test, &eval_device),
+            test_onehot: onehot_labels(&pick(&data.test), data.classes, &eval_device),
+        };
+        let edges = EdgeTensors::new(data.adjacency.triples(), &eval_device);
+        Ok(Self { spec: spec.clone(), trainer, data, pending: None, edges, eval })
+    }
+
+    /// The spec in force.
+    pub fn spec(&self) -> &ExperimentSpec {
+        &self.spec
+    }
+
+    /// Training and test node counts.
+    pub fn split_sizes(&self) -> (usize, usize) {
+        (self.data.train.len(), self.data.test.len())
+    }
+
+    /// Steps taken (one per epoch).
+    pub fn steps_done(&self) -> usize {
+        self.trainer.steps_done()
+    }
+
+    /// Whether `spec` can apply to this session: only regularization strengths, the learning
+    /// rate, epochs, name and evaluation may differ.
+    pub fn accepts(&self, spec: &ExperimentSpec) -> bool {
+        let mut comparable = spec.clone();
+        comparable.regularization = self.spec.regularization.clone();
+        comparable.optimizer.learning_rate = self.spec.optimizer.learning_rate;
+        comparable.epochs = self.spec.epochs;
+        comparable.name.clone_from(&self.spec.name);
+        comparable.compare_with_base = self.spec.compare_with_base;
+        comparable.evaluation = self.spec.evaluation;
+        let (a, b) = (&spec.regularization, &self.spec.regularization);
+        comparable == self.spec
+            && a.graph.is_some() == b.graph.is_some()
+            && a.adversarial.is_some() == b.adversarial.is_some()
+            && a.max_neighbors() == b.max_neighbors()
+            && a.virtual_adversarial.is_none()
+            && a.neural_graph_machine.is_some() == b.neural_graph_machine.is_some()
+    }
+
+    /// Applies a changed spec from the next step (see [`NodeSession::accepts`]).
+    pub fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        spec.validate()?;
+        if !self.accepts(spec) {
+            return Err(NslError::Config(
+                "the graph, model or regularizers changed: start a new session".into(),
+            ));
+        }
+        self.trainer.apply(spec)?;
+        self.spec = spec.clone();
+        Ok(())
+    }
+
+    /// Runs `steps` full-batch steps; losses stay on the device until the next snapshot.
+    pub fn run_steps(&mut self, steps: usize) -> Result<()> {
+        for _ in 0..steps {
+            let parts = self.trainer.step()?;
+            self.pending = Some(match self.pending.take() {
+                None => (parts, 1),
+                Some((sum, n)) => (sum + parts, n + 1),
+            });
+        }
+        Ok(())
+    }
+
+    /// Losses since the previous snapshot, accuracies, the test confusion matrix and every
+    /// node's prediction with the graph smoothness, for one read-back.
+    pub fn snapshot(&mut self) -> Result<PendingProgress> {
+        let mut readout = Readout::default();
+        let losses = self.pending.take().map(|(sums, steps)| {
+            // The layout expects five sums: the VAT part is always 0 here.
+            let vat = Tensor::<1>::zeros([1], &sums.device());
+            (readout.push(Tensor::cat(vec![sums, vat], 0)), steps)
+        });
+        let logits = self.trainer.logits();
+        let e = &self.eval;
+        let train_pred = predicted_onehot(logits.clone().select(0, e.train.clone()));
+        let train_correct = readout.push((train_pred * e.train_onehot.clone()).sum());
+        let test_pred = predicted_onehot(logits.clone().select(0, e.test.clone()));
+        let confusion = readout.push(e.test_onehot.clone().transpose().matmul(test_pred));
+        let nodes = Some(self.edges.push_predictions(activation::softmax(logits, 1), &mut readout));
+        let step = self.steps_done();
+        let layout = Layout {
+            step,
+            epoch: step as f64,
+            losses,
+            train_correct,
+            train_rows: self.data.train.len(),
+            confusion,
+            test_rows: self.data.test.len(),
+            attacked: None,
+            heatmap: None,
+            samples: None,
+            sample_labels: Vec::new(),
+            nodes,
+            classes: self.data.classes,
+            parts: self.trainer.parts(),
+        };
+        Ok(PendingProgress { readout, layout })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{GraphNeighborConfig, GraphRegConfig};
+    use crate::data::graphs::GraphSource;
+    use crate::gnn::GnnKind;
+    use crate::regularized::Regularization;
+    use crate::spec::{DataSpec, OptimizerSpec};
+
+    fn spec(gnn: GnnKind, graph: Option<GraphRegConfig>) -> ExperimentSpec {
+        ExperimentSpec {
+            name: "citation-gnn".into(),
+            data: DataSpec::Graph { graph: GraphSource::Citation(Default::default()) },
+            model: ModelSpec::Gnn { gnn, hidden: vec![16], dropout: 0.5, sampling: None },
+            regularization: Regularization { graph, ..Default::default() },
+            optimizer: OptimizerSpec { learning_rate: 0.01, batch_size: 1, weight_decay: 5e-4 },
+            epochs: 100,
+            seed: 0,
+            evaluation: Default::default(),
+            compare_with_base: false,
+            task: TaskSpec::Classification,
+        }
+    }
+
+    #[test]
+    fn a_gcn_learns_the_citation_network_step_by_step() {
+        let device = Device::flex();
+        let graph = GraphRegConfig {
+            multiplier: 0.5,
+            neighbor_config: GraphNeighborConfig { max_neighbors: 5 },
+            ..Default::default()
+        };
+        let mut session = NodeSession::new(&spec(GnnKind::Gcn, Some(graph)), &device).unwrap();
+        let start = session.snapshot().unwrap().read().unwrap();
+        assert_eq!((start.step, start.losses), (0, None));
+        session.run_steps(5).unwrap();
+        let first = session.snapshot().unwrap().read().unwrap().losses.unwrap();
+        assert!(first.graph.is_some() && first.adversarial.is_none());
+        session.run_steps(95).unwrap();
+        let end = session.snapshot().unwrap().read().unwrap();
+        assert!(end.losses.unwrap().supervised < first.supervised, "{first:?} → {:?}", end.losses);
+        assert!(end.test_acc > 0.8, "GCN on the citation network: {}", end.test_acc);
+        let nodes = end.nodes.as_ref().unwrap();
+        assert_eq!(nodes.classes.len(), 300);
+        let mut base = NodeSession::new(&spec(GnnKind::Gcn, None), &device).unwrap();
+        base.run_steps(100).unwrap();
+        let base = base.snapshot().unwrap().read().unwrap();
+        assert!(
+            nodes.smoothness < base.nodes.as_ref().unwrap().smoothness,
+            "graph regularization smooths predictions along edges: {} vs {}",
+            nodes.smoothness,
+            base.nodes.as_ref().unwrap().smoothness
+        );
+        assert_eq!(end.confusion.iter().sum::<u32>() as usize, session.split_sizes().1);
+
+        let mut stronger = session.spec().clone();
+        stronger.regularization.graph.as_mut().unwrap().multiplier = 2.0;
+        assert!(session.accepts(&stronger));
+        session.apply(&stronger).unwrap();
+        let mut no_graph = stronger;
+        no_graph.regularization.graph = None;
+        assert!(!session.accepts(&no_graph), "turning a regularizer off needs a new session");
+    }
+
+    #[test]
+    fn neural_graph_machines_step_beside_their_full_batch_base() {
+        let device = Device::flex();
+        let mut ngm = spec(GnnKind::Gcn, None);
+        ngm.model = ModelSpec::Mlp { hidden: vec![32], activation: Default::default(), dropout: 0.0 };
+        let mut base = ngm.clone();
+        ngm.regularization.neural_graph_machine = Some(crate::ngm::NgmConfig {
+            alpha_labeled_unlabeled: 2.0,
+            alpha_unlabeled_unlabeled: 0.5,
+            ..Default::default()
+        });
+        base.optimizer.weight_decay = 0.0;
+        ngm.optimizer.weight_decay = 0.0;
+        let run = |spec: &ExperimentSpec| {
+            let mut session = NodeSession::new(spec, &device).unwrap();
+            session.run_steps(100).unwrap();
+            session.snapshot().unwrap().read().unwrap()
+        };
+        let (b, n) = (run(&base), run(&ngm));
+        assert!(b.losses.unwrap().graph.is_none() && n.losses.unwrap().graph.is_some());
+        assert!(n.test_acc > b.test_acc, "NGM {} vs its base {}", n.test_acc, b.test_acc);
+        let mut session = NodeSession::new(&ngm, &device).unwrap();
+        assert!(!session.accepts(&base), "switching NGM off needs a new session");
+        let mut stronger = ngm.clone();
+        stronger.regularization.neural_graph_machine.as_mut().unwrap().alpha_labeled_unlabeled = 4.0;
+        session.apply(&stronger).unwrap();
+    }
+
+    #[test]
+    fn sage_and_gat_sessions_step() {
+        let device = Device::flex();
+        for gnn in [
+            GnnKind::Sage { aggregator: crate::gnn::layers::SageAggregator::Mean },
+            GnnKind::Gat { heads: 2, output_heads: 1 },
+        ] {
+            let mut session = NodeSession::new(&spec(gnn, None), &device).unwrap();
+            session.run_steps(3).unwrap();
+            let p = session.snapshot().unwrap().read().unwrap();
+            assert_eq!(p.step, 3);
+            assert!(p.losses.unwrap().total.is_finite());
+        }
+    }
+}
