@@ -328,6 +328,20 @@ pub(crate) fn predicted_onehot(logits: Tensor<2>) -> Tensor<2> {
     predicted.equal(classes).float()
 }
 
+/// Whether `next` differs from `current` only in what a running session can take from the next
+/// step: regularization settings, learning rate, epochs, name, evaluation and the base-model
+/// comparison. (Each session adds what its regularizers need to stay the same.)
+pub(crate) fn differs_in_knobs_only(current: &ExperimentSpec, next: &ExperimentSpec) -> bool {
+    let mut comparable = next.clone();
+    comparable.regularization = current.regularization.clone();
+    comparable.optimizer.learning_rate = current.optimizer.learning_rate;
+    comparable.epochs = current.epochs;
+    comparable.name.clone_from(&current.name);
+    comparable.compare_with_base = current.compare_with_base;
+    comparable.evaluation = current.evaluation;
+    comparable == *current
+}
+
 /// An MLP experiment trained step by step.
 #[derive(Debug)]
 pub struct Session {
@@ -401,14 +415,7 @@ impl Session {
     /// regularization strengths and types, the learning rate, epochs, name and evaluation
     /// change; the number of graph neighbors must stay, as the neighbor table was built for it).
     pub fn accepts(&self, spec: &ExperimentSpec) -> bool {
-        let mut comparable = spec.clone();
-        comparable.regularization = self.spec.regularization.clone();
-        comparable.optimizer.learning_rate = self.spec.optimizer.learning_rate;
-        comparable.epochs = self.spec.epochs;
-        comparable.name.clone_from(&self.spec.name);
-        comparable.compare_with_base = self.spec.compare_with_base;
-        comparable.evaluation = self.spec.evaluation;
-        comparable == self.spec
+        differs_in_knobs_only(&self.spec, spec)
             && spec.regularization.max_neighbors() == self.spec.regularization.max_neighbors()
             && spec.regularization.neural_graph_machine.is_none()
     }

@@ -7,7 +7,7 @@ use nsl::data::toy::{ToyShape, ToySpec};
 use nsl::graph::datasets::sbm::SbmSpec;
 use nsl::model::Activation;
 use nsl::regularized::Regularization;
-use nsl::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec, TaskSpec};
+use nsl::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec};
 use serde::{Deserialize, Serialize};
 
 /// A data family of the data picker.
@@ -78,23 +78,14 @@ pub const DIGITS_DIR: &str = "assets/mnist";
 
 /// The setup a family starts from, keeping `seed`.
 pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
+    // Every family starts from the library's 2D built-in (its optimizer and evaluation), with
+    // no regularization; each arm below sets what differs.
     let base = ExperimentSpec {
         name: family.key().into(),
-        data: DataSpec::Toy(ToySpec {
-            shape: ToyShape::Moons,
-            points: 400,
-            noise: 0.2,
-            train_fraction: 0.5,
-            seed,
-        }),
-        model: ModelSpec::Mlp { hidden: vec![8, 8], activation: Activation::Tanh, dropout: 0.0 },
         regularization: Regularization::default(),
-        optimizer: OptimizerSpec { learning_rate: 0.03, batch_size: 10, weight_decay: 0.0 },
-        epochs: 40,
-        seed,
         evaluation: EvaluationSpec::default(),
         compare_with_base: false,
-        task: TaskSpec::Classification,
+        ..nsl::builtin::builtin("moons-adv", None, seed).expect("a built-in name")
     };
     let adversarial = |multiplier, step, norm, clip: Option<(f32, f32)>| {
         Some(AdvRegConfig {

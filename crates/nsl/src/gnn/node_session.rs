@@ -12,7 +12,9 @@ use crate::error::{NslError, Result};
 use crate::experiment::load_graph;
 use crate::ngm::NgmTrainer;
 use crate::readout::Readout;
-use crate::session::{EdgeTensors, Layout, PendingProgress, onehot_labels, predicted_onehot};
+use crate::session::{
+    EdgeTensors, Layout, PendingProgress, differs_in_knobs_only, onehot_labels, predicted_onehot,
+};
 use crate::spec::{ExperimentSpec, ModelSpec, TaskSpec};
 use crate::tensor::labels;
 
@@ -172,15 +174,8 @@ impl NodeSession {
     /// Whether `spec` can apply to this session: only regularization strengths, the learning
     /// rate, epochs, name and evaluation may differ.
     pub fn accepts(&self, spec: &ExperimentSpec) -> bool {
-        let mut comparable = spec.clone();
-        comparable.regularization = self.spec.regularization.clone();
-        comparable.optimizer.learning_rate = self.spec.optimizer.learning_rate;
-        comparable.epochs = self.spec.epochs;
-        comparable.name.clone_from(&self.spec.name);
-        comparable.compare_with_base = self.spec.compare_with_base;
-        comparable.evaluation = self.spec.evaluation;
         let (a, b) = (&spec.regularization, &self.spec.regularization);
-        comparable == self.spec
+        differs_in_knobs_only(&self.spec, spec)
             && a.graph.is_some() == b.graph.is_some()
             && a.adversarial.is_some() == b.adversarial.is_some()
             && a.max_neighbors() == b.max_neighbors()
