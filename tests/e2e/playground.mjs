@@ -117,6 +117,7 @@ async function setNumber(page, id, value) {
 const FAMILIES = [
   { key: 'circles', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.05 }, epochs: 200, steps: 300, view: 'heatmap' },
   { key: 'digits', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.1 }, steps: 300, view: 'digits' },
+  { key: 'digits', label: 'digits-cnn', model: 'Cnn', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.1, 'learning-rate': 0.005 }, steps: 300, view: 'digits' },
   { key: 'karate', kind: 'GraphAdversarial', knobs: { 'graph-multiplier': 0.8, 'adv-multiplier': 0.2, 'step-size': 0.05 }, epochs: 300, steps: 300, view: 'graph' },
   { key: 'citation', kind: 'GraphAdversarial', knobs: { 'graph-multiplier': 0.6, 'adv-multiplier': 0.2, 'step-size': 0.05 }, epochs: 120, steps: 300, view: 'graph' },
   // Neural Graph Machines (an MLP over all edges, full batch) and a GNN: one step per epoch.

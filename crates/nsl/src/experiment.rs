@@ -265,6 +265,7 @@ fn run_full_batch(
                 }
             }
         }
+        ModelSpec::Cnn { .. } => unreachable!("validated: NGM takes an MLP, a CNN is no GNN"),
         ModelSpec::Mlp { hidden, dropout, .. } => {
             if spec.compare_with_base {
                 runs.push(reported("base", spec.epochs, on_event, &mut |on_epoch| {

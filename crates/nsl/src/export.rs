@@ -92,7 +92,32 @@ pub fn python_script(spec: &ExperimentSpec) -> Result<String> {
     if r.neural_graph_machine.is_some() {
         return refuse("Neural Graph Machines");
     }
-    let ModelSpec::Mlp { hidden, activation, dropout } = &spec.model else { return refuse("a GNN model") };
+    let layers = match &spec.model {
+        ModelSpec::Mlp { hidden, activation, dropout } => {
+            let act = match activation {
+                Activation::Relu => "relu",
+                Activation::Tanh => "tanh",
+                Activation::Sigmoid => "sigmoid",
+            };
+            format!(
+                r##"    x = inputs
+    for width in {hidden:?}:
+        x = tf.keras.layers.Dense(width, activation="{act}")(x)
+        x = tf.keras.layers.Dropout({dropout:?})(x)"##
+            )
+        }
+        ModelSpec::Cnn { channels, dense, dropout } => format!(
+            r##"    side = int(round(x_train.shape[1] ** 0.5))
+    x = tf.keras.layers.Reshape((side, side, 1))(inputs)
+    for channels in {channels:?}:
+        x = tf.keras.layers.Conv2D(channels, 3, padding="same", activation="relu")(x)
+        x = tf.keras.layers.MaxPooling2D(2)(x)
+    x = tf.keras.layers.Flatten()(x)
+    x = tf.keras.layers.Dense({dense}, activation="relu")(x)
+    x = tf.keras.layers.Dropout({dropout:?})(x)"##
+        ),
+        ModelSpec::Gnn { .. } => return refuse("a GNN model"),
+    };
     if spec.task != TaskSpec::Classification {
         return refuse("link prediction");
     }
@@ -183,20 +208,12 @@ NUM_CLASSES = len(classes)"##,
             );
         }
     }
-    let act = match activation {
-        Activation::Relu => "relu",
-        Activation::Tanh => "tanh",
-        Activation::Sigmoid => "sigmoid",
-    };
     let _ = writeln!(
         s,
         r##"
 def make_model():
     inputs = tf.keras.Input(shape=(x_train.shape[1],), name="feature")
-    x = inputs
-    for width in {hidden:?}:
-        x = tf.keras.layers.Dense(width, activation="{act}")(x)
-        x = tf.keras.layers.Dropout({dropout:?})(x)
+{layers}
     outputs = tf.keras.layers.Dense(NUM_CLASSES)(x)  # logits
     return tf.keras.Model(inputs, outputs)
 
@@ -323,6 +340,11 @@ mod tests {
         assert!(graph.contains("nsl.keras.GraphRegularization(base, graph_config)"), "{graph}");
         assert!(graph.contains("max_neighbors=3") && graph.contains("transform_fn = \"softmax\""), "{graph}");
         assert!(graph.contains("for width in [50, 50]:"));
+        let mut cnn = builtin("mnist-adv", None, 0).unwrap();
+        cnn.model = ModelSpec::Cnn { channels: vec![8, 16], dense: 64, dropout: 0.25 };
+        let cnn = python_script(&cnn).unwrap();
+        assert!(cnn.contains("for channels in [8, 16]:") && cnn.contains("MaxPooling2D(2)"), "{cnn}");
+        assert!(cnn.contains("Dense(64, activation=\"relu\")") && cnn.contains("Dropout(0.25)"), "{cnn}");
         let gnn = python_script(&builtin("cora-gcn", None, 0).unwrap()).unwrap_err();
         assert!(gnn.to_string().contains("GNN"));
     }

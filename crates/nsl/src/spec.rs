@@ -126,6 +126,17 @@ pub enum ModelSpec {
         #[serde(default)]
         dropout: f64,
     },
+    /// A small CNN on square grey images given as rows (MNIST digits): 3 × 3 convolutions with
+    /// ReLU and 2 × 2 max pooling per block, a dense ReLU layer, dropout, the logits.
+    Cnn {
+        /// Output channels of each block.
+        channels: Vec<usize>,
+        /// Width of the dense layer.
+        dense: usize,
+        /// Dropout before the logits.
+        #[serde(default)]
+        dropout: f64,
+    },
     /// A graph neural network over the whole graph (Planetoid data), trained full batch.
     Gnn {
         /// Layer kind: `{"layer": "gcn"}`, `{"layer": "sage", "aggregator": "mean"}`,
@@ -203,7 +214,20 @@ impl ExperimentSpec {
         if !(self.optimizer.weight_decay.is_finite() && self.optimizer.weight_decay >= 0.0) {
             return bad(format!("weight_decay must be ≥ 0, got {}", self.optimizer.weight_decay));
         }
-        let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) = &self.model;
+        let (hidden, dropout) = match &self.model {
+            ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
+                (hidden.clone(), dropout)
+            }
+            ModelSpec::Cnn { channels, dense, dropout } => {
+                if !matches!(self.data, DataSpec::Mnist { .. }) {
+                    return bad("a CNN needs image data (mnist)".into());
+                }
+                if channels.is_empty() || channels.len() > 4 {
+                    return bad("a CNN needs 1 to 4 convolution blocks".into());
+                }
+                (channels.iter().copied().chain([*dense]).collect(), dropout)
+            }
+        };
         if let ModelSpec::Gnn { gnn, .. } = &self.model {
             if !self.data.is_graph() {
                 return bad("a GNN needs graph data (planetoid or a built-in graph)".into());

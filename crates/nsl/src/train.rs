@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Examples, NeighborTable};
 use crate::error::{NslError, Result};
-use crate::model::{Mlp, MlpConfig};
+use crate::model::{Classifier, CnnConfig, MlpConfig};
 use crate::regularized::{Batch, Neighbors, Regularization, training_loss};
 use crate::spec::{ExperimentSpec, ModelSpec, OptimizerSpec};
 
@@ -113,7 +113,7 @@ pub(crate) fn parts_in_force(regularization: &Regularization, means: &[f32; 5]) 
 
 /// Owns a model, its optimizer and the shuffling generator; trains epoch by epoch.
 pub struct Trainer {
-    model: Mlp,
+    model: Classifier,
     regularization: Regularization,
     optimizer: ModuleOptimizer,
     options: OptimizerSpec,
@@ -152,17 +152,40 @@ impl Trainer {
         spec.validate()?;
         let device = device.clone().autodiff();
         device.seed(spec.seed);
-        let ModelSpec::Mlp { hidden, activation, dropout } = &spec.model else {
-            return Err(NslError::Config("the minibatch trainer trains MLPs; GNNs train full batch".into()));
+        let model = match &spec.model {
+            ModelSpec::Mlp { hidden, activation, dropout } => Classifier::Mlp(
+                MlpConfig {
+                    input,
+                    hidden: hidden.clone(),
+                    output: classes,
+                    activation: *activation,
+                    dropout: *dropout,
+                }
+                .init(spec.seed, &device),
+            ),
+            ModelSpec::Cnn { channels, dense, dropout } => {
+                let side = (input as f64).sqrt().round() as usize;
+                if side * side != input {
+                    return Err(NslError::Config(format!(
+                        "a CNN needs square images; rows have {input} values"
+                    )));
+                }
+                let config = CnnConfig {
+                    side,
+                    channels: channels.clone(),
+                    dense: *dense,
+                    output: classes,
+                    dropout: *dropout,
+                };
+                config.validate()?;
+                Classifier::Cnn(config.init(spec.seed, &device))
+            }
+            ModelSpec::Gnn { .. } => {
+                return Err(NslError::Config(
+                    "the minibatch trainer trains MLPs and CNNs; GNNs train full batch".into(),
+                ));
+            }
         };
-        let model = MlpConfig {
-            input,
-            hidden: hidden.clone(),
-            output: classes,
-            activation: *activation,
-            dropout: *dropout,
-        }
-        .init(spec.seed, &device);
         Ok(Self {
             model,
             regularization,
@@ -184,7 +207,7 @@ impl Trainer {
     }
 
     /// The model being trained.
-    pub fn model(&self) -> &Mlp {
+    pub fn model(&self) -> &Classifier {
         &self.model
     }
 

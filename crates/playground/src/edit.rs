@@ -75,11 +75,14 @@ pub enum ModelChoice {
     Sage,
     /// GATv2 attention.
     Gat,
+    /// Convolution blocks (square images).
+    Cnn,
 }
 
 /// Every model with its label, in picker order.
-pub const MODELS: [(ModelChoice, &str); 4] = [
+pub const MODELS: [(ModelChoice, &str); 5] = [
     (ModelChoice::Mlp, "MLP"),
+    (ModelChoice::Cnn, "CNN (digits)"),
     (ModelChoice::Gcn, "GCN (graph convolution)"),
     (ModelChoice::Sage, "GraphSAGE (mean)"),
     (ModelChoice::Gat, "GAT (GATv2 attention)"),
@@ -90,15 +93,20 @@ impl ModelChoice {
     pub fn of(model: &ModelSpec) -> ModelChoice {
         match model {
             ModelSpec::Mlp { .. } => ModelChoice::Mlp,
+            ModelSpec::Cnn { .. } => ModelChoice::Cnn,
             ModelSpec::Gnn { gnn: GnnKind::Gcn, .. } => ModelChoice::Gcn,
             ModelSpec::Gnn { gnn: GnnKind::Sage { .. }, .. } => ModelChoice::Sage,
             ModelSpec::Gnn { gnn: GnnKind::Gat { .. }, .. } => ModelChoice::Gat,
         }
     }
 
-    /// Whether the model needs graph data.
-    pub fn needs_graph(self) -> bool {
-        self != ModelChoice::Mlp
+    /// Whether the model can train on `data`: GNNs need a graph, the CNN images.
+    pub fn fits(self, data: &DataSpec) -> bool {
+        match self {
+            ModelChoice::Mlp => true,
+            ModelChoice::Cnn => matches!(data, DataSpec::Mnist { .. }),
+            ModelChoice::Gcn | ModelChoice::Sage | ModelChoice::Gat => data.is_graph(),
+        }
     }
 }
 
@@ -117,6 +125,10 @@ pub enum Edit {
     Model(ModelChoice),
     /// Hidden layer widths.
     Hidden(Vec<usize>),
+    /// CNN: channels of each convolution block.
+    Channels(Vec<usize>),
+    /// CNN: width of the dense layer.
+    Dense(usize),
     /// Hidden non-linearity.
     Activation(Activation),
     /// Dropout after hidden layers.
@@ -232,29 +244,46 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         Edit::TrainFraction(v) => toy(&mut next, &|t| t.train_fraction = *v as f32),
         Edit::Points(v) => toy(&mut next, &|t| t.points = *v),
         Edit::Model(choice) => {
-            let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) =
-                &next.model;
-            let (hidden, dropout) = (hidden.clone(), *dropout);
-            let gnn = match choice {
-                ModelChoice::Mlp => None,
-                ModelChoice::Gcn => Some(GnnKind::Gcn),
-                ModelChoice::Sage => Some(GnnKind::Sage { aggregator: SageAggregator::Mean }),
-                ModelChoice::Gat => Some(GnnKind::Gat { heads: 4, output_heads: 1 }),
+            let (hidden, dropout) = match &next.model {
+                ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
+                    (hidden.clone(), *dropout)
+                }
+                ModelSpec::Cnn { dense, dropout, .. } => (vec![*dense], *dropout),
             };
-            match gnn {
-                Some(_) if !next.data.is_graph() => {}
-                Some(gnn) => {
-                    next.model = ModelSpec::Gnn { gnn, hidden, dropout, sampling: None };
+            let gnn = |gnn| ModelSpec::Gnn { gnn, hidden: hidden.clone(), dropout, sampling: None };
+            if choice.fits(&next.data) {
+                next.model = match choice {
+                    ModelChoice::Mlp => ModelSpec::Mlp { hidden, activation: Activation::Relu, dropout },
+                    ModelChoice::Cnn => ModelSpec::Cnn {
+                        channels: vec![8, 16],
+                        dense: hidden.first().copied().unwrap_or(64),
+                        dropout,
+                    },
+                    ModelChoice::Gcn => gnn(GnnKind::Gcn),
+                    ModelChoice::Sage => gnn(GnnKind::Sage { aggregator: SageAggregator::Mean }),
+                    ModelChoice::Gat => gnn(GnnKind::Gat { heads: 4, output_heads: 1 }),
+                };
+                if matches!(next.model, ModelSpec::Gnn { .. }) {
                     // GNNs take graph and adversarial regularization, not VAT or NGM.
                     next.regularization.virtual_adversarial = None;
                     next.regularization.neural_graph_machine = None;
                 }
-                None => next.model = ModelSpec::Mlp { hidden, activation: Activation::Relu, dropout },
             }
         }
         Edit::Hidden(widths) => {
-            let (ModelSpec::Mlp { hidden, .. } | ModelSpec::Gnn { hidden, .. }) = &mut next.model;
-            hidden.clone_from(widths);
+            if let ModelSpec::Mlp { hidden, .. } | ModelSpec::Gnn { hidden, .. } = &mut next.model {
+                hidden.clone_from(widths);
+            }
+        }
+        Edit::Channels(widths) => {
+            if let ModelSpec::Cnn { channels, .. } = &mut next.model {
+                channels.clone_from(widths);
+            }
+        }
+        Edit::Dense(width) => {
+            if let ModelSpec::Cnn { dense, .. } = &mut next.model {
+                *dense = *width;
+            }
         }
         Edit::Activation(a) => {
             if let ModelSpec::Mlp { activation, .. } = &mut next.model {
@@ -262,7 +291,9 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             }
         }
         Edit::Dropout(d) => {
-            let (ModelSpec::Mlp { dropout, .. } | ModelSpec::Gnn { dropout, .. }) = &mut next.model;
+            let (ModelSpec::Mlp { dropout, .. }
+            | ModelSpec::Gnn { dropout, .. }
+            | ModelSpec::Cnn { dropout, .. }) = &mut next.model;
             *dropout = *d;
         }
         Edit::Kind(kind) => {
@@ -413,6 +444,14 @@ mod tests {
         assert_eq!(RegKind::of(&ngm.regularization), RegKind::Ngm);
         assert_eq!(ngm.regularization.neural_graph_machine.unwrap().alpha_unlabeled_unlabeled, 1.5);
         assert!(ngm.regularization.graph.is_none(), "NGM runs alone");
+        let cnn = apply(&digits, &Edit::Model(ModelChoice::Cnn), &memory);
+        let cnn = apply(&apply(&cnn, &Edit::Channels(vec![4]), &memory), &Edit::Dense(32), &memory);
+        assert_eq!(cnn.model, ModelSpec::Cnn { channels: vec![4], dense: 32, dropout: 0.0 });
+        cnn.validate().unwrap();
+        assert_eq!(
+            ModelChoice::of(&apply(&karate, &Edit::Model(ModelChoice::Cnn), &memory).model),
+            ModelChoice::Mlp
+        );
         let plane = apply(&opening(), &Edit::Model(ModelChoice::Gcn), &memory);
         assert_eq!(ModelChoice::of(&plane.model), ModelChoice::Mlp, "no GNN without a graph");
     }

@@ -132,6 +132,11 @@ impl NodeSession {
                     device,
                 )?))
             }
+            ModelSpec::Cnn { .. } => {
+                return Err(NslError::Config(
+                    "a node session trains GNNs and MLPs on graphs, not CNNs".into(),
+                ));
+            }
             ModelSpec::Mlp { hidden, dropout, .. } => {
                 let r = &spec.regularization;
                 if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {

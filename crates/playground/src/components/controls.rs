@@ -74,13 +74,21 @@ const ACTIVATIONS: [(Activation, &str); 3] =
 /// The model family, hidden layers, activation, dropout.
 #[function_component(ModelControls)]
 pub fn model_controls(props: &ControlsProps) -> Html {
-    let (ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. }) = &props.spec.model;
+    let (widths, dropout) = match &props.spec.model {
+        ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => (hidden, *dropout),
+        ModelSpec::Cnn { channels, dropout, .. } => (channels, *dropout),
+    };
     let activation = match &props.spec.model {
         ModelSpec::Mlp { activation, .. } => Some(*activation),
-        ModelSpec::Gnn { .. } => None,
+        ModelSpec::Gnn { .. } | ModelSpec::Cnn { .. } => None,
     };
-    let text = hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+    let dense = match &props.spec.model {
+        ModelSpec::Cnn { dense, .. } => Some(*dense),
+        _ => None,
+    };
+    let text = widths.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
     let error = use_state(|| None::<String>);
+    let is_cnn = dense.is_some();
     let on_hidden = {
         let (on_edit, error) = (props.on_edit.clone(), error.clone());
         Callback::from(move |e: Event| {
@@ -88,7 +96,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
             match parse_hidden(&input.value()) {
                 Ok(widths) => {
                     error.set(None);
-                    on_edit.emit(Edit::Hidden(widths));
+                    on_edit.emit(if is_cnn { Edit::Channels(widths) } else { Edit::Hidden(widths) });
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -98,11 +106,11 @@ pub fn model_controls(props: &ControlsProps) -> Html {
     let on_model = props
         .on_edit
         .reform(move |k: String| Edit::Model(pick(&MODELS, |m| format!("{m:?}"), &k).expect("listed")));
-    let no_graph: Vec<AttrValue> = if props.spec.data.is_graph() {
-        Vec::new()
-    } else {
-        MODELS.iter().filter(|(m, _)| m.needs_graph()).map(|(m, _)| AttrValue::from(model_key(*m))).collect()
-    };
+    let no_graph: Vec<AttrValue> = MODELS
+        .iter()
+        .filter(|(m, _)| !m.fits(&props.spec.data))
+        .map(|(m, _)| AttrValue::from(model_key(*m)))
+        .collect();
     let key = |a: Activation| format!("{a:?}");
     let on_activation = props.on_edit.reform(move |k: String| {
         Edit::Activation(pick(&ACTIVATIONS, |a| format!("{a:?}"), &k).expect("listed"))
@@ -113,7 +121,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
             <Choice id="model" label="Model" options={opts(&MODELS, model_key)} selected={model_key(ModelChoice::of(&props.spec.model))}
                 disabled={no_graph} on_change={on_model} />
             <div class="knob">
-                <label for="hidden">{ "Hidden layers (widths)" }</label>
+                <label for="hidden">{ if is_cnn { "Convolution blocks (channels)" } else { "Hidden layers (widths)" } }</label>
                 <input id="hidden" type="text" value={text} onchange={on_hidden} spellcheck="false"
                     aria-invalid={error.is_some().to_string()} />
                 if let Some(e) = &*error { <output class="error">{ e.clone() }</output> }
@@ -122,7 +130,11 @@ pub fn model_controls(props: &ControlsProps) -> Html {
                 <Choice id="activation" label="Activation" options={opts(&ACTIVATIONS, key)}
                     selected={key(activation)} on_change={on_activation} />
             }
-            <Knob id="dropout" label="Dropout" value={*dropout} min={0.0} max={0.9} step={0.05}
+            if let Some(dense) = dense {
+                <Knob id="dense" label="Dense width" value={dense as f64} min={1.0} max={256.0} step={1.0} integer=true
+                    on_change={knob(props, |v| Edit::Dense(v as usize))} />
+            }
+            <Knob id="dropout" label="Dropout" value={dropout} min={0.0} max={0.9} step={0.05}
                 on_change={knob(props, Edit::Dropout)} />
         </section>
     }
