@@ -37,6 +37,7 @@ pub mod readout;
 pub mod regularized;
 pub mod session;
 pub mod share;
+pub mod snapshot;
 pub mod spec;
 pub mod tensor;
 pub mod train;

@@ -12,9 +12,8 @@ use crate::error::{NslError, Result};
 use crate::experiment::load_graph;
 use crate::ngm::NgmTrainer;
 use crate::readout::Readout;
-use crate::session::{
-    EdgeTensors, Layout, PendingProgress, differs_in_knobs_only, onehot_labels, predicted_onehot,
-};
+use crate::session::differs_in_knobs_only;
+use crate::snapshot::{EdgeTensors, Layout, PendingProgress, onehot_labels, predicted_onehot};
 use crate::spec::{ExperimentSpec, ModelSpec, TaskSpec};
 use crate::tensor::labels;
 
