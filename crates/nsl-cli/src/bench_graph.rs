@@ -110,5 +110,16 @@ pub fn run(args: &BenchGraphArgs) -> anyhow::Result<ExitCode> {
             index_s * 1e3
         );
     }
+    // The layout a graph editor shows for Cora (each undirected edge once).
+    let pairs: Vec<[u32; 2]> = both.iter().filter(|&&(a, b, _)| a < b).map(|&(a, b, _)| [a, b]).collect();
+    for (label, theta) in [("Barnes–Hut θ 0.8", 0.8), ("every pair", 0.0)] {
+        let config = nsl::graph::layout::LayoutConfig { theta, ..Default::default() };
+        let (_, seconds) = timed(|| nsl::graph::layout::force_layout(size, &pairs, &config));
+        println!(
+            "force layout, Cora ({size} nodes, {} edges), {} iterations, {label}: {seconds:.2} s",
+            pairs.len(),
+            config.iterations
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ pub mod build;
 pub mod datasets;
 pub mod error;
 pub mod io;
+pub mod layout;
 pub mod pack;
 mod parallel;
 pub mod sample;

@@ -5,8 +5,8 @@ use nsl::experiment::{load_data, load_graph, mnist_data};
 use nsl::spec::{DataSpec, ExperimentSpec};
 use nsl::train::TrainingData;
 
-use super::layout::force_layout;
 use crate::protocol::DataView;
+use nsl::graph::layout::{LayoutConfig, force_layout};
 
 /// Digits shown with their predictions.
 pub const SHOWN_DIGITS: usize = 8;
@@ -59,7 +59,11 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
                 .filter(|&&(a, b, _)| a < b)
                 .map(|&(a, b, _)| [a as u32, b as u32])
                 .collect();
-            let positions = force_layout(graph.ids.len(), &edges, 300, spec.seed);
+            let positions = force_layout(
+                graph.ids.len(),
+                &edges,
+                &LayoutConfig { seed: spec.seed, ..LayoutConfig::default() },
+            );
             let train = graph.split.iter().map(|&s| s == nsl::data::planetoid::SplitKind::Train).collect();
             let view = DataView::Graph { positions, edges, labels: graph.nodes.labels.clone(), train };
             Ok(Loaded { view, class_names: graph.class_names, data })

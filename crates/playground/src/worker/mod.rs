@@ -5,7 +5,6 @@
 pub mod data;
 mod device;
 pub mod engine;
-pub mod layout;
 
 use std::cell::Cell;
 use std::rc::Rc;
