@@ -107,10 +107,18 @@ const inked = (page, selector) => page.$eval(selector, (c) => {
   return { inked: 1 - top / (data.length / 4), colours: counts.size };
 });
 
+/** Types `value` into the number field `#id` and presses Enter, as a user would; retries (and says
+ *  so) when a re-render raced the typing, then checks the field shows the value. */
 async function setNumber(page, id, value) {
-  await page.fill(`#${id}`, String(value));
-  await page.press(`#${id}`, 'Enter');
-  await sleep(150);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.fill(`#${id}`, String(value));
+    await page.press(`#${id}`, 'Enter');
+    for (let wait = 0; wait < 10; wait++) {
+      await sleep(100);
+      if (Number(await page.inputValue(`#${id}`)) === value) return;
+    }
+    console.log(`note - #${id} did not take ${value} on attempt ${attempt}; typing again`);
+  }
   assert.equal(Number(await page.inputValue(`#${id}`)), value, `#${id} took ${value}`);
 }
 
