@@ -17,17 +17,17 @@ use burn::tensor::{Device, Int, Tensor, activation};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
-use web_time::Instant;
 
 use crate::distance::l2_normalize_rows;
 use crate::error::{NslError, Result};
 use crate::gnn::NodeInput;
 use crate::gnn::layers::glorot;
 use crate::gnn::node_task::{
-    EpochLosses, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, RunLog, adam, read_classes,
+    FullBatchTrainer, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, adam, run_epochs,
 };
 use crate::loss::sparse_softmax_cross_entropy;
-use crate::tensor::{labels, matrix, to_vec};
+use crate::spec::ExperimentSpec;
+use crate::tensor::{labels, matrix};
 
 /// NGM's weights and schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -231,10 +231,11 @@ impl NgmTrainer {
             steps: 0,
         })
     }
+}
 
-    /// One full-batch step (the α ramp counts steps as epochs). Returns `[total, supervised,
-    /// graph, 0]` on the device, for a joint read-back.
-    pub fn step(&mut self) -> Result<Tensor<1>> {
+impl FullBatchTrainer for NgmTrainer {
+    /// One full-batch step (the α ramp counts steps as epochs); the adversarial part is 0.
+    fn step(&mut self) -> Result<Tensor<1>> {
         let epoch = self.steps + 1;
         let (h, logits) = self.model.forward(&self.input, Some(&mut self.rng));
         let supervised = sparse_softmax_cross_entropy(
@@ -277,33 +278,27 @@ impl NgmTrainer {
         Ok(parts)
     }
 
-    /// Logits of every node from the inference copy (no dropout), on the device.
-    pub fn logits(&self) -> Tensor<2> {
+    fn logits(&self) -> Tensor<2> {
         self.model.valid().forward(&self.eval_input, None).1
     }
 
-    /// Steps taken.
-    pub fn steps_done(&self) -> usize {
+    fn steps_done(&self) -> usize {
         self.steps
     }
 
-    /// Whether graph terms are on.
-    pub fn is_regularized(&self) -> bool {
-        self.ngm.is_some()
+    fn parts_in_force(&self) -> [bool; 2] {
+        [self.ngm.is_some(), false]
     }
 
-    /// NGM weights from the next step on (graph terms cannot be switched on or off mid-run).
-    pub fn set_ngm(&mut self, ngm: Option<&NgmConfig>) -> Result<()> {
+    /// NGM weights and the learning rate (graph terms cannot be switched on or off mid-run).
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        let ngm = spec.regularization.neural_graph_machine;
         if ngm.is_some() != self.ngm.is_some() {
             return Err(NslError::Config("NGM was switched on or off: start a new run".into()));
         }
-        self.ngm = ngm.copied();
+        self.ngm = ngm;
+        self.learning_rate = spec.optimizer.learning_rate;
         Ok(())
-    }
-
-    /// Learning rate from the next step on.
-    pub fn set_learning_rate(&mut self, learning_rate: f64) {
-        self.learning_rate = learning_rate;
     }
 }
 
@@ -319,21 +314,5 @@ pub fn train_ngm(
     on_epoch: &mut dyn FnMut(&NodeEpoch),
 ) -> Result<NodeRun> {
     let mut trainer = NgmTrainer::new(data, hidden, dropout, ngm, options, device)?;
-    let mut log = RunLog::new(data, options.epochs);
-    let mut train_seconds = 0.0;
-    for epoch in 1..=options.epochs {
-        let start = Instant::now();
-        let parts = trainer.step()?;
-        train_seconds += start.elapsed().as_secs_f64();
-        let predicted = read_classes(trainer.logits().argmax(1));
-        let parts = to_vec(parts);
-        let losses = EpochLosses {
-            loss: parts[0],
-            supervised: parts[1],
-            graph: ngm.map(|_| parts[2]),
-            adversarial: None,
-        };
-        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
-    }
-    Ok(log.into_run(train_seconds))
+    run_epochs(&mut trainer, data, options.epochs, on_epoch)
 }

@@ -21,7 +21,7 @@ pub use crate::snapshot::{
 };
 use crate::snapshot::{EdgeTensors, Layout, onehot_labels, predicted_onehot};
 use crate::spec::{ExperimentSpec, ModelSpec};
-use crate::train::{LossSums, Trainer, TrainingData};
+use crate::train::{LossSums, Trainer, TrainingData, regularizers_on};
 
 /// Evaluation inputs uploaded once per session (not once per snapshot).
 #[derive(Debug)]
@@ -219,7 +219,6 @@ impl Session {
             g.edges
                 .push_predictions(activation::softmax(inference.forward(g.pool_x.clone()), 1), &mut readout)
         });
-        let regularization = self.trainer.regularization();
         let layout = Layout {
             step: self.steps_done(),
             epoch: self.steps_done() as f64 / self.steps_per_epoch() as f64,
@@ -234,11 +233,7 @@ impl Session {
             sample_labels: self.data.test.labels[..shown].to_vec(),
             nodes,
             classes,
-            parts: [
-                regularization.graph.is_some(),
-                regularization.adversarial.is_some(),
-                regularization.virtual_adversarial.is_some(),
-            ],
+            parts: regularizers_on(self.trainer.regularization()),
         };
         Ok(PendingProgress { readout, layout })
     }

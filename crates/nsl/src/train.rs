@@ -104,10 +104,16 @@ pub(crate) fn means_of(sums: &[f32], steps: usize) -> [f32; 5] {
 
 /// The graph, adversarial and VAT means of `means`, `None` for the regularizers that are off.
 pub(crate) fn parts_in_force(regularization: &Regularization, means: &[f32; 5]) -> [Option<f32>; 3] {
+    let on = regularizers_on(regularization);
+    std::array::from_fn(|k| on[k].then_some(means[k + 2]))
+}
+
+/// Whether the graph, adversarial and VAT regularizers are on (their loss parts reported).
+pub(crate) fn regularizers_on(regularization: &Regularization) -> [bool; 3] {
     [
-        regularization.graph.map(|_| means[2]),
-        regularization.adversarial.as_ref().map(|_| means[3]),
-        regularization.virtual_adversarial.as_ref().map(|_| means[4]),
+        regularization.graph.is_some(),
+        regularization.adversarial.is_some(),
+        regularization.virtual_adversarial.is_some(),
     ]
 }
 

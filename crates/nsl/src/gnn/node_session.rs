@@ -7,7 +7,7 @@
 use burn::tensor::{Device, Tensor, activation};
 
 use super::GnnConfig;
-use super::node_task::{NodeData, NodeTrainOptions, NodeTrainer};
+use super::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions, NodeTrainer};
 use crate::error::{NslError, Result};
 use crate::experiment::load_graph;
 use crate::ngm::NgmTrainer;
@@ -17,66 +17,11 @@ use crate::snapshot::{EdgeTensors, Layout, PendingProgress, onehot_labels, predi
 use crate::spec::{ExperimentSpec, ModelSpec, TaskSpec};
 use crate::tensor::labels;
 
-/// A full-batch trainer: a GNN, or an (NGM-regularized) MLP.
-#[derive(Debug)]
-enum FullBatch {
-    Gnn(Box<NodeTrainer>),
-    Mlp(Box<NgmTrainer>),
-}
-
-impl FullBatch {
-    fn step(&mut self) -> Result<Tensor<1>> {
-        match self {
-            Self::Gnn(t) => t.step(),
-            Self::Mlp(t) => t.step(),
-        }
-    }
-
-    fn logits(&self) -> Tensor<2> {
-        match self {
-            Self::Gnn(t) => t.logits(),
-            Self::Mlp(t) => t.logits(),
-        }
-    }
-
-    fn steps_done(&self) -> usize {
-        match self {
-            Self::Gnn(t) => t.steps_done(),
-            Self::Mlp(t) => t.steps_done(),
-        }
-    }
-
-    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
-        match self {
-            Self::Gnn(t) => {
-                t.set_regularization(&spec.regularization)?;
-                t.set_learning_rate(spec.optimizer.learning_rate);
-            }
-            Self::Mlp(t) => {
-                t.set_ngm(spec.regularization.neural_graph_machine.as_ref())?;
-                t.set_learning_rate(spec.optimizer.learning_rate);
-            }
-        }
-        Ok(())
-    }
-
-    /// Whether the graph and adversarial loss parts are in force.
-    fn parts(&self) -> [bool; 3] {
-        match self {
-            Self::Gnn(t) => {
-                let r = t.regularization();
-                [r.graph.is_some() && r.max_neighbors() > 0, r.adversarial.is_some(), false]
-            }
-            Self::Mlp(t) => [t.is_regularized(), false, false],
-        }
-    }
-}
-
 /// A node-classification experiment trained one full-batch step at a time.
 #[derive(Debug)]
 pub struct NodeSession {
     spec: ExperimentSpec,
-    trainer: FullBatch,
+    trainer: Box<dyn FullBatchTrainer>,
     data: NodeData,
     pending: Option<(Tensor<1>, usize)>,
     edges: EdgeTensors,
@@ -111,7 +56,7 @@ impl NodeSession {
             epochs: spec.epochs,
             seed: spec.seed,
         };
-        let trainer = match &spec.model {
+        let trainer: Box<dyn FullBatchTrainer> = match &spec.model {
             ModelSpec::Gnn { gnn, hidden, dropout, sampling } => {
                 if sampling.is_some() {
                     return Err(NslError::Config("a node session trains full batch (no sampling)".into()));
@@ -123,13 +68,7 @@ impl NodeSession {
                     output: data.classes,
                     dropout: *dropout,
                 };
-                FullBatch::Gnn(Box::new(NodeTrainer::new(
-                    &data,
-                    &config,
-                    &spec.regularization,
-                    &options,
-                    device,
-                )?))
+                Box::new(NodeTrainer::new(&data, &config, &spec.regularization, &options, device)?)
             }
             ModelSpec::Cnn { .. } => {
                 return Err(NslError::Config(
@@ -145,7 +84,7 @@ impl NodeSession {
                     ));
                 }
                 let ngm = r.neural_graph_machine.as_ref();
-                FullBatch::Mlp(Box::new(NgmTrainer::new(&data, hidden, *dropout, ngm, &options, device)?))
+                Box::new(NgmTrainer::new(&data, hidden, *dropout, ngm, &options, device)?)
             }
         };
         let eval_device = device.clone().inner();
@@ -243,7 +182,10 @@ impl NodeSession {
             sample_labels: Vec::new(),
             nodes,
             classes: self.data.classes,
-            parts: self.trainer.parts(),
+            parts: {
+                let [graph, adversarial] = self.trainer.parts_in_force();
+                [graph, adversarial, false]
+            },
         };
         Ok(PendingProgress { readout, layout })
     }

@@ -22,6 +22,7 @@ use crate::error::{NslError, Result};
 use crate::graph_reg::graph_loss;
 use crate::loss::sparse_softmax_cross_entropy;
 use crate::regularized::Regularization;
+use crate::spec::ExperimentSpec;
 use crate::tensor::{labels, matrix};
 
 /// A graph with features, labels and a train/val/test split.
@@ -305,10 +306,10 @@ impl NodeTrainer {
             steps: 0,
         })
     }
+}
 
-    /// One full-batch optimizer step. Returns the loss parts `[total, supervised, graph,
-    /// adversarial]` (0 where off) on the device, for a joint read-back.
-    pub fn step(&mut self) -> Result<Tensor<1>> {
+impl FullBatchTrainer for NodeTrainer {
+    fn step(&mut self) -> Result<Tensor<1>> {
         let (train_nodes, train_labels) = (&self.train_nodes, &self.train_labels);
         let supervised_of = |logits: Tensor<2>| {
             sparse_softmax_cross_entropy(logits.select(0, train_nodes.clone()), train_labels.clone())
@@ -361,24 +362,22 @@ impl NodeTrainer {
         Ok(parts)
     }
 
-    /// Logits of every node from the inference copy of the model (no dropout), on the device.
-    pub fn logits(&self) -> Tensor<2> {
+    fn logits(&self) -> Tensor<2> {
         self.model.valid().forward(&self.eval_input, &self.eval_context, None).logits
     }
 
-    /// Steps taken.
-    pub fn steps_done(&self) -> usize {
+    fn steps_done(&self) -> usize {
         self.steps
     }
 
-    /// The regularization in force.
-    pub fn regularization(&self) -> &Regularization {
-        &self.regularization
+    fn parts_in_force(&self) -> [bool; 2] {
+        [self.neighbors.is_some(), self.regularization.adversarial.is_some()]
     }
 
-    /// Regularization strengths from the next step on (which regularizers are on, and the
+    /// Regularization strengths and the learning rate (which regularizers are on, and the
     /// number of graph neighbors, are fixed when the trainer is made).
-    pub fn set_regularization(&mut self, regularization: &Regularization) -> Result<()> {
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        let regularization = &spec.regularization;
         let same_shape = regularization.graph.is_some() == self.regularization.graph.is_some()
             && regularization.adversarial.is_some() == self.regularization.adversarial.is_some()
             && regularization.max_neighbors() == self.regularization.max_neighbors()
@@ -391,13 +390,57 @@ impl NodeTrainer {
             *config = *g;
         }
         self.regularization = regularization.clone();
+        self.learning_rate = spec.optimizer.learning_rate;
         Ok(())
     }
+}
 
-    /// Learning rate from the next step on.
-    pub fn set_learning_rate(&mut self, learning_rate: f64) {
-        self.learning_rate = learning_rate;
+/// A node classifier trained one full-batch step at a time: a GNN ([`NodeTrainer`]) or an
+/// MLP with or without Neural Graph Machine terms ([`crate::ngm::NgmTrainer`]).
+pub trait FullBatchTrainer: std::fmt::Debug {
+    /// One optimizer step over the whole graph. Returns the loss parts `[total, supervised,
+    /// graph, adversarial]` (0 where off) on the device, for a joint read-back.
+    fn step(&mut self) -> Result<Tensor<1>>;
+
+    /// Logits of every node from the inference copy of the model (no dropout), on the device.
+    fn logits(&self) -> Tensor<2>;
+
+    /// Steps taken.
+    fn steps_done(&self) -> usize;
+
+    /// Whether the graph and the adversarial loss parts are in force.
+    fn parts_in_force(&self) -> [bool; 2];
+
+    /// The knobs of `spec` from the next step on (an error if it needs a new trainer).
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()>;
+}
+
+/// Runs `epochs` steps of `trainer`, scoring and recording each epoch as Planetoid benchmarks
+/// report runs (the loop of every full-batch node-classification task).
+pub(crate) fn run_epochs(
+    trainer: &mut dyn FullBatchTrainer,
+    data: &NodeData,
+    epochs: usize,
+    on_epoch: &mut dyn FnMut(&NodeEpoch),
+) -> Result<NodeRun> {
+    let mut log = RunLog::new(data, epochs);
+    let mut train_seconds = 0.0;
+    let [graph, adversarial] = trainer.parts_in_force();
+    for epoch in 1..=epochs {
+        let start = Instant::now();
+        let parts = trainer.step()?;
+        train_seconds += start.elapsed().as_secs_f64();
+        let predicted = read_classes(trainer.logits().argmax(1));
+        let parts = crate::tensor::to_vec(parts);
+        let losses = EpochLosses {
+            loss: parts[0],
+            supervised: parts[1],
+            graph: graph.then_some(parts[2]),
+            adversarial: adversarial.then_some(parts[3]),
+        };
+        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
     }
+    Ok(log.into_run(train_seconds))
 }
 
 /// Trains `config` on `data` for `options.epochs` full-batch steps on `device` (see
@@ -411,21 +454,5 @@ pub fn train_node_classifier(
     on_epoch: &mut dyn FnMut(&NodeEpoch),
 ) -> Result<NodeRun> {
     let mut trainer = NodeTrainer::new(data, config, regularization, options, device)?;
-    let mut log = RunLog::new(data, options.epochs);
-    let mut train_seconds = 0.0;
-    for epoch in 1..=options.epochs {
-        let start = Instant::now();
-        let parts = trainer.step()?;
-        train_seconds += start.elapsed().as_secs_f64();
-        let predicted = read_classes(trainer.logits().argmax(1));
-        let parts = crate::tensor::to_vec(parts);
-        let losses = EpochLosses {
-            loss: parts[0],
-            supervised: parts[1],
-            graph: trainer.neighbors.as_ref().map(|_| parts[2]),
-            adversarial: regularization.adversarial.as_ref().map(|_| parts[3]),
-        };
-        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
-    }
-    Ok(log.into_run(train_seconds))
+    run_epochs(&mut trainer, data, options.epochs, on_epoch)
 }
