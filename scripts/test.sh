@@ -32,4 +32,8 @@ done
 step "browser end-to-end test (headless Chromium: every data family on the CPU, then WebGPU)"
 # Screenshots and measured figures: tests/artifacts/ (not committed).
 node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"
+
+step "browser end-to-end test of perturbations and robustness (checked against native nsl)"
+# The native side is the nsl binary the test build above made.
+NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"
 echo "all checks passed"

@@ -13,114 +13,14 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { BASE_FLAGS, chromium, inked, openPage, progress, serve, setNumber, sleep, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node playground.mjs DIST_DIR ARTIFACT_DIR');
-const tools = process.env.NSL_TOOLS ?? path.join(process.env.HOME, '.cache/nsl-playground/tools');
-const { chromium } = createRequire(path.join(tools, 'package.json'))('playwright-core');
 fs.mkdirSync(artifacts, { recursive: true });
-
-// ---- a static server on 127.0.0.1 --------------------------------------------------------
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.u8': 'application/octet-stream' };
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://127.0.0.1');
-  const file = path.join(dist, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-  if (!file.startsWith(path.resolve(dist)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end('not found');
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
-const BASE_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  // Anything that is not 127.0.0.1 fails to resolve (and is recorded below).
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
-
+const { server, origin } = await serve(dist);
 const results = { families: {}, webgpu: null };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** A fresh browser context (no storage shared with other contexts) watching for problems. */
-async function openPage(browser, problems, url = origin + '/') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  context.on('request', (r) => {
-    const u = r.url();
-    if (!(u.startsWith(origin + '/') || u.startsWith('blob:') || u.startsWith('data:'))) problems.push(`request left 127.0.0.1: ${u}`);
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console error: ${m.text()}`); }));
-  // Long tasks and view refreshes, recorded from the start.
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-    // When the app (not the static splash) first shows its controls.
-    new MutationObserver((_, observer) => {
-      if (document.querySelector('#progress')) {
-        window.__appReady = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
-  await page.goto(url);
-  return { context, page };
-}
-
-const progress = async (page) => (await page.$('#progress')) === null ? { step: -1, status: 'absent' } : page.$eval('#progress', (o) => ({
-  step: Number(o.dataset.step), status: o.dataset.status, loaded: o.dataset.loaded,
-  first: o.dataset.firstLoss === '' ? null : Number(o.dataset.firstLoss),
-  last: o.dataset.lastLoss === '' ? null : Number(o.dataset.lastLoss),
-}));
-
-async function waitFor(page, what, predicate, timeoutMs) {
-  const start = Date.now();
-  for (;;) {
-    const p = await progress(page);
-    if (predicate(p)) return p;
-    if (['failed', 'diverged'].includes(p.status)) {
-      throw new Error(`${what}: training stopped: ${await page.textContent('#status')}`);
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: timed out; last progress ${JSON.stringify(p)}`);
-    await sleep(100);
-  }
-}
-
-/** Share of pixels that differ from the canvas's most common colour. */
-const inked = (page, selector) => page.$eval(selector, (c) => {
-  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-  const counts = new Map();
-  for (let i = 0; i < data.length; i += 4) {
-    const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2] | (data[i + 3] === 0 ? 1 << 24 : 0);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const top = Math.max(...counts.values());
-  return { inked: 1 - top / (data.length / 4), colours: counts.size };
-});
-
-/** Types `value` into the number field `#id` and presses Enter, as a user would; retries (and says
- *  so) when a re-render raced the typing, then checks the field shows the value. */
-async function setNumber(page, id, value) {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    await page.fill(`#${id}`, String(value));
-    await page.press(`#${id}`, 'Enter');
-    for (let wait = 0; wait < 10; wait++) {
-      await sleep(100);
-      if (Number(await page.inputValue(`#${id}`)) === value) return;
-    }
-    console.log(`note - #${id} did not take ${value} on attempt ${attempt}; typing again`);
-  }
-  assert.equal(Number(await page.inputValue(`#${id}`)), value, `#${id} took ${value}`);
-}
 
 const FAMILIES = [
   { key: 'circles', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.05 }, epochs: 200, steps: 300, view: 'heatmap' },
@@ -138,7 +38,7 @@ try {
   for (const family of FAMILIES) {
     const problems = [];
     const t0 = Date.now();
-    const { context, page } = await openPage(cpu, problems);
+    const { context, page } = await openPage(cpu, problems, origin + '/');
     await waitFor(page, `${family.key}: first load`, (p) => p.status === 'idle', 60_000);
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     const appReady = await page.evaluate(() => window.__appReady ?? null);
@@ -243,7 +143,7 @@ const gpu = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [
 try {
   const problems = [];
   const t0 = Date.now();
-  const { page } = await openPage(gpu, problems);
+  const { page } = await openPage(gpu, problems, origin + '/');
   await page.waitForFunction(() => /WebGPU/.test(document.querySelector('#backend-badge')?.textContent ?? ''), null, { timeout: 60_000 });
   await waitFor(page, 'webgpu: load', (p) => p.status === 'idle', 120_000);
   await page.selectOption('#speed', '5');

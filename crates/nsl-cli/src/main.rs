@@ -93,6 +93,10 @@ struct TrainArgs {
     /// Include per-epoch losses in the JSON output.
     #[arg(long)]
     history: bool,
+    /// Also write the robustness curves (when the spec's evaluation asks for them) as CSV:
+    /// `model,attack,epsilon,accuracy`.
+    #[arg(long, value_name = "FILE")]
+    robustness_csv: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -42,6 +42,14 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             .collect();
         object.insert("history".into(), history.into());
     }
+    if let Some(path) = &args.robustness_csv {
+        if spec.evaluation.robustness.is_none() {
+            bail!("--robustness-csv needs a spec whose evaluation names a robustness curve");
+        }
+        let curves = outcome.runs.iter().map(|r| (r.variant.as_str(), r.robustness.as_slice()));
+        std::fs::write(path, nsl::robustness::curves_csv(curves))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     println!("{}", serde_json::to_string(&summary)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -49,12 +49,23 @@ fn train_runs_a_spec_file_and_prints_json() {
         "optimizer": {"learning_rate": 0.005, "batch_size": 32},
         "epochs": 2,
         "seed": 4,
-        "evaluation": {"fgsm": {"epsilon": 0.1, "clip_min": 0.0, "clip_max": 1.0}},
+        "evaluation": {
+            "fgsm": {"epsilon": 0.1, "clip_min": 0.0, "clip_max": 1.0},
+            "robustness": {"max_epsilon": 0.2, "points": 3, "clip_min": 0.0, "clip_max": 1.0}
+        },
         "compare_with_base": true
     });
     let path = std::env::temp_dir().join(format!("nsl-spec-{}.json", std::process::id()));
+    let csv_path = path.with_extension("csv");
     std::fs::write(&path, spec.to_string()).unwrap();
-    let out = nsl(&["train", "--spec", path.to_str().unwrap(), "--history"]);
+    let out = nsl(&[
+        "train",
+        "--spec",
+        path.to_str().unwrap(),
+        "--history",
+        "--robustness-csv",
+        csv_path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let result: serde_json::Value =
         serde_json::from_str(stdout(&out).trim()).expect("stdout is one JSON object");
@@ -64,9 +75,20 @@ fn train_runs_a_spec_file_and_prints_json() {
         assert!(result[variant]["fgsm_acc"].is_f64());
         assert!(result["train_seconds"][variant].as_f64().unwrap() > 0.0);
         assert_eq!(result["history"][variant].as_array().unwrap().len(), 2);
+        // FGSM then PGD at ε 0, 0.1, 0.2; ε = 0 is the clean accuracy, attacks only lower it.
+        let curve = result[variant]["robustness"].as_array().unwrap();
+        assert_eq!(curve.len(), 6);
+        assert_eq!((curve[0]["attack"].as_str(), curve[3]["attack"].as_str()), (Some("fgsm"), Some("pgd")));
+        assert_eq!(curve[0]["accuracy"].as_f64(), Some(clean));
+        assert!(curve[2]["accuracy"].as_f64().unwrap() < clean, "{curve:?}");
+        assert!(curve[5]["accuracy"].as_f64().unwrap() <= curve[2]["accuracy"].as_f64().unwrap() + 0.02);
     }
     assert_eq!(result["backend"], "cpu");
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 12, "{csv}");
+    assert!(csv.starts_with("model,attack,epsilon,accuracy\nbase,FGSM,0.0000,"), "{csv}");
     let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(csv_path);
 }
 
 #[test]

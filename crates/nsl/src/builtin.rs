@@ -14,6 +14,7 @@ use crate::gnn::sampled::SubgraphSampling;
 use crate::model::Activation;
 use crate::ngm::NgmConfig;
 use crate::regularized::Regularization;
+use crate::robustness::RobustnessSpec;
 use crate::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec, TaskSpec};
 
 /// Names of the built-in experiments with a line about each.
@@ -89,6 +90,11 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             seed,
             evaluation: EvaluationSpec {
                 fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: Some(0.0), clip_max: Some(1.0) }),
+                robustness: Some(RobustnessSpec {
+                    clip_min: Some(0.0),
+                    clip_max: Some(1.0),
+                    ..Default::default()
+                }),
             },
             compare_with_base: true,
             task: TaskSpec::Classification,
@@ -146,6 +152,7 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             seed,
             evaluation: EvaluationSpec {
                 fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: None, clip_max: None }),
+                robustness: None,
             },
             compare_with_base: true,
             task: TaskSpec::Classification,

@@ -17,6 +17,7 @@ use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, trai
 use crate::gnn::sampled::train_node_classifier_sampled;
 use crate::ngm::train_ngm;
 use crate::regularized::Regularization;
+use crate::robustness::{RobustnessPoint, robustness_curve};
 use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
 use crate::train::{EpochStats, GraphNeighbors, Trainer, TrainingData};
 
@@ -68,6 +69,9 @@ pub struct RunOutcome {
     pub train_seconds: f64,
     /// Mean losses per epoch.
     pub history: Vec<EpochStats>,
+    /// Test accuracy under attacks of growing size (when the evaluation asks for it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub robustness: Vec<RobustnessPoint>,
 }
 
 /// Every run of an experiment, base first when it was trained.
@@ -81,12 +85,17 @@ pub struct ExperimentOutcome {
 
 impl ExperimentOutcome {
     /// The results object: each variant's metrics under its name, then `train_seconds`
-    /// per variant, e.g. `{"base": {"clean_acc": …}, "adv_reg": {…}, "train_seconds": {…}}`.
+    /// per variant, e.g. `{"base": {"clean_acc": …}, "adv_reg": {…}, "train_seconds": {…}}`;
+    /// a robustness curve is the variant's `robustness` list.
     pub fn summary(&self) -> serde_json::Value {
         let mut out = serde_json::Map::new();
         let mut seconds = serde_json::Map::new();
         for run in &self.runs {
-            out.insert(run.variant.clone(), serde_json::to_value(run.metrics).expect("metrics serialise"));
+            let mut metrics = serde_json::to_value(run.metrics).expect("metrics serialise");
+            if !run.robustness.is_empty() {
+                metrics["robustness"] = serde_json::to_value(&run.robustness).expect("points serialise");
+            }
+            out.insert(run.variant.clone(), metrics);
             seconds.insert(
                 run.variant.clone(),
                 serde_json::json!((run.train_seconds * 1000.0).round() / 1000.0),
@@ -261,6 +270,7 @@ fn run_full_batch(
                         metrics,
                         train_seconds: run.train_seconds,
                         history: Vec::new(),
+                        robustness: Vec::new(),
                     });
                 }
             }
@@ -308,7 +318,13 @@ fn reported(
     })?;
     let metrics = Metrics { test_acc: Some(run.test_acc), ..Default::default() };
     on_event(Event::RunFinished { variant, metrics });
-    Ok(RunOutcome { variant: variant.into(), metrics, train_seconds: run.train_seconds, history })
+    Ok(RunOutcome {
+        variant: variant.into(),
+        metrics,
+        train_seconds: run.train_seconds,
+        history,
+        robustness: Vec::new(),
+    })
 }
 
 fn run_one(
@@ -331,6 +347,10 @@ fn run_one(
     }
     let train_seconds = started.elapsed().as_secs_f64();
     let metrics = evaluate(trainer.model(), &data.test, spec.evaluation.fgsm.as_ref());
+    let robustness = match &spec.evaluation.robustness {
+        Some(curve) => robustness_curve(trainer.model(), &data.test, curve)?,
+        None => Vec::new(),
+    };
     on_event(Event::RunFinished { variant, metrics });
-    Ok(RunOutcome { variant: variant.to_string(), metrics, train_seconds, history })
+    Ok(RunOutcome { variant: variant.to_string(), metrics, train_seconds, history, robustness })
 }

@@ -5,17 +5,19 @@
 
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor, activation};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
 
+use crate::config::{
+    AdvNeighborConfig, DistanceConfig, DistanceType, SumOverAxis, TransformType, VirtualAdvConfig,
+};
 use crate::data::Examples;
 use crate::error::{NslError, Result};
 use crate::eval::fgsm_correct;
 use crate::experiment::load_data;
 use crate::heatmap::class_probability_tensor;
 use crate::model::NslModel;
+use crate::probe::{PendingProbe, ProbeSpec, probe};
 use crate::readout::Readout;
+use crate::robustness::correct_under_attack;
 pub use crate::snapshot::{
     BurstLosses, NodePredictions, PendingProgress, Progress, SamplePrediction, SnapshotOptions,
 };
@@ -81,7 +83,6 @@ pub struct Session {
     trainer: Trainer,
     order: Vec<usize>,
     cursor: usize,
-    rng: StdRng,
     device: Device,
     pending: LossSums,
     eval: EvalTensors,
@@ -114,7 +115,6 @@ impl Session {
             trainer,
             order,
             cursor: usize::MAX,
-            rng: StdRng::seed_from_u64(spec.seed ^ 0x5e55),
             device: device.clone(),
             pending: LossSums::default(),
             eval,
@@ -167,13 +167,14 @@ impl Session {
         Ok(())
     }
 
-    /// Runs `steps` optimizer steps (reshuffling at each pass over the data). Nothing is read
-    /// back: the losses accumulate on the device until the next [`Session::snapshot`].
+    /// Runs `steps` optimizer steps (reshuffling at each pass over the data, in the order
+    /// [`Trainer::train_epoch`] takes, so a session trains what `nsl train` trains). Nothing is
+    /// read back: the losses accumulate on the device until the next [`Session::snapshot`].
     pub fn run_steps(&mut self, steps: usize) -> Result<()> {
         let batch_size = self.spec.optimizer.batch_size;
         for _ in 0..steps {
             if self.cursor >= self.order.len() {
-                self.order.shuffle(&mut self.rng);
+                self.order = self.trainer.epoch_order(self.order.len());
                 self.cursor = 0;
             }
             let end = (self.cursor + batch_size).min(self.order.len());
@@ -182,6 +183,39 @@ impl Session {
             self.pending.add(self.trainer.train_step(&self.data, &batch)?);
         }
         Ok(())
+    }
+
+    /// Probes the model with one perturbation of some test rows (see [`crate::probe`]). The
+    /// virtual adversarial direction uses the spec's VAT settings when it trains with VAT, else
+    /// a KL divergence of the softmax outputs with one power iteration.
+    pub fn probe(&self, spec: &ProbeSpec) -> Result<PendingProbe> {
+        let virtual_config = match &self.spec.regularization.virtual_adversarial {
+            Some(vat) => vat.config.clone(),
+            None => VirtualAdvConfig {
+                distance_config: DistanceConfig {
+                    distance_type: DistanceType::KlDivergence,
+                    transform_fn: TransformType::Softmax,
+                    sum_over_axis: Some(SumOverAxis::Last),
+                    ..Default::default()
+                },
+                // f32 needs a larger finite difference than NSL's 1e-6 default to see the
+                // curvature of a trained model's softmax.
+                approx_difference: 1e-3,
+                ..Default::default()
+            },
+        };
+        probe(self.trainer.model(), &self.data.test, spec, &virtual_config)
+    }
+
+    /// How many test rows the model classifies correctly under `attack` (one point of a
+    /// robustness curve; see [`crate::robustness`]), on the device.
+    pub fn correct_under_attack(&self, attack: &AdvNeighborConfig) -> Result<Tensor<1, Int>> {
+        correct_under_attack(
+            &self.trainer.model().valid(),
+            self.eval.test_x.clone(),
+            self.eval.test_y.clone(),
+            attack,
+        )
     }
 
     /// Computes everything the view shows on the device — mean losses of the steps since the
@@ -296,6 +330,32 @@ mod tests {
         assert!(!session.accepts(&other_data));
         assert!(session.apply(&other_data).unwrap_err().to_string().contains("new session"));
         assert!(Session::new(&builtin("cora-gcn", None, 0).unwrap(), &device).is_err());
+    }
+
+    #[test]
+    fn a_session_trains_what_nsl_train_trains() {
+        // Same batches in the same order: the step-wise session and `experiment::run` end with
+        // the same model, so the browser's robustness curve can be checked against `nsl`.
+        let device = Device::flex();
+        let mut spec = builtin("moons-adv", None, 0).unwrap();
+        spec.compare_with_base = false;
+        spec.epochs = 3;
+        let curve = crate::robustness::RobustnessSpec { points: 4, ..Default::default() };
+        spec.evaluation.robustness = Some(curve);
+        let outcome = crate::experiment::run(&spec, &device, &mut |_| {}).unwrap();
+        let native = &outcome.runs[0].robustness;
+        assert_eq!(native.len(), 8);
+        let mut session = Session::new(&spec, &device).unwrap();
+        session.run_steps(session.steps_per_epoch() * 3 - 7).unwrap();
+        session.run_steps(7).unwrap();
+        let rows = session.data().test.len() as f64;
+        for point in native {
+            let attack = curve.attack_config(point.attack, point.epsilon);
+            let count = session.correct_under_attack(&attack).unwrap();
+            let correct = count.into_data().convert::<i64>().try_into_vec::<i64>().unwrap()[0] as f64;
+            assert_eq!(correct / rows, point.accuracy, "{point:?}");
+        }
+        assert!(native[0].accuracy > 0.8 && native[3].accuracy < native[0].accuracy, "{native:?}");
     }
 
     #[test]

@@ -177,6 +177,9 @@ impl Default for OptimizerSpec {
 pub struct EvaluationSpec {
     /// Also measure accuracy under a white-box FGSM attack.
     pub fgsm: Option<FgsmSpec>,
+    /// Also measure accuracy against attack size, FGSM and PGD (MLPs and CNNs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robustness: Option<crate::robustness::RobustnessSpec>,
 }
 
 /// A white-box L∞ FGSM attack: `clip(x + ε·sign(∇ₓ loss))`.
@@ -276,6 +279,14 @@ impl ExperimentSpec {
             }
             if hidden.is_empty() {
                 return bad("Neural Graph Machines need a hidden layer (the distance is taken there)".into());
+            }
+        }
+        if let Some(curve) = &self.evaluation.robustness {
+            curve.validate()?;
+            if matches!(self.model, ModelSpec::Gnn { .. })
+                || self.regularization.neural_graph_machine.is_some()
+            {
+                return bad("robustness curves are measured for MLPs and CNNs".into());
             }
         }
         if hidden.contains(&0) {

@@ -222,6 +222,16 @@ impl Trainer {
         self.epoch
     }
 
+    /// The order of the next pass over `rows` training rows: `0..rows` shuffled by the
+    /// trainer's generator. Every trainer (epoch by epoch here, step by step in
+    /// [`crate::session::Session`]) takes its batches from this, so a spec trains the same
+    /// model either way.
+    pub fn epoch_order(&mut self, rows: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..rows).collect();
+        order.shuffle(&mut self.rng);
+        order
+    }
+
     /// One pass over `data.train` in a fresh random order. `on_step(done, total)` is called
     /// after every optimizer step.
     pub fn train_epoch(
@@ -229,8 +239,7 @@ impl Trainer {
         data: &TrainingData,
         mut on_step: impl FnMut(usize, usize),
     ) -> Result<EpochStats> {
-        let mut order: Vec<usize> = (0..data.train.len()).collect();
-        order.shuffle(&mut self.rng);
+        let order = self.epoch_order(data.train.len());
         let batch_size = self.options.batch_size;
         let steps = order.len().div_ceil(batch_size);
         let mut sums = LossSums::default();

@@ -30,16 +30,48 @@ pub fn virtual_adv_regularizer(
 ) -> Result<Tensor<1>> {
     let neighbor = &config.adv_neighbor_config;
     crate::adversarial::validate(neighbor, x.dims()[1])?;
+    let embedding = embedding.unwrap_or_else(|| embedding_fn(x.clone()));
+    // Only the perturbed side carries gradients: the clean output is the target.
+    let target = embedding.detach();
+    let clean = x.inner();
+    let direction = dominant_direction(clean.clone(), embedding_fn, config, target.clone())?;
+    let perturbed = embedding_fn(clean + direction.mul_scalar(neighbor.adv_step_size));
+    Ok(pairwise_distance(target, perturbed, None, &config.distance_config)?.reshape([1]))
+}
+
+/// The virtual adversarial perturbation of `x` itself: `adv_step_size` along the direction
+/// that changes `embedding_fn`'s output most (what [`virtual_adv_regularizer`] moves along),
+/// for showing it. Detached.
+///
+/// # Shapes
+/// - `x`: `[batch, features]`; returns the perturbation, the same shape.
+pub fn virtual_adv_perturbation(
+    x: Tensor<2>,
+    embedding_fn: &impl Fn(Tensor<2>) -> Tensor<2>,
+    config: &VirtualAdvConfig,
+) -> Result<Tensor<2>> {
+    crate::adversarial::validate(&config.adv_neighbor_config, x.dims()[1])?;
+    let clean = x.inner();
+    let target = embedding_fn(clean.clone()).detach();
+    let direction = dominant_direction(clean, embedding_fn, config, target)?;
+    Ok(direction.mul_scalar(config.adv_neighbor_config.adv_step_size))
+}
+
+/// Power iteration from a random start for the unit direction (in the configured norm) that
+/// changes the output most, as measured by the configured distance from `target`.
+fn dominant_direction(
+    clean: Tensor<2>,
+    embedding_fn: &impl Fn(Tensor<2>) -> Tensor<2>,
+    config: &VirtualAdvConfig,
+    target: Tensor<2>,
+) -> Result<Tensor<2>> {
+    let neighbor = &config.adv_neighbor_config;
     if !(config.approx_difference.is_finite() && config.approx_difference > 0.0) {
         return Err(NslError::Config(format!(
             "approx_difference must be > 0, got {}",
             config.approx_difference
         )));
     }
-    let embedding = embedding.unwrap_or_else(|| embedding_fn(x.clone()));
-    // Only the perturbed side carries gradients: the clean output is the target.
-    let target = embedding.detach();
-    let clean = x.inner();
     let device = clean.device();
     let mask = feature_mask(neighbor, &device);
     let normalize_masked = |t: Tensor<2>| normalize(maybe_mask(t, &mask), neighbor.adv_grad_norm);
@@ -54,8 +86,7 @@ pub fn virtual_adv_regularizer(
         let finite = grad.clone().is_finite();
         direction = normalize_masked(grad.mask_fill(finite.bool_not(), 0.0));
     }
-    let perturbed = embedding_fn(clean + direction.mul_scalar(neighbor.adv_step_size));
-    Ok(pairwise_distance(target, perturbed, None, &config.distance_config)?.reshape([1]))
+    Ok(direction)
 }
 
 #[cfg(test)]
@@ -91,6 +122,30 @@ mod tests {
         };
         let loss = scalar(virtual_adv_regularizer(x, &f, &config, None).unwrap());
         assert!((loss - 0.25 * 9.0).abs() < 1e-3, "{loss}");
+    }
+
+    #[test]
+    fn the_shown_perturbation_has_the_step_size_and_the_dominant_direction() {
+        let device = Device::flex().autodiff();
+        device.seed(2);
+        let a = matrix(vec![0.5, 0.0, 0.0, 4.0], 2, 2, &device);
+        let f = |x: Tensor<2>| x.matmul(a.clone());
+        let config = VirtualAdvConfig {
+            adv_neighbor_config: AdvNeighborConfig {
+                adv_step_size: 0.25,
+                adv_grad_norm: NormType::L2,
+                ..Default::default()
+            },
+            num_approx_steps: 3,
+            approx_difference: 1e-3,
+            ..Default::default()
+        };
+        let delta = crate::tensor::to_vec(
+            virtual_adv_perturbation(matrix(vec![0.1, 0.1], 1, 2, &device), &f, &config).unwrap(),
+        );
+        let norm = (delta[0] * delta[0] + delta[1] * delta[1]).sqrt();
+        assert!((norm - 0.25).abs() < 1e-4, "{delta:?}");
+        assert!(delta[1].abs() > 0.99 * 0.25, "along the second axis, which A stretches most: {delta:?}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::codec::Json;
+use crate::components::adversary::AdversaryPanel;
 use crate::components::charts::{Chart, ChartKind};
 use crate::components::classroom::ClassroomPanel;
 use crate::components::controls::{
@@ -20,9 +21,10 @@ use crate::components::data_view::DataViewCanvas;
 use crate::components::exports::Exports;
 use crate::components::header::Header;
 use crate::components::metrics::{Confusion, WhatIf};
+use crate::components::robustness::RobustnessPanel;
 use crate::components::toolbar::Toolbar;
 use crate::link::{self, Link, Section};
-use crate::protocol::{BackendChoice, Command};
+use crate::protocol::{BackendChoice, Command, Variant};
 use crate::state::{Action, State};
 use crate::worker::{DEFAULT_SPEED, TrainerWorker};
 use crate::{export, presets, storage};
@@ -110,6 +112,15 @@ pub fn app() -> Html {
             }
         });
     }
+    // The adversary panel's perturbation goes to the worker for every loaded setup.
+    {
+        let bridge = bridge.clone();
+        use_effect_with((state.generation, state.probe_spec()), move |(generation, probe)| {
+            if *generation > 0 {
+                send(&bridge, Command::Probe(probe.clone()));
+            }
+        });
+    }
     // The address bar and local storage follow the setup.
     {
         use_effect_with((state.spec.clone(), state.hidden.clone()), move |(spec, hidden)| {
@@ -192,6 +203,8 @@ pub fn app() -> Html {
     let last_loss = s.regularized.points.last().map(|p| p.total);
     let controls = |section: Section, html: Html| if s.shows(section) { html } else { Html::default() };
     let lesson = !s.hidden.is_empty() && !s.reveal;
+    let probing = s.probe_spec().is_some();
+    let robustness_settings = s.spec.evaluation.robustness.unwrap_or_default();
     html! {
         <>
             <Header backend={s.backend.clone()} choice={s.backend_choice} show_switch={s.shows(Section::Backend)}
@@ -215,7 +228,7 @@ pub fn app() -> Html {
             }
             <Toolbar status={s.status.clone()} step={s.step()} epoch={latest.as_ref().map_or(0.0, |p| p.epoch)}
                 total_steps={s.info.as_ref().map_or(0, |i| i.total_steps)} speed={s.speed}
-                on_command={on_command} on_speed={on_speed} loaded={AttrValue::from(s.loaded.clone())} losses={(s.regularized.first_loss, last_loss)} />
+                on_command={on_command.clone()} on_speed={on_speed} loaded={AttrValue::from(s.loaded.clone())} losses={(s.regularized.first_loss, last_loss)} />
             <main class="layout">
                 <div class="column">
                     { controls(Section::Data, html! { <DataControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
@@ -225,15 +238,16 @@ pub fn app() -> Html {
                 <div class="column">
                     { controls(Section::Regularization, html! { <RegularizationControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
                     { controls(Section::Evaluation, html! { <EvaluationControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
-                    { controls(Section::Export, html! { <Exports spec={s.spec.clone()} on_results={on_results} on_error={on_error} /> }) }
+                    { controls(Section::Export, html! { <Exports spec={s.spec.clone()} on_results={on_results} on_error={on_error.clone()} /> }) }
                 </div>
                 <div class="column output">
                     if let Some(info) = &s.info {
                         <div class="views">
                             if let Some(base) = &s.base {
-                                <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model" />
+                                <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model"
+                                probe={s.probe_of(Variant::Base)} />
                             }
-                            <DataViewCanvas info={info.clone()} progress={latest.clone()} id="data-canvas"
+                            <DataViewCanvas info={info.clone()} progress={latest.clone()} id="data-canvas" probe={s.probe_of(Variant::Regularized)}
                                 title={AttrValue::from(if s.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
                         </div>
                     }
@@ -245,6 +259,14 @@ pub fn app() -> Html {
                     }
                     if let (Some(info), Some(p)) = (&s.info, &latest) {
                         <Confusion class_names={info.class_names.clone()} progress={p.clone()} />
+                    }
+                    if let (Some(info), true) = (&s.info, probing) {
+                        <AdversaryPanel settings={s.probe.clone()} probes={s.probes.clone()} info={info.clone()}
+                            variant_name={AttrValue::from(s.spec.variant_name())} on_edit={dispatch.reform(Action::Probe)} />
+                        <RobustnessPanel settings={robustness_settings} progress={s.robustness.clone()}
+                            variant_name={AttrValue::from(s.spec.variant_name())} stem={AttrValue::from(export::stem(&s.spec))}
+                            step={s.step()} on_run={on_command.reform(|()| Command::Robustness)}
+                            on_edit={on_edit.clone()} on_error={on_error.clone()} />
                     }
                 </div>
             </main>

@@ -11,6 +11,7 @@ use nsl::gnn::layers::SageAggregator;
 use nsl::model::Activation;
 use nsl::ngm::{NgmConfig, NgmDistance};
 use nsl::regularized::{Regularization, VatRegConfig};
+use nsl::robustness::RobustnessSpec;
 use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
 use serde::{Deserialize, Serialize};
 
@@ -175,8 +176,18 @@ pub enum Edit {
     Seed(u64),
     /// FGSM ε of the evaluation (`None`: no attack measured).
     AttackEpsilon(Option<f64>),
+    /// The robustness curve to measure (the clip range follows the data).
+    Robustness(RobustnessSpec),
     /// Train the base model beside the regularized one.
     Compare(bool),
+}
+
+/// The valid input range of `data` (pixels lie in [0, 1]; other features are unbounded).
+fn input_range(data: &DataSpec) -> (Option<f32>, Option<f32>) {
+    match data {
+        DataSpec::Mnist { .. } => (Some(0.0), Some(1.0)),
+        _ => (None, None),
+    }
 }
 
 /// Last configurations of each regularizer, restored when it is switched back on.
@@ -349,12 +360,13 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             }
         }
         Edit::AttackEpsilon(eps) => {
-            let clip = match &next.data {
-                DataSpec::Mnist { .. } => (Some(0.0), Some(1.0)),
-                _ => (None, None),
-            };
+            let clip = input_range(&next.data);
             next.evaluation.fgsm =
                 eps.map(|e| FgsmSpec { epsilon: e as f32, clip_min: clip.0, clip_max: clip.1 });
+        }
+        Edit::Robustness(curve) => {
+            let (clip_min, clip_max) = input_range(&next.data);
+            next.evaluation.robustness = Some(RobustnessSpec { clip_min, clip_max, ..*curve });
         }
         Edit::Compare(on) => next.compare_with_base = *on,
     }
@@ -425,6 +437,10 @@ mod tests {
         let digits = apply(&spec, &Edit::Family(Family::Digits), &memory);
         let digits = apply(&digits, &Edit::AttackEpsilon(Some(0.2)), &memory);
         assert_eq!(digits.evaluation.fgsm.unwrap().clip_max, Some(1.0));
+        let wider = RobustnessSpec { max_epsilon: 0.5, clip_max: None, ..Default::default() };
+        let digits = apply(&digits, &Edit::Robustness(wider), &memory);
+        let curve = digits.evaluation.robustness.unwrap();
+        assert_eq!((curve.max_epsilon, curve.clip_max), (0.5, Some(1.0)), "pixels stay in [0, 1]");
         assert_eq!(parse_hidden("8, 16").unwrap(), vec![8, 16]);
         assert!(parse_hidden("8, x").is_err() && parse_hidden("0").is_err());
         assert!(parse_hidden("").unwrap().is_empty());

@@ -85,19 +85,26 @@ pub fn tensorflow_bundle(spec: &ExperimentSpec) -> Result<Vec<u8>, String> {
 
 /// Offers `bytes` as a download named `name`.
 pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let js = |e: wasm_bindgen::JsValue| format!("download failed: {e:?}");
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
+    download_url(name, &url)?;
+    web_sys::Url::revoke_object_url(&url).map_err(js)
+}
+
+/// Saves what `url` (an object or `data:` URL) holds as the file `name`.
+pub fn download_url(name: &str, url: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let js = |e: wasm_bindgen::JsValue| format!("download failed: {e:?}");
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(js)?.unchecked_into();
-    anchor.set_href(&url);
+    anchor.set_href(url);
     anchor.set_download(name);
     anchor.click();
-    web_sys::Url::revoke_object_url(&url).map_err(js)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! edit it ([`edit`]), the URL hash carries it ([`link`]), the exports write it ([`export`]).
 //! Data flows one way: spec → worker → progress → view.
 
+pub mod adversary;
 pub mod app;
 pub mod codec;
 pub mod components;

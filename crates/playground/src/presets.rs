@@ -7,6 +7,7 @@ use nsl::data::toy::{ToyShape, ToySpec};
 use nsl::graph::datasets::sbm::SbmSpec;
 use nsl::model::Activation;
 use nsl::regularized::Regularization;
+use nsl::robustness::RobustnessSpec;
 use nsl::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec};
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +123,7 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
                 },
                 evaluation: EvaluationSpec {
                     fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: None, clip_max: None }),
+                    robustness: Some(RobustnessSpec::default()),
                 },
                 epochs,
                 ..base
@@ -138,6 +140,11 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
             epochs: 10,
             evaluation: EvaluationSpec {
                 fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: Some(0.0), clip_max: Some(1.0) }),
+                robustness: Some(RobustnessSpec {
+                    clip_min: Some(0.0),
+                    clip_max: Some(1.0),
+                    ..Default::default()
+                }),
             },
             ..base
         },

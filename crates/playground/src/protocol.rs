@@ -1,6 +1,8 @@
 //! Messages between the page and the training worker (serde, JSON on the wire). The worker owns
 //! the device and the sessions; the page sends [`Command`]s and renders the [`Event`]s it gets.
 
+use nsl::probe::{ProbeResult, ProbeSpec};
+use nsl::robustness::RobustnessPoint;
 use nsl::session::Progress;
 use nsl::spec::ExperimentSpec;
 use serde::{Deserialize, Serialize};
@@ -53,6 +55,12 @@ pub enum Command {
     Speed(usize),
     /// Compute on another backend (starts over).
     Backend(BackendChoice),
+    /// Probe every model with this perturbation now and after each update while training
+    /// (`None`: stop probing).
+    Probe(Option<ProbeSpec>),
+    /// Measure the spec's robustness curve for every model (training pauses meanwhile; a new
+    /// setup, reset or backend switch cancels it).
+    Robustness,
 }
 
 /// Which model of a run a message is about.
@@ -153,6 +161,32 @@ pub enum Event {
     Paused,
     /// Training stopped by itself.
     Stopped(Stop),
+    /// The probe in force, measured on every model (MLPs and CNNs).
+    Probed(Vec<(Variant, ProbeResult)>),
+    /// Robustness curves measured so far (sent after each point).
+    Robustness(RobustnessProgress),
+}
+
+/// Robustness curves being measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RobustnessProgress {
+    /// The models' optimizer step when the measuring started.
+    pub step: usize,
+    /// Points measured.
+    pub done: usize,
+    /// Points to measure (every model's FGSM and PGD curves).
+    pub total: usize,
+    /// Each model's points so far, in [`nsl::robustness::RobustnessSpec::points`] order.
+    pub curves: Vec<(Variant, Vec<RobustnessPoint>)>,
+    /// Why measuring failed, if it did.
+    pub error: Option<String>,
+}
+
+impl RobustnessProgress {
+    /// Whether every point is measured.
+    pub fn finished(&self) -> bool {
+        self.total > 0 && self.done == self.total
+    }
 }
 
 #[cfg(test)]
@@ -168,5 +202,8 @@ mod tests {
         let event = Event::Stopped(Stop::Diverged { message: "NaN".into(), advice: "lower".into() });
         let back: Event = serde_json::from_str(&serde_json::to_string(&event).unwrap()).unwrap();
         assert_eq!(back, event);
+        let probe = Command::Probe(Some(ProbeSpec { rows: vec![3, 4], ..Default::default() }));
+        let back: Command = serde_json::from_str(&serde_json::to_string(&probe).unwrap()).unwrap();
+        assert_eq!(back, probe);
     }
 }

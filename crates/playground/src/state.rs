@@ -9,9 +9,12 @@ use nsl::session::Progress;
 use nsl::spec::ExperimentSpec;
 use yew::Reducible;
 
+use nsl::probe::{ProbeResult, ProbeSpec};
+
+use crate::adversary::{ProbeEdit, ProbeSettings};
 use crate::edit::{Edit, Remembered, apply};
 use crate::link::Section;
-use crate::protocol::{BackendChoice, BackendInfo, DataInfo, Event, Stop, Variant};
+use crate::protocol::{BackendChoice, BackendInfo, DataInfo, Event, RobustnessProgress, Stop, Variant};
 
 /// Most points kept per curve; beyond it every other point is dropped (the curve keeps its
 /// shape, memory and drawing time stay bounded).
@@ -139,6 +142,14 @@ pub struct State {
     pub base: Option<History>,
     /// Why the link in the address bar could not be read, or the edited spec is invalid.
     pub notice: Option<String>,
+    /// Counts the setups the worker loaded (each needs the probe sent again).
+    pub generation: usize,
+    /// The perturbation the adversary panel shows.
+    pub probe: ProbeSettings,
+    /// That perturbation measured on each model.
+    pub probes: Vec<(Variant, ProbeResult)>,
+    /// Robustness curves measured (or being measured) on the loaded models.
+    pub robustness: Option<RobustnessProgress>,
 }
 
 impl State {
@@ -166,7 +177,26 @@ impl State {
             regularized: History::default(),
             base: None,
             notice: None,
+            generation: 0,
+            probe: ProbeSettings::default(),
+            probes: Vec::new(),
+            robustness: None,
         }
+    }
+
+    /// The probe measured on `variant`, if any.
+    pub fn probe_of(&self, variant: Variant) -> Option<ProbeResult> {
+        self.probes.iter().find(|(v, _)| *v == variant).map(|(_, p)| p.clone())
+    }
+
+    /// The probe the worker should measure for the loaded data (`None` for graphs and models
+    /// trained over a whole graph, which take no row perturbations).
+    pub fn probe_spec(&self) -> Option<ProbeSpec> {
+        if crate::worker::engine::full_batch(&self.spec) {
+            return None;
+        }
+        let clip = self.spec.evaluation.fgsm.map_or((None, None), |f| (f.clip_min, f.clip_max));
+        self.probe.spec(self.info.as_ref()?, clip)
     }
 
     /// Whether a section's controls are shown.
@@ -196,6 +226,8 @@ pub enum Action {
     Classroom(bool),
     /// Something to tell the user (or `None` to clear it).
     Notice(Option<String>),
+    /// The adversary panel's perturbation changed.
+    Probe(ProbeEdit),
 }
 
 impl Reducible for State {
@@ -235,6 +267,7 @@ impl Reducible for State {
             Action::Reveal(on) => next.reveal = on,
             Action::Classroom(open) => next.classroom_open = open,
             Action::Notice(notice) => next.notice = notice,
+            Action::Probe(edit) => next.probe = next.probe.apply(&edit),
         }
         Rc::new(next)
     }
@@ -250,6 +283,9 @@ impl State {
                 self.regularized = History::default();
                 self.base = self.spec.compare_with_base.then(History::default);
                 self.status = Status::Idle;
+                self.generation += 1;
+                self.probes.clear();
+                self.robustness = None;
             }
             Event::Updated(spec) => {
                 // Epochs may have changed: the run now ends elsewhere.
@@ -277,6 +313,8 @@ impl State {
                 }
             }
             Event::Stopped(stop) => self.status = Status::Stopped(stop),
+            Event::Probed(probes) => self.probes = probes,
+            Event::Robustness(progress) => self.robustness = Some(progress),
         }
     }
 
@@ -344,8 +382,20 @@ mod tests {
         longer.epochs = 80;
         let state = state.reduce(Action::Worker(Event::Updated(longer)));
         assert_eq!(state.info.as_ref().unwrap().total_steps, 80, "one step per epoch in this setup");
+        let state = state.reduce(Action::Worker(Event::Robustness(RobustnessProgress {
+            total: 28,
+            ..Default::default()
+        })));
+        assert!(state.robustness.is_some() && state.probe_spec().is_some_and(|p| p.rows.len() == 10));
+        let state = state.reduce(Action::Probe(ProbeEdit::Epsilon(0.25)));
+        assert_eq!(state.probe_spec().unwrap().neighbor.adv_step_size, 0.25);
+        let generation = state.generation;
         let state = ready(state);
         assert!(state.regularized.points.is_empty() && state.step() == 0);
+        assert!(
+            state.robustness.is_none() && state.generation == generation + 1,
+            "new models, new measurements"
+        );
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! the graph with nodes coloured by predicted class, or test digits with their top prediction.
 
 use nsl::heatmap::Grid;
+use nsl::probe::ProbeResult;
 use nsl::session::Progress;
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::palette::{blend, class_css};
+use super::raster::{blit, context, ink_rgba};
 use crate::protocol::{DataInfo, DataView};
 
 /// Props of [`DataViewCanvas`].
@@ -21,37 +22,12 @@ pub struct DataViewProps {
     pub id: AttrValue,
     /// Which model (shown above the canvas).
     pub title: AttrValue,
+    /// The adversary panel's perturbation of this model's test points (2D: drawn as arrows).
+    #[prop_or_default]
+    pub probe: Option<ProbeResult>,
 }
 
 const SIZE: u32 = 280;
-
-thread_local! {
-    /// A scratch canvas for painting image data before scaling it up (one per page).
-    static SCRATCH: Option<HtmlCanvasElement> = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|e| e.dyn_into().ok());
-}
-
-/// Draws `rgba` (`w × h` pixels) scaled into `(x, y, dw, dh)` of `ctx`.
-fn blit(ctx: &CanvasRenderingContext2d, rgba: &[u8], w: u32, h: u32, target: [f64; 4], smooth: bool) {
-    let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h) else { return };
-    SCRATCH.with(|scratch| {
-        let Some(small) = scratch else { return };
-        small.set_width(w);
-        small.set_height(h);
-        if let Some(small_ctx) = context(small) {
-            let _ = small_ctx.put_image_data(&image, 0.0, 0.0);
-            ctx.set_image_smoothing_enabled(smooth);
-            let [x, y, dw, dh] = target;
-            let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(small, x, y, dw, dh);
-        }
-    });
-}
-
-fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
-}
 
 /// The canvas of the data and its predictions.
 #[function_component(DataViewCanvas)]
@@ -59,22 +35,33 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
     let canvas = use_node_ref();
     {
         let canvas = canvas.clone();
-        use_effect_with((props.info.view.clone(), props.progress.clone()), move |(view, progress)| {
-            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
-                && let Some(ctx) = context(&canvas)
-            {
-                ctx.clear_rect(0.0, 0.0, f64::from(SIZE), f64::from(SIZE));
-                match view {
-                    DataView::Points { train, test } => draw_points(&ctx, train, test, progress.as_ref()),
-                    DataView::Graph { positions, edges, labels, train } => {
-                        draw_graph(&ctx, positions, edges, labels, train, progress.as_ref())
+        use_effect_with(
+            (props.info.view.clone(), props.progress.clone(), props.probe.clone()),
+            move |(view, progress, probe)| {
+                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
+                    && let Some(ctx) = context(&canvas)
+                {
+                    ctx.clear_rect(0.0, 0.0, f64::from(SIZE), f64::from(SIZE));
+                    match view {
+                        DataView::Points { train, test } => {
+                            draw_points(&ctx, train, test, progress.as_ref());
+                            if let Some(probe) = probe {
+                                draw_arrows(&ctx, probe);
+                            }
+                        }
+                        DataView::Graph { positions, edges, labels, train } => {
+                            draw_graph(&ctx, positions, edges, labels, train, progress.as_ref())
+                        }
+                        DataView::Digits { images } => draw_digits(&ctx, images, progress.as_ref()),
                     }
-                    DataView::Digits { images } => draw_digits(&ctx, images, progress.as_ref()),
                 }
-            }
-        });
+            },
+        );
     }
     let label = match &props.info.view {
+        DataView::Points { .. } if props.probe.is_some() => {
+            "Decision boundary with each test point's adversarial version: red arrows cross to another class"
+        }
         DataView::Points { .. } => {
             "Decision boundary: class probabilities over the plane, training points filled, test points outlined"
         }
@@ -139,6 +126,49 @@ fn draw_points(
     }
 }
 
+/// The top class of `probabilities`.
+pub fn argmax(probabilities: &[f32]) -> usize {
+    probabilities
+        .iter()
+        .enumerate()
+        .fold((0, f32::MIN), |best, (c, &p)| if p > best.1 { (c, p) } else { best })
+        .0
+}
+
+/// An arrow from each probed test point to its perturbed version; red where the model's class
+/// changes, grey where it holds.
+fn draw_arrows(ctx: &CanvasRenderingContext2d, probe: &ProbeResult) {
+    let grid = Grid::default();
+    let size = f64::from(SIZE);
+    let to_px = |p: &[f32]| {
+        let x = f64::from((p[0] - grid.x_min) / (grid.x_max - grid.x_min)) * size;
+        let y = size - f64::from((p[1] - grid.y_min) / (grid.y_max - grid.y_min)) * size;
+        (x, y)
+    };
+    ctx.set_line_width(1.2);
+    for row in probe.rows.iter().filter(|r| r.original.len() == 2) {
+        let ((x0, y0), (x1, y1)) = (to_px(&row.original), to_px(&row.perturbed));
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let length = dx.hypot(dy);
+        if length < 0.5 {
+            continue;
+        }
+        let flipped = argmax(&row.clean) != argmax(&row.attacked);
+        ctx.set_stroke_style_str(if flipped { "rgba(200,20,20,0.95)" } else { "rgba(40,40,40,0.45)" });
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+        // The head: two short strokes back from the tip.
+        let head = length.min(5.0);
+        let (ux, uy) = (dx / length, dy / length);
+        for side in [-1.0, 1.0] {
+            ctx.move_to(x1, y1);
+            ctx.line_to(x1 - head * (ux - side * 0.5 * uy), y1 - head * (uy + side * 0.5 * ux));
+        }
+        ctx.stroke();
+    }
+}
+
 fn draw_graph(
     ctx: &CanvasRenderingContext2d,
     positions: &[[f32; 2]],
@@ -193,18 +223,13 @@ fn draw_digits(ctx: &CanvasRenderingContext2d, images: &[u8], progress: Option<&
             break;
         }
         let (x0, y0) = ((d % cols) as f64 * cell, (d / cols) as f64 * (cell + 40.0) + 8.0);
-        let mut rgba = Vec::with_capacity(PIXELS * 4);
-        for &v in &images[d * PIXELS..(d + 1) * PIXELS] {
-            let ink = 255 - v;
-            rgba.extend_from_slice(&[ink, ink, ink, 255]);
-        }
+        let grey: Vec<f32> =
+            images[d * PIXELS..(d + 1) * PIXELS].iter().map(|&v| f32::from(v) / 255.0).collect();
+        let rgba = ink_rgba(&grey);
         blit(ctx, &rgba, 28, 28, [x0 + 8.0, y0, 70.0, 70.0], false);
         if let Some(sample) = progress.and_then(|p| p.samples.get(d)) {
-            let (best, p) = sample
-                .probabilities
-                .iter()
-                .enumerate()
-                .fold((0, 0.0_f32), |acc, (c, &p)| if p > acc.1 { (c, p) } else { acc });
+            let best = argmax(&sample.probabilities);
+            let p = sample.probabilities[best];
             ctx.set_fill_style_str(if best as u32 == sample.label { "#137333" } else { "#b3261e" });
             ctx.set_font("13px system-ui, sans-serif");
             let _ = ctx.fill_text(&format!("{best} ({:.0}%)", p * 100.0), x0 + 12.0, y0 + 92.0);

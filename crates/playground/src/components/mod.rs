@@ -1,5 +1,6 @@
 //! The page's components: they render state and send actions, nothing else.
 
+pub mod adversary;
 pub mod charts;
 pub mod classroom;
 pub mod controls;
@@ -9,4 +10,6 @@ pub mod header;
 pub mod knob;
 pub mod metrics;
 pub mod palette;
+pub mod raster;
+pub mod robustness;
 pub mod toolbar;

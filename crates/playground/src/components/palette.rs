@@ -42,6 +42,14 @@ pub fn blend(probabilities: &[f32]) -> [u8; 3] {
     std::array::from_fn(|d| (255.0 + (mix[d] - 255.0) * certainty * 0.85).round().clamp(0.0, 255.0) as u8)
 }
 
+/// A diverging colour for `v` in `[-1, 1]`: blue below 0, white at 0, red above (for
+/// perturbations and attributions, whose sign matters).
+pub fn diverging(v: f32) -> [u8; 3] {
+    let t = v.clamp(-1.0, 1.0);
+    let (end, a) = if t < 0.0 { ([33.0, 102.0, 172.0], -t) } else { ([178.0, 24.0, 43.0], t) };
+    std::array::from_fn(|d| (255.0 + (end[d] - 255.0) * a).round() as u8)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +60,14 @@ mod tests {
         let sure = blend(&[0.0, 1.0]);
         assert!(sure[2] > sure[0], "blue dominates: {sure:?}");
         assert_eq!(class_css(0, 0.5), "rgba(245,147,34,0.500)");
+    }
+
+    #[test]
+    fn diverging_colours_keep_the_sign() {
+        assert_eq!(diverging(0.0), [255, 255, 255]);
+        assert_eq!(diverging(1.0), [178, 24, 43]);
+        assert_eq!(diverging(-5.0), [33, 102, 172]);
+        let faint = diverging(0.2);
+        assert!(faint[0] > faint[2] && faint[2] > 200, "{faint:?}");
     }
 }

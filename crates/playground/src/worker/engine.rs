@@ -2,13 +2,18 @@
 //! comparison, one for the same model without regularization (same seed, same data), stepped in
 //! lockstep. Pure: no DOM, no async; the worker's runtime drives it and reads snapshots back.
 
+use std::collections::VecDeque;
+
 use nsl::burn::tensor::Device;
 use nsl::gnn::node_session::NodeSession;
+use nsl::probe::{PendingProbe, ProbeSpec};
+use nsl::readout::Readout;
+use nsl::robustness::{Attack, RobustnessPoint, RobustnessSpec};
 use nsl::session::{PendingProgress, Session, SnapshotOptions};
 use nsl::spec::{ExperimentSpec, ModelSpec};
 use nsl::train::TrainingData;
 
-use crate::protocol::{DataInfo, DataView, Variant};
+use crate::protocol::{DataInfo, DataView, RobustnessProgress, Variant};
 
 /// Sessions of one setup.
 #[derive(Debug)]
@@ -79,6 +84,17 @@ impl Run {
         }
     }
 
+    /// The minibatch session, or why this run has none.
+    fn rows(&self) -> nsl::Result<&Session> {
+        match self {
+            Run::Rows(s) => Ok(s),
+            Run::Nodes(_) => Err(nsl::NslError::Config(
+                "perturbations and robustness curves are shown for MLPs and CNNs on rows, not for models trained over a whole graph"
+                    .into(),
+            )),
+        }
+    }
+
     /// Optimizer steps per epoch, and training and test rows.
     fn shape(&self) -> (usize, usize, usize) {
         match self {
@@ -88,6 +104,45 @@ impl Run {
                 (1, train, test)
             }
         }
+    }
+}
+
+/// Every point of every model's robustness curve; measured one at a time by the worker so that
+/// it reports progress and stays responsive.
+#[derive(Debug)]
+pub struct RobustnessJob {
+    spec: RobustnessSpec,
+    queue: VecDeque<(Variant, Attack, f64)>,
+    progress: RobustnessProgress,
+    rows: usize,
+}
+
+impl RobustnessJob {
+    /// Records the measured point (the correct test rows read back) and moves on.
+    pub fn record(&mut self, values: &[f32]) {
+        let Some((variant, attack, epsilon)) = self.queue.pop_front() else { return };
+        let correct = f64::from(values.first().copied().unwrap_or(0.0));
+        let accuracy = correct / self.rows.max(1) as f64;
+        if let Some((_, curve)) = self.progress.curves.iter_mut().find(|(v, _)| *v == variant) {
+            curve.push(RobustnessPoint { attack, epsilon, accuracy });
+        }
+        self.progress.done += 1;
+    }
+
+    /// Marks the job failed.
+    pub fn fail(&mut self, message: String) {
+        self.queue.clear();
+        self.progress.error = Some(message);
+    }
+
+    /// What is measured so far.
+    pub fn progress(&self) -> &RobustnessProgress {
+        &self.progress
+    }
+
+    /// Whether nothing is left to measure.
+    pub fn done(&self) -> bool {
+        self.queue.is_empty()
     }
 }
 
@@ -168,6 +223,56 @@ impl Engine {
         self.steps_done() >= self.info.total_steps
     }
 
+    /// Probes every model with `spec`'s perturbation, for one read-back each.
+    ///
+    /// # Errors
+    /// For models trained full batch over a graph (GNNs, NGM), which take no row perturbations.
+    pub fn probe(&self, spec: &ProbeSpec) -> nsl::Result<Vec<(Variant, PendingProbe)>> {
+        self.runs.iter().map(|(variant, run)| Ok((*variant, run.rows()?.probe(spec)?))).collect()
+    }
+
+    /// The curve [`Engine::robustness_job`] measures: the spec's, else the default one clipped
+    /// like the spec's FGSM evaluation.
+    pub fn robustness_spec(&self) -> RobustnessSpec {
+        self.spec.evaluation.robustness.unwrap_or_else(|| {
+            let clip = self.spec.evaluation.fgsm.map_or((None, None), |f| (f.clip_min, f.clip_max));
+            RobustnessSpec { clip_min: clip.0, clip_max: clip.1, ..Default::default() }
+        })
+    }
+
+    /// Every point of every model's robustness curve, to measure one at a time.
+    pub fn robustness_job(&self) -> nsl::Result<RobustnessJob> {
+        let spec = self.robustness_spec();
+        spec.validate()?;
+        for (_, run) in &self.runs {
+            run.rows()?;
+        }
+        let queue: VecDeque<_> = self
+            .runs
+            .iter()
+            .flat_map(|(variant, _)| spec.points().into_iter().map(move |(a, e)| (*variant, a, e)))
+            .collect();
+        let progress = RobustnessProgress {
+            step: self.steps_done(),
+            done: 0,
+            total: queue.len(),
+            curves: self.runs.iter().map(|(v, _)| (*v, Vec::new())).collect(),
+            error: None,
+        };
+        Ok(RobustnessJob { spec, queue, progress, rows: self.info.test_rows })
+    }
+
+    /// Starts measuring the next point of `job`: how many test rows that model classifies
+    /// correctly under the attack, as a device value for one read-back (`None` when done).
+    pub fn next_robustness_point(&self, job: &RobustnessJob) -> nsl::Result<Option<Readout>> {
+        let Some(&(variant, attack, epsilon)) = job.queue.front() else { return Ok(None) };
+        let (_, run) = self.runs.iter().find(|(v, _)| *v == variant).expect("the job was made here");
+        let correct = run.rows()?.correct_under_attack(&job.spec.attack_config(attack, epsilon))?;
+        let mut readout = Readout::default();
+        readout.push(correct.float());
+        Ok(Some(readout))
+    }
+
     /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
     pub fn burst(
         &mut self,
@@ -226,6 +331,34 @@ mod tests {
     }
 
     #[test]
+    fn robustness_is_measured_point_by_point_for_both_models_and_probes_read_back() {
+        let mut engine = engine(true);
+        engine.burst(40, &SnapshotOptions { grid: None, samples: 0 }).unwrap();
+        let mut job = engine.robustness_job().unwrap();
+        assert_eq!(job.progress().total, 2 * 2 * 7, "two models, FGSM and PGD, 7 sizes");
+        while let Some(readout) = engine.next_robustness_point(&job).unwrap() {
+            job.record(&readout.read().unwrap());
+        }
+        assert!(job.done() && job.progress().finished());
+        let curves = &job.progress().curves;
+        assert_eq!((curves[0].0, curves[1].0), (Variant::Base, Variant::Regularized));
+        for (variant, curve) in curves {
+            assert_eq!(curve.len(), 14);
+            let (fgsm, pgd) = curve.split_at(7);
+            assert_eq!(fgsm[0].accuracy, pgd[0].accuracy, "{variant:?}: ε = 0 is the clean accuracy");
+            assert!(fgsm[0].accuracy > 0.8 && fgsm[6].accuracy < fgsm[0].accuracy, "{variant:?}: {fgsm:?}");
+        }
+        let probe = ProbeSpec { rows: (0..5).collect(), ..Default::default() };
+        let probed = engine.probe(&probe).unwrap();
+        assert_eq!(probed.len(), 2);
+        for (_, pending) in probed {
+            let result = pending.read().unwrap();
+            assert_eq!(result.rows.len(), 5);
+            assert!(result.rows.iter().all(|r| r.perturbed.len() == 2 && r.attacked.len() == 2));
+        }
+    }
+
+    #[test]
     fn gnns_train_on_built_in_graphs_beside_their_base() {
         let mut spec = crate::presets::preset(crate::presets::Family::Karate, 0);
         spec.model =
@@ -243,5 +376,6 @@ mod tests {
         assert!(base.losses.unwrap().graph.is_none() && gcn.losses.unwrap().graph.is_some());
         assert!(gcn.test_acc >= 0.8, "a GCN with graph regularization on the club: {}", gcn.test_acc);
         assert_eq!(gcn.nodes.as_ref().unwrap().classes.len(), 34);
+        assert!(engine.probe(&ProbeSpec::default()).is_err() && engine.robustness_job().is_err());
     }
 }

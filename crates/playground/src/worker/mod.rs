@@ -19,8 +19,9 @@ use nsl::heatmap::Grid;
 use nsl::session::SnapshotOptions;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
-use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
-use engine::Engine;
+use crate::protocol::{BackendChoice, BackendInfo, Command, Event, RobustnessProgress, Stop};
+use engine::{Engine, RobustnessJob};
+use nsl::probe::ProbeSpec;
 
 /// The gloo worker: forwards commands to the runtime task, which answers the page.
 #[derive(Debug)]
@@ -77,7 +78,19 @@ struct Runtime {
     engine: Option<Engine>,
     running: bool,
     speed: usize,
+    /// The perturbation the page shows, re-measured as the models train.
+    probe: Option<ProbeSpec>,
+    /// When the probe was last measured (ms since the epoch).
+    probed_at: f64,
+    /// The probe changed and is to be measured once the queued commands are handled.
+    probe_due: bool,
+    /// Robustness curves being measured (one point per loop turn).
+    robustness: Option<RobustnessJob>,
 }
+
+/// Least time between two probes while training: a probe costs a few forward and backward
+/// passes, the page redraws it at most this often anyway.
+const PROBE_INTERVAL_MS: f64 = 250.0;
 
 impl Runtime {
     fn new(send: Box<dyn Fn(Event)>) -> Self {
@@ -92,15 +105,20 @@ impl Runtime {
             engine: None,
             running: false,
             speed: DEFAULT_SPEED,
+            probe: None,
+            probed_at: 0.0,
+            probe_due: false,
+            robustness: None,
         }
     }
 
     async fn run(mut self, mut commands: UnboundedReceiver<Command>) {
         self.select_backend().await;
         loop {
-            // Commands first, in order; while playing, only those already queued.
+            // Commands first, in order; while there is work to do, only those already queued
+            // (so that a burst of probe changes from a moving slider is measured once).
             loop {
-                let command = if self.running {
+                let command = if self.running || self.robustness.is_some() || self.probe_due {
                     match commands.try_recv() {
                         Ok(command) => command,
                         Err(TryRecvError::Empty) => break,
@@ -114,7 +132,13 @@ impl Runtime {
                 };
                 self.handle(command).await;
             }
-            self.tick(self.speed).await;
+            if self.probe_due {
+                self.probe_now().await;
+            } else if self.robustness.is_some() {
+                self.measure_robustness().await;
+            } else if self.running {
+                self.tick(self.speed).await;
+            }
             // Let the page's messages in between ticks.
             gloo_timers::future::TimeoutFuture::new(0).await;
         }
@@ -167,6 +191,72 @@ impl Runtime {
                 self.select_backend().await;
                 self.rebuild().await;
             }
+            Command::Probe(spec) => {
+                self.probe = spec;
+                self.probe_due = true;
+            }
+            Command::Robustness => {
+                let Some(engine) = &self.engine else { return };
+                match engine.robustness_job() {
+                    Ok(job) => {
+                        if self.running {
+                            self.running = false;
+                            (self.send)(Event::Paused);
+                        }
+                        (self.send)(Event::Robustness(job.progress().clone()));
+                        self.robustness = Some(job);
+                    }
+                    Err(e) => (self.send)(Event::Robustness(RobustnessProgress {
+                        error: Some(e.to_string()),
+                        ..Default::default()
+                    })),
+                }
+            }
+        }
+    }
+
+    /// Measures the probe in force on every model and sends it.
+    async fn probe_now(&mut self) {
+        self.probe_due = false;
+        let (Some(engine), Some(spec)) = (&self.engine, &self.probe) else { return };
+        self.probed_at = js_sys::Date::now();
+        let measured = match engine.probe(spec) {
+            Ok(pending) => {
+                let mut results = Vec::with_capacity(pending.len());
+                for (variant, probe) in pending {
+                    match probe.read_async().await {
+                        Ok(result) => results.push((variant, result)),
+                        Err(e) => return self.fail(e),
+                    }
+                }
+                results
+            }
+            // A graph model or a row the data lacks: nothing to show.
+            Err(e) => {
+                web_sys::console::warn_1(&format!("probe: {e}").into());
+                Vec::new()
+            }
+        };
+        (self.send)(Event::Probed(measured));
+    }
+
+    /// Measures the next point of the robustness curves and reports all so far.
+    async fn measure_robustness(&mut self) {
+        let (Some(engine), Some(job)) = (&self.engine, &mut self.robustness) else {
+            self.robustness = None;
+            return;
+        };
+        match engine.next_robustness_point(job) {
+            Ok(Some(readout)) => match readout.read_async().await {
+                Ok(values) => job.record(&values),
+                Err(e) => job.fail(e.to_string()),
+            },
+            Ok(None) => {}
+            Err(e) => job.fail(e.to_string()),
+        }
+        (self.send)(Event::Robustness(job.progress().clone()));
+        if job.done() {
+            self.robustness = None;
         }
     }
 
@@ -192,6 +282,9 @@ impl Runtime {
     async fn rebuild(&mut self) {
         self.running = false;
         self.engine = None;
+        self.robustness = None;
+        // The page sends the probe for the new data once it is ready.
+        self.probe = None;
         let Some(spec) = self.spec.clone() else { return };
         if matches!(spec.data, DataSpec::Mnist { .. })
             && self.digits.is_none()
@@ -238,6 +331,11 @@ impl Runtime {
             }
         }
         (self.send)(Event::Progress(snapshots));
+        if self.probe.is_some()
+            && (steps <= 1 || finished || js_sys::Date::now() - self.probed_at >= PROBE_INTERVAL_MS)
+        {
+            self.probe_now().await;
+        }
         if finished && steps > 0 {
             self.stop(Stop::Finished);
         }

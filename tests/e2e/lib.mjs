@@ -1,0 +1,128 @@
+// What the browser tests share: a static server on 127.0.0.1, Chromium flags that keep every
+// request local, pages that record problems (console errors, HTTP errors, requests elsewhere),
+// and helpers that read the toolbar's progress, wait for it, type into number fields and
+// measure how much of a canvas is drawn.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const tools = process.env.NSL_TOOLS ?? path.join(process.env.HOME, '.cache/nsl-playground/tools');
+export const { chromium } = createRequire(path.join(tools, 'package.json'))('playwright-core');
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.u8': 'application/octet-stream' };
+
+/** Serves `dist` on 127.0.0.1 (a free port); resolves to the server and its origin. */
+export async function serve(dist) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const file = path.join(dist, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    if (!file.startsWith(path.resolve(dist)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+export const BASE_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Anything that is not 127.0.0.1 fails to resolve (and is recorded below).
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A fresh browser context (no storage shared with other contexts) on `url`, recording problems. */
+export async function openPage(browser, problems, url, options = {}) {
+  const origin = new URL(url).origin;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, ...options });
+  context.on('request', (r) => {
+    const u = r.url();
+    if (!(u.startsWith(origin + '/') || u.startsWith('blob:') || u.startsWith('data:'))) problems.push(`request left 127.0.0.1: ${u}`);
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console error: ${m.text()}`); }));
+  // Long tasks and view refreshes, recorded from the start.
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    // When the app (not the static splash) first shows its controls.
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('#progress')) {
+        window.__appReady = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(url);
+  return { context, page };
+}
+
+/** The toolbar's progress: step, status, loaded setup, first and last loss. */
+export const progress = async (page) => (await page.$('#progress')) === null ? { step: -1, status: 'absent' } : page.$eval('#progress', (o) => ({
+  step: Number(o.dataset.step), status: o.dataset.status, loaded: o.dataset.loaded,
+  first: o.dataset.firstLoss === '' ? null : Number(o.dataset.firstLoss),
+  last: o.dataset.lastLoss === '' ? null : Number(o.dataset.lastLoss),
+}));
+
+/** Polls the progress until `predicate` holds; fails early when training failed or diverged. */
+export async function waitFor(page, what, predicate, timeoutMs) {
+  const start = Date.now();
+  for (;;) {
+    const p = await progress(page);
+    if (predicate(p)) return p;
+    if (['failed', 'diverged'].includes(p.status)) {
+      throw new Error(`${what}: training stopped: ${await page.textContent('#status')}`);
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: timed out; last progress ${JSON.stringify(p)}`);
+    await sleep(100);
+  }
+}
+
+/** Polls `probe()` (any async function) until `predicate` holds on its result. */
+export async function until(what, probe, predicate, timeoutMs) {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (predicate(value)) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: timed out; last ${JSON.stringify(value)}`);
+    await sleep(100);
+  }
+}
+
+/** Share of pixels that differ from the canvas's most common colour. */
+export const inked = (page, selector) => page.$eval(selector, (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  const counts = new Map();
+  for (let i = 0; i < data.length; i += 4) {
+    const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2] | (data[i + 3] === 0 ? 1 << 24 : 0);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const top = Math.max(...counts.values());
+  return { inked: 1 - top / (data.length / 4), colours: counts.size };
+});
+
+/** Types `value` into the number field `#id` and presses Enter, as a user would; retries (and says
+ *  so) when a re-render raced the typing, then checks the field shows the value. */
+export async function setNumber(page, id, value) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.fill(`#${id}`, String(value));
+    await page.press(`#${id}`, 'Enter');
+    for (let wait = 0; wait < 10; wait++) {
+      await sleep(100);
+      if (Number(await page.inputValue(`#${id}`)) === value) return;
+    }
+    console.log(`note - #${id} did not take ${value} on attempt ${attempt}; typing again`);
+  }
+  assert.equal(Number(await page.inputValue(`#${id}`)), value, `#${id} took ${value}`);
+}
