@@ -50,12 +50,7 @@ pub fn gen_adv_neighbor(
     let original = x.inner();
     let device = original.device();
     let mask = feature_mask(config, &device);
-    let clip = |t: Tensor<2>| match (config.clip_value_min, config.clip_value_max) {
-        (None, None) => t,
-        (Some(lo), None) => t.clamp_min(lo),
-        (None, Some(hi)) => t.clamp_max(hi),
-        (Some(lo), Some(hi)) => t.clamp(lo, hi),
-    };
+    let clip = |t: Tensor<2>| clip_to_range(t, config);
     let mut adv = original.clone();
     let mut given = first_gradient;
     if config.random_init {
@@ -77,6 +72,16 @@ pub fn gen_adv_neighbor(
         adv = clip(original.clone() + delta);
     }
     Ok(adv)
+}
+
+/// `t` clipped to the config's `[clip_value_min, clip_value_max]` (either bound may be absent).
+pub(crate) fn clip_to_range(t: Tensor<2>, config: &AdvNeighborConfig) -> Tensor<2> {
+    match (config.clip_value_min, config.clip_value_max) {
+        (None, None) => t,
+        (Some(lo), None) => t.clamp_min(lo),
+        (None, Some(hi)) => t.clamp_max(hi),
+        (Some(lo), Some(hi)) => t.clamp(lo, hi),
+    }
 }
 
 /// The config's feature mask as a `[1, features]` tensor that broadcasts over a batch.

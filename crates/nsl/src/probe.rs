@@ -7,7 +7,7 @@ use std::ops::Range;
 use burn::tensor::{Tensor, activation};
 use serde::{Deserialize, Serialize};
 
-use crate::adversarial::gen_adv_neighbor;
+use crate::adversarial::{clip_to_range, gen_adv_neighbor};
 use crate::attribution::integrated_gradients;
 use crate::config::{AdvNeighborConfig, VirtualAdvConfig};
 use crate::data::Examples;
@@ -176,7 +176,7 @@ pub fn probe<M: NslModel>(
         ProbeMethod::Virtual => {
             let config = VirtualAdvConfig { adv_neighbor_config: neighbor.clone(), ..virtual_config.clone() };
             let delta = virtual_adv_perturbation(x.clone(), &|x| inference.forward(x), &config)?;
-            clip(x.clone() + delta, neighbor)
+            clip_to_range(x.clone() + delta, neighbor)
         }
     };
     let mut readout = Readout::default();
@@ -196,15 +196,6 @@ pub fn probe<M: NslModel>(
     let layout =
         ProbeLayout { perturbed: perturbed_range, clean, attacked, saliency, rows, classes: test.classes };
     Ok(PendingProbe { readout, layout })
-}
-
-fn clip(t: Tensor<2>, config: &AdvNeighborConfig) -> Tensor<2> {
-    match (config.clip_value_min, config.clip_value_max) {
-        (None, None) => t,
-        (Some(lo), None) => t.clamp_min(lo),
-        (None, Some(hi)) => t.clamp_max(hi),
-        (Some(lo), Some(hi)) => t.clamp(lo, hi),
-    }
 }
 
 /// The `k` most probable classes with their probabilities, most probable first.
