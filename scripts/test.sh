@@ -33,6 +33,9 @@ step "browser end-to-end test (headless Chromium: every data family on the CPU, 
 # Screenshots and measured figures: tests/artifacts/ (not committed).
 node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of the graph editor (drawn with the mouse, trained graph-regularized)"
+node tests/e2e/graph_editor.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"
+
 step "browser end-to-end test of perturbations and robustness (checked against native nsl)"
 # The native side is the nsl binary the test build above made.
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"

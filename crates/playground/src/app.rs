@@ -18,13 +18,17 @@ use crate::components::controls::{
     DataControls, EvaluationControls, ModelControls, OptimizerControls, RegularizationControls,
 };
 use crate::components::data_view::DataViewCanvas;
+use crate::components::explorer::Explorer;
 use crate::components::exports::Exports;
+use crate::components::graph_editor::GraphEditor;
 use crate::components::header::Header;
 use crate::components::metrics::{Confusion, WhatIf};
 use crate::components::robustness::RobustnessPanel;
 use crate::components::toolbar::Toolbar;
+use crate::edit::{Edit, drawing_of};
 use crate::link::{self, Link, Section};
-use crate::protocol::{BackendChoice, Command, Variant};
+use crate::protocol::{BackendChoice, Command, Event, Variant};
+use crate::sampling::SamplingSetup;
 use crate::state::{Action, State};
 use crate::worker::{DEFAULT_SPEED, TrainerWorker};
 use crate::{export, presets, storage};
@@ -62,8 +66,10 @@ fn initial_state() -> State {
     } else {
         (storage::setup().and_then(|h| link::decode(&h).ok()), None)
     };
-    let link = link.unwrap_or_else(|| Link { spec: presets::opening(), hidden: BTreeSet::new() });
+    let link =
+        link.unwrap_or_else(|| Link { spec: presets::opening(), hidden: BTreeSet::new(), sampling: None });
     let mut state = State::new(link.spec, link.hidden, backend, speed);
+    state.sampling = link.sampling.unwrap_or_default();
     state.notice = notice;
     state
 }
@@ -89,7 +95,15 @@ pub fn app() -> Html {
             (bridge.clone(), state.dispatcher(), state.clone(), loaded_spec.clone());
         use_effect_with((), move |()| {
             let worker = TrainerWorker::spawner()
-                .callback(move |event| dispatch.dispatch(Action::Worker(event)))
+                .callback(move |event| match event {
+                    // A file to save: saved as it arrives.
+                    Event::GraphExport { name, text } => {
+                        if let Err(e) = export::download(&name, "text/plain", text.as_bytes()) {
+                            dispatch.dispatch(Action::Notice(Some(e)));
+                        }
+                    }
+                    event => dispatch.dispatch(Action::Worker(event)),
+                })
                 .encoding::<Json>()
                 .spawn_with_loader(&format!("{}{}", assets_url(), crate::WORKER_LOADER));
             worker.send(Command::Speed(state.speed));
@@ -123,18 +137,22 @@ pub fn app() -> Html {
     }
     // The address bar and local storage follow the setup.
     {
-        use_effect_with((state.spec.clone(), state.hidden.clone()), move |(spec, hidden)| {
-            let hash = link::encode(&Link { spec: spec.clone(), hidden: hidden.clone() });
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                // replaceState: every knob move would otherwise be a history entry.
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&format!("#{hash}")),
-                );
-            }
-            storage::save_setup(&hash);
-        });
+        use_effect_with(
+            (state.spec.clone(), state.hidden.clone(), state.sampling.clone()),
+            move |(spec, hidden, sampling)| {
+                let sampling = (*sampling != SamplingSetup::default()).then(|| sampling.clone());
+                let hash = link::encode(&Link { spec: spec.clone(), hidden: hidden.clone(), sampling });
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    // replaceState: every knob move would otherwise be a history entry.
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&format!("#{hash}")),
+                    );
+                }
+                storage::save_setup(&hash);
+            },
+        );
     }
     // A hash typed or pasted into the address bar opens that setup.
     {
@@ -195,7 +213,7 @@ pub fn app() -> Html {
     let lesson_link = format!(
         "{}#{}",
         page_url(),
-        link::encode(&Link { spec: state.spec.clone(), hidden: state.hidden.clone() })
+        link::encode(&Link { spec: state.spec.clone(), hidden: state.hidden.clone(), sampling: None })
     );
 
     let s = &*state;
@@ -241,6 +259,12 @@ pub fn app() -> Html {
                     { controls(Section::Export, html! { <Exports spec={s.spec.clone()} on_results={on_results} on_error={on_error.clone()} /> }) }
                 </div>
                 <div class="column output">
+                    if let Some(drawing) = drawing_of(&s.spec) {
+                        <GraphEditor drawing={drawing.clone()} predictions={latest.as_ref().and_then(|p| p.nodes.clone())}
+                            can_undo={!s.undo.is_empty()} can_redo={!s.redo.is_empty()}
+                            on_edit={on_edit.reform(Edit::Drawing)} on_undo={dispatch.reform(|()| Action::Undo)}
+                            on_redo={dispatch.reform(|()| Action::Redo)} />
+                    }
                     if let Some(info) = &s.info {
                         <div class="views">
                             if let Some(base) = &s.base {
@@ -270,6 +294,12 @@ pub fn app() -> Html {
                     }
                 </div>
             </main>
+            <div class="wide">
+                <Explorer graph={s.explorer.clone()} busy={s.explorer_busy} error={s.explorer_error.clone()}
+                    sampling={s.sampling.clone()} sample={s.sample.clone()} data_is_graph={s.spec.data.is_graph()}
+                    on_command={on_command.clone()} on_opening={dispatch.reform(|()| Action::Opening)}
+                    on_sampling={dispatch.reform(Action::Sampling)} />
+            </div>
         </>
     }
 }

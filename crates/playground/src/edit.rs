@@ -5,6 +5,7 @@
 use nsl::config::{
     AdvNeighborConfig, AdvRegConfig, DistanceType, GraphRegConfig, NormType, Reduction, TransformType,
 };
+use nsl::data::graphs::GraphSource;
 use nsl::data::toy::ToySpec;
 use nsl::gnn::GnnKind;
 use nsl::gnn::layers::SageAggregator;
@@ -15,6 +16,7 @@ use nsl::robustness::RobustnessSpec;
 use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
 use serde::{Deserialize, Serialize};
 
+use crate::drawing::DrawingEdit;
 use crate::presets::{Family, preset};
 
 /// Which regularizers are on.
@@ -178,6 +180,8 @@ pub enum Edit {
     AttackEpsilon(Option<f64>),
     /// The robustness curve to measure (the clip range follows the data).
     Robustness(RobustnessSpec),
+    /// A change to the drawn graph (when the data is a drawing).
+    Drawing(DrawingEdit),
     /// Train the base model beside the regularized one.
     Compare(bool),
 }
@@ -355,7 +359,7 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             next.seed = *seed;
             match &mut next.data {
                 DataSpec::Toy(t) => t.seed = *seed,
-                DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Citation(sbm) } => sbm.seed = *seed,
+                DataSpec::Graph { graph: GraphSource::Citation(sbm) } => sbm.seed = *seed,
                 _ => {}
             }
         }
@@ -368,9 +372,22 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             let (clip_min, clip_max) = input_range(&next.data);
             next.evaluation.robustness = Some(RobustnessSpec { clip_min, clip_max, ..*curve });
         }
+        Edit::Drawing(change) => {
+            if let DataSpec::Graph { graph: GraphSource::Drawn(drawing) } = &mut next.data {
+                *drawing = crate::drawing::apply(drawing, change);
+            }
+        }
         Edit::Compare(on) => next.compare_with_base = *on,
     }
     next
+}
+
+/// The drawing `spec` trains on, if its data is drawn.
+pub fn drawing_of(spec: &ExperimentSpec) -> Option<&nsl::data::drawn::DrawnGraph> {
+    match &spec.data {
+        DataSpec::Graph { graph: GraphSource::Drawn(drawing) } => Some(drawing),
+        _ => None,
+    }
 }
 
 /// The adversarial neighbor configurations in force (adversarial regularization and VAT).

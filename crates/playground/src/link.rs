@@ -1,11 +1,14 @@
 //! The URL hash: the whole setup, so that a link reproduces it. The spec is encoded by
 //! [`nsl::share`]; the page adds what only the page knows — the controls a teacher hid for a
-//! lesson (classroom mode): `#v1.<spec>` or `#v1.<spec>~hide=data,model`.
+//! lesson (classroom mode) and the explorer's subgraph sampling: `#v1.<spec>`,
+//! `#v1.<spec>~hide=data,model`, `#v1.<spec>~hops=10r.5t~seeds=12~rng=0`.
 
 use std::collections::BTreeSet;
 
 use nsl::spec::ExperimentSpec;
 use serde::{Deserialize, Serialize};
+
+use crate::sampling::SamplingSetup;
 
 /// A group of controls that a lesson link can hide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -56,6 +59,8 @@ pub struct Link {
     pub spec: ExperimentSpec,
     /// Controls hidden for a lesson.
     pub hidden: BTreeSet<Section>,
+    /// The explorer's sampling, if the user built one.
+    pub sampling: Option<SamplingSetup>,
 }
 
 const HIDE: &str = "~hide=";
@@ -68,20 +73,23 @@ pub fn encode(link: &Link) -> String {
         hash.push_str(HIDE);
         hash.push_str(&keys.join(","));
     }
+    if let Some(sampling) = &link.sampling {
+        hash.push_str(&sampling.encode());
+    }
     hash
 }
 
 /// The link a hash (with or without `#`) encodes.
 pub fn decode(hash: &str) -> Result<Link, String> {
     let hash = hash.trim_start_matches('#');
-    let (fragment, hide) = match hash.split_once(HIDE) {
-        Some((fragment, hide)) => (fragment, Some(hide)),
-        None => (hash, None),
-    };
-    let spec = nsl::share::from_fragment(fragment).map_err(|e| e.to_string())?;
-    let hidden = hide
-        .into_iter()
-        .flat_map(|h| h.split(','))
+    // The spec is base64url (no `~`); each part after it is `~key=value`.
+    let mut parts = hash.split('~');
+    let spec = nsl::share::from_fragment(parts.next().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let pairs: Vec<(&str, &str)> = parts.filter_map(|p| p.split_once('=')).collect();
+    let hidden = pairs
+        .iter()
+        .filter(|(key, _)| *key == "hide")
+        .flat_map(|(_, h)| h.split(','))
         .filter(|k| !k.is_empty())
         .map(|k| {
             SECTIONS
@@ -91,7 +99,8 @@ pub fn decode(hash: &str) -> Result<Link, String> {
                 .ok_or_else(|| format!("the link hides an unknown section {k:?}"))
         })
         .collect::<Result<_, _>>()?;
-    Ok(Link { spec, hidden })
+    let sampling = SamplingSetup::decode(pairs.iter().copied())?;
+    Ok(Link { spec, hidden, sampling })
 }
 
 #[cfg(test)]
@@ -102,12 +111,15 @@ mod tests {
     #[test]
     fn links_round_trip_with_and_without_a_lesson() {
         for (family, _) in FAMILIES {
-            let plain = Link { spec: preset(family, 5), hidden: BTreeSet::new() };
+            let plain = Link { spec: preset(family, 5), hidden: BTreeSet::new(), sampling: None };
             assert_eq!(decode(&encode(&plain)).unwrap(), plain);
             let lesson = Link { hidden: [Section::Data, Section::Optimizer].into(), ..plain };
             let hash = encode(&lesson);
             assert!(hash.ends_with("~hide=data,optimizer"), "{hash}");
             assert_eq!(decode(&format!("#{hash}")).unwrap(), lesson);
+            let sampled =
+                Link { sampling: Some(SamplingSetup { seeds: vec![3, 7], ..Default::default() }), ..lesson };
+            assert_eq!(decode(&encode(&sampled)).unwrap(), sampled);
         }
         assert!(decode("#v1.AAAA").is_err());
         let spec = nsl::share::to_fragment(&preset(crate::presets::Family::Karate, 0));

@@ -2,6 +2,7 @@
 //! train in seconds in a browser, with the regularization that tells its story switched on.
 
 use nsl::config::{AdvNeighborConfig, AdvRegConfig, GraphNeighborConfig, GraphRegConfig, NormType};
+use nsl::data::drawn::{DrawnEdge, DrawnGraph, DrawnNode, NodeFeatures};
 use nsl::data::graphs::GraphSource;
 use nsl::data::toy::{ToyShape, ToySpec};
 use nsl::graph::datasets::sbm::SbmSpec;
@@ -22,10 +23,12 @@ pub enum Family {
     Karate,
     /// The synthetic citation network.
     Citation,
+    /// A graph drawn in the editor.
+    Drawn,
 }
 
 /// Every family, in picker order, with its label.
-pub const FAMILIES: [(Family, &str); 8] = [
+pub const FAMILIES: [(Family, &str); 9] = [
     (Family::Plane(ToyShape::Moons), "2D: two moons"),
     (Family::Plane(ToyShape::Circles), "2D: circles"),
     (Family::Plane(ToyShape::Spiral), "2D: spiral"),
@@ -34,6 +37,7 @@ pub const FAMILIES: [(Family, &str); 8] = [
     (Family::Digits, "MNIST digits"),
     (Family::Karate, "Graph: karate club"),
     (Family::Citation, "Graph: synthetic citation network"),
+    (Family::Drawn, "Graph: draw your own"),
 ];
 
 impl Family {
@@ -44,6 +48,7 @@ impl Family {
             DataSpec::Mnist { .. } => Some(Family::Digits),
             DataSpec::Graph { graph: GraphSource::Karate } => Some(Family::Karate),
             DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
+            DataSpec::Graph { graph: GraphSource::Drawn(_) } => Some(Family::Drawn),
             DataSpec::Planetoid { .. } => None,
         }
     }
@@ -59,6 +64,7 @@ impl Family {
             Family::Digits => "digits",
             Family::Karate => "karate",
             Family::Citation => "citation",
+            Family::Drawn => "drawn",
         }
     }
 
@@ -69,7 +75,7 @@ impl Family {
 
     /// Whether the family is a graph (graph regularization applies).
     pub fn is_graph(self) -> bool {
-        matches!(self, Family::Karate | Family::Citation)
+        matches!(self, Family::Karate | Family::Citation | Family::Drawn)
     }
 }
 
@@ -156,6 +162,14 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
             epochs: 100,
             ..base
         },
+        Family::Drawn => ExperimentSpec {
+            data: DataSpec::Graph { graph: GraphSource::Drawn(starter_drawing()) },
+            model: ModelSpec::Mlp { hidden: vec![8], activation: Activation::Relu, dropout: 0.0 },
+            regularization: Regularization { graph: graph(1.0, 10), ..Default::default() },
+            optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 2, weight_decay: 0.0 },
+            epochs: 100,
+            ..base
+        },
         Family::Citation => ExperimentSpec {
             data: DataSpec::Graph { graph: GraphSource::Citation(SbmSpec { seed, ..SbmSpec::default() }) },
             model: ModelSpec::Mlp { hidden: vec![32], activation: Activation::Relu, dropout: 0.0 },
@@ -164,6 +178,40 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
             epochs: 60,
             ..base
         },
+    }
+}
+
+/// The drawing the editor starts from: two clusters of four joined by one edge, each with one
+/// node labeled for training and one held out; the rest unlabeled, for the graph to label.
+pub fn starter_drawing() -> DrawnGraph {
+    let node = |x: f32, y: f32, class: Option<u32>, held_out: bool| DrawnNode { x, y, class, held_out };
+    let edge = |a, b| DrawnEdge { a, b, weight: 1.0 };
+    DrawnGraph {
+        classes: 2,
+        nodes: vec![
+            node(0.15, 0.35, Some(0), false),
+            node(0.3, 0.2, None, false),
+            node(0.35, 0.5, None, false),
+            node(0.2, 0.65, Some(0), true),
+            node(0.65, 0.5, Some(1), true),
+            node(0.8, 0.35, None, false),
+            node(0.7, 0.75, None, false),
+            node(0.88, 0.62, Some(1), false),
+        ],
+        edges: vec![
+            edge(0, 1),
+            edge(0, 2),
+            edge(1, 2),
+            edge(2, 3),
+            edge(0, 3),
+            edge(2, 4),
+            edge(4, 5),
+            edge(4, 6),
+            edge(5, 7),
+            edge(6, 7),
+            edge(4, 7),
+        ],
+        features: NodeFeatures::OneHot,
     }
 }
 

@@ -61,6 +61,99 @@ pub enum Command {
     /// Measure the spec's robustness curve for every model (training pauses meanwhile; a new
     /// setup, reset or backend switch cancels it).
     Robustness,
+    /// Open a graph in the explorer: from files the user gave, or the current data's graph.
+    OpenGraph(GraphInput),
+    /// Sample rooted subgraphs of the explorer's graph.
+    Sample(SampleRequest),
+    /// Write the explorer's graph as a file.
+    ExportGraph(GraphFormat),
+}
+
+/// Where the explorer's graph comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum GraphInput {
+    /// Files dropped or picked (their names say the format).
+    Files(Vec<GraphFile>),
+    /// The graph the current setup trains on.
+    Current,
+}
+
+/// One file, as the browser read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphFile {
+    /// Its name (no path).
+    pub name: String,
+    /// Its contents (graph files are text).
+    pub text: String,
+}
+
+/// A file format the explorer writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GraphFormat {
+    /// NSL's graph TSV (edges and weights).
+    Tsv,
+    /// The project's JSON (everything).
+    Json,
+}
+
+/// What the page draws of an opened graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenedGraph {
+    /// A name (the files' stem).
+    pub name: String,
+    /// Number of nodes.
+    pub nodes: usize,
+    /// The node set's name (for sampling specs).
+    pub node_set: String,
+    /// The edge set's name (empty without edges).
+    pub edge_set: String,
+    /// Each edge once.
+    pub edges: Vec<[u32; 2]>,
+    /// Layout in the unit square.
+    pub positions: Vec<[f32; 2]>,
+    /// Each node's class, if labeled.
+    pub labels: Vec<Option<u32>>,
+    /// Class names.
+    pub classes: Vec<String>,
+    /// Feature values per node (all dense features).
+    pub features: usize,
+    /// Nodes the split marks for training.
+    pub labeled_for_training: usize,
+    /// Time to read the files, ms.
+    pub parse_ms: f64,
+    /// Time to lay the graph out, ms.
+    pub layout_ms: f64,
+}
+
+/// Which subgraphs to sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleRequest {
+    /// TF-GNN's sampling spec.
+    pub spec: nsl::graph::sample::SamplingSpec,
+    /// Root nodes.
+    pub seeds: Vec<u32>,
+    /// Seed of random sampling.
+    pub rng_seed: u64,
+}
+
+/// Sampled subgraphs, one per root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleView {
+    /// In the order of the roots.
+    pub subgraphs: Vec<SampledView>,
+}
+
+/// One rooted subgraph in the full graph's node indices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampledView {
+    /// The root.
+    pub seed: u32,
+    /// Sampled nodes, the root first.
+    pub nodes: Vec<u32>,
+    /// Hop at which each was reached.
+    pub hops: Vec<u32>,
+    /// Sampled edges: `[source, target, sampling op index]`.
+    pub edges: Vec<[u32; 3]>,
 }
 
 /// Which model of a run a message is about.
@@ -95,8 +188,8 @@ pub enum DataView {
         positions: Vec<[f32; 2]>,
         /// Edges as node index pairs (each undirected edge once).
         edges: Vec<[u32; 2]>,
-        /// True class of each node.
-        labels: Vec<u32>,
+        /// True class of each node (`None`: an unlabeled node of a drawing).
+        labels: Vec<Option<u32>>,
         /// Whether a node's label is used for training.
         train: Vec<bool>,
     },
@@ -165,6 +258,17 @@ pub enum Event {
     Probed(Vec<(Variant, ProbeResult)>),
     /// Robustness curves measured so far (sent after each point).
     Robustness(RobustnessProgress),
+    /// The explorer's graph, or why it could not be opened (the previous one stays).
+    GraphOpened(Result<OpenedGraph, String>),
+    /// Sampled subgraphs, or why sampling failed.
+    Sampled(Result<SampleView, String>),
+    /// The explorer's graph as a file, to save.
+    GraphExport {
+        /// File name.
+        name: String,
+        /// Contents.
+        text: String,
+    },
 }
 
 /// Robustness curves being measured.

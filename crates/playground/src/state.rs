@@ -12,9 +12,14 @@ use yew::Reducible;
 use nsl::probe::{ProbeResult, ProbeSpec};
 
 use crate::adversary::{ProbeEdit, ProbeSettings};
-use crate::edit::{Edit, Remembered, apply};
+use nsl::data::drawn::DrawnGraph;
+
+use crate::edit::{Edit, Remembered, apply, drawing_of};
 use crate::link::Section;
-use crate::protocol::{BackendChoice, BackendInfo, DataInfo, Event, RobustnessProgress, Stop, Variant};
+use crate::protocol::{
+    BackendChoice, BackendInfo, DataInfo, Event, OpenedGraph, RobustnessProgress, SampleView, Stop, Variant,
+};
+use crate::sampling::{SamplingEdit, SamplingSetup};
 
 /// Most points kept per curve; beyond it every other point is dropped (the curve keeps its
 /// shape, memory and drawing time stay bounded).
@@ -150,7 +155,24 @@ pub struct State {
     pub probes: Vec<(Variant, ProbeResult)>,
     /// Robustness curves measured (or being measured) on the loaded models.
     pub robustness: Option<RobustnessProgress>,
+    /// Earlier drawings, most recent last (undo).
+    pub undo: Vec<DrawnGraph>,
+    /// Undone drawings, most recent last (redo).
+    pub redo: Vec<DrawnGraph>,
+    /// The explorer's graph.
+    pub explorer: Option<Rc<OpenedGraph>>,
+    /// The worker is reading files or laying a graph out.
+    pub explorer_busy: bool,
+    /// Why the last file set or sampling failed.
+    pub explorer_error: Option<String>,
+    /// The sampling built in the explorer (in the URL).
+    pub sampling: SamplingSetup,
+    /// The last sampled subgraphs.
+    pub sample: Option<Rc<SampleView>>,
 }
+
+/// Drawings kept for undo.
+pub const UNDO_DEPTH: usize = 200;
 
 impl State {
     /// A page opened on `spec`.
@@ -181,6 +203,22 @@ impl State {
             probe: ProbeSettings::default(),
             probes: Vec::new(),
             robustness: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            explorer: None,
+            explorer_busy: false,
+            explorer_error: None,
+            sampling: SamplingSetup::default(),
+            sample: None,
+        }
+    }
+
+    /// Replaces the drawing the spec trains on (undo and redo), keeping everything else.
+    fn set_drawing(&mut self, drawing: DrawnGraph) {
+        if let nsl::spec::DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Drawn(d) } =
+            &mut self.spec.data
+        {
+            *d = drawing;
         }
     }
 
@@ -228,6 +266,14 @@ pub enum Action {
     Notice(Option<String>),
     /// The adversary panel's perturbation changed.
     Probe(ProbeEdit),
+    /// Back to the drawing before the last change.
+    Undo,
+    /// Forward to the drawing an undo went back from.
+    Redo,
+    /// The explorer asked the worker to open a graph.
+    Opening,
+    /// The sampling builder changed.
+    Sampling(SamplingEdit),
 }
 
 impl Reducible for State {
@@ -237,6 +283,13 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             Action::Edit(edit) => {
+                if let (Edit::Drawing(_), Some(drawing)) = (&edit, drawing_of(&next.spec)) {
+                    if next.undo.len() == UNDO_DEPTH {
+                        next.undo.remove(0);
+                    }
+                    next.undo.push(drawing.clone());
+                    next.redo.clear();
+                }
                 next.remembered.note(&next.spec.regularization);
                 let spec = apply(&next.spec, &edit, &next.remembered);
                 match spec.validate() {
@@ -251,6 +304,7 @@ impl Reducible for State {
                 next.remembered.note(&link.spec.regularization);
                 next.spec = link.spec;
                 next.hidden = link.hidden;
+                next.sampling = link.sampling.unwrap_or_default();
                 next.reveal = false;
                 next.notice = None;
             }
@@ -268,6 +322,23 @@ impl Reducible for State {
             Action::Classroom(open) => next.classroom_open = open,
             Action::Notice(notice) => next.notice = notice,
             Action::Probe(edit) => next.probe = next.probe.apply(&edit),
+            Action::Opening => {
+                next.explorer_busy = true;
+                next.explorer_error = None;
+            }
+            Action::Sampling(edit) => next.sampling = next.sampling.apply(&edit),
+            Action::Undo => {
+                if let (Some(previous), Some(now)) = (next.undo.pop(), drawing_of(&next.spec).cloned()) {
+                    next.redo.push(now);
+                    next.set_drawing(previous);
+                }
+            }
+            Action::Redo => {
+                if let (Some(later), Some(now)) = (next.redo.pop(), drawing_of(&next.spec).cloned()) {
+                    next.undo.push(now);
+                    next.set_drawing(later);
+                }
+            }
         }
         Rc::new(next)
     }
@@ -315,6 +386,23 @@ impl State {
             Event::Stopped(stop) => self.status = Status::Stopped(stop),
             Event::Probed(probes) => self.probes = probes,
             Event::Robustness(progress) => self.robustness = Some(progress),
+            Event::GraphOpened(Ok(graph)) => {
+                self.explorer = Some(Rc::new(graph));
+                self.explorer_busy = false;
+                self.explorer_error = None;
+                self.sample = None;
+            }
+            Event::GraphOpened(Err(e)) => {
+                self.explorer_busy = false;
+                self.explorer_error = Some(e);
+            }
+            Event::Sampled(Ok(sample)) => {
+                self.sample = Some(Rc::new(sample));
+                self.explorer_error = None;
+            }
+            Event::Sampled(Err(e)) => self.explorer_error = Some(e),
+            // Saved by the app as it arrives (a side effect, not state).
+            Event::GraphExport { .. } => {}
         }
     }
 
@@ -396,6 +484,26 @@ mod tests {
             state.robustness.is_none() && state.generation == generation + 1,
             "new models, new measurements"
         );
+    }
+
+    #[test]
+    fn drawing_edits_undo_and_redo() {
+        use crate::drawing::DrawingEdit;
+        let drawn = crate::presets::preset(crate::presets::Family::Drawn, 0);
+        let start = drawing_of(&drawn).unwrap().clone();
+        let state = Rc::new(State::new(drawn, BTreeSet::new(), BackendChoice::Auto, 10));
+        let state = state.reduce(Action::Edit(Edit::Drawing(DrawingEdit::AddNode { x: 0.5, y: 0.9 })));
+        let state = state.reduce(Action::Edit(Edit::Drawing(DrawingEdit::Connect { a: 8, b: 0 })));
+        let drawn_now = drawing_of(&state.spec).unwrap().clone();
+        assert_eq!((drawn_now.nodes.len(), drawn_now.edges.len()), (9, start.edges.len() + 1));
+        let state = state.reduce(Action::Undo).reduce(Action::Undo);
+        assert_eq!(drawing_of(&state.spec), Some(&start));
+        let state = state.reduce(Action::Undo);
+        assert_eq!(drawing_of(&state.spec), Some(&start), "nothing more to undo");
+        let state = state.reduce(Action::Redo).reduce(Action::Redo);
+        assert_eq!(drawing_of(&state.spec), Some(&drawn_now));
+        let state = state.reduce(Action::Undo).reduce(Action::Edit(Edit::Drawing(DrawingEdit::Clear)));
+        assert!(state.redo.is_empty(), "a new edit forgets what was undone");
     }
 
     #[test]

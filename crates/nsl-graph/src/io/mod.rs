@@ -13,6 +13,7 @@
 
 pub mod csv;
 pub mod embeddings;
+pub mod files;
 pub mod json;
 pub mod lines;
 pub mod linqs;

@@ -6,11 +6,12 @@ use nsl_graph::typed::{NODES, SPLIT};
 use nsl_graph::{Feature, Graph};
 use serde::{Deserialize, Serialize};
 
+use super::drawn::DrawnGraph;
 use super::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
 
-/// A built-in graph.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// A graph made in memory: built in, or drawn in the playground.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum GraphSource {
     /// Zachary's karate club: one-hot identity features, the two factions as classes, and
@@ -20,6 +21,8 @@ pub enum GraphSource {
     /// A synthetic citation network (stochastic block model with bag-of-words features and
     /// its own train/val/test split).
     Citation(sbm::SbmSpec),
+    /// A graph drawn by hand in the playground's editor.
+    Drawn(DrawnGraph),
 }
 
 /// Karate club members whose faction is given for training: Mr. Hi (0) and the Officer (33).
@@ -41,6 +44,7 @@ impl GraphSource {
             Self::Citation(spec) => {
                 sbm::generate(spec).map_err(|e| NslError::Config(format!("citation network: {e}")))
             }
+            Self::Drawn(drawn) => drawn.graph(),
         }
     }
 
@@ -54,6 +58,7 @@ impl GraphSource {
         match self {
             Self::Karate => "karate",
             Self::Citation(_) => "citation",
+            Self::Drawn(_) => "drawn",
         }
     }
 }

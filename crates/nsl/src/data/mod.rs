@@ -1,5 +1,6 @@
 //! Data sets: labeled feature rows, real data loaders and graph neighbors.
 
+pub mod drawn;
 mod examples;
 pub mod graphs;
 pub mod mnist;

@@ -59,9 +59,15 @@ impl Planetoid {
             Some(nsl_graph::Feature::Split { values }) => values,
             _ => vec![SplitKind::Unlabeled; nodes.size],
         };
+        // Unlabeled nodes are never scored: their class is a placeholder.
         let labels = labels
             .into_iter()
-            .map(|l| l.ok_or_else(|| invalid("every node needs a label (its class is scored)")))
+            .zip(&split)
+            .map(|(l, kind)| match (l, kind) {
+                (Some(l), _) => Ok(l),
+                (None, SplitKind::Unlabeled) => Ok(0),
+                (None, _) => Err(invalid("every node of the train/val/test split needs a label")),
+            })
             .collect::<Result<Vec<u32>>>()?;
         let edges = graph
             .edge_sets

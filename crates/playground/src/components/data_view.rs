@@ -173,7 +173,7 @@ fn draw_graph(
     ctx: &CanvasRenderingContext2d,
     positions: &[[f32; 2]],
     edges: &[[u32; 2]],
-    labels: &[u32],
+    labels: &[Option<u32>],
     train: &[bool],
     progress: Option<&Progress>,
 ) {
@@ -200,8 +200,9 @@ fn draw_graph(
         let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
         ctx.set_fill_style_str(&fill);
         ctx.fill();
-        // True class as the rim; labeled training nodes get a thick black ring.
-        ctx.set_stroke_style_str(&class_css(labels[i] as usize, 1.0));
+        // True class as the rim (grey when unknown); labeled training nodes get a black ring.
+        let rim = labels[i].map_or_else(|| "rgb(150,150,150)".to_string(), |c| class_css(c as usize, 1.0));
+        ctx.set_stroke_style_str(&rim);
         ctx.set_line_width(1.5);
         ctx.stroke();
         if train[i] {

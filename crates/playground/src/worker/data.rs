@@ -1,5 +1,6 @@
 //! The data of a setup as the worker trains on it and as the page draws it.
 
+use nsl::data::graphs::GraphSource;
 use nsl::data::{Examples, mnist::PIXELS};
 use nsl::experiment::{load_data, load_graph, mnist_data};
 use nsl::spec::{DataSpec, ExperimentSpec};
@@ -59,13 +60,24 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
                 .filter(|&&(a, b, _)| a < b)
                 .map(|&(a, b, _)| [a as u32, b as u32])
                 .collect();
-            let positions = force_layout(
-                graph.ids.len(),
-                &edges,
-                &LayoutConfig { seed: spec.seed, ..LayoutConfig::default() },
-            );
             let train = graph.split.iter().map(|&s| s == nsl::data::planetoid::SplitKind::Train).collect();
-            let view = DataView::Graph { positions, edges, labels: graph.nodes.labels.clone(), train };
+            // A drawing keeps its own layout and its unlabeled nodes; other graphs are laid out
+            // here and know every node's class.
+            let (positions, labels) = match &spec.data {
+                DataSpec::Graph { graph: GraphSource::Drawn(drawn) } => (
+                    drawn.nodes.iter().map(|n| [n.x, n.y]).collect(),
+                    drawn.nodes.iter().map(|n| n.class).collect(),
+                ),
+                _ => (
+                    force_layout(
+                        graph.ids.len(),
+                        &edges,
+                        &LayoutConfig { seed: spec.seed, ..LayoutConfig::default() },
+                    ),
+                    graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
+                ),
+            };
+            let view = DataView::Graph { positions, edges, labels, train };
             Ok(Loaded { view, class_names: graph.class_names, data })
         }
         DataSpec::Planetoid { dir, .. } => Err(nsl::NslError::Config(format!(
@@ -78,7 +90,6 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nsl::data::graphs::GraphSource;
 
     #[test]
     fn each_family_has_a_view() {
@@ -95,6 +106,12 @@ mod tests {
         assert_eq!((positions.len(), edges.len()), (34, 78));
         assert_eq!(train.iter().filter(|&&t| t).count(), 2);
         assert_eq!(loaded.class_names, vec!["Mr. Hi", "Officer"]);
+
+        let mut drawing = club.clone();
+        drawing.data = DataSpec::Graph { graph: GraphSource::Drawn(crate::presets::starter_drawing()) };
+        let loaded = load(&drawing, None).unwrap();
+        let DataView::Graph { positions, labels, edges, .. } = &loaded.view else { panic!("graph") };
+        assert_eq!((positions[0], labels[0], labels[1], edges.len()), ([0.15, 0.35], Some(0), None, 11));
 
         let mut digits = toy;
         digits.data = DataSpec::Mnist { dir: "assets/mnist".into(), train: 3, test: 2 };

@@ -5,6 +5,7 @@
 pub mod data;
 mod device;
 pub mod engine;
+pub mod explorer;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -19,8 +20,9 @@ use nsl::heatmap::Grid;
 use nsl::session::SnapshotOptions;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
-use crate::protocol::{BackendChoice, BackendInfo, Command, Event, RobustnessProgress, Stop};
+use crate::protocol::{BackendChoice, BackendInfo, Command, Event, GraphInput, RobustnessProgress, Stop};
 use engine::{Engine, RobustnessJob};
+use explorer::Explorer;
 use nsl::probe::ProbeSpec;
 
 /// The gloo worker: forwards commands to the runtime task, which answers the page.
@@ -86,6 +88,8 @@ struct Runtime {
     probe_due: bool,
     /// Robustness curves being measured (one point per loop turn).
     robustness: Option<RobustnessJob>,
+    /// The graph explorer's graph.
+    explorer: Option<Explorer>,
 }
 
 /// Least time between two probes while training: a probe costs a few forward and backward
@@ -109,6 +113,7 @@ impl Runtime {
             probed_at: 0.0,
             probe_due: false,
             robustness: None,
+            explorer: None,
         }
     }
 
@@ -195,6 +200,38 @@ impl Runtime {
                 self.probe = spec;
                 self.probe_due = true;
             }
+            Command::OpenGraph(input) => {
+                let started = js_sys::Date::now();
+                let parsed = match &input {
+                    GraphInput::Files(files) => explorer::parse_files(files),
+                    GraphInput::Current => match &self.spec {
+                        Some(spec) => explorer::current_graph(spec),
+                        None => Err("no setup is loaded yet".into()),
+                    },
+                };
+                let opened = parsed.and_then(|(name, graph)| Explorer::new(name, graph)).map(|explorer| {
+                    let parse_ms = js_sys::Date::now() - started;
+                    let edges = explorer.edges_once();
+                    let laid_out = js_sys::Date::now();
+                    let positions = explorer.layout(&edges);
+                    let view = explorer.view(edges, positions, parse_ms, js_sys::Date::now() - laid_out);
+                    self.explorer = Some(explorer);
+                    view
+                });
+                (self.send)(Event::GraphOpened(opened));
+            }
+            Command::Sample(request) => {
+                let sampled = match &self.explorer {
+                    Some(explorer) => explorer.sample(&request),
+                    None => Err("open a graph first".into()),
+                };
+                (self.send)(Event::Sampled(sampled));
+            }
+            Command::ExportGraph(format) => match self.explorer.as_ref().map(|e| e.export(format)) {
+                Some(Ok((name, text))) => (self.send)(Event::GraphExport { name, text }),
+                Some(Err(e)) => (self.send)(Event::GraphOpened(Err(e))),
+                None => (self.send)(Event::GraphOpened(Err("open a graph first".into()))),
+            },
             Command::Robustness => {
                 let Some(engine) = &self.engine else { return };
                 match engine.robustness_job() {

@@ -1,0 +1,583 @@
+//! The graph editor: draw the graph the models train on. Click empty space to add a node, drag a
+//! node to move it, Shift-drag from a node to another (or use Connect mode) to join them, click a
+//! node or edge to select it; keys 1–9 give the selected node a class, 0 takes it away, H holds
+//! it out for testing, Delete removes the selection, Ctrl+Z / Ctrl+Y undo and redo, the wheel
+//! zooms, dragging empty space pans, F fits, ? shows every shortcut. Nodes are filled with the
+//! model's live prediction (faded when unsure); the rim is the given class.
+
+use nsl::data::drawn::{DrawnGraph, NodeFeatures};
+use nsl::session::NodePredictions;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::knob::{Choice, Knob, Toggle};
+use super::palette::class_css;
+use super::raster::context;
+use crate::drawing::{DrawingEdit, MAX_CLASSES, parse_rows};
+use crate::graph_view::{View, edge_at, node_at};
+
+/// Props of [`GraphEditor`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct GraphEditorProps {
+    /// The drawing.
+    pub drawing: DrawnGraph,
+    /// The model's predictions on every node, if trained.
+    pub predictions: Option<NodePredictions>,
+    /// Whether there is something to undo / redo.
+    pub can_undo: bool,
+    /// Whether there is something to redo.
+    pub can_redo: bool,
+    /// Changes.
+    pub on_edit: Callback<DrawingEdit>,
+    /// Undo.
+    pub on_undo: Callback<()>,
+    /// Redo.
+    pub on_redo: Callback<()>,
+}
+
+/// What is selected.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Selection {
+    Node(usize),
+    Edge(usize),
+}
+
+/// A pointer gesture in progress.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Gesture {
+    /// Dragging empty space (a click when it did not move: add a node or select an edge).
+    Pan { last: (f64, f64), start: (f64, f64), moved: bool },
+    /// Dragging a node (a click when it did not move: select it).
+    Move { node: usize, at: [f32; 2], start: (f64, f64), moved: bool },
+    /// Drawing an edge from a node.
+    Connect { from: usize, cursor: (f64, f64) },
+}
+
+const WIDTH: f64 = 600.0;
+const HEIGHT: f64 = 400.0;
+const RADIUS: f64 = 10.0;
+
+const SHORTCUTS: [(&str, &str); 12] = [
+    ("Click empty space", "add a node"),
+    ("Drag a node", "move it"),
+    ("Shift + drag from a node to another", "connect them (or turn on Connect mode)"),
+    ("Click a node or an edge", "select it"),
+    ("1 – 9", "give the selected node that class (a training label)"),
+    ("0 or U", "make the selected node unlabeled"),
+    ("H", "hold the selected labeled node out of training (accuracy is measured on these)"),
+    ("Delete or Backspace", "remove the selection"),
+    ("Ctrl + Z / Ctrl + Y (or Ctrl + Shift + Z)", "undo / redo"),
+    ("Wheel, + / −", "zoom"),
+    ("Drag empty space, arrow keys", "pan; F fits the drawing"),
+    ("? / Escape", "show / hide this help"),
+];
+
+/// The editor card.
+#[function_component(GraphEditor)]
+pub fn graph_editor(props: &GraphEditorProps) -> Html {
+    let canvas = use_node_ref();
+    let view = use_state(|| View::fit(WIDTH, HEIGHT));
+    let selection = use_state(|| None::<Selection>);
+    let gesture = use_state(|| None::<Gesture>);
+    let connect_mode = use_state(|| false);
+    let help = use_state(|| false);
+    let values_text = use_state(String::new);
+    let values_error = use_state(|| None::<String>);
+
+    // A selection that no longer exists (after a delete or an undo) is dropped.
+    let selected = (*selection).filter(|s| match *s {
+        Selection::Node(i) => i < props.drawing.nodes.len(),
+        Selection::Edge(i) => i < props.drawing.edges.len(),
+    });
+    {
+        let canvas = canvas.clone();
+        let scene = Scene {
+            drawing: props.drawing.clone(),
+            predictions: props.predictions.clone(),
+            view: *view,
+            selection: selected,
+            gesture: *gesture,
+        };
+        use_effect_with(scene, move |scene| {
+            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
+                && let Some(ctx) = context(&canvas)
+            {
+                scene.draw(&ctx);
+            }
+        });
+    }
+
+    let point = |e: &MouseEvent| canvas_point(e);
+    let positions = |drawing: &DrawnGraph, gesture: Option<Gesture>| -> Vec<[f32; 2]> {
+        let mut p: Vec<[f32; 2]> = drawing.nodes.iter().map(|n| [n.x, n.y]).collect();
+        if let Some(Gesture::Move { node, at, .. }) = gesture
+            && node < p.len()
+        {
+            p[node] = at;
+        }
+        p
+    };
+    let onpointerdown = {
+        let (drawing, view, gesture, connect_mode) =
+            (props.drawing.clone(), view.clone(), gesture.clone(), connect_mode.clone());
+        Callback::from(move |e: PointerEvent| {
+            let s = point(&e);
+            if let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = target.focus();
+                let _ = target.set_pointer_capture(e.pointer_id());
+            }
+            let at = node_at(&positions(&drawing, None), &view, s, RADIUS + 3.0);
+            gesture.set(Some(match at {
+                Some(from) if e.shift_key() || *connect_mode => Gesture::Connect { from, cursor: s },
+                Some(node) => {
+                    let n = drawing.nodes[node];
+                    Gesture::Move { node, at: [n.x, n.y], start: s, moved: false }
+                }
+                None => Gesture::Pan { last: s, start: s, moved: false },
+            }));
+        })
+    };
+    let onpointermove = {
+        let (view, gesture) = (view.clone(), gesture.clone());
+        Callback::from(move |e: PointerEvent| {
+            let s = point(&e);
+            let far = |start: (f64, f64)| (s.0 - start.0).hypot(s.1 - start.1) > 3.0;
+            match *gesture {
+                Some(Gesture::Pan { last, start, moved }) => {
+                    view.set(view.panned(s.0 - last.0, s.1 - last.1));
+                    gesture.set(Some(Gesture::Pan { last: s, start, moved: moved || far(start) }));
+                }
+                Some(Gesture::Move { node, start, moved, .. }) => {
+                    let at = view.to_world(s);
+                    gesture.set(Some(Gesture::Move { node, at, start, moved: moved || far(start) }));
+                }
+                Some(Gesture::Connect { from, .. }) => {
+                    gesture.set(Some(Gesture::Connect { from, cursor: s }))
+                }
+                None => {}
+            }
+        })
+    };
+    let onpointerup = {
+        let (drawing, view, gesture, selection, on_edit) =
+            (props.drawing.clone(), view.clone(), gesture.clone(), selection.clone(), props.on_edit.clone());
+        Callback::from(move |e: PointerEvent| {
+            let s = point(&e);
+            let Some(done) = *gesture else { return };
+            gesture.set(None);
+            let nodes = positions(&drawing, None);
+            match done {
+                Gesture::Move { node, at, moved: true, .. } => {
+                    on_edit.emit(DrawingEdit::Move { node, x: at[0], y: at[1] });
+                    selection.set(Some(Selection::Node(node)));
+                }
+                Gesture::Move { node, .. } => selection.set(Some(Selection::Node(node))),
+                Gesture::Connect { from, .. } => {
+                    if let Some(to) = node_at(&nodes, &view, s, RADIUS + 3.0).filter(|&to| to != from) {
+                        on_edit.emit(DrawingEdit::Connect { a: from, b: to });
+                    }
+                }
+                Gesture::Pan { moved: true, .. } => {}
+                Gesture::Pan { .. } => {
+                    let edges: Vec<(usize, usize)> =
+                        drawing.edges.iter().map(|e| (e.a as usize, e.b as usize)).collect();
+                    match edge_at(&nodes, &edges, &view, s, 5.0) {
+                        Some(edge) => selection.set(Some(Selection::Edge(edge))),
+                        None => {
+                            let [x, y] = view.to_world(s);
+                            on_edit.emit(DrawingEdit::AddNode { x, y });
+                            selection.set(Some(Selection::Node(drawing.nodes.len())));
+                        }
+                    }
+                }
+            }
+        })
+    };
+    let onwheel = {
+        let view = view.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            view.set(view.zoomed_at(canvas_point(&e), (-e.delta_y() * 0.0015).exp()));
+        })
+    };
+    let onkeydown = {
+        let (drawing, view, selection, help) =
+            (props.drawing.clone(), view.clone(), selection.clone(), help.clone());
+        let (on_edit, on_undo, on_redo) =
+            (props.on_edit.clone(), props.on_undo.clone(), props.on_redo.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            let control = e.ctrl_key() || e.meta_key();
+            let node = match selected_in(*selection, &drawing) {
+                Some(Selection::Node(i)) => Some(i),
+                _ => None,
+            };
+            let handled = match key.as_str() {
+                "z" | "Z" if control && e.shift_key() => {
+                    on_redo.emit(());
+                    true
+                }
+                "z" | "Z" if control => {
+                    on_undo.emit(());
+                    true
+                }
+                "y" | "Y" if control => {
+                    on_redo.emit(());
+                    true
+                }
+                "Delete" | "Backspace" => match selected_in(*selection, &drawing) {
+                    Some(Selection::Node(i)) => {
+                        on_edit.emit(DrawingEdit::DeleteNode(i));
+                        selection.set(None);
+                        true
+                    }
+                    Some(Selection::Edge(i)) => {
+                        on_edit.emit(DrawingEdit::DeleteEdge(i));
+                        selection.set(None);
+                        true
+                    }
+                    None => false,
+                },
+                "0" | "u" | "U" if node.is_some() => {
+                    on_edit.emit(DrawingEdit::SetClass { node: node.unwrap_or(0), class: None });
+                    true
+                }
+                "h" | "H" if node.is_some() => {
+                    on_edit.emit(DrawingEdit::ToggleHeldOut(node.unwrap_or(0)));
+                    true
+                }
+                digit
+                    if node.is_some()
+                        && digit.len() == 1
+                        && ('1'..='9').contains(&digit.chars().next().unwrap_or('0')) =>
+                {
+                    let class = digit.parse::<u32>().unwrap_or(1) - 1;
+                    if class >= drawing.classes {
+                        on_edit.emit(DrawingEdit::SetClasses(class + 1));
+                    }
+                    on_edit.emit(DrawingEdit::SetClass { node: node.unwrap_or(0), class: Some(class) });
+                    true
+                }
+                "+" | "=" => {
+                    view.set(view.zoomed_at((WIDTH / 2.0, HEIGHT / 2.0), 1.25));
+                    true
+                }
+                "-" | "_" => {
+                    view.set(view.zoomed_at((WIDTH / 2.0, HEIGHT / 2.0), 0.8));
+                    true
+                }
+                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => {
+                    let step = 40.0;
+                    let (dx, dy) = match key.as_str() {
+                        "ArrowLeft" => (step, 0.0),
+                        "ArrowRight" => (-step, 0.0),
+                        "ArrowUp" => (0.0, step),
+                        _ => (0.0, -step),
+                    };
+                    view.set(view.panned(dx, dy));
+                    true
+                }
+                "f" | "F" => {
+                    view.set(View::fit(WIDTH, HEIGHT));
+                    true
+                }
+                "?" => {
+                    help.set(!*help);
+                    true
+                }
+                "Escape" => {
+                    help.set(false);
+                    selection.set(None);
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                e.prevent_default();
+            }
+        })
+    };
+
+    let side = selected_panel(props, selected, &selection);
+    let features_key = match props.drawing.features {
+        NodeFeatures::OneHot => "one_hot",
+        NodeFeatures::Position => "position",
+        NodeFeatures::Values { .. } => "values",
+    };
+    let on_features = {
+        let (on_edit, drawing, values_text, values_error) =
+            (props.on_edit.clone(), props.drawing.clone(), values_text.clone(), values_error.clone());
+        Callback::from(move |key: String| match key.as_str() {
+            "position" => on_edit.emit(DrawingEdit::Features(NodeFeatures::Position)),
+            "values" => {
+                let rows = parse_rows(&values_text, drawing.nodes.len())
+                    .unwrap_or_else(|_| drawing.nodes.iter().map(|n| vec![n.x, n.y]).collect());
+                values_error.set(None);
+                on_edit.emit(DrawingEdit::Features(NodeFeatures::Values { rows }));
+            }
+            _ => on_edit.emit(DrawingEdit::Features(NodeFeatures::OneHot)),
+        })
+    };
+    let on_values_input = {
+        let values_text = values_text.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            values_text.set(area.value());
+        })
+    };
+    let on_values_apply = {
+        let (on_edit, n, values_text, values_error) =
+            (props.on_edit.clone(), props.drawing.nodes.len(), values_text.clone(), values_error.clone());
+        Callback::from(move |_: MouseEvent| match parse_rows(&values_text, n) {
+            Ok(rows) => {
+                values_error.set(None);
+                on_edit.emit(DrawingEdit::Features(NodeFeatures::Values { rows }));
+            }
+            Err(e) => values_error.set(Some(e)),
+        })
+    };
+    let current_values = match &props.drawing.features {
+        NodeFeatures::Values { rows } => rows
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    };
+    let toggle = |state: &UseStateHandle<bool>| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.set(!*state))
+    };
+    html! {
+        <section class="card graph-editor" aria-labelledby="editor-title">
+            <h2 id="editor-title">{ "Draw the graph" }</h2>
+            <div class="row editor-tools">
+                <button id="graph-undo" onclick={props.on_undo.reform(|_| ())} disabled={!props.can_undo} title="Ctrl+Z">{ "↶ Undo" }</button>
+                <button id="graph-redo" onclick={props.on_redo.reform(|_| ())} disabled={!props.can_redo} title="Ctrl+Y">{ "↷ Redo" }</button>
+                <button id="graph-connect-mode" onclick={toggle(&connect_mode)} aria-pressed={connect_mode.to_string()}
+                    title="Dragging from a node connects instead of moving">{ "Connect mode" }</button>
+                <button id="graph-fit" onclick={{ let view = view.clone(); Callback::from(move |_: MouseEvent| view.set(View::fit(WIDTH, HEIGHT))) }}>{ "Fit" }</button>
+                <button id="graph-clear" onclick={props.on_edit.reform(|_| DrawingEdit::Clear)}>{ "Clear" }</button>
+                <button id="graph-help-button" onclick={toggle(&help)} aria-expanded={help.to_string()}>{ "Shortcuts (?)" }</button>
+            </div>
+            <div class="editor-stage">
+                <canvas ref={canvas} id="graph-editor" width={WIDTH.to_string()} height={HEIGHT.to_string()} tabindex="0"
+                    role="application" aria-label="Graph editor: click to add nodes, Shift-drag between nodes to connect, press ? for every shortcut"
+                    {onpointerdown} {onpointermove} {onpointerup} {onwheel} {onkeydown} />
+                if *help {
+                    <div class="help-overlay" role="dialog" aria-label="Graph editor shortcuts" id="graph-help">
+                        <h3>{ "Shortcuts" }</h3>
+                        <dl>
+                            { for SHORTCUTS.iter().map(|(keys, what)| html! { <><dt>{ *keys }</dt><dd>{ *what }</dd></> }) }
+                        </dl>
+                        <button onclick={toggle(&help)}>{ "Close" }</button>
+                    </div>
+                }
+            </div>
+            <p class="muted">{ format!("{} nodes, {} edges. Filled with the model's prediction (faded when unsure); rim: the given class (solid: training label, dashed: held out); grey rim: unlabeled.",
+                props.drawing.nodes.len(), props.drawing.edges.len()) }</p>
+            { side }
+            <div class="knobs-row">
+                <Knob id="drawn-classes" label="Classes" value={f64::from(props.drawing.classes)} min={2.0} max={f64::from(MAX_CLASSES)} step={1.0}
+                    integer=true on_change={props.on_edit.reform(|v: f64| DrawingEdit::SetClasses(v as u32))} />
+                <Choice id="drawn-features" label="Node features" selected={AttrValue::from(features_key)}
+                    options={vec![("one_hot".into(), "one-hot id".into()), ("position".into(), "drawn position (x, y)".into()), ("values".into(), "typed values".into())]}
+                    on_change={on_features} />
+            </div>
+            if matches!(props.drawing.features, NodeFeatures::Values { .. }) {
+                <div class="knob">
+                    <label for="drawn-values">{ "Feature rows, one per node in node order (numbers separated by commas or spaces; paste from a spreadsheet)" }</label>
+                    <textarea id="drawn-values" rows="5" value={if values_text.is_empty() { current_values } else { (*values_text).clone() }} oninput={on_values_input} />
+                    <div class="row">
+                        <button id="drawn-values-apply" onclick={on_values_apply}>{ "Use these values" }</button>
+                        if let Some(e) = &*values_error { <span class="error" role="alert">{ e.clone() }</span> }
+                    </div>
+                </div>
+            }
+            { node_table(&props.drawing, props.predictions.as_ref()) }
+        </section>
+    }
+}
+
+/// The canvas pixel under a pointer event (the canvas may be shown smaller than its pixels).
+fn canvas_point(e: &MouseEvent) -> (f64, f64) {
+    let scale = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
+        .filter(|c| c.client_width() > 0)
+        .map_or(1.0, |c| f64::from(c.width()) / f64::from(c.client_width()));
+    (f64::from(e.offset_x()) * scale, f64::from(e.offset_y()) * scale)
+}
+
+fn selected_in(selection: Option<Selection>, drawing: &DrawnGraph) -> Option<Selection> {
+    selection.filter(|s| match *s {
+        Selection::Node(i) => i < drawing.nodes.len(),
+        Selection::Edge(i) => i < drawing.edges.len(),
+    })
+}
+
+/// Controls for the selected node (class, held out) or edge (weight).
+fn selected_panel(
+    props: &GraphEditorProps,
+    selected: Option<Selection>,
+    selection: &UseStateHandle<Option<Selection>>,
+) -> Html {
+    let remove = |edit: DrawingEdit| {
+        let (on_edit, selection) = (props.on_edit.clone(), selection.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_edit.emit(edit.clone());
+            selection.set(None);
+        })
+    };
+    match selected {
+        Some(Selection::Node(i)) => {
+            let node = props.drawing.nodes[i];
+            let mut options: Vec<(AttrValue, AttrValue)> = vec![("none".into(), "unlabeled".into())];
+            options.extend(
+                (0..props.drawing.classes)
+                    .map(|c| (AttrValue::from(c.to_string()), AttrValue::from(format!("class {c}")))),
+            );
+            let on_class = props
+                .on_edit
+                .reform(move |key: String| DrawingEdit::SetClass { node: i, class: key.parse().ok() });
+            html! {
+                <div class="selection" id="graph-selection" data-node={i.to_string()}>
+                    <strong>{ format!("Node {i}") }</strong>
+                    <Choice id="node-class" label="Class" options={options}
+                        selected={AttrValue::from(node.class.map_or("none".to_string(), |c| c.to_string()))} on_change={on_class} />
+                    if node.class.is_some() {
+                        <Toggle id="node-held-out" label="Held out (test node)" checked={node.held_out}
+                            on_change={props.on_edit.reform(move |_| DrawingEdit::ToggleHeldOut(i))} />
+                    }
+                    <button id="node-delete" onclick={remove(DrawingEdit::DeleteNode(i))}>{ "Delete node" }</button>
+                </div>
+            }
+        }
+        Some(Selection::Edge(i)) => {
+            let edge = props.drawing.edges[i];
+            html! {
+                <div class="selection" id="graph-selection" data-edge={i.to_string()}>
+                    <strong>{ format!("Edge {}–{}", edge.a, edge.b) }</strong>
+                    <Knob id="edge-weight" label="Weight" value={f64::from(edge.weight)} min={0.01} max={5.0} step={0.01}
+                        on_change={props.on_edit.reform(move |w: f64| DrawingEdit::SetWeight { edge: i, weight: w as f32 })} />
+                    <button id="edge-delete" onclick={remove(DrawingEdit::DeleteEdge(i))}>{ "Delete edge" }</button>
+                </div>
+            }
+        }
+        None => {
+            html! { <p class="muted" id="graph-selection">{ "Click a node or an edge to select it." }</p> }
+        }
+    }
+}
+
+/// Every node with its label and the model's prediction (readable without the canvas).
+fn node_table(drawing: &DrawnGraph, predictions: Option<&NodePredictions>) -> Html {
+    html! {
+        <details class="node-table">
+            <summary>{ "Nodes and predictions" }</summary>
+            <table id="graph-nodes">
+                <thead><tr><th scope="col">{ "node" }</th><th scope="col">{ "label" }</th><th scope="col">{ "predicted" }</th></tr></thead>
+                <tbody>
+                    { for drawing.nodes.iter().enumerate().map(|(i, n)| {
+                        let role = match (n.class, n.held_out) { (None, _) => "unlabeled", (Some(_), false) => "train", (Some(_), true) => "test" };
+                        let predicted = predictions.and_then(|p| Some((*p.classes.get(i)?, *p.confidence.get(i)?)));
+                        html! {
+                            <tr data-node={i.to_string()} data-role={role} data-label={n.class.map(|c| c.to_string()).unwrap_or_default()}
+                                data-predicted={predicted.map(|p| p.0.to_string()).unwrap_or_default()}>
+                                <th scope="row">{ i }</th>
+                                <td>{ n.class.map_or("—".to_string(), |c| format!("class {c} ({role})")) }</td>
+                                <td>{ predicted.map_or("—".to_string(), |(c, p)| format!("class {c} ({:.0}%)", p * 100.0)) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+/// Everything drawn on the canvas.
+#[derive(Debug, Clone, PartialEq)]
+struct Scene {
+    drawing: DrawnGraph,
+    predictions: Option<NodePredictions>,
+    view: View,
+    selection: Option<Selection>,
+    gesture: Option<Gesture>,
+}
+
+impl Scene {
+    fn draw(&self, ctx: &CanvasRenderingContext2d) {
+        ctx.set_fill_style_str("#fff");
+        ctx.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
+        let mut positions: Vec<[f32; 2]> = self.drawing.nodes.iter().map(|n| [n.x, n.y]).collect();
+        if let Some(Gesture::Move { node, at, .. }) = self.gesture
+            && node < positions.len()
+        {
+            positions[node] = at;
+        }
+        let screen: Vec<(f64, f64)> = positions.iter().map(|&p| self.view.to_screen(p)).collect();
+        for (i, e) in self.drawing.edges.iter().enumerate() {
+            let ((x0, y0), (x1, y1)) = (screen[e.a as usize], screen[e.b as usize]);
+            let selected = self.selection == Some(Selection::Edge(i));
+            ctx.set_stroke_style_str(if selected { "#1a73e8" } else { "rgba(80,80,80,0.6)" });
+            ctx.set_line_width(1.0 + 1.5 * f64::from(e.weight).min(4.0) + if selected { 2.0 } else { 0.0 });
+            ctx.begin_path();
+            ctx.move_to(x0, y0);
+            ctx.line_to(x1, y1);
+            ctx.stroke();
+        }
+        if let Some(Gesture::Connect { from, cursor }) = self.gesture
+            && from < screen.len()
+        {
+            ctx.set_stroke_style_str("#1a73e8");
+            ctx.set_line_width(2.0);
+            ctx.begin_path();
+            ctx.move_to(screen[from].0, screen[from].1);
+            ctx.line_to(cursor.0, cursor.1);
+            ctx.stroke();
+        }
+        ctx.set_font("10px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        for (i, (node, &(x, y))) in self.drawing.nodes.iter().zip(&screen).enumerate() {
+            let fill = match &self.predictions {
+                Some(p) if i < p.classes.len() => {
+                    class_css(p.classes[i] as usize, 0.25 + 0.75 * p.confidence[i])
+                }
+                _ => "rgb(235,235,235)".into(),
+            };
+            if self.selection == Some(Selection::Node(i)) {
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, RADIUS + 6.0, 0.0, std::f64::consts::TAU);
+                ctx.set_fill_style_str("rgba(26,115,232,0.25)");
+                ctx.fill();
+            }
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, RADIUS, 0.0, std::f64::consts::TAU);
+            ctx.set_fill_style_str(&fill);
+            ctx.fill();
+            let dashes = js_sys::Array::new();
+            if node.held_out {
+                dashes.push(&3.0.into());
+                dashes.push(&2.0.into());
+            }
+            let _ = ctx.set_line_dash(&dashes);
+            match node.class {
+                Some(c) => {
+                    ctx.set_stroke_style_str(&class_css(c as usize, 1.0));
+                    ctx.set_line_width(3.5);
+                }
+                None => {
+                    ctx.set_stroke_style_str("rgb(150,150,150)");
+                    ctx.set_line_width(1.5);
+                }
+            }
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+            ctx.set_fill_style_str("#202124");
+            let _ = ctx.fill_text(&i.to_string(), x, y);
+        }
+    }
+}
