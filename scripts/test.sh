@@ -36,6 +36,13 @@ node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts
 step "browser end-to-end test of the graph editor (drawn with the mouse, trained graph-regularized)"
 node tests/e2e/graph_editor.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of the graph explorer (Cora through the file input, pan/zoom, 2-hop sampling)"
+if [ -d "$ROOT/../shared/data/cora" ]; then
+  node tests/e2e/explorer.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts" "$ROOT/../shared/data/cora"
+else
+  echo "SKIPPED: ../shared/data/cora is absent"
+fi
+
 step "browser end-to-end test of perturbations and robustness (checked against native nsl)"
 # The native side is the nsl binary the test build above made.
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist-ci" "$ROOT/tests/artifacts"

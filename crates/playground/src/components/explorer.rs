@@ -232,6 +232,21 @@ fn builder(
                     { " " }<button id="sample-clear-roots" onclick={props.on_sampling.reform(|_| SamplingEdit::ClearSeeds)}>{ "Clear" }</button>
                 }
             </p>
+            <div class="row">
+                <label for="sample-root-input">{ "Add a root by index" }</label>
+                <input type="number" id="sample-root-input" min="0" max={graph.nodes.saturating_sub(1).to_string()} onchange={{
+                    let (on_sampling, nodes) = (props.on_sampling.clone(), graph.nodes);
+                    Callback::from(move |e: Event| {
+                        let input: HtmlInputElement = e.target_unchecked_into();
+                        if let Ok(node) = input.value().trim().parse::<u32>()
+                            && (node as usize) < nodes
+                        {
+                            on_sampling.emit(SamplingEdit::ToggleSeed(node));
+                            input.set_value("");
+                        }
+                    })
+                }} />
+            </div>
             <Toggle id="sample-field" label={format!("Show the receptive field of a {}-layer GNN", s.hops.len())} checked={**show_field}
                 on_change={{ let f = show_field.clone(); Callback::from(move |on| f.set(on)) }} />
             <div class="row">

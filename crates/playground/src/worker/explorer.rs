@@ -72,9 +72,10 @@ impl Explorer {
         pairs
     }
 
-    /// A force-directed layout (Barnes–Hut).
+    /// A force-directed layout (Barnes–Hut), with gravity: loaded graphs are often
+    /// disconnected, and their small components would otherwise shrink the large one.
     pub fn layout(&self, edges: &[[u32; 2]]) -> Vec<[f32; 2]> {
-        force_layout(self.nodes(), edges, &LayoutConfig::default())
+        force_layout(self.nodes(), edges, &LayoutConfig { gravity: 4.0, ..LayoutConfig::default() })
     }
 
     /// What the page draws and says about the graph.

@@ -1,0 +1,152 @@
+// End-to-end test of the graph explorer in headless Chromium, on Cora from ../shared.
+//
+//   node tests/e2e/explorer.mjs DIST_DIR ARTIFACT_DIR CORA_DIR
+//
+// Loads cora.content, cora.cites and cora.split through the file input; measures how long the
+// worker took to read and lay the graph out (Barnes–Hut) and how smoothly the page pans and zooms
+// it (animation frames per second while the mouse drags and the wheel turns); builds a 2-hop
+// sampling spec (10 and 10 neighbors), adds a root, samples, waits for the hop-by-hop animation
+// to reach hop 2 and checks the extracted subgraph is drawn; checks the URL carries the sampling
+// and a fresh page restores it; exports TSV; and checks that a bad file set names file, line
+// and reason and leaves Cora open.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BASE_FLAGS, chromium, inked, openPage, progress, serve, setNumber, sleep, until } from './lib.mjs';
+
+const [dist, artifacts, cora] = process.argv.slice(2);
+if (!dist || !artifacts || !cora) throw new Error('usage: node explorer.mjs DIST_DIR ARTIFACT_DIR CORA_DIR');
+fs.mkdirSync(artifacts, { recursive: true });
+const coraFiles = ['cora.content', 'cora.cites', 'cora.split'].map((f) => path.join(cora, f));
+const { server, origin } = await serve(dist);
+const results = {};
+
+const info = (page) => page.$eval('#graph-info', (e) => ({
+  nodes: Number(e.dataset.nodes), edges: Number(e.dataset.edges), parseMs: Number(e.dataset.parseMs), layoutMs: Number(e.dataset.layoutMs),
+})).catch(() => null);
+
+async function openCora(page) {
+  const t0 = Date.now();
+  await page.setInputFiles('#graph-files', coraFiles);
+  const opened = await until('Cora opened', () => info(page), (i) => i !== null && i.nodes === 2708, 60_000);
+  await until('Cora drawn', () => page.$eval('#graph-viewer', (c) => Number(c.dataset.draws ?? 0)), (n) => n > 0, 10_000);
+  return { ...opened, openSeconds: (Date.now() - t0) / 1000 };
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+try {
+  const problems = [];
+  const { page } = await openPage(browser, problems, origin + '/', { viewport: { width: 1280, height: 1400 } });
+  await until('first load', () => progress(page), (p) => p.status === 'idle', 60_000);
+
+  // ---- open Cora --------------------------------------------------------------------------------
+  const opened = await openCora(page);
+  assert.equal(opened.edges, 5278, 'Cora has 5,278 distinct undirected edges');
+  assert.ok(opened.layoutMs <= 3000, `layout settles within 3 s (${opened.layoutMs} ms)`);
+  await page.locator('#graph-viewer').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'explorer-cora.png'), fullPage: true });
+  const drawn = await inked(page, '#graph-viewer');
+  assert.ok(drawn.inked > 0.05, `the graph is drawn ${JSON.stringify(drawn)} ${JSON.stringify(opened)}`);
+  results.open = opened;
+  console.log(`ok - Cora opened: ${JSON.stringify(opened)}`);
+
+  // ---- pan and zoom: frames per second while the mouse drags and the wheel turns ---------------
+  const viewer = page.locator('#graph-viewer');
+  await viewer.scrollIntoViewIfNeeded();
+  const box = await viewer.boundingBox();
+  await page.evaluate(() => {
+    window.__frames = [];
+    const tick = (t) => { window.__frames.push(t); if (window.__frames.length < 100000) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const draws0 = Number(await viewer.getAttribute('data-draws'));
+  const start = await page.evaluate(() => performance.now());
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 0; i < 90; i++) {
+    const a = (i / 90) * 2 * Math.PI;
+    await page.mouse.move(cx + 120 * Math.sin(a), cy + 80 * Math.sin(2 * a));
+  }
+  await page.mouse.up();
+  for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i < 15 ? -60 : 60);
+  const end = await page.evaluate(() => performance.now());
+  const frames = await page.evaluate(([s, e]) => window.__frames.filter((t) => t >= s && t <= e), [start, end]);
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((x, y) => x - y);
+  const fps = ((frames.length - 1) * 1000) / (frames[frames.length - 1] - frames[0]);
+  const draws = Number(await viewer.getAttribute('data-draws')) - draws0;
+  const lastDrawMs = Number(await viewer.getAttribute('data-draw-ms'));
+  results.pan_zoom = {
+    seconds: (end - start) / 1000, frames_per_second: Math.round(fps * 10) / 10, redraws: draws,
+    redraws_per_second: Math.round((draws * 1000) / (end - start)), p95_frame_ms: Math.round(gaps[Math.floor(gaps.length * 0.95)] ?? 0),
+    longest_frame_ms: Math.round(gaps[gaps.length - 1] ?? 0), last_draw_ms: lastDrawMs,
+  };
+  console.log(`ok - pan/zoom on Cora: ${JSON.stringify(results.pan_zoom)}`);
+  assert.ok(draws > 50, `the view followed the mouse (${draws} redraws)`);
+  assert.ok(fps >= 30, `≥ 30 frames/s while panning and zooming Cora (${fps.toFixed(1)})`);
+  await page.click('#viewer-fit');
+
+  // ---- a 2-hop sampling spec, one root, the animation -----------------------------------------
+  await setNumber(page, 'hop-1-size', 10);
+  await setNumber(page, 'hop-2-size', 10);
+  // The root: Cora's best-connected paper (its index is its line in cora.content).
+  const ids = fs.readFileSync(coraFiles[0], 'utf8').trim().split('\n').map((l) => l.split('\t')[0]);
+  const degree = new Map();
+  for (const line of fs.readFileSync(coraFiles[1], 'utf8').trim().split('\n')) {
+    for (const id of line.split('\t').slice(0, 2)) degree.set(id, (degree.get(id) ?? 0) + 1);
+  }
+  const hub = [...degree.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const root = String(ids.indexOf(hub));
+  await page.fill('#sample-root-input', root);
+  await page.press('#sample-root-input', 'Enter');
+  await until('root added', () => page.getAttribute('#sample-roots', 'data-roots'), (r) => r === root, 10_000);
+  const spec = JSON.parse(await page.textContent('#sampling-spec'));
+  assert.deepEqual(spec.sampling_ops.map((o) => [o.op_name, o.input_op_names[0], o.sample_size, o.edge_set_name]),
+    [['hop1', 'seed', 10, 'edges'], ['hop2', 'hop1', 10, 'edges']], 'TF-GNN spec, two hops of 10');
+  await page.click('#sample-run');
+  const summary = () => page.$eval('#sample-summary', (e) => ({ hop: Number(e.dataset.hop), maxHop: Number(e.dataset.maxHop), nodes: Number(e.dataset.nodes) })).catch(() => null);
+  const first = await until('sampled', summary, (s) => s !== null, 10_000);
+  assert.ok(first.hop < 2, 'the animation starts at the root');
+  const sampled = await until('hop 2 shown', summary, (s) => s.hop === 2, 10_000);
+  assert.equal(sampled.maxHop, 2, 'nodes reached at hop 2');
+  assert.ok(sampled.nodes > 11 && sampled.nodes <= 1 + 10 + 100, `2-hop sample size ${sampled.nodes}: 10 first-hop neighbors of the hub and theirs`);
+  assert.ok((await inked(page, '#subgraph-view')).inked > 0.01, 'the extracted subgraph is drawn');
+  await page.locator('#explorer-title').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'explorer-cora-sampled.png'), fullPage: true });
+  results.sample = { root: Number(root), root_degree: degree.get(hub), ...sampled };
+  console.log(`ok - 2-hop sample of Cora: ${JSON.stringify(sampled)}`);
+
+  // ---- the URL carries the sampling -------------------------------------------------------------
+  const url = page.url();
+  assert.ok(url.endsWith(`~hops=10r.10r~seeds=${root}~rng=0`), url);
+  const again = await openPage(browser, problems, url);
+  await until('reload', () => progress(again.page), (p) => p.status === 'idle', 60_000);
+  await openCora(again.page);
+  assert.equal(await again.page.getAttribute('#sample-roots', 'data-roots'), root, 'roots restored from the URL');
+  assert.equal(Number(await again.page.inputValue('#hop-2-size')), 10, 'hops restored from the URL');
+  await again.context.close();
+
+  // ---- export TSV; a bad file set keeps Cora open -------------------------------------------------
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#graph-export-tsv')]);
+  const tsv = path.join(artifacts, 'cora-export.tsv');
+  await download.saveAs(tsv);
+  const lines = fs.readFileSync(tsv, 'utf8').trim().split('\n');
+  assert.ok(lines.length >= 5278 && /^\d+\t\d+/.test(lines[0]), `TSV export: ${lines.length} lines, first ${lines[0]}`);
+  const bad = path.join(artifacts, 'bad');
+  fs.mkdirSync(bad, { recursive: true });
+  fs.writeFileSync(path.join(bad, 'tiny.content'), 'a\t1\tx\nb\t0\ty\n');
+  fs.writeFileSync(path.join(bad, 'tiny.cites'), 'a\tb\nb\tzz\n');
+  await page.setInputFiles('#graph-files', [path.join(bad, 'tiny.content'), path.join(bad, 'tiny.cites')]);
+  const error = await until('bad files refused', () => page.textContent('#graph-load-error').catch(() => null), (t) => t !== null, 30_000);
+  assert.match(error, /tiny\.cites: line 2: unknown node id "zz"/);
+  assert.equal((await info(page)).nodes, 2708, 'Cora stays open');
+  results.bad_file_message = error;
+  assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
+} finally {
+  await browser.close();
+  server.close();
+}
+fs.writeFileSync(path.join(artifacts, 'explorer-results.json'), JSON.stringify(results, null, 2));
+console.log('e2e explorer: all checks passed');
