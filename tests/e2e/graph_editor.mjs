@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_FLAGS, chromium, openPage, progress, serve, sleep, until } from './lib.mjs';
+import { BASE_FLAGS, chromium, inked, openPage, progress, serve, sleep, until } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node graph_editor.mjs DIST_DIR ARTIFACT_DIR');
@@ -112,6 +112,10 @@ try {
   assert.deepEqual((await nodes(again.page)).map((n) => [n.role, n.label]), drawn.map((n) => [n.role, n.label]));
   await again.context.close();
 
+  // Inspect node 0 (a training node) while it trains: its graph term's neighbors are 1 and 2.
+  await page.mouse.click(...(await canvasAt(page))(...spots[0]));
+  await until('inspector on node 0', () => page.getAttribute('#inspect-summary', 'data-node').catch(() => null), (n) => n === '0', 10_000);
+
   // Train with graph regularization until the epochs are done.
   await until('ready', () => progress(page), (p) => p.status === 'idle' && p.step === 0, 60_000);
   await page.selectOption('#speed', '10');
@@ -124,12 +128,35 @@ try {
   for (const n of trained.filter((x) => x.role === 'unlabeled')) {
     assert.equal(n.predicted, cluster(n.node), `unlabeled node ${n.node} follows its cluster`);
   }
+  const terms = await page.$$eval('#inspect-neighbors tbody tr', (rows) => rows.map((r) => [Number(r.dataset.node), Number(r.dataset.term)]));
+  assert.deepEqual(terms.map((t) => t[0]).sort(), [1, 2], 'node 0\'s graph term holds its two neighbors');
+  assert.ok(terms.every((t) => Number.isFinite(t[1]) && t[1] >= 0), JSON.stringify(terms));
+  assert.ok((await inked(page, '#inspect-chart')).inked > 0.01, 'the terms over training are charted');
+  results.inspected_terms = terms;
   await page.click('.node-table summary');
   await page.locator('#graph-editor').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, 'graph-editor.png'), fullPage: true });
+  await page.locator('#inspector-title').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'graph-inspector.png'), fullPage: true });
   results.drawn = { steps: done.step, first_loss: done.first, last_loss: done.last, predictions: trained.map((n) => `${n.node}:${n.role}:${n.predicted}`) };
+  console.log(`ok - drawn graph: ${JSON.stringify(results.drawn)}; node 0's terms ${JSON.stringify(terms)}`);
+
+  // A GAT on the karate club: attribution heat and attention for an inspected node.
+  await page.selectOption('#family', 'karate');
+  await until('karate', () => progress(page), (p) => p.loaded === 'karate' && p.status === 'idle', 60_000);
+  await page.selectOption('#model', 'Gat');
+  await until('GAT ready', () => progress(page), (p) => p.status === 'idle' && p.step === 0, 60_000);
+  await page.fill('#inspect-node', '33');
+  await page.press('#inspect-node', 'Enter');
+  await page.click('#play');
+  await until('GAT trained a little', () => progress(page), (p) => p.step >= 40, 120_000);
+  await page.click('#play');
+  const explained = await until('attention explained', () => page.textContent('.inspector'), (t) => /attention/.test(t) && /integrated gradients/.test(t), 30_000);
+  assert.match(explained, /Node 33/);
+  await page.locator('#inspector-title').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'graph-gat-inspected.png'), fullPage: true });
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
-  console.log(`ok - drawn graph: ${JSON.stringify(results.drawn)}`);
+  console.log('ok - GAT on the karate club: node 33 attributed, attention drawn');
 } catch (e) {
   for (const context of browser.contexts()) {
     for (const [i, p] of context.pages().entries()) await p.screenshot({ path: path.join(artifacts, `graph-editor-failure-${i}.png`), fullPage: true });

@@ -29,6 +29,7 @@ pub mod export;
 pub mod gnn;
 pub mod graph_reg;
 pub mod heatmap;
+pub mod inspect;
 pub mod loss;
 pub mod model;
 pub mod ngm;

@@ -291,6 +291,11 @@ impl FullBatchTrainer for NgmTrainer {
     }
 
     /// NGM weights and the learning rate (graph terms cannot be switched on or off mid-run).
+    /// An MLP reads only its own node's features: nothing to attribute to other nodes.
+    fn explain(&self, _node: usize, _steps: usize) -> Result<Option<crate::gnn::node_task::Explanation>> {
+        Ok(None)
+    }
+
     fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
         let ngm = spec.regularization.neural_graph_machine;
         if ngm.is_some() != self.ngm.is_some() {

@@ -14,6 +14,7 @@ use crate::error::{NslError, Result};
 use crate::eval::fgsm_correct;
 use crate::experiment::load_data;
 use crate::heatmap::class_probability_tensor;
+use crate::inspect::{PendingInspection, neighbor_terms};
 use crate::model::NslModel;
 use crate::probe::{PendingProbe, ProbeSpec, probe};
 use crate::readout::Readout;
@@ -207,6 +208,49 @@ impl Session {
         probe(self.trainer.model(), &self.data.test, spec, &virtual_config)
     }
 
+    /// Inspects graph node `node` (an index into all nodes): the neighbors in its
+    /// graph-regularization term — a training node's top `max_neighbors` by weight, as
+    /// `pack_nbrs` picked them — and each one's weighted distance term now.
+    pub fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
+        let graph = self
+            .data
+            .graph
+            .as_ref()
+            .ok_or_else(|| NslError::Config("node inspection needs graph data".into()))?;
+        if node >= graph.pool.len() {
+            return Err(NslError::Config(format!(
+                "node {node} is out of range for {} nodes",
+                graph.pool.len()
+            )));
+        }
+        let neighbors: Vec<(usize, f32)> = graph
+            .train_nodes
+            .iter()
+            .position(|&n| n == node)
+            .map(|row| graph.table.neighbors[row].clone())
+            .unwrap_or_default();
+        let mut readout = Readout::default();
+        let terms = match (&self.spec.regularization.graph, neighbors.is_empty()) {
+            (Some(g), false) => {
+                let inference = self.trainer.model().valid();
+                let rows: Vec<usize> = std::iter::once(node).chain(neighbors.iter().map(|n| n.0)).collect();
+                let outputs =
+                    inference.forward(graph.pool.features_tensor(&rows, &self.device.clone().inner()));
+                let [k1, classes] = outputs.dims();
+                let weights: Vec<f32> = neighbors.iter().map(|n| n.1).collect();
+                let terms = neighbor_terms(
+                    outputs.clone().slice([0..1, 0..classes]),
+                    outputs.slice([1..k1, 0..classes]),
+                    &weights,
+                    &g.distance_config,
+                )?;
+                Some(readout.push(terms))
+            }
+            _ => None,
+        };
+        Ok(PendingInspection { readout, node, neighbors, terms, heat: None, attention: None })
+    }
+
     /// How many test rows the model classifies correctly under `attack` (one point of a
     /// robustness curve; see [`crate::robustness`]), on the device.
     pub fn correct_under_attack(&self, attack: &AdvNeighborConfig) -> Result<Tensor<1, Int>> {
@@ -398,6 +442,22 @@ mod tests {
         );
         assert!(r.smoothness < b.smoothness, "smoothness {} vs {}", r.smoothness, b.smoothness);
         assert_eq!((r.classes[0], r.classes[33]), (0, 1), "the leaders keep their factions");
+
+        // Mr. Hi's graph term: his neighbors heaviest first, each with its distance term.
+        let mut session = Session::new(&spec(Some(graph_reg)), &device).unwrap();
+        session.run_steps(50).unwrap();
+        let hi = session.inspect_node(0).unwrap().read().unwrap();
+        assert_eq!(hi.neighbors.len(), 16, "Mr. Hi has 16 friends, all within max_neighbors 20");
+        assert!(
+            hi.neighbors.iter().all(|n| n.term.is_finite() && n.term >= 0.0 && n.weight == 1.0),
+            "{hi:?}"
+        );
+        assert!(hi.heat.is_none() && hi.attention.is_none(), "an MLP reads no other node");
+        assert!(
+            session.inspect_node(5).unwrap().read().unwrap().neighbors.is_empty(),
+            "test nodes carry no term"
+        );
+        assert!(session.inspect_node(34).is_err());
     }
 
     #[test]

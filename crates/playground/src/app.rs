@@ -23,6 +23,7 @@ use crate::components::exports::Exports;
 use crate::components::graph_editor::GraphEditor;
 use crate::components::header::Header;
 use crate::components::metrics::{Confusion, WhatIf};
+use crate::components::node_inspector::NodeInspector;
 use crate::components::robustness::RobustnessPanel;
 use crate::components::toolbar::Toolbar;
 use crate::edit::{Edit, drawing_of};
@@ -132,6 +133,17 @@ pub fn app() -> Html {
         use_effect_with((state.generation, state.probe_spec()), move |(generation, probe)| {
             if *generation > 0 {
                 send(&bridge, Command::Probe(probe.clone()));
+            }
+        });
+    }
+    // The inspected graph node goes to the worker for every loaded setup.
+    {
+        let bridge = bridge.clone();
+        let graph =
+            matches!(state.info.as_ref().map(|i| &i.view), Some(crate::protocol::DataView::Graph { .. }));
+        use_effect_with((state.generation, state.inspected, graph), move |(generation, node, graph)| {
+            if *generation > 0 {
+                send(&bridge, Command::InspectNode(node.filter(|_| *graph)));
             }
         });
     }
@@ -263,15 +275,18 @@ pub fn app() -> Html {
                         <GraphEditor drawing={drawing.clone()} predictions={latest.as_ref().and_then(|p| p.nodes.clone())}
                             can_undo={!s.undo.is_empty()} can_redo={!s.redo.is_empty()}
                             on_edit={on_edit.reform(Edit::Drawing)} on_undo={dispatch.reform(|()| Action::Undo)}
-                            on_redo={dispatch.reform(|()| Action::Redo)} />
+                            on_redo={dispatch.reform(|()| Action::Redo)}
+                            on_select={dispatch.reform(|node: usize| Action::Inspect(Some(node as u32)))} />
                     }
                     if let Some(info) = &s.info {
                         <div class="views">
                             if let Some(base) = &s.base {
                                 <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model"
-                                probe={s.probe_of(Variant::Base)} />
+                                probe={s.probe_of(Variant::Base)} inspection={s.inspection_of(Variant::Base)}
+                                on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))} />
                             }
                             <DataViewCanvas info={info.clone()} progress={latest.clone()} id="data-canvas" probe={s.probe_of(Variant::Regularized)}
+                                inspection={s.inspection_of(Variant::Regularized)} on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))}
                                 title={AttrValue::from(if s.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
                         </div>
                     }
@@ -283,6 +298,11 @@ pub fn app() -> Html {
                     }
                     if let (Some(info), Some(p)) = (&s.info, &latest) {
                         <Confusion class_names={info.class_names.clone()} progress={p.clone()} />
+                    }
+                    if let Some(info) = s.info.as_ref().filter(|i| matches!(i.view, crate::protocol::DataView::Graph { .. })) {
+                        <NodeInspector info={info.clone()} node={s.inspected} inspection={s.inspection.clone()}
+                            history={s.inspection_history.clone()} predictions={s.node_predictions()}
+                            variant_name={AttrValue::from(s.spec.variant_name())} on_node={dispatch.reform(Action::Inspect)} />
                     }
                     if let (Some(info), true) = (&s.info, probing) {
                         <AdversaryPanel settings={s.probe.clone()} probes={s.probes.clone()} info={info.clone()}

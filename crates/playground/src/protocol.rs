@@ -1,6 +1,7 @@
 //! Messages between the page and the training worker (serde, JSON on the wire). The worker owns
 //! the device and the sessions; the page sends [`Command`]s and renders the [`Event`]s it gets.
 
+use nsl::inspect::NodeInspection;
 use nsl::probe::{ProbeResult, ProbeSpec};
 use nsl::robustness::RobustnessPoint;
 use nsl::session::Progress;
@@ -67,6 +68,8 @@ pub enum Command {
     Sample(SampleRequest),
     /// Write the explorer's graph as a file.
     ExportGraph(GraphFormat),
+    /// Inspect a graph node on every model now and after each update (`None`: stop).
+    InspectNode(Option<u32>),
 }
 
 /// Where the explorer's graph comes from.
@@ -262,6 +265,13 @@ pub enum Event {
     GraphOpened(Result<OpenedGraph, String>),
     /// Sampled subgraphs, or why sampling failed.
     Sampled(Result<SampleView, String>),
+    /// The inspected node, measured on every model at an optimizer step.
+    Inspected {
+        /// The models' step.
+        step: usize,
+        /// Per model.
+        models: Vec<(Variant, NodeInspection)>,
+    },
     /// The explorer's graph as a file, to save.
     GraphExport {
         /// File name.

@@ -9,6 +9,7 @@ use nsl::session::Progress;
 use nsl::spec::ExperimentSpec;
 use yew::Reducible;
 
+use nsl::inspect::NodeInspection;
 use nsl::probe::{ProbeResult, ProbeSpec};
 
 use crate::adversary::{ProbeEdit, ProbeSettings};
@@ -169,6 +170,13 @@ pub struct State {
     pub sampling: SamplingSetup,
     /// The last sampled subgraphs.
     pub sample: Option<Rc<SampleView>>,
+    /// The graph node being inspected.
+    pub inspected: Option<u32>,
+    /// What each model showed of it last.
+    pub inspection: Vec<(Variant, NodeInspection)>,
+    /// The regularized model's neighbor terms of the inspected node over training:
+    /// `(step, term per neighbor)`.
+    pub inspection_history: Vec<(usize, Vec<f32>)>,
 }
 
 /// Drawings kept for undo.
@@ -210,6 +218,9 @@ impl State {
             explorer_error: None,
             sampling: SamplingSetup::default(),
             sample: None,
+            inspected: None,
+            inspection: Vec::new(),
+            inspection_history: Vec::new(),
         }
     }
 
@@ -220,6 +231,22 @@ impl State {
         {
             *d = drawing;
         }
+    }
+
+    /// Each model's predicted class and its probability for the inspected node.
+    pub fn node_predictions(&self) -> Vec<(Variant, u32, f32)> {
+        let Some(node) = self.inspected.map(|n| n as usize) else { return Vec::new() };
+        let of = |variant: Variant, history: &History| {
+            let nodes = history.latest.as_ref()?.nodes.as_ref()?;
+            Some((variant, *nodes.classes.get(node)?, *nodes.confidence.get(node)?))
+        };
+        let base = self.base.as_ref().and_then(|b| of(Variant::Base, b));
+        base.into_iter().chain(of(Variant::Regularized, &self.regularized)).collect()
+    }
+
+    /// The inspection of `variant`, if any.
+    pub fn inspection_of(&self, variant: Variant) -> Option<NodeInspection> {
+        self.inspection.iter().find(|(v, _)| *v == variant).map(|(_, i)| i.clone())
     }
 
     /// The probe measured on `variant`, if any.
@@ -274,6 +301,8 @@ pub enum Action {
     Opening,
     /// The sampling builder changed.
     Sampling(SamplingEdit),
+    /// Inspect a graph node (or none).
+    Inspect(Option<u32>),
 }
 
 impl Reducible for State {
@@ -327,6 +356,13 @@ impl Reducible for State {
                 next.explorer_error = None;
             }
             Action::Sampling(edit) => next.sampling = next.sampling.apply(&edit),
+            Action::Inspect(node) => {
+                if node != next.inspected {
+                    next.inspected = node;
+                    next.inspection.clear();
+                    next.inspection_history.clear();
+                }
+            }
             Action::Undo => {
                 if let (Some(previous), Some(now)) = (next.undo.pop(), drawing_of(&next.spec).cloned()) {
                     next.redo.push(now);
@@ -357,6 +393,8 @@ impl State {
                 self.generation += 1;
                 self.probes.clear();
                 self.robustness = None;
+                self.inspection.clear();
+                self.inspection_history.clear();
             }
             Event::Updated(spec) => {
                 // Epochs may have changed: the run now ends elsewhere.
@@ -401,6 +439,26 @@ impl State {
                 self.explorer_error = None;
             }
             Event::Sampled(Err(e)) => self.explorer_error = Some(e),
+            Event::Inspected { step, models } => {
+                let current = |(_, i): &&(Variant, NodeInspection)| Some(i.node as u32) == self.inspected;
+                if !models.iter().any(|m| current(&m)) {
+                    return;
+                }
+                if let Some((_, regularized)) = models.iter().find(|(v, _)| *v == Variant::Regularized)
+                    && self.inspection_history.last().is_none_or(|(s, _)| *s != step)
+                {
+                    if self.inspection_history.len() >= MAX_POINTS / 4 {
+                        let mut i = 0;
+                        self.inspection_history.retain(|_| {
+                            i += 1;
+                            i % 2 == 1
+                        });
+                    }
+                    self.inspection_history
+                        .push((step, regularized.neighbors.iter().map(|n| n.term).collect()));
+                }
+                self.inspection = models;
+            }
             // Saved by the app as it arrives (a side effect, not state).
             Event::GraphExport { .. } => {}
         }

@@ -61,6 +61,22 @@ impl NodeInput {
         })
     }
 
+    /// The features as a dense `[nodes, dim]` matrix (what attribution differentiates).
+    pub fn to_dense(&self) -> Tensor<2> {
+        match self {
+            NodeInput::Dense(x) => x.clone(),
+            NodeInput::Sparse(s) => {
+                // The sparse product with the identity puts every value in its column.
+                let device = s.values.device();
+                let mut identity = vec![0.0; s.dim * s.dim];
+                for i in 0..s.dim {
+                    identity[i * s.dim + i] = 1.0;
+                }
+                self.matmul(matrix(identity, s.dim, s.dim, &device))
+            }
+        }
+    }
+
     /// Number of nodes.
     pub fn nodes(&self) -> usize {
         match self {

@@ -8,8 +8,10 @@ use burn::tensor::{Device, Tensor, activation};
 
 use super::GnnConfig;
 use super::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions, NodeTrainer};
+use crate::data::NeighborTable;
 use crate::error::{NslError, Result};
 use crate::experiment::load_graph;
+use crate::inspect::{PendingInspection, neighbor_terms};
 use crate::ngm::NgmTrainer;
 use crate::readout::Readout;
 use crate::session::differs_in_knobs_only;
@@ -149,6 +151,57 @@ impl NodeSession {
             });
         }
         Ok(())
+    }
+
+    /// Inspects `node`: its graph-regularization neighbors (a training node's top
+    /// `max_neighbors` by weight) with their terms now, and, for GNNs, the attribution of its
+    /// prediction to every node (`attribution_steps` of integrated gradients) and a GAT's
+    /// attention per edge.
+    pub fn inspect_node(&self, node: usize, attribution_steps: usize) -> Result<PendingInspection> {
+        let nodes = self.data.adjacency.nodes;
+        if node >= nodes {
+            return Err(NslError::Config(format!("node {node} is out of range for {nodes} nodes")));
+        }
+        let graph = self.spec.regularization.graph.filter(|g| g.neighbor_config.max_neighbors > 0);
+        let neighbors = match graph {
+            Some(g) if self.data.train.contains(&(node as u32)) => {
+                let edges: Vec<(usize, usize, f32)> =
+                    self.data.adjacency.triples().map(|(a, b, w)| (a as usize, b as usize, w)).collect();
+                NeighborTable::select(&self.data.ids, &edges, &[node], g.neighbor_config.max_neighbors, false)
+                    .neighbors
+                    .remove(0)
+            }
+            _ => Vec::new(),
+        };
+        let mut readout = Readout::default();
+        let terms = match (graph, neighbors.is_empty()) {
+            (Some(g), false) => {
+                let logits = self.trainer.logits();
+                let device = logits.device();
+                let rows: Vec<u32> =
+                    std::iter::once(node).chain(neighbors.iter().map(|n| n.0)).map(|n| n as u32).collect();
+                let picked = logits.select(0, labels(&rows, &device));
+                let [k1, classes] = picked.dims();
+                let weights: Vec<f32> = neighbors.iter().map(|n| n.1).collect();
+                let terms = neighbor_terms(
+                    picked.clone().slice([0..1, 0..classes]),
+                    picked.slice([1..k1, 0..classes]),
+                    &weights,
+                    &g.distance_config,
+                )?;
+                Some(readout.push(terms))
+            }
+            _ => None,
+        };
+        let explanation = self.trainer.explain(node, attribution_steps)?;
+        let (heat, attention) = match explanation {
+            Some(e) => {
+                let heat = readout.push(e.heat);
+                (Some(heat), e.attention.map(|(alpha, src, dst)| (readout.push(alpha), src, dst)))
+            }
+            None => (None, None),
+        };
+        Ok(PendingInspection { readout, node, neighbors, terms, heat, attention })
     }
 
     /// Losses since the previous snapshot, accuracies, the test confusion matrix and every
@@ -296,5 +349,37 @@ mod tests {
             assert_eq!(p.step, 3);
             assert!(p.losses.unwrap().total.is_finite());
         }
+    }
+
+    #[test]
+    fn inspection_shows_graph_terms_attribution_and_attention() {
+        let device = Device::flex();
+        let graph = GraphRegConfig {
+            multiplier: 0.5,
+            neighbor_config: crate::config::GraphNeighborConfig { max_neighbors: 3 },
+            ..Default::default()
+        };
+        let gat = GnnKind::Gat { heads: 2, output_heads: 1 };
+        let mut session = NodeSession::new(&spec(gat, Some(graph)), &device).unwrap();
+        session.run_steps(5).unwrap();
+        let node = session.data.train[0] as usize;
+        let found = session.inspect_node(node, 8).unwrap().read().unwrap();
+        assert!(!found.neighbors.is_empty() && found.neighbors.len() <= 3, "{:?}", found.neighbors);
+        assert!(found.neighbors.windows(2).all(|w| w[0].weight >= w[1].weight), "heaviest first");
+        let nodes = session.data.adjacency.nodes;
+        let heat = found.heat.expect("a GNN's prediction is attributed to nodes");
+        assert_eq!(heat.len(), nodes);
+        // A 2-layer GNN sees 2 hops: nodes farther away get no attribution.
+        let far = heat.iter().filter(|h| **h == 0.0).count();
+        assert!(far > 0 && heat[node] != 0.0, "{far} nodes beyond two hops");
+        let attention = found.attention.expect("a GAT's attention per edge");
+        assert_eq!(attention.len(), session.data.adjacency.len() + nodes, "every edge and self loop");
+        // Each target's incoming attention sums to 1 (per head, so also in the mean).
+        let into_node: f32 = attention.iter().filter(|a| a.1 as usize == node).map(|a| a.2).sum();
+        assert!((into_node - 1.0).abs() < 1e-4, "{into_node}");
+        let test_node = session.data.test[0] as usize;
+        assert!(session.inspect_node(test_node, 4).unwrap().read().unwrap().neighbors.is_empty());
+        let gcn = NodeSession::new(&spec(GnnKind::Gcn, None), &device).unwrap();
+        assert!(gcn.inspect_node(node, 4).unwrap().read().unwrap().attention.is_none());
     }
 }

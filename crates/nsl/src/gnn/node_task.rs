@@ -376,6 +376,30 @@ impl FullBatchTrainer for NodeTrainer {
 
     /// Regularization strengths and the learning rate (which regularizers are on, and the
     /// number of graph neighbors, are fixed when the trainer is made).
+    fn explain(&self, node: usize, steps: usize) -> Result<Option<Explanation>> {
+        let model = self.model.valid();
+        let nodes = self.eval_input.nodes();
+        if node >= nodes {
+            return Err(NslError::Config(format!("node {node} is out of range for {nodes} nodes")));
+        }
+        let x = self.eval_input.to_dense();
+        let score = |x: Tensor<2>| {
+            let logits = model.forward(&NodeInput::Dense(x), &self.eval_context, None).logits;
+            let classes = logits.dims()[1];
+            logits.slice([node..node + 1, 0..classes]).max_dim(1).sum()
+        };
+        let zeros = Tensor::zeros(x.dims(), &x.device());
+        let heat =
+            super::explain::node_heat(crate::attribution::integrated_gradients(x, zeros, steps, &score)?);
+        let attention =
+            model.forward(&self.eval_input, &self.eval_context, None).attention.pop().map(|alpha| {
+                let [edges, _] = alpha.dims();
+                let host = &self.eval_context.graph.host;
+                (alpha.mean_dim(1).reshape([edges]), host.src.clone(), host.dst.clone())
+            });
+        Ok(Some(Explanation { heat, attention }))
+    }
+
     fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
         let regularization = &spec.regularization;
         let same_shape = regularization.graph.is_some() == self.regularization.graph.is_some()
@@ -413,6 +437,21 @@ pub trait FullBatchTrainer: std::fmt::Debug {
 
     /// The knobs of `spec` from the next step on (an error if it needs a new trainer).
     fn apply(&mut self, spec: &ExperimentSpec) -> Result<()>;
+
+    /// Why `node` is predicted as it is, on the device: integrated gradients (over `steps`) of
+    /// its top-class score summed per node, and a GAT's last-layer attention per edge (mean over
+    /// heads) with each edge's `(source, target)`. `None` for models that look at no other
+    /// node's features (an MLP).
+    fn explain(&self, node: usize, steps: usize) -> Result<Option<Explanation>>;
+}
+
+/// Attribution of one node's prediction to the graph's nodes (and edges, for a GAT).
+#[derive(Debug)]
+pub struct Explanation {
+    /// `[nodes]`: Σ over features of the integrated gradients.
+    pub heat: Tensor<1>,
+    /// `[edges]` attention with each edge's source and target (GATs only).
+    pub attention: Option<(Tensor<1>, Vec<u32>, Vec<u32>)>,
 }
 
 /// Runs `epochs` steps of `trainer`, scoring and recording each epoch as Planetoid benchmarks

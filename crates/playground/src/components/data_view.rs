@@ -2,8 +2,10 @@
 //! the graph with nodes coloured by predicted class, or test digits with their top prediction.
 
 use nsl::heatmap::Grid;
+use nsl::inspect::NodeInspection;
 use nsl::probe::ProbeResult;
 use nsl::session::Progress;
+use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
@@ -25,6 +27,13 @@ pub struct DataViewProps {
     /// The adversary panel's perturbation of this model's test points (2D: drawn as arrows).
     #[prop_or_default]
     pub probe: Option<ProbeResult>,
+    /// The inspected graph node on this model: its graph-term neighbors, attribution heat and
+    /// attention, drawn over the graph.
+    #[prop_or_default]
+    pub inspection: Option<NodeInspection>,
+    /// A graph node was clicked.
+    #[prop_or_default]
+    pub on_node: Option<Callback<u32>>,
 }
 
 const SIZE: u32 = 280;
@@ -36,8 +45,8 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
     {
         let canvas = canvas.clone();
         use_effect_with(
-            (props.info.view.clone(), props.progress.clone(), props.probe.clone()),
-            move |(view, progress, probe)| {
+            (props.info.view.clone(), props.progress.clone(), props.probe.clone(), props.inspection.clone()),
+            move |(view, progress, probe, inspection)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
                     && let Some(ctx) = context(&canvas)
                 {
@@ -50,7 +59,14 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                             }
                         }
                         DataView::Graph { positions, edges, labels, train } => {
-                            draw_graph(&ctx, positions, edges, labels, train, progress.as_ref())
+                            if let Some(inspection) = inspection {
+                                draw_inspection_under(&ctx, positions, edges, inspection);
+                            }
+                            let faint = inspection.as_ref().is_some_and(|i| i.attention.is_some());
+                            draw_graph(&ctx, positions, edges, labels, train, progress.as_ref(), faint);
+                            if let Some(inspection) = inspection {
+                                draw_inspection_over(&ctx, positions, inspection);
+                            }
                         }
                         DataView::Digits { images } => draw_digits(&ctx, images, progress.as_ref()),
                     }
@@ -70,10 +86,35 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         }
         DataView::Digits { .. } => "Test digits with the model's prediction (green: right, red: wrong)",
     };
+    let onclick = match (&props.on_node, &props.info.view) {
+        (Some(on_node), DataView::Graph { positions, .. }) => {
+            let (on_node, positions) = (on_node.clone(), positions.clone());
+            Some(Callback::from(move |e: MouseEvent| {
+                let scale = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
+                    .filter(|c| c.client_width() > 0)
+                    .map_or(1.0, |c| f64::from(c.width()) / f64::from(c.client_width()));
+                let (x, y) = (f64::from(e.offset_x()) * scale, f64::from(e.offset_y()) * scale);
+                let size = f64::from(SIZE);
+                let nearest = positions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i, (f64::from(p[0]) * size - x).hypot(f64::from(p[1]) * size - y)))
+                    .min_by(|a, b| a.1.total_cmp(&b.1));
+                if let Some((node, d)) = nearest
+                    && d <= 12.0
+                {
+                    on_node.emit(node as u32);
+                }
+            }))
+        }
+        _ => None,
+    };
     html! {
         <figure class="data-view">
             <h3>{ props.title.clone() }</h3>
-            <canvas ref={canvas} id={props.id.clone()} width={SIZE.to_string()} height={SIZE.to_string()}
+            <canvas ref={canvas} id={props.id.clone()} {onclick} width={SIZE.to_string()} height={SIZE.to_string()}
                 role="img" aria-label={label} />
             <figcaption>{ label }</figcaption>
         </figure>
@@ -169,6 +210,70 @@ fn draw_arrows(ctx: &CanvasRenderingContext2d, probe: &ProbeResult) {
     }
 }
 
+/// Under the graph: a GAT's attention as edge width, the attribution heat as halos (red where
+/// a node's features raise the inspected node's score, blue where they lower it).
+fn draw_inspection_under(
+    ctx: &CanvasRenderingContext2d,
+    positions: &[[f32; 2]],
+    edges: &[[u32; 2]],
+    inspection: &NodeInspection,
+) {
+    let size = f64::from(SIZE);
+    let px =
+        |i: u32| (f64::from(positions[i as usize][0]) * size, f64::from(positions[i as usize][1]) * size);
+    if let Some(attention) = &inspection.attention {
+        // Both directions of an undirected edge: the larger attention.
+        let mut by_edge = std::collections::HashMap::new();
+        for &(s, d, a) in attention.iter().filter(|(s, d, _)| s != d) {
+            let slot = by_edge.entry((s.min(d), s.max(d))).or_insert(0.0_f32);
+            *slot = slot.max(a);
+        }
+        ctx.set_stroke_style_str("rgba(147,52,230,0.55)");
+        for &[a, b] in edges {
+            if let Some(&alpha) = by_edge.get(&(a.min(b), a.max(b))) {
+                ctx.set_line_width(0.5 + 7.0 * f64::from(alpha));
+                let ((x0, y0), (x1, y1)) = (px(a), px(b));
+                ctx.begin_path();
+                ctx.move_to(x0, y0);
+                ctx.line_to(x1, y1);
+                ctx.stroke();
+            }
+        }
+    }
+    if let Some(heat) = &inspection.heat {
+        let top = heat.iter().fold(1e-9_f32, |m, h| m.max(h.abs()));
+        for (i, &h) in heat.iter().enumerate().filter(|(i, h)| **h != 0.0 && *i < positions.len()) {
+            let (x, y) = px(i as u32);
+            let strength = f64::from((h.abs() / top).sqrt());
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 6.0 + 10.0 * strength, 0.0, std::f64::consts::TAU);
+            let rgb = if h > 0.0 { "217,48,37" } else { "26,115,232" };
+            ctx.set_fill_style_str(&format!("rgba({rgb},{:.2})", 0.15 + 0.5 * strength));
+            ctx.fill();
+        }
+    }
+}
+
+/// Over the graph: the inspected node ringed, the edges to its graph-term neighbors in green.
+fn draw_inspection_over(ctx: &CanvasRenderingContext2d, positions: &[[f32; 2]], inspection: &NodeInspection) {
+    let size = f64::from(SIZE);
+    let Some(&center) = positions.get(inspection.node) else { return };
+    let (x0, y0) = (f64::from(center[0]) * size, f64::from(center[1]) * size);
+    ctx.set_stroke_style_str("rgba(24,128,56,0.9)");
+    ctx.set_line_width(3.0);
+    for n in inspection.neighbors.iter().filter(|n| n.node < positions.len()) {
+        let (x1, y1) = (f64::from(positions[n.node][0]) * size, f64::from(positions[n.node][1]) * size);
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+        ctx.stroke();
+    }
+    ctx.begin_path();
+    let _ = ctx.arc(x0, y0, 11.0, 0.0, std::f64::consts::TAU);
+    ctx.set_stroke_style_str("#188038");
+    ctx.stroke();
+}
+
 fn draw_graph(
     ctx: &CanvasRenderingContext2d,
     positions: &[[f32; 2]],
@@ -176,10 +281,11 @@ fn draw_graph(
     labels: &[Option<u32>],
     train: &[bool],
     progress: Option<&Progress>,
+    faint_edges: bool,
 ) {
     let size = f64::from(SIZE);
     let px = |p: [f32; 2]| (f64::from(p[0]) * size, f64::from(p[1]) * size);
-    ctx.set_stroke_style_str("rgba(90,90,90,0.35)");
+    ctx.set_stroke_style_str(if faint_edges { "rgba(90,90,90,0.15)" } else { "rgba(90,90,90,0.35)" });
     ctx.set_line_width(1.0);
     ctx.begin_path();
     for &[a, b] in edges {

@@ -34,6 +34,9 @@ pub struct GraphEditorProps {
     pub on_undo: Callback<()>,
     /// Redo.
     pub on_redo: Callback<()>,
+    /// A node was selected (the inspector follows it).
+    #[prop_or_default]
+    pub on_select: Callback<usize>,
 }
 
 /// What is selected.
@@ -162,6 +165,7 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
     let onpointerup = {
         let (drawing, view, gesture, selection, on_edit) =
             (props.drawing.clone(), view.clone(), gesture.clone(), selection.clone(), props.on_edit.clone());
+        let on_select = props.on_select.clone();
         Callback::from(move |e: PointerEvent| {
             let s = point(&e);
             let Some(done) = *gesture else { return };
@@ -171,8 +175,12 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
                 Gesture::Move { node, at, moved: true, .. } => {
                     on_edit.emit(DrawingEdit::Move { node, x: at[0], y: at[1] });
                     selection.set(Some(Selection::Node(node)));
+                    on_select.emit(node);
                 }
-                Gesture::Move { node, .. } => selection.set(Some(Selection::Node(node))),
+                Gesture::Move { node, .. } => {
+                    selection.set(Some(Selection::Node(node)));
+                    on_select.emit(node);
+                }
                 Gesture::Connect { from, .. } => {
                     if let Some(to) = node_at(&nodes, &view, s, RADIUS + 3.0).filter(|&to| to != from) {
                         on_edit.emit(DrawingEdit::Connect { a: from, b: to });

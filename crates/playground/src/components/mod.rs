@@ -12,6 +12,7 @@ pub mod graph_viewer;
 pub mod header;
 pub mod knob;
 pub mod metrics;
+pub mod node_inspector;
 pub mod palette;
 pub mod raster;
 pub mod robustness;

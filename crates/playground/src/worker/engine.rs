@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use nsl::burn::tensor::Device;
 use nsl::gnn::node_session::NodeSession;
+use nsl::inspect::PendingInspection;
 use nsl::probe::{PendingProbe, ProbeSpec};
 use nsl::readout::Readout;
 use nsl::robustness::{Attack, RobustnessPoint, RobustnessSpec};
@@ -14,6 +15,10 @@ use nsl::spec::{ExperimentSpec, ModelSpec};
 use nsl::train::TrainingData;
 
 use crate::protocol::{DataInfo, DataView, RobustnessProgress, Variant};
+
+/// Integrated-gradients steps of a node's attribution (each a forward and backward pass over
+/// the whole graph; the heat map needs no more precision).
+pub const ATTRIBUTION_STEPS: usize = 16;
 
 /// Sessions of one setup.
 #[derive(Debug)]
@@ -273,6 +278,21 @@ impl Engine {
         Ok(Some(readout))
     }
 
+    /// Inspects graph node `node` on every model (its graph-regularization neighbors and their
+    /// terms; for GNNs the attribution of its prediction and a GAT's attention).
+    pub fn inspect_node(&self, node: usize) -> nsl::Result<Vec<(Variant, PendingInspection)>> {
+        self.runs
+            .iter()
+            .map(|(variant, run)| {
+                let pending = match run {
+                    Run::Rows(s) => s.inspect_node(node)?,
+                    Run::Nodes(s) => s.inspect_node(node, ATTRIBUTION_STEPS)?,
+                };
+                Ok((*variant, pending))
+            })
+            .collect()
+    }
+
     /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
     pub fn burst(
         &mut self,
@@ -377,5 +397,12 @@ mod tests {
         assert!(gcn.test_acc >= 0.8, "a GCN with graph regularization on the club: {}", gcn.test_acc);
         assert_eq!(gcn.nodes.as_ref().unwrap().classes.len(), 34);
         assert!(engine.probe(&ProbeSpec::default()).is_err() && engine.robustness_job().is_err());
+        let mut inspected = engine.inspect_node(0).unwrap().into_iter().map(|(_, p)| p.read().unwrap());
+        let (base, gcn) = (inspected.next().unwrap(), inspected.next().unwrap());
+        assert!(
+            base.neighbors.is_empty() && !gcn.neighbors.is_empty(),
+            "only the regularized model has a graph term"
+        );
+        assert_eq!(gcn.heat.map(|h| h.len()), Some(34));
     }
 }

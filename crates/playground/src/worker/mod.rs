@@ -90,6 +90,10 @@ struct Runtime {
     robustness: Option<RobustnessJob>,
     /// The graph explorer's graph.
     explorer: Option<Explorer>,
+    /// The graph node being inspected.
+    inspected: Option<u32>,
+    /// It changed and is to be measured once the queued commands are handled.
+    inspect_due: bool,
 }
 
 /// Least time between two probes while training: a probe costs a few forward and backward
@@ -114,6 +118,8 @@ impl Runtime {
             probe_due: false,
             robustness: None,
             explorer: None,
+            inspected: None,
+            inspect_due: false,
         }
     }
 
@@ -123,22 +129,24 @@ impl Runtime {
             // Commands first, in order; while there is work to do, only those already queued
             // (so that a burst of probe changes from a moving slider is measured once).
             loop {
-                let command = if self.running || self.robustness.is_some() || self.probe_due {
-                    match commands.try_recv() {
-                        Ok(command) => command,
-                        Err(TryRecvError::Empty) => break,
-                        Err(TryRecvError::Closed) => return,
-                    }
-                } else {
-                    match commands.next().await {
-                        Some(command) => command,
-                        None => return,
-                    }
-                };
+                let command =
+                    if self.running || self.robustness.is_some() || self.probe_due || self.inspect_due {
+                        match commands.try_recv() {
+                            Ok(command) => command,
+                            Err(TryRecvError::Empty) => break,
+                            Err(TryRecvError::Closed) => return,
+                        }
+                    } else {
+                        match commands.next().await {
+                            Some(command) => command,
+                            None => return,
+                        }
+                    };
                 self.handle(command).await;
             }
-            if self.probe_due {
+            if self.probe_due || self.inspect_due {
                 self.probe_now().await;
+                self.inspect_now().await;
             } else if self.robustness.is_some() {
                 self.measure_robustness().await;
             } else if self.running {
@@ -220,6 +228,10 @@ impl Runtime {
                 });
                 (self.send)(Event::GraphOpened(opened));
             }
+            Command::InspectNode(node) => {
+                self.inspected = node;
+                self.inspect_due = true;
+            }
             Command::Sample(request) => {
                 let sampled = match &self.explorer {
                     Some(explorer) => explorer.sample(&request),
@@ -255,8 +267,8 @@ impl Runtime {
     /// Measures the probe in force on every model and sends it.
     async fn probe_now(&mut self) {
         self.probe_due = false;
-        let (Some(engine), Some(spec)) = (&self.engine, &self.probe) else { return };
         self.probed_at = js_sys::Date::now();
+        let (Some(engine), Some(spec)) = (&self.engine, &self.probe) else { return };
         let measured = match engine.probe(spec) {
             Ok(pending) => {
                 let mut results = Vec::with_capacity(pending.len());
@@ -275,6 +287,28 @@ impl Runtime {
             }
         };
         (self.send)(Event::Probed(measured));
+    }
+
+    /// Inspects the chosen graph node on every model and sends what it found.
+    async fn inspect_now(&mut self) {
+        self.inspect_due = false;
+        let (Some(engine), Some(node)) = (&self.engine, self.inspected) else { return };
+        let step = engine.steps_done();
+        let pending = match engine.inspect_node(node as usize) {
+            Ok(pending) => pending,
+            Err(e) => {
+                web_sys::console::warn_1(&format!("inspect: {e}").into());
+                return;
+            }
+        };
+        let mut models = Vec::with_capacity(pending.len());
+        for (variant, inspection) in pending {
+            match inspection.read_async().await {
+                Ok(found) => models.push((variant, found)),
+                Err(e) => return self.fail(e),
+            }
+        }
+        (self.send)(Event::Inspected { step, models });
     }
 
     /// Measures the next point of the robustness curves and reports all so far.
@@ -320,8 +354,9 @@ impl Runtime {
         self.running = false;
         self.engine = None;
         self.robustness = None;
-        // The page sends the probe for the new data once it is ready.
+        // The page sends the probe and the inspected node for the new data once it is ready.
         self.probe = None;
+        self.inspected = None;
         let Some(spec) = self.spec.clone() else { return };
         if matches!(spec.data, DataSpec::Mnist { .. })
             && self.digits.is_none()
@@ -368,10 +403,11 @@ impl Runtime {
             }
         }
         (self.send)(Event::Progress(snapshots));
-        if self.probe.is_some()
+        if (self.probe.is_some() || self.inspected.is_some())
             && (steps <= 1 || finished || js_sys::Date::now() - self.probed_at >= PROBE_INTERVAL_MS)
         {
             self.probe_now().await;
+            self.inspect_now().await;
         }
         if finished && steps > 0 {
             self.stop(Stop::Finished);
