@@ -158,8 +158,9 @@ pub fn mnist_data(all: Examples, train: usize, test: usize, origin: &str) -> Res
 
 /// Node classification data for the minibatch trainer: the split's train and test nodes, and
 /// the graph (every node as the pool neighbors come from, every edge, and each training node's
-/// neighbors as `pack_nbrs` picks them for the regularization of `spec`).
-fn graph_data(
+/// neighbors as `pack_nbrs` picks them for the regularization of `spec`). `undirected` takes
+/// each edge in both directions; `origin` names the data in errors.
+pub fn graph_data(
     graph: Planetoid,
     spec: &ExperimentSpec,
     undirected: bool,

@@ -318,7 +318,7 @@ pub fn app() -> Html {
                 <Explorer graph={s.explorer.clone()} busy={s.explorer_busy} error={s.explorer_error.clone()}
                     sampling={s.sampling.clone()} sample={s.sample.clone()} data_is_graph={s.spec.data.is_graph()}
                     on_command={on_command.clone()} on_opening={dispatch.reform(|()| Action::Opening)}
-                    on_sampling={dispatch.reform(Action::Sampling)} />
+                    on_sampling={dispatch.reform(Action::Sampling)} on_edit={on_edit.clone()} />
             </div>
         </>
     }

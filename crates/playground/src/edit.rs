@@ -182,6 +182,8 @@ pub enum Edit {
     Robustness(RobustnessSpec),
     /// A change to the drawn graph (when the data is a drawing).
     Drawing(DrawingEdit),
+    /// Train on the graph the explorer read from files.
+    TrainOnLoaded(nsl::data::graphs::LoadedGraph),
     /// Train the base model beside the regularized one.
     Compare(bool),
 }
@@ -377,6 +379,7 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
                 *drawing = crate::drawing::apply(drawing, change);
             }
         }
+        Edit::TrainOnLoaded(graph) => next = crate::presets::loaded_graph(graph.clone(), spec.seed),
         Edit::Compare(on) => next.compare_with_base = *on,
     }
     next

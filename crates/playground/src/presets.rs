@@ -3,7 +3,7 @@
 
 use nsl::config::{AdvNeighborConfig, AdvRegConfig, GraphNeighborConfig, GraphRegConfig, NormType};
 use nsl::data::drawn::{DrawnEdge, DrawnGraph, DrawnNode, NodeFeatures};
-use nsl::data::graphs::GraphSource;
+use nsl::data::graphs::{GraphSource, LoadedGraph};
 use nsl::data::toy::{ToyShape, ToySpec};
 use nsl::graph::datasets::sbm::SbmSpec;
 use nsl::model::Activation;
@@ -49,6 +49,7 @@ impl Family {
             DataSpec::Graph { graph: GraphSource::Karate } => Some(Family::Karate),
             DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
             DataSpec::Graph { graph: GraphSource::Drawn(_) } => Some(Family::Drawn),
+            DataSpec::Graph { graph: GraphSource::Loaded(_) } => None,
             DataSpec::Planetoid { .. } => None,
         }
     }
@@ -212,6 +213,19 @@ pub fn starter_drawing() -> DrawnGraph {
             edge(4, 7),
         ],
         features: NodeFeatures::OneHot,
+    }
+}
+
+/// The setup that trains on a graph read from files: an MLP with graph regularization beside
+/// the same MLP without (Cora-like citation data: bag-of-words features, few labels).
+pub fn loaded_graph(graph: LoadedGraph, seed: u64) -> ExperimentSpec {
+    ExperimentSpec {
+        name: format!("{} (loaded)", graph.name),
+        data: DataSpec::Graph { graph: GraphSource::Loaded(graph) },
+        optimizer: OptimizerSpec { learning_rate: 0.01, batch_size: 32, weight_decay: 0.0 },
+        epochs: 40,
+        compare_with_base: true,
+        ..preset(Family::Citation, seed)
     }
 }
 

@@ -23,6 +23,21 @@ pub enum GraphSource {
     Citation(sbm::SbmSpec),
     /// A graph drawn by hand in the playground's editor.
     Drawn(DrawnGraph),
+    /// A graph the playground read from the user's files: only the browser that read them has
+    /// it (a link to it says which files to open again).
+    Loaded(LoadedGraph),
+}
+
+/// Which loaded graph a spec trains on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadedGraph {
+    /// The files' name (stem).
+    pub name: String,
+    /// Its nodes (to tell it from another graph of that name).
+    pub nodes: usize,
+    /// Its edges.
+    pub edges: usize,
 }
 
 /// Karate club members whose faction is given for training: Mr. Hi (0) and the Officer (33).
@@ -45,6 +60,10 @@ impl GraphSource {
                 sbm::generate(spec).map_err(|e| NslError::Config(format!("citation network: {e}")))
             }
             Self::Drawn(drawn) => drawn.graph(),
+            Self::Loaded(loaded) => Err(NslError::Config(format!(
+                "this setup trains on the graph \"{}\" ({} nodes) read from files in a browser: open those files again in the graph explorer",
+                loaded.name, loaded.nodes
+            ))),
         }
     }
 
@@ -59,6 +78,7 @@ impl GraphSource {
             Self::Karate => "karate",
             Self::Citation(_) => "citation",
             Self::Drawn(_) => "drawn",
+            Self::Loaded(_) => "loaded",
         }
     }
 }

@@ -44,11 +44,20 @@ impl NodeSession {
     /// spec, the MLP trained full batch with the spec's Neural Graph Machine terms (none: the
     /// plain MLP, NGM's base model).
     pub fn new(spec: &ExperimentSpec, device: &Device) -> Result<Self> {
+        Self::with_graph(spec, &load_graph(&spec.data)?.0, device)
+    }
+
+    /// As [`NodeSession::new`], on a graph the caller loaded (the browser reads files itself).
+    pub fn with_graph(
+        spec: &ExperimentSpec,
+        graph: &crate::data::planetoid::Planetoid,
+        device: &Device,
+    ) -> Result<Self> {
         spec.validate()?;
         if spec.task != TaskSpec::Classification {
             return Err(NslError::Config("a node session trains node classification".into()));
         }
-        let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
+        let data = NodeData::from_planetoid(graph)?;
         if data.test.is_empty() {
             return Err(NslError::Config("the graph's split names no test nodes".into()));
         }

@@ -36,9 +36,18 @@ fn knob(props: &ControlsProps, make: fn(f64) -> Edit) -> Callback<f64> {
 #[function_component(DataControls)]
 pub fn data_controls(props: &ControlsProps) -> Html {
     let family = Family::of(&props.spec.data);
-    let on_family = props
-        .on_edit
-        .reform(|key: String| Edit::Family(Family::from_key(&key).expect("options come from FAMILIES")));
+    let on_family = props.on_edit.reform(|key: String| {
+        // The loaded graph's own entry is disabled: only FAMILIES keys arrive here.
+        Edit::Family(Family::from_key(&key).unwrap_or(Family::Plane(nsl::data::toy::ToyShape::Moons)))
+    });
+    let mut options = opts(&FAMILIES, |f| f.key().to_string());
+    let loaded = match &props.spec.data {
+        DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Loaded(g) } => Some(g.clone()),
+        _ => None,
+    };
+    if let Some(g) = &loaded {
+        options.push(("loaded".into(), format!("Graph: {} (loaded from files)", g.name).into()));
+    }
     let toy = match &props.spec.data {
         DataSpec::Toy(toy) => html! {
             <>
@@ -53,6 +62,9 @@ pub fn data_controls(props: &ControlsProps) -> Html {
         DataSpec::Mnist { train, test, .. } => html! {
             <p class="hint">{ format!("{train} training and {test} test digits (28 × 28) bundled with the page.") }</p>
         },
+        DataSpec::Graph { .. } if loaded.is_some() => html! {
+            <p class="hint">{ "Node classification on the graph opened in the explorer below: its split's training nodes train, its test nodes test. A link to this setup asks for the files again." }</p>
+        },
         DataSpec::Graph { .. } => html! {
             <p class="hint">{ "Node classification: few nodes are labeled; the edges carry the rest." }</p>
         },
@@ -61,8 +73,9 @@ pub fn data_controls(props: &ControlsProps) -> Html {
     html! {
         <section class="card" aria-labelledby="data-title">
             <h2 id="data-title">{ "Data" }</h2>
-            <Choice id="family" label="Data set" options={opts(&FAMILIES, |f| f.key().to_string())}
-                selected={family.map_or("", Family::key)} on_change={on_family} />
+            <Choice id="family" label="Data set" options={options}
+                selected={family.map_or(if loaded.is_some() { "loaded" } else { "" }, Family::key)}
+                disabled={vec![AttrValue::from("loaded")]} on_change={on_family} />
             { toy }
         </section>
     }

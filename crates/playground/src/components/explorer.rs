@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use nsl::data::graphs::LoadedGraph;
 use nsl::graph::sample::SamplingStrategy;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
@@ -13,6 +14,7 @@ use yew::prelude::*;
 
 use super::graph_viewer::{GraphViewer, SubgraphView, hop_colour};
 use super::knob::{Choice, Knob, Toggle};
+use crate::edit::Edit;
 use crate::protocol::{Command, GraphFile, GraphFormat, GraphInput, OpenedGraph, SampleView};
 use crate::sampling::{MAX_HOPS, SamplingEdit, SamplingSetup, receptive_field};
 use crate::worker::explorer::BROWSER_LIMITS;
@@ -38,6 +40,8 @@ pub struct ExplorerProps {
     pub on_opening: Callback<()>,
     /// Sampling changes.
     pub on_sampling: Callback<SamplingEdit>,
+    /// Setup changes (training on the opened graph).
+    pub on_edit: Callback<Edit>,
 }
 
 /// Milliseconds between hops of the animation.
@@ -142,6 +146,15 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                 <div class="row">
                     <button id="graph-export-tsv" onclick={props.on_command.reform(|_| Command::ExportGraph(GraphFormat::Tsv))}>{ "Export TSV" }</button>
                     <button id="graph-export-json" onclick={props.on_command.reform(|_| Command::ExportGraph(GraphFormat::Json))}>{ "Export JSON" }</button>
+                    <button id="graph-train" disabled={!trainable(graph)}
+                        title="Node classification: train on the split's training nodes, test on its test nodes"
+                        onclick={{
+                            let loaded = LoadedGraph { name: graph.name.clone(), nodes: graph.nodes, edges: graph.edges.len() };
+                            props.on_edit.reform(move |_| Edit::TrainOnLoaded(loaded.clone()))
+                        }}>{ "Train on this graph" }</button>
+                    if !trainable(graph) {
+                        <span class="muted">{ "Training needs node features, two or more classes and a split with training nodes (LINQS .split, a CSV split column)." }</span>
+                    }
                 </div>
                 <div class="explorer-body">
                     <GraphViewer graph={graph.clone()} seeds={props.sampling.seeds.clone()} sample={props.sample.clone()}
@@ -172,6 +185,11 @@ pub fn explorer(props: &ExplorerProps) -> Html {
             }
         </section>
     }
+}
+
+/// Whether a graph can be trained on: features, classes and training nodes.
+fn trainable(graph: &OpenedGraph) -> bool {
+    graph.features > 0 && graph.classes.len() >= 2 && graph.labeled_for_training > 0
 }
 
 /// The sampling spec builder: hops, roots, the spec as TF-GNN writes it, and the controls.

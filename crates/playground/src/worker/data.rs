@@ -1,8 +1,10 @@
 //! The data of a setup as the worker trains on it and as the page draws it.
 
 use nsl::data::graphs::GraphSource;
+use nsl::data::planetoid::Planetoid;
 use nsl::data::{Examples, mnist::PIXELS};
-use nsl::experiment::{load_data, load_graph, mnist_data};
+use nsl::experiment::{graph_data, load_data, load_graph, mnist_data};
+use nsl::graph::Graph;
 use nsl::spec::{DataSpec, ExperimentSpec};
 use nsl::train::TrainingData;
 
@@ -26,17 +28,29 @@ pub struct Loaded {
     pub view: DataView,
     /// Class names.
     pub class_names: Vec<String>,
+    /// The graph, for sessions that train over all of it (read once for every model).
+    pub graph: Option<Planetoid>,
 }
 
-/// Loads `spec`'s data; MNIST comes from `digits` (fetched by the runtime).
-pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loaded> {
+/// Loads `spec`'s data; MNIST comes from `digits` (fetched by the runtime), a graph read from
+/// files from `files` (the explorer's graph and its name).
+pub fn load(
+    spec: &ExperimentSpec,
+    digits: Option<&Examples>,
+    files: Option<(&str, &Graph)>,
+) -> nsl::Result<Loaded> {
     match &spec.data {
         DataSpec::Toy(_) => {
             let data = load_data(spec)?;
             let rows =
                 |e: &Examples| (0..e.len()).map(|i| [e.row(i)[0], e.row(i)[1], e.labels[i] as f32]).collect();
             let view = DataView::Points { train: rows(&data.train), test: rows(&data.test) };
-            Ok(Loaded { view, class_names: vec!["orange".into(), "blue".into()], data: Some(data) })
+            Ok(Loaded {
+                view,
+                class_names: vec!["orange".into(), "blue".into()],
+                data: Some(data),
+                graph: None,
+            })
         }
         DataSpec::Mnist { train, test, .. } => {
             let all = digits.ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
@@ -48,12 +62,23 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
                 view: DataView::Digits { images },
                 class_names: (0..10).map(|d| d.to_string()).collect(),
                 data: Some(data),
+                graph: None,
             })
         }
-        DataSpec::Graph { .. } => {
-            // Full-batch sessions load the graph themselves; minibatch MLPs train on rows.
-            let data = (!super::engine::full_batch(spec)).then(|| load_data(spec)).transpose()?;
-            let (graph, _) = load_graph(&spec.data)?;
+        DataSpec::Graph { graph: source } => {
+            let (graph, undirected) = match (source, files) {
+                (GraphSource::Loaded(wanted), Some((name, graph)))
+                    if name == wanted.name
+                        && graph.single_node_set().is_ok_and(|(_, n)| n.size == wanted.nodes) =>
+                {
+                    (Planetoid::from_graph(graph.clone())?, true)
+                }
+                _ => load_graph(&spec.data)?,
+            };
+            // Minibatch MLPs train on rows; full-batch sessions take the graph.
+            let data = (!super::engine::full_batch(spec))
+                .then(|| graph_data(graph.clone(), spec, undirected, source.name()))
+                .transpose()?;
             let edges: Vec<[u32; 2]> = graph
                 .edges
                 .iter()
@@ -78,7 +103,7 @@ pub fn load(spec: &ExperimentSpec, digits: Option<&Examples>) -> nsl::Result<Loa
                 ),
             };
             let view = DataView::Graph { positions, edges, labels, train };
-            Ok(Loaded { view, class_names: graph.class_names, data })
+            Ok(Loaded { view, class_names: graph.class_names.clone(), data, graph: Some(graph) })
         }
         DataSpec::Planetoid { dir, .. } => Err(nsl::NslError::Config(format!(
             "{}: the browser cannot read directories; pick a built-in graph",
@@ -94,14 +119,14 @@ mod tests {
     #[test]
     fn each_family_has_a_view() {
         let toy = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
-        let loaded = load(&toy, None).unwrap();
+        let loaded = load(&toy, None, None).unwrap();
         let DataView::Points { train, test } = &loaded.view else { panic!("points") };
         let rows = loaded.data.as_ref().unwrap();
         assert_eq!((train.len(), test.len()), (rows.train.len(), rows.test.len()));
 
         let mut club = toy.clone();
         club.data = DataSpec::Graph { graph: GraphSource::Karate };
-        let loaded = load(&club, None).unwrap();
+        let loaded = load(&club, None, None).unwrap();
         let DataView::Graph { positions, edges, train, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions.len(), edges.len()), (34, 78));
         assert_eq!(train.iter().filter(|&&t| t).count(), 2);
@@ -109,16 +134,16 @@ mod tests {
 
         let mut drawing = club.clone();
         drawing.data = DataSpec::Graph { graph: GraphSource::Drawn(crate::presets::starter_drawing()) };
-        let loaded = load(&drawing, None).unwrap();
+        let loaded = load(&drawing, None, None).unwrap();
         let DataView::Graph { positions, labels, edges, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions[0], labels[0], labels[1], edges.len()), ([0.15, 0.35], Some(0), None, 11));
 
         let mut digits = toy;
         digits.data = DataSpec::Mnist { dir: "assets/mnist".into(), train: 3, test: 2 };
-        assert!(load(&digits, None).is_err(), "MNIST needs the fetched bytes");
+        assert!(load(&digits, None, None).is_err(), "MNIST needs the fetched bytes");
         let bytes = nsl::graph::io::mnist::decode("m", &vec![255u8; PIXELS * 5], &[1, 2, 3, 4, 5]).unwrap();
         let all = nsl::data::mnist::from_digits(bytes);
-        let loaded = load(&digits, Some(&all)).unwrap();
+        let loaded = load(&digits, Some(&all), None).unwrap();
         let DataView::Digits { images } = &loaded.view else { panic!("digits") };
         assert_eq!((images.len(), images[0]), (2 * PIXELS, 255));
         assert_eq!(loaded.data.unwrap().test.labels, vec![4, 5]);

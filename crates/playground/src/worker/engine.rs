@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 
 use nsl::burn::tensor::Device;
+use nsl::data::planetoid::Planetoid;
 use nsl::gnn::node_session::NodeSession;
 use nsl::inspect::PendingInspection;
 use nsl::probe::{PendingProbe, ProbeSpec};
@@ -14,7 +15,9 @@ use nsl::session::{PendingProgress, Session, SnapshotOptions};
 use nsl::spec::{ExperimentSpec, ModelSpec};
 use nsl::train::TrainingData;
 
-use crate::protocol::{DataInfo, DataView, RobustnessProgress, Variant};
+use super::data::Loaded;
+
+use crate::protocol::{DataInfo, RobustnessProgress, Variant};
 
 /// Integrated-gradients steps of a node's attribution (each a forward and backward pass over
 /// the whole graph; the heat map needs no more precision).
@@ -46,10 +49,14 @@ impl Run {
         spec: &ExperimentSpec,
         full_batch: bool,
         data: Option<&TrainingData>,
+        graph: Option<&Planetoid>,
         device: &Device,
     ) -> nsl::Result<Self> {
         match (full_batch, data) {
-            (true, _) => Ok(Run::Nodes(Box::new(NodeSession::new(spec, device)?))),
+            (true, _) => Ok(Run::Nodes(Box::new(match graph {
+                Some(graph) => NodeSession::with_graph(spec, graph, device)?,
+                None => NodeSession::new(spec, device)?,
+            }))),
             (false, Some(data)) => Ok(Run::Rows(Box::new(Session::with_data(spec, data.clone(), device)?))),
             (false, None) => Err(nsl::NslError::Config("no training rows were loaded".into())),
         }
@@ -158,20 +165,16 @@ pub fn base_spec(spec: &ExperimentSpec) -> ExperimentSpec {
 
 impl Engine {
     /// Fresh models for `spec` (with the base model beside them if `spec.compare_with_base`):
-    /// MLPs train on `data`'s rows, GNNs load the spec's graph themselves.
-    pub fn new(
-        spec: &ExperimentSpec,
-        data: Option<TrainingData>,
-        view: DataView,
-        class_names: Vec<String>,
-        device: &Device,
-    ) -> nsl::Result<Self> {
+    /// MLPs train on the loaded rows, GNNs and NGM over the loaded graph (read once for both).
+    pub fn new(spec: &ExperimentSpec, loaded: Loaded, device: &Device) -> nsl::Result<Self> {
+        let Loaded { data, view, class_names, graph } = loaded;
         let mut runs = Vec::new();
         let whole_graph = full_batch(spec);
         if spec.compare_with_base {
-            runs.push((Variant::Base, Run::new(&base_spec(spec), whole_graph, data.as_ref(), device)?));
+            let base = Run::new(&base_spec(spec), whole_graph, data.as_ref(), graph.as_ref(), device)?;
+            runs.push((Variant::Base, base));
         }
-        let run = Run::new(spec, whole_graph, data.as_ref(), device)?;
+        let run = Run::new(spec, whole_graph, data.as_ref(), graph.as_ref(), device)?;
         let (steps_per_epoch, train_rows, test_rows) = run.shape();
         runs.push((Variant::Regularized, run));
         let info = DataInfo {
@@ -307,6 +310,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::DataView;
     use nsl::experiment::load_data;
 
     fn engine(compare: bool) -> Engine {
@@ -315,7 +319,9 @@ mod tests {
         spec.epochs = 2;
         let data = load_data(&spec).unwrap();
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
-        Engine::new(&spec, Some(data), view, vec!["0".into(), "1".into()], &Device::flex()).unwrap()
+        let loaded =
+            Loaded { data: Some(data), view, class_names: vec!["0".into(), "1".into()], graph: None };
+        Engine::new(&spec, loaded, &Device::flex()).unwrap()
     }
 
     #[test]
@@ -379,13 +385,53 @@ mod tests {
     }
 
     #[test]
+    fn a_graph_read_from_files_trains_with_both_kinds_of_session() {
+        let file = |name: &str, text: String| crate::protocol::GraphFile { name: name.into(), text };
+        // Two communities of 10 papers; each cites its community's next two papers.
+        let content: String = (0..20)
+            .map(|i| {
+                format!(
+                    "p{i}\t{}\t{}\t{}\n",
+                    u8::from(i < 10),
+                    u8::from(i >= 10),
+                    if i < 10 { "a" } else { "b" }
+                )
+            })
+            .collect();
+        let cites: String = (0..20)
+            .flat_map(|i| (1..3).map(move |k| format!("p{i}\tp{}\n", (i / 10) * 10 + (i + k) % 10)))
+            .collect();
+        let split: String =
+            (0..20).map(|i| format!("p{i}\t{}\n", if i % 10 < 3 { "train" } else { "test" })).collect();
+        let files = [file("tiny.content", content), file("tiny.cites", cites), file("tiny.split", split)];
+        let (name, graph) = crate::worker::explorer::parse_files(&files).unwrap();
+        let loaded_graph = nsl::data::graphs::LoadedGraph { name: name.clone(), nodes: 20, edges: 40 };
+        for model in [None, Some(nsl::gnn::GnnKind::Gcn)] {
+            let mut spec = crate::presets::loaded_graph(loaded_graph.clone(), 0);
+            if let Some(gnn) = model {
+                spec.model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.0, sampling: None };
+            }
+            let loaded = super::super::data::load(&spec, None, Some((&name, &graph))).unwrap();
+            let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+            assert_eq!((engine.info().train_rows, engine.info().test_rows), (6, 14));
+            let progress =
+                engine.burst(30, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
+            assert!(progress.test_acc > 0.9, "{model:?}: {}", progress.test_acc);
+        }
+        let spec = crate::presets::loaded_graph(loaded_graph, 0);
+        let missing = super::super::data::load(&spec, None, None).unwrap_err().to_string();
+        assert!(missing.contains("open those files again"), "{missing}");
+    }
+
+    #[test]
     fn gnns_train_on_built_in_graphs_beside_their_base() {
         let mut spec = crate::presets::preset(crate::presets::Family::Karate, 0);
         spec.model =
             ModelSpec::Gnn { gnn: nsl::gnn::GnnKind::Gcn, hidden: vec![8], dropout: 0.0, sampling: None };
         spec.compare_with_base = true;
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
-        let mut engine = Engine::new(&spec, None, view, Vec::new(), &Device::flex()).unwrap();
+        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None };
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         assert_eq!(
             (engine.info().steps_per_epoch, engine.info().train_rows, engine.info().test_rows),
             (1, 2, 32)

@@ -57,6 +57,16 @@ impl Explorer {
         Ok(Self { name, graph, node_set, edge_set })
     }
 
+    /// The files' name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
     /// Number of nodes.
     pub fn nodes(&self) -> usize {
         self.graph.node_sets[&self.node_set].size

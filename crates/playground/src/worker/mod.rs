@@ -226,7 +226,18 @@ impl Runtime {
                     self.explorer = Some(explorer);
                     view
                 });
+                let reopened = opened.is_ok();
                 (self.send)(Event::GraphOpened(opened));
+                // A setup that trains on these files (a link from an earlier visit) can start now.
+                let waiting = match self.spec.as_ref().map(|s| &s.data) {
+                    Some(DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Loaded(wanted) }) => {
+                        self.explorer.as_ref().is_some_and(|e| e.name() == wanted.name)
+                    }
+                    _ => false,
+                };
+                if reopened && waiting && self.engine.is_none() {
+                    self.rebuild().await;
+                }
             }
             Command::InspectNode(node) => {
                 self.inspected = node;
@@ -364,9 +375,9 @@ impl Runtime {
         {
             return self.stop(Stop::Failed { message });
         }
-        let engine = data::load(&spec, self.digits.as_ref()).and_then(|loaded| {
-            Engine::new(&spec, loaded.data, loaded.view, loaded.class_names, &self.device)
-        });
+        let files = self.explorer.as_ref().map(|e| (e.name(), e.graph()));
+        let engine = data::load(&spec, self.digits.as_ref(), files)
+            .and_then(|loaded| Engine::new(&spec, loaded, &self.device));
         match engine {
             Ok(engine) => {
                 (self.send)(Event::Ready { spec: engine.spec().clone(), info: engine.info().clone() });
