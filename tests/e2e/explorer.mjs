@@ -157,6 +157,23 @@ try {
   assert.match(error, /tiny\.cites: line 2: unknown node id "zz"/);
   assert.equal((await info(page)).nodes, 2708, 'Cora stays open');
   results.bad_file_message = error;
+
+  // ---- drag and drop: a small NSL graph TSV dropped on the card, then exported as JSON ---------
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['a\tb\t0.5\nb\tc\nc\ta\t2\n'], 'triangle.tsv', { type: 'text/tab-separated-values' }));
+    const zone = document.querySelector('.dropzone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  const dropped = await until('dropped file opened', () => info(page), (i) => i !== null && i.nodes === 3, 30_000);
+  assert.equal(dropped.edges, 3);
+  assert.match(await page.textContent('#graph-info'), /^triangle:/);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#graph-export-json')]);
+  const jsonPath = path.join(artifacts, 'triangle-export.json');
+  await json.saveAs(jsonPath);
+  const exported = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
+  assert.ok(JSON.stringify(exported).includes('"nodes"'), 'the JSON export holds the node set');
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
 } finally {
   await browser.close();

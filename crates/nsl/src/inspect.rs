@@ -98,6 +98,26 @@ pub fn neighbor_terms(
     Ok(terms.sum_dim(1).reshape([k]))
 }
 
+/// The node first, then its neighbors: the rows whose outputs [`stacked_terms`] takes.
+pub(crate) fn node_and_neighbors(node: usize, neighbors: &[(usize, f32)]) -> Vec<usize> {
+    std::iter::once(node).chain(neighbors.iter().map(|n| n.0)).collect()
+}
+
+/// [`neighbor_terms`] from the outputs of the node (row 0) and of its `neighbors` (the rows
+/// after, in order), each weighted by its edge weight.
+///
+/// # Shapes
+/// - `outputs`: `[1 + k, d]`; returns `[k]`.
+pub(crate) fn stacked_terms(
+    outputs: Tensor<2>,
+    neighbors: &[(usize, f32)],
+    config: &DistanceConfig,
+) -> Result<Tensor<1>> {
+    let [rows, d] = outputs.dims();
+    let weights: Vec<f32> = neighbors.iter().map(|n| n.1).collect();
+    neighbor_terms(outputs.clone().slice([0..1, 0..d]), outputs.slice([1..rows, 0..d]), &weights, config)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use crate::error::{NslError, Result};
 use crate::eval::fgsm_correct;
 use crate::experiment::load_data;
 use crate::heatmap::class_probability_tensor;
-use crate::inspect::{PendingInspection, neighbor_terms};
+use crate::inspect::{PendingInspection, node_and_neighbors, stacked_terms};
 use crate::model::NslModel;
 use crate::probe::{PendingProbe, ProbeSpec, probe};
 use crate::readout::Readout;
@@ -232,19 +232,10 @@ impl Session {
         let mut readout = Readout::default();
         let terms = match (&self.spec.regularization.graph, neighbors.is_empty()) {
             (Some(g), false) => {
-                let inference = self.trainer.model().valid();
-                let rows: Vec<usize> = std::iter::once(node).chain(neighbors.iter().map(|n| n.0)).collect();
-                let outputs =
-                    inference.forward(graph.pool.features_tensor(&rows, &self.device.clone().inner()));
-                let [k1, classes] = outputs.dims();
-                let weights: Vec<f32> = neighbors.iter().map(|n| n.1).collect();
-                let terms = neighbor_terms(
-                    outputs.clone().slice([0..1, 0..classes]),
-                    outputs.slice([1..k1, 0..classes]),
-                    &weights,
-                    &g.distance_config,
-                )?;
-                Some(readout.push(terms))
+                let rows = node_and_neighbors(node, &neighbors);
+                let x = graph.pool.features_tensor(&rows, &self.device.clone().inner());
+                let outputs = self.trainer.model().valid().forward(x);
+                Some(readout.push(stacked_terms(outputs, &neighbors, &g.distance_config)?))
             }
             _ => None,
         };

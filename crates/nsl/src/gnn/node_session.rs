@@ -11,7 +11,7 @@ use super::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions, NodeTrainer
 use crate::data::NeighborTable;
 use crate::error::{NslError, Result};
 use crate::experiment::load_graph;
-use crate::inspect::{PendingInspection, neighbor_terms};
+use crate::inspect::{PendingInspection, node_and_neighbors, stacked_terms};
 use crate::ngm::NgmTrainer;
 use crate::readout::Readout;
 use crate::session::differs_in_knobs_only;
@@ -186,19 +186,9 @@ impl NodeSession {
         let terms = match (graph, neighbors.is_empty()) {
             (Some(g), false) => {
                 let logits = self.trainer.logits();
-                let device = logits.device();
-                let rows: Vec<u32> =
-                    std::iter::once(node).chain(neighbors.iter().map(|n| n.0)).map(|n| n as u32).collect();
-                let picked = logits.select(0, labels(&rows, &device));
-                let [k1, classes] = picked.dims();
-                let weights: Vec<f32> = neighbors.iter().map(|n| n.1).collect();
-                let terms = neighbor_terms(
-                    picked.clone().slice([0..1, 0..classes]),
-                    picked.slice([1..k1, 0..classes]),
-                    &weights,
-                    &g.distance_config,
-                )?;
-                Some(readout.push(terms))
+                let rows: Vec<u32> = node_and_neighbors(node, &neighbors).iter().map(|&n| n as u32).collect();
+                let picked = logits.clone().select(0, labels(&rows, &logits.device()));
+                Some(readout.push(stacked_terms(picked, &neighbors, &g.distance_config)?))
             }
             _ => None,
         };

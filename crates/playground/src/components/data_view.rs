@@ -5,12 +5,11 @@ use nsl::heatmap::Grid;
 use nsl::inspect::NodeInspection;
 use nsl::probe::ProbeResult;
 use nsl::session::Progress;
-use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::palette::{blend, class_css};
-use super::raster::{blit, context, ink_rgba};
+use super::raster::{blit, canvas_point, context, ink_rgba};
 use crate::protocol::{DataInfo, DataView};
 
 /// Props of [`DataViewCanvas`].
@@ -90,12 +89,7 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         (Some(on_node), DataView::Graph { positions, .. }) => {
             let (on_node, positions) = (on_node.clone(), positions.clone());
             Some(Callback::from(move |e: MouseEvent| {
-                let scale = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-                    .filter(|c| c.client_width() > 0)
-                    .map_or(1.0, |c| f64::from(c.width()) / f64::from(c.client_width()));
-                let (x, y) = (f64::from(e.offset_x()) * scale, f64::from(e.offset_y()) * scale);
+                let (x, y) = canvas_point(&e);
                 let size = f64::from(SIZE);
                 let nearest = positions
                     .iter()

@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use super::knob::{Choice, Knob, Toggle};
 use super::palette::class_css;
-use super::raster::context;
+use super::raster::{canvas_point, context};
 use crate::drawing::{DrawingEdit, MAX_CLASSES, parse_rows};
 use crate::graph_view::{View, edge_at, node_at};
 
@@ -406,16 +406,6 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
             { node_table(&props.drawing, props.predictions.as_ref()) }
         </section>
     }
-}
-
-/// The canvas pixel under a pointer event (the canvas may be shown smaller than its pixels).
-fn canvas_point(e: &MouseEvent) -> (f64, f64) {
-    let scale = e
-        .target()
-        .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-        .filter(|c| c.client_width() > 0)
-        .map_or(1.0, |c| f64::from(c.width()) / f64::from(c.client_width()));
-    (f64::from(e.offset_x()) * scale, f64::from(e.offset_y()) * scale)
 }
 
 fn selected_in(selection: Option<Selection>, drawing: &DrawnGraph) -> Option<Selection> {

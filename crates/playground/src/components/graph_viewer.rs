@@ -13,7 +13,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::palette::class_css;
-use super::raster::context;
+use super::raster::{canvas_point, context};
 use crate::graph_view::{View, node_at};
 use crate::protocol::{OpenedGraph, SampleView};
 
@@ -75,14 +75,7 @@ pub fn graph_viewer(props: &GraphViewerProps) -> Html {
             }
         });
     }
-    let point = |e: &MouseEvent| {
-        let scale = e
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
-            .filter(|c| c.client_width() > 0)
-            .map_or(1.0, |c| f64::from(c.width()) / f64::from(c.client_width()));
-        (f64::from(e.offset_x()) * scale, f64::from(e.offset_y()) * scale)
-    };
+    let point = |e: &MouseEvent| canvas_point(e);
     let onpointerdown = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {

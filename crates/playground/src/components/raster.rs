@@ -35,6 +35,17 @@ pub fn blit(ctx: &CanvasRenderingContext2d, rgba: &[u8], w: u32, h: u32, target:
     });
 }
 
+/// The canvas pixel under a pointer event: canvases may be shown smaller than their pixels
+/// (`max-width: 100%`), and events come in CSS pixels.
+pub fn canvas_point(e: &web_sys::MouseEvent) -> (f64, f64) {
+    let scale = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlCanvasElement>().ok())
+        .filter(|c| c.client_width() > 0)
+        .map_or(1.0, |c| f64::from(c.width()) / f64::from(c.client_width()));
+    (f64::from(e.offset_x()) * scale, f64::from(e.offset_y()) * scale)
+}
+
 /// Grey levels in `[0, 1]` as dark ink on white, RGBA.
 pub fn ink_rgba(values: &[f32]) -> Vec<u8> {
     values
