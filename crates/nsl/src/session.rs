@@ -223,10 +223,13 @@ impl Session {
                 graph.pool.len()
             )));
         }
+        // A model without graph regularization has no graph term (its rows may still carry the
+        // neighbor table, shared with the regularized model beside it).
         let neighbors: Vec<(usize, f32)> = graph
             .train_nodes
             .iter()
             .position(|&n| n == node)
+            .filter(|_| self.spec.regularization.graph.is_some())
             .map(|row| graph.table.neighbors[row].clone())
             .unwrap_or_default();
         let mut readout = Readout::default();
