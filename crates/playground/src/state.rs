@@ -323,6 +323,12 @@ impl Reducible for State {
                 let spec = apply(&next.spec, &edit, &next.remembered);
                 match spec.validate() {
                     Ok(()) => {
+                        // Another data set: the inspected node was a node of the old one.
+                        if spec.data != next.spec.data && !matches!(edit, Edit::Drawing(_)) {
+                            next.inspected = None;
+                            next.inspection.clear();
+                            next.inspection_history.clear();
+                        }
                         next.spec = spec;
                         next.notice = None;
                     }
@@ -562,6 +568,11 @@ mod tests {
         assert_eq!(drawing_of(&state.spec), Some(&drawn_now));
         let state = state.reduce(Action::Undo).reduce(Action::Edit(Edit::Drawing(DrawingEdit::Clear)));
         assert!(state.redo.is_empty(), "a new edit forgets what was undone");
+        let state = state.reduce(Action::Inspect(Some(3)));
+        let state = state.reduce(Action::Edit(Edit::Drawing(DrawingEdit::AddNode { x: 0.1, y: 0.1 })));
+        assert_eq!(state.inspected, Some(3), "editing the drawing keeps the inspected node");
+        let state = state.reduce(Action::Edit(Edit::Family(crate::presets::Family::Karate)));
+        assert_eq!(state.inspected, None, "another data set forgets it");
     }
 
     #[test]
