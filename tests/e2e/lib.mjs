@@ -112,17 +112,12 @@ export const inked = (page, selector) => page.$eval(selector, (c) => {
   return { inked: 1 - top / (data.length / 4), colours: counts.size };
 });
 
-/** Types `value` into the number field `#id` and presses Enter, as a user would; retries (and says
- *  so) when a re-render raced the typing, then checks the field shows the value. */
+/** Types `value` into the number field `#id` and presses Enter, as a user would, then checks the
+ *  field shows the value (fields are uncontrolled, so re-renders while training cannot undo the
+ *  typing: one attempt must do). */
 export async function setNumber(page, id, value) {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    await page.fill(`#${id}`, String(value));
-    await page.press(`#${id}`, 'Enter');
-    for (let wait = 0; wait < 10; wait++) {
-      await sleep(100);
-      if (Number(await page.inputValue(`#${id}`)) === value) return;
-    }
-    console.log(`note - #${id} did not take ${value} on attempt ${attempt}; typing again`);
-  }
+  await page.fill(`#${id}`, String(value));
+  await page.press(`#${id}`, 'Enter');
+  for (let wait = 0; wait < 20 && Number(await page.inputValue(`#${id}`)) !== value; wait++) await sleep(50);
   assert.equal(Number(await page.inputValue(`#${id}`)), value, `#${id} took ${value}`);
 }

@@ -74,6 +74,9 @@ try {
     });
     await sleep(2000);
     const b = { p: await progress(page), t: Date.now(), views: await page.evaluate(() => window.__views) };
+    // Typing while training runs: the page re-renders with every update, the typed value must stay.
+    const rate = Number(await page.inputValue('#learning-rate'));
+    await setNumber(page, 'learning-rate', Math.round(rate * 9000) / 10000);
     const stepsPerSecond = ((b.p.step - a.p.step) * 1000) / (b.t - a.t);
     const refreshesPerSecond = (b.views * 1000) / (b.t - a.t);
 

@@ -102,6 +102,16 @@ pub fn model_controls(props: &ControlsProps) -> Html {
     let text = widths.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
     let error = use_state(|| None::<String>);
     let is_cnn = dense.is_some();
+    // Uncontrolled (see `Knob`): re-renders while training must not wipe what is being typed.
+    let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with(text.clone(), move |text| {
+            if let Some(input) = field.cast::<web_sys::HtmlInputElement>() {
+                input.set_value(text);
+            }
+        });
+    }
     let on_hidden = {
         let (on_edit, error) = (props.on_edit.clone(), error.clone());
         Callback::from(move |e: Event| {
@@ -135,7 +145,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
                 disabled={no_graph} on_change={on_model} />
             <div class="knob">
                 <label for="hidden">{ if is_cnn { "Convolution blocks (channels)" } else { "Hidden layers (widths)" } }</label>
-                <input id="hidden" type="text" value={text} onchange={on_hidden} spellcheck="false"
+                <input id="hidden" type="text" ref={field} onchange={on_hidden} spellcheck="false"
                     aria-invalid={error.is_some().to_string()} />
                 if let Some(e) = &*error { <output class="error">{ e.clone() }</output> }
             </div>

@@ -77,6 +77,18 @@ pub fn knob(props: &KnobProps) -> Html {
             }
         })
     };
+    // The number field is uncontrolled: yew re-applies a `value` attribute on every render whose
+    // value differs from the DOM's, which would wipe what someone is typing whenever training
+    // progress re-renders the page. It is set here only when the value in force changes.
+    let number = use_node_ref();
+    {
+        let number = number.clone();
+        use_effect_with(shown.clone(), move |shown| {
+            if let Some(input) = number.cast::<HtmlInputElement>() {
+                input.set_value(shown);
+            }
+        });
+    }
     let (slider_min, slider_max) = (to_slider(props.min), to_slider(props.max));
     let slider_step = if props.log { 0.01 } else { props.step };
     html! {
@@ -86,8 +98,8 @@ pub fn knob(props: &KnobProps) -> Html {
                 <input type="range" id={format!("{}-range", props.id)} aria-label={props.label.clone()}
                     min={slider_min.to_string()} max={slider_max.to_string()} step={slider_step.to_string()}
                     value={to_slider(props.value).clamp(slider_min, slider_max).to_string()} oninput={on_slide} />
-                <input type="number" id={props.id.clone()} min={props.min.to_string()} step="any"
-                    value={shown} onchange={on_number} />
+                <input type="number" ref={number} id={props.id.clone()} min={props.min.to_string()} step="any"
+                    onchange={on_number} />
             </div>
         </div>
     }

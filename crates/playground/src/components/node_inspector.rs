@@ -50,6 +50,16 @@ pub fn node_inspector(props: &NodeInspectorProps) -> Html {
             }
         });
     }
+    // Uncontrolled, as the knobs' number fields are: set only when the inspected node changes.
+    let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with(props.node, move |node| {
+            if let Some(input) = field.cast::<web_sys::HtmlInputElement>() {
+                input.set_value(&node.map(|n| n.to_string()).unwrap_or_default());
+            }
+        });
+    }
     let DataView::Graph { labels, train, .. } = &props.info.view else { return Html::default() };
     let nodes = labels.len();
     let on_number = {
@@ -73,8 +83,8 @@ pub fn node_inspector(props: &NodeInspectorProps) -> Html {
             <h2 id="inspector-title">{ "Inspect a node" }</h2>
             <div class="row">
                 <label for="inspect-node">{ "Node (or click one in a graph view)" }</label>
-                <input type="number" id="inspect-node" min="0" max={nodes.saturating_sub(1).to_string()}
-                    value={props.node.map(|n| n.to_string()).unwrap_or_default()} onchange={on_number} />
+                <input type="number" ref={field} id="inspect-node" min="0" max={nodes.saturating_sub(1).to_string()}
+                    onchange={on_number} />
             </div>
             if let Some(node) = props.node.filter(|&n| (n as usize) < nodes) {
                 <p id="inspect-summary" data-node={node.to_string()}>
