@@ -5,17 +5,21 @@
 //! zooms, dragging empty space pans, F fits, ? shows every shortcut. Nodes are filled with the
 //! model's live prediction (faded when unsure); the rim is the given class.
 
+mod panels;
+mod scene;
+
 use nsl::data::drawn::{DrawnGraph, NodeFeatures};
 use nsl::session::NodePredictions;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlTextAreaElement};
+use web_sys::{HtmlCanvasElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::knob::{Choice, Knob, Toggle};
-use super::palette::class_css;
+use super::knob::{Choice, Knob};
 use super::raster::{canvas_point, context};
 use crate::drawing::{DrawingEdit, MAX_CLASSES, parse_rows};
 use crate::graph_view::{View, edge_at, node_at};
+use panels::{SHORTCUTS, node_table, selected_in, selected_panel};
+use scene::{Gesture, HEIGHT, RADIUS, Scene, Selection, WIDTH};
 
 /// Props of [`GraphEditor`].
 #[derive(Debug, Properties, PartialEq)]
@@ -38,43 +42,6 @@ pub struct GraphEditorProps {
     #[prop_or_default]
     pub on_select: Callback<usize>,
 }
-
-/// What is selected.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Selection {
-    Node(usize),
-    Edge(usize),
-}
-
-/// A pointer gesture in progress.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Gesture {
-    /// Dragging empty space (a click when it did not move: add a node or select an edge).
-    Pan { last: (f64, f64), start: (f64, f64), moved: bool },
-    /// Dragging a node (a click when it did not move: select it).
-    Move { node: usize, at: [f32; 2], start: (f64, f64), moved: bool },
-    /// Drawing an edge from a node.
-    Connect { from: usize, cursor: (f64, f64) },
-}
-
-const WIDTH: f64 = 600.0;
-const HEIGHT: f64 = 400.0;
-const RADIUS: f64 = 10.0;
-
-const SHORTCUTS: [(&str, &str); 12] = [
-    ("Click empty space", "add a node"),
-    ("Drag a node", "move it"),
-    ("Shift + drag from a node to another", "connect them (or turn on Connect mode)"),
-    ("Click a node or an edge", "select it"),
-    ("1 – 9", "give the selected node that class (a training label)"),
-    ("0 or U", "make the selected node unlabeled"),
-    ("H", "hold the selected labeled node out of training (accuracy is measured on these)"),
-    ("Delete or Backspace", "remove the selection"),
-    ("Ctrl + Z / Ctrl + Y (or Ctrl + Shift + Z)", "undo / redo"),
-    ("Wheel, + / −", "zoom"),
-    ("Drag empty space, arrow keys", "pan; F fits the drawing"),
-    ("? / Escape", "show / hide this help"),
-];
 
 /// The editor card.
 #[function_component(GraphEditor)]
@@ -405,177 +372,5 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
             }
             { node_table(&props.drawing, props.predictions.as_ref()) }
         </section>
-    }
-}
-
-fn selected_in(selection: Option<Selection>, drawing: &DrawnGraph) -> Option<Selection> {
-    selection.filter(|s| match *s {
-        Selection::Node(i) => i < drawing.nodes.len(),
-        Selection::Edge(i) => i < drawing.edges.len(),
-    })
-}
-
-/// Controls for the selected node (class, held out) or edge (weight).
-fn selected_panel(
-    props: &GraphEditorProps,
-    selected: Option<Selection>,
-    selection: &UseStateHandle<Option<Selection>>,
-) -> Html {
-    let remove = |edit: DrawingEdit| {
-        let (on_edit, selection) = (props.on_edit.clone(), selection.clone());
-        Callback::from(move |_: MouseEvent| {
-            on_edit.emit(edit.clone());
-            selection.set(None);
-        })
-    };
-    match selected {
-        Some(Selection::Node(i)) => {
-            let node = props.drawing.nodes[i];
-            let mut options: Vec<(AttrValue, AttrValue)> = vec![("none".into(), "unlabeled".into())];
-            options.extend(
-                (0..props.drawing.classes)
-                    .map(|c| (AttrValue::from(c.to_string()), AttrValue::from(format!("class {c}")))),
-            );
-            let on_class = props
-                .on_edit
-                .reform(move |key: String| DrawingEdit::SetClass { node: i, class: key.parse().ok() });
-            html! {
-                <div class="selection" id="graph-selection" data-node={i.to_string()}>
-                    <strong>{ format!("Node {i}") }</strong>
-                    <Choice id="node-class" label="Class" options={options}
-                        selected={AttrValue::from(node.class.map_or("none".to_string(), |c| c.to_string()))} on_change={on_class} />
-                    if node.class.is_some() {
-                        <Toggle id="node-held-out" label="Held out (test node)" checked={node.held_out}
-                            on_change={props.on_edit.reform(move |_| DrawingEdit::ToggleHeldOut(i))} />
-                    }
-                    <button id="node-delete" onclick={remove(DrawingEdit::DeleteNode(i))}>{ "Delete node" }</button>
-                </div>
-            }
-        }
-        Some(Selection::Edge(i)) => {
-            let edge = props.drawing.edges[i];
-            html! {
-                <div class="selection" id="graph-selection" data-edge={i.to_string()}>
-                    <strong>{ format!("Edge {}–{}", edge.a, edge.b) }</strong>
-                    <Knob id="edge-weight" label="Weight" value={f64::from(edge.weight)} min={0.01} max={5.0} step={0.01}
-                        on_change={props.on_edit.reform(move |w: f64| DrawingEdit::SetWeight { edge: i, weight: w as f32 })} />
-                    <button id="edge-delete" onclick={remove(DrawingEdit::DeleteEdge(i))}>{ "Delete edge" }</button>
-                </div>
-            }
-        }
-        None => {
-            html! { <p class="muted" id="graph-selection">{ "Click a node or an edge to select it." }</p> }
-        }
-    }
-}
-
-/// Every node with its label and the model's prediction (readable without the canvas).
-fn node_table(drawing: &DrawnGraph, predictions: Option<&NodePredictions>) -> Html {
-    html! {
-        <details class="node-table">
-            <summary>{ "Nodes and predictions" }</summary>
-            <table id="graph-nodes">
-                <thead><tr><th scope="col">{ "node" }</th><th scope="col">{ "label" }</th><th scope="col">{ "predicted" }</th></tr></thead>
-                <tbody>
-                    { for drawing.nodes.iter().enumerate().map(|(i, n)| {
-                        let role = match (n.class, n.held_out) { (None, _) => "unlabeled", (Some(_), false) => "train", (Some(_), true) => "test" };
-                        let predicted = predictions.and_then(|p| Some((*p.classes.get(i)?, *p.confidence.get(i)?)));
-                        html! {
-                            <tr data-node={i.to_string()} data-role={role} data-label={n.class.map(|c| c.to_string()).unwrap_or_default()}
-                                data-predicted={predicted.map(|p| p.0.to_string()).unwrap_or_default()}>
-                                <th scope="row">{ i }</th>
-                                <td>{ n.class.map_or("—".to_string(), |c| format!("class {c} ({role})")) }</td>
-                                <td>{ predicted.map_or("—".to_string(), |(c, p)| format!("class {c} ({:.0}%)", p * 100.0)) }</td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
-        </details>
-    }
-}
-
-/// Everything drawn on the canvas.
-#[derive(Debug, Clone, PartialEq)]
-struct Scene {
-    drawing: DrawnGraph,
-    predictions: Option<NodePredictions>,
-    view: View,
-    selection: Option<Selection>,
-    gesture: Option<Gesture>,
-}
-
-impl Scene {
-    fn draw(&self, ctx: &CanvasRenderingContext2d) {
-        ctx.set_fill_style_str("#fff");
-        ctx.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
-        let mut positions: Vec<[f32; 2]> = self.drawing.nodes.iter().map(|n| [n.x, n.y]).collect();
-        if let Some(Gesture::Move { node, at, .. }) = self.gesture
-            && node < positions.len()
-        {
-            positions[node] = at;
-        }
-        let screen: Vec<(f64, f64)> = positions.iter().map(|&p| self.view.to_screen(p)).collect();
-        for (i, e) in self.drawing.edges.iter().enumerate() {
-            let ((x0, y0), (x1, y1)) = (screen[e.a as usize], screen[e.b as usize]);
-            let selected = self.selection == Some(Selection::Edge(i));
-            ctx.set_stroke_style_str(if selected { "#1a73e8" } else { "rgba(80,80,80,0.6)" });
-            ctx.set_line_width(1.0 + 1.5 * f64::from(e.weight).min(4.0) + if selected { 2.0 } else { 0.0 });
-            ctx.begin_path();
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-            ctx.stroke();
-        }
-        if let Some(Gesture::Connect { from, cursor }) = self.gesture
-            && from < screen.len()
-        {
-            ctx.set_stroke_style_str("#1a73e8");
-            ctx.set_line_width(2.0);
-            ctx.begin_path();
-            ctx.move_to(screen[from].0, screen[from].1);
-            ctx.line_to(cursor.0, cursor.1);
-            ctx.stroke();
-        }
-        ctx.set_font("10px system-ui, sans-serif");
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        for (i, (node, &(x, y))) in self.drawing.nodes.iter().zip(&screen).enumerate() {
-            let fill = match &self.predictions {
-                Some(p) if i < p.classes.len() => {
-                    class_css(p.classes[i] as usize, 0.25 + 0.75 * p.confidence[i])
-                }
-                _ => "rgb(235,235,235)".into(),
-            };
-            if self.selection == Some(Selection::Node(i)) {
-                ctx.begin_path();
-                let _ = ctx.arc(x, y, RADIUS + 6.0, 0.0, std::f64::consts::TAU);
-                ctx.set_fill_style_str("rgba(26,115,232,0.25)");
-                ctx.fill();
-            }
-            ctx.begin_path();
-            let _ = ctx.arc(x, y, RADIUS, 0.0, std::f64::consts::TAU);
-            ctx.set_fill_style_str(&fill);
-            ctx.fill();
-            let dashes = js_sys::Array::new();
-            if node.held_out {
-                dashes.push(&3.0.into());
-                dashes.push(&2.0.into());
-            }
-            let _ = ctx.set_line_dash(&dashes);
-            match node.class {
-                Some(c) => {
-                    ctx.set_stroke_style_str(&class_css(c as usize, 1.0));
-                    ctx.set_line_width(3.5);
-                }
-                None => {
-                    ctx.set_stroke_style_str("rgb(150,150,150)");
-                    ctx.set_line_width(1.5);
-                }
-            }
-            ctx.stroke();
-            let _ = ctx.set_line_dash(&js_sys::Array::new());
-            ctx.set_fill_style_str("#202124");
-            let _ = ctx.fill_text(&i.to_string(), x, y);
-        }
     }
 }
