@@ -1,11 +1,15 @@
 //! The training worker: a dedicated Web Worker that owns the device and the sessions, takes
 //! [`Command`]s from the page and streams [`Event`]s back. One async task handles commands in
-//! order and, while playing, runs a burst of steps plus one snapshot read-back per tick.
+//! order and, while playing, runs a burst of steps plus one snapshot read-back per tick. Its
+//! measurements besides training (probe, inspected node, robustness curves) are in `measure.rs`,
+//! the graph explorer's commands in `graphs.rs`.
 
 pub mod data;
 mod device;
 pub mod engine;
 pub mod explorer;
+mod graphs;
+mod measure;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -20,7 +24,7 @@ use nsl::heatmap::Grid;
 use nsl::session::SnapshotOptions;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
-use crate::protocol::{BackendChoice, BackendInfo, Command, Event, GraphInput, RobustnessProgress, Stop};
+use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
 use engine::{Engine, RobustnessJob};
 use explorer::Explorer;
 use nsl::probe::ProbeSpec;
@@ -208,137 +212,14 @@ impl Runtime {
                 self.probe = spec;
                 self.probe_due = true;
             }
-            Command::OpenGraph(input) => {
-                let started = js_sys::Date::now();
-                let parsed = match &input {
-                    GraphInput::Files(files) => explorer::parse_files(files),
-                    GraphInput::Current => match &self.spec {
-                        Some(spec) => explorer::current_graph(spec),
-                        None => Err("no setup is loaded yet".into()),
-                    },
-                };
-                let opened = parsed.and_then(|(name, graph)| Explorer::new(name, graph)).map(|explorer| {
-                    let parse_ms = js_sys::Date::now() - started;
-                    let edges = explorer.edges_once();
-                    let laid_out = js_sys::Date::now();
-                    let positions = explorer.layout(&edges);
-                    let view = explorer.view(edges, positions, parse_ms, js_sys::Date::now() - laid_out);
-                    self.explorer = Some(explorer);
-                    view
-                });
-                let reopened = opened.is_ok();
-                (self.send)(Event::GraphOpened(opened));
-                // A setup that trains on these files (a link from an earlier visit) can start now.
-                let waiting = match self.spec.as_ref().map(|s| &s.data) {
-                    Some(DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Loaded(wanted) }) => {
-                        self.explorer.as_ref().is_some_and(|e| e.name() == wanted.name)
-                    }
-                    _ => false,
-                };
-                if reopened && waiting && self.engine.is_none() {
-                    self.rebuild().await;
-                }
-            }
+            Command::OpenGraph(input) => self.open_graph(input).await,
             Command::InspectNode(node) => {
                 self.inspected = node;
                 self.inspect_due = true;
             }
-            Command::Sample(request) => {
-                let sampled = match &self.explorer {
-                    Some(explorer) => explorer.sample(&request),
-                    None => Err("open a graph first".into()),
-                };
-                (self.send)(Event::Sampled(sampled));
-            }
-            Command::ExportGraph(format) => match self.explorer.as_ref().map(|e| e.export(format)) {
-                Some(Ok((name, text))) => (self.send)(Event::GraphExport { name, text }),
-                Some(Err(e)) => (self.send)(Event::GraphOpened(Err(e))),
-                None => (self.send)(Event::GraphOpened(Err("open a graph first".into()))),
-            },
-            Command::Robustness => {
-                let Some(engine) = &self.engine else { return };
-                match engine.robustness_job() {
-                    Ok(job) => {
-                        if self.running {
-                            self.running = false;
-                            (self.send)(Event::Paused);
-                        }
-                        (self.send)(Event::Robustness(job.progress().clone()));
-                        self.robustness = Some(job);
-                    }
-                    Err(e) => (self.send)(Event::Robustness(RobustnessProgress {
-                        error: Some(e.to_string()),
-                        ..Default::default()
-                    })),
-                }
-            }
-        }
-    }
-
-    /// Measures the probe in force on every model and sends it.
-    async fn probe_now(&mut self) {
-        self.probe_due = false;
-        self.probed_at = js_sys::Date::now();
-        let (Some(engine), Some(spec)) = (&self.engine, &self.probe) else { return };
-        let measured = match engine.probe(spec) {
-            Ok(pending) => {
-                let mut results = Vec::with_capacity(pending.len());
-                for (variant, probe) in pending {
-                    match probe.read_async().await {
-                        Ok(result) => results.push((variant, result)),
-                        Err(e) => return self.fail(e),
-                    }
-                }
-                results
-            }
-            // A graph model or a row the data lacks: nothing to show.
-            Err(e) => {
-                web_sys::console::warn_1(&format!("probe: {e}").into());
-                Vec::new()
-            }
-        };
-        (self.send)(Event::Probed(measured));
-    }
-
-    /// Inspects the chosen graph node on every model and sends what it found.
-    async fn inspect_now(&mut self) {
-        self.inspect_due = false;
-        let (Some(engine), Some(node)) = (&self.engine, self.inspected) else { return };
-        let step = engine.steps_done();
-        let pending = match engine.inspect_node(node as usize) {
-            Ok(pending) => pending,
-            Err(e) => {
-                web_sys::console::warn_1(&format!("inspect: {e}").into());
-                return;
-            }
-        };
-        let mut models = Vec::with_capacity(pending.len());
-        for (variant, inspection) in pending {
-            match inspection.read_async().await {
-                Ok(found) => models.push((variant, found)),
-                Err(e) => return self.fail(e),
-            }
-        }
-        (self.send)(Event::Inspected { step, models });
-    }
-
-    /// Measures the next point of the robustness curves and reports all so far.
-    async fn measure_robustness(&mut self) {
-        let (Some(engine), Some(job)) = (&self.engine, &mut self.robustness) else {
-            self.robustness = None;
-            return;
-        };
-        match engine.next_robustness_point(job) {
-            Ok(Some(readout)) => match readout.read_async().await {
-                Ok(values) => job.record(&values),
-                Err(e) => job.fail(e.to_string()),
-            },
-            Ok(None) => {}
-            Err(e) => job.fail(e.to_string()),
-        }
-        (self.send)(Event::Robustness(job.progress().clone()));
-        if job.done() {
-            self.robustness = None;
+            Command::Sample(request) => self.sample(&request),
+            Command::ExportGraph(format) => self.export_graph(format),
+            Command::Robustness => self.start_robustness(),
         }
     }
 
