@@ -32,6 +32,24 @@ pub struct Loaded {
     pub graph: Option<Planetoid>,
 }
 
+/// Each undirected edge once (the smaller index first), self loops dropped, sorted: what the
+/// views draw and the layout pulls along, whether a graph lists an edge once or both ways.
+pub fn edges_once(pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<[u32; 2]> {
+    let mut once: Vec<[u32; 2]> =
+        pairs.into_iter().filter(|(a, b)| a != b).map(|(a, b)| [a.min(b) as u32, a.max(b) as u32]).collect();
+    once.sort_unstable();
+    once.dedup();
+    once
+}
+
+/// A force-directed layout (Barnes–Hut) of a graph for drawing. Large graphs are often
+/// disconnected (Cora has 78 components): gravity keeps their small components from shrinking
+/// the big one; small graphs keep their clusters apart without it.
+pub fn graph_layout(nodes: usize, edges: &[[u32; 2]], seed: u64) -> Vec<[f32; 2]> {
+    let gravity = if nodes > 500 { 4.0 } else { 0.0 };
+    force_layout(nodes, edges, &LayoutConfig { seed, gravity, ..LayoutConfig::default() })
+}
+
 /// Loads `spec`'s data; MNIST comes from `digits` (fetched by the runtime), a graph read from
 /// files from `files` (the explorer's graph and its name).
 pub fn load(
@@ -75,16 +93,7 @@ pub fn load(
                 }
                 _ => load_graph(&spec.data)?,
             };
-            // Minibatch MLPs train on rows; full-batch sessions take the graph.
-            let data = (!super::engine::full_batch(spec))
-                .then(|| graph_data(graph.clone(), spec, undirected, source.name()))
-                .transpose()?;
-            let edges: Vec<[u32; 2]> = graph
-                .edges
-                .iter()
-                .filter(|&&(a, b, _)| a < b)
-                .map(|&(a, b, _)| [a as u32, b as u32])
-                .collect();
+            let edges = edges_once(graph.edges.iter().map(|&(a, b, _)| (a, b)));
             let train = graph.split.iter().map(|&s| s == nsl::data::planetoid::SplitKind::Train).collect();
             // A drawing keeps its own layout and its unlabeled nodes; other graphs are laid out
             // here and know every node's class.
@@ -94,16 +103,20 @@ pub fn load(
                     drawn.nodes.iter().map(|n| n.class).collect(),
                 ),
                 _ => (
-                    force_layout(
-                        graph.ids.len(),
-                        &edges,
-                        &LayoutConfig { seed: spec.seed, ..LayoutConfig::default() },
-                    ),
+                    graph_layout(graph.ids.len(), &edges, spec.seed),
                     graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
                 ),
             };
             let view = DataView::Graph { positions, edges, labels, train };
-            Ok(Loaded { view, class_names: graph.class_names.clone(), data, graph: Some(graph) })
+            let class_names = graph.class_names.clone();
+            // Minibatch MLPs train on rows made from the graph; full-batch sessions take the
+            // graph itself (moved, not copied: Cora's features are 15 MB).
+            let (data, graph) = if super::engine::full_batch(spec) {
+                (None, Some(graph))
+            } else {
+                (Some(graph_data(graph, spec, undirected, source.name())?), None)
+            };
+            Ok(Loaded { view, class_names, data, graph })
         }
         DataSpec::Planetoid { dir, .. } => Err(nsl::NslError::Config(format!(
             "{}: the browser cannot read directories; pick a built-in graph",
@@ -129,6 +142,15 @@ mod tests {
         let loaded = load(&club, None, None).unwrap();
         let DataView::Graph { positions, edges, train, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions.len(), edges.len()), (34, 78));
+        assert_eq!(
+            edges_once([(2, 1), (1, 2), (0, 3), (4, 4)]),
+            vec![[0, 3], [1, 2]],
+            "one way or both, once"
+        );
+        assert!(
+            loaded.graph.is_none() && loaded.data.is_some(),
+            "an MLP trains on rows, the graph is not kept"
+        );
         assert_eq!(train.iter().filter(|&&t| t).count(), 2);
         assert_eq!(loaded.class_names, vec!["Mr. Hi", "Officer"]);
 

@@ -3,12 +3,12 @@
 
 use nsl::data::planetoid::SplitKind;
 use nsl::graph::io::{Limits, files::read_files, json, tsv};
-use nsl::graph::layout::{LayoutConfig, force_layout};
 use nsl::graph::sample::Sampler;
 use nsl::graph::typed::{LABEL, SPLIT};
 use nsl::graph::{Feature, Graph};
 use nsl::spec::{DataSpec, ExperimentSpec};
 
+use super::data::{edges_once, graph_layout};
 use crate::protocol::{GraphFile, GraphFormat, OpenedGraph, SampleRequest, SampleView, SampledView};
 
 /// What the browser reads from files: a tab stays responsive far beyond Pubmed (19,717 nodes,
@@ -75,17 +75,12 @@ impl Explorer {
     /// Each edge once (the smaller index first), self loops dropped.
     pub fn edges_once(&self) -> Vec<[u32; 2]> {
         let Some(set) = self.graph.edge_sets.get(&self.edge_set) else { return Vec::new() };
-        let mut pairs: Vec<[u32; 2]> =
-            set.triples().filter(|(a, b, _)| a != b).map(|(a, b, _)| [a.min(b), a.max(b)]).collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        pairs
+        edges_once(set.triples().map(|(a, b, _)| (a as usize, b as usize)))
     }
 
-    /// A force-directed layout (Barnes–Hut), with gravity: loaded graphs are often
-    /// disconnected, and their small components would otherwise shrink the large one.
+    /// A force-directed layout, as the data views lay graphs out.
     pub fn layout(&self, edges: &[[u32; 2]]) -> Vec<[f32; 2]> {
-        force_layout(self.nodes(), edges, &LayoutConfig { gravity: 4.0, ..LayoutConfig::default() })
+        graph_layout(self.nodes(), edges, 0)
     }
 
     /// What the page draws and says about the graph.
