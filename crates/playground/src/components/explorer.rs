@@ -52,11 +52,13 @@ const HOP_MS: u32 = 700;
 pub fn explorer(props: &ExplorerProps) -> Html {
     let hop = use_state(|| 0u32);
     let show_field = use_state(|| true);
+    // Bumped by "Replay hops": the animation below runs again.
+    let replays = use_state(|| 0u32);
     let hops = props.sampling.hops.len() as u32;
-    // A new sample plays hop by hop from its roots.
+    // A new sample (or a replay) plays hop by hop from its roots.
     {
         let hop = hop.clone();
-        use_effect_with(props.sample.clone(), move |sample| {
+        use_effect_with((props.sample.clone(), *replays), move |(sample, _)| {
             hop.set(0);
             let interval = sample.as_ref().map(|_| {
                 let hop = hop.clone();
@@ -160,7 +162,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                     <GraphViewer graph={graph.clone()} seeds={props.sampling.seeds.clone()} sample={props.sample.clone()}
                         hop={*hop} field={field.clone()} on_node={props.on_sampling.reform(SamplingEdit::ToggleSeed)} />
                     <div class="explorer-side">
-                        { builder(props, graph, &hop, &show_field) }
+                        { builder(props, graph, &replays, &show_field) }
                         if let Some(sample) = &props.sample {
                             <h3>{ "Extracted subgraph" }</h3>
                             <SubgraphView sample={sample.clone()} hop={*hop} />
@@ -196,7 +198,7 @@ fn trainable(graph: &OpenedGraph) -> bool {
 fn builder(
     props: &ExplorerProps,
     graph: &OpenedGraph,
-    hop: &UseStateHandle<u32>,
+    replays: &UseStateHandle<u32>,
     show_field: &UseStateHandle<bool>,
 ) -> Html {
     let s = &props.sampling;
@@ -209,20 +211,8 @@ fn builder(
         Callback::from(move |_: MouseEvent| on_command.emit(Command::Sample(request.clone())))
     };
     let replay = {
-        let (hop, hops) = (hop.clone(), s.hops.len() as u32);
-        Callback::from(move |_: MouseEvent| {
-            hop.set(0);
-            let hop = hop.clone();
-            let mut shown = 0;
-            let interval = gloo_timers::callback::Interval::new(HOP_MS, move || {
-                if shown < hops {
-                    shown += 1;
-                    hop.set(shown);
-                }
-            });
-            // Lives for the animation only.
-            gloo_timers::callback::Timeout::new(HOP_MS * (hops + 1), move || drop(interval)).forget();
-        })
+        let replays = replays.clone();
+        Callback::from(move |_: MouseEvent| replays.set(*replays + 1))
     };
     html! {
         <div class="builder">
