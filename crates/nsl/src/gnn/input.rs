@@ -66,13 +66,12 @@ impl NodeInput {
         match self {
             NodeInput::Dense(x) => x.clone(),
             NodeInput::Sparse(s) => {
-                // The sparse product with the identity puts every value in its column.
-                let device = s.values.device();
-                let mut identity = vec![0.0; s.dim * s.dim];
-                for i in 0..s.dim {
-                    identity[i * s.dim + i] = 1.0;
-                }
-                self.matmul(matrix(identity, s.dim, s.dim, &device))
+                // Each value to its flat position row · dim + column of a zero matrix.
+                let nonzero = s.host_values.len();
+                let flat = s.rows.clone().mul_scalar(s.dim as i64) + s.cols.clone();
+                Tensor::<1>::zeros([s.nodes * s.dim], &s.values.device())
+                    .select_assign(0, flat, s.values.clone().reshape([nonzero]), IndexingUpdateOp::Add)
+                    .reshape([s.nodes, s.dim])
             }
         }
     }
@@ -202,6 +201,7 @@ mod tests {
         let dense = NodeInput::Dense(matrix(x.to_vec(), 3, 8, &device));
         let w = matrix((0..16).map(|v| v as f32).collect(), 8, 2, &device);
         assert_eq!(to_vec(sparse.matmul(w.clone())), to_vec(dense.matmul(w)));
+        assert_eq!(to_vec(sparse.to_dense()), x.to_vec(), "sparse rows back to the dense matrix");
         let adj = Adjacency::new(3, &[(0, 1, 1.0), (2, 1, 1.0), (1, 0, 1.0)]).unwrap();
         let graph = MessageGraph::new(adj, vec![1.0, 0.5, 2.0], &device);
         let h = matrix(vec![1.0, 10.0, 100.0], 3, 1, &device);
