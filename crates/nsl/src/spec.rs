@@ -101,6 +101,15 @@ pub enum DataSpec {
 }
 
 impl DataSpec {
+    /// The range valid inputs lie in, `(min, max)`: pixels in [0, 1]; other features unbounded.
+    /// Perturbations of the data are clipped to it.
+    pub fn input_range(&self) -> (Option<f32>, Option<f32>) {
+        match self {
+            Self::Mnist { .. } => (Some(0.0), Some(1.0)),
+            _ => (None, None),
+        }
+    }
+
     /// Whether the data is a graph (node classification, graph regularization, GNNs, NGM).
     pub fn is_graph(&self) -> bool {
         matches!(self, Self::Planetoid { .. } | Self::Graph { .. })

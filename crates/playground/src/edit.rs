@@ -188,14 +188,6 @@ pub enum Edit {
     Compare(bool),
 }
 
-/// The valid input range of `data` (pixels lie in [0, 1]; other features are unbounded).
-fn input_range(data: &DataSpec) -> (Option<f32>, Option<f32>) {
-    match data {
-        DataSpec::Mnist { .. } => (Some(0.0), Some(1.0)),
-        _ => (None, None),
-    }
-}
-
 /// Last configurations of each regularizer, restored when it is switched back on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remembered {
@@ -366,12 +358,12 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             }
         }
         Edit::AttackEpsilon(eps) => {
-            let clip = input_range(&next.data);
+            let clip = next.data.input_range();
             next.evaluation.fgsm =
                 eps.map(|e| FgsmSpec { epsilon: e as f32, clip_min: clip.0, clip_max: clip.1 });
         }
         Edit::Robustness(curve) => {
-            let (clip_min, clip_max) = input_range(&next.data);
+            let (clip_min, clip_max) = next.data.input_range();
             next.evaluation.robustness = Some(RobustnessSpec { clip_min, clip_max, ..*curve });
         }
         Edit::Drawing(change) => {

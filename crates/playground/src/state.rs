@@ -260,8 +260,7 @@ impl State {
         if crate::worker::engine::full_batch(&self.spec) {
             return None;
         }
-        let clip = self.spec.evaluation.fgsm.map_or((None, None), |f| (f.clip_min, f.clip_max));
-        self.probe.spec(self.info.as_ref()?, clip)
+        self.probe.spec(self.info.as_ref()?, self.spec.data.input_range())
     }
 
     /// Whether a section's controls are shown.
@@ -541,6 +540,19 @@ mod tests {
         assert!(state.robustness.is_some() && state.probe_spec().is_some_and(|p| p.rows.len() == 10));
         let state = state.reduce(Action::Probe(ProbeEdit::Epsilon(0.25)));
         assert_eq!(state.probe_spec().unwrap().neighbor.adv_step_size, 0.25);
+        // Digits are clipped to [0, 1] whether or not the FGSM evaluation is on.
+        let mut digits = State::new(
+            crate::presets::preset(crate::presets::Family::Digits, 0),
+            BTreeSet::new(),
+            BackendChoice::Auto,
+            10,
+        );
+        digits.spec.evaluation.fgsm = None;
+        digits.info = state
+            .info
+            .clone()
+            .map(|i| DataInfo { view: crate::protocol::DataView::Digits { images: Vec::new() }, ..i });
+        assert_eq!(digits.probe_spec().unwrap().neighbor.clip_value_max, Some(1.0));
         let generation = state.generation;
         let state = ready(state);
         assert!(state.regularized.points.is_empty() && state.step() == 0);

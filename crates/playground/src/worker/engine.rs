@@ -240,11 +240,11 @@ impl Engine {
     }
 
     /// The curve [`Engine::robustness_job`] measures: the spec's, else the default one clipped
-    /// like the spec's FGSM evaluation.
+    /// to the data's input range.
     pub fn robustness_spec(&self) -> RobustnessSpec {
         self.spec.evaluation.robustness.unwrap_or_else(|| {
-            let clip = self.spec.evaluation.fgsm.map_or((None, None), |f| (f.clip_min, f.clip_max));
-            RobustnessSpec { clip_min: clip.0, clip_max: clip.1, ..Default::default() }
+            let (clip_min, clip_max) = self.spec.data.input_range();
+            RobustnessSpec { clip_min, clip_max, ..Default::default() }
         })
     }
 
