@@ -79,6 +79,19 @@ pub struct Point {
     pub attacked_acc: Option<f64>,
 }
 
+/// Appends `item`, first dropping every other item when `items` holds `max` (a curve keeps its
+/// shape, memory and drawing time stay bounded).
+fn push_thinned<T>(items: &mut Vec<T>, max: usize, item: T) {
+    if items.len() >= max {
+        let mut i = 0;
+        items.retain(|_| {
+            i += 1;
+            i % 2 == 1
+        });
+    }
+    items.push(item);
+}
+
 /// The measurements of one model.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
@@ -94,24 +107,21 @@ impl History {
     fn record(&mut self, progress: Progress) {
         if let Some(l) = progress.losses {
             self.first_loss.get_or_insert(l.total);
-            if self.points.len() >= MAX_POINTS {
-                let mut i = 0;
-                self.points.retain(|_| {
-                    i += 1;
-                    i % 2 == 1
-                });
-            }
-            self.points.push(Point {
-                step: progress.step,
-                total: l.total,
-                supervised: l.supervised,
-                graph: l.graph,
-                adversarial: l.adversarial,
-                virtual_adversarial: l.virtual_adversarial,
-                train_acc: progress.train_acc,
-                test_acc: progress.test_acc,
-                attacked_acc: progress.attacked_acc,
-            });
+            push_thinned(
+                &mut self.points,
+                MAX_POINTS,
+                Point {
+                    step: progress.step,
+                    total: l.total,
+                    supervised: l.supervised,
+                    graph: l.graph,
+                    adversarial: l.adversarial,
+                    virtual_adversarial: l.virtual_adversarial,
+                    train_acc: progress.train_acc,
+                    test_acc: progress.test_acc,
+                    attacked_acc: progress.attacked_acc,
+                },
+            );
         }
         self.latest = Some(progress);
     }
@@ -445,22 +455,15 @@ impl State {
             }
             Event::Sampled(Err(e)) => self.explorer_error = Some(e),
             Event::Inspected { step, models } => {
-                let current = |(_, i): &&(Variant, NodeInspection)| Some(i.node as u32) == self.inspected;
-                if !models.iter().any(|m| current(&m)) {
+                // A late answer about a node no longer inspected is dropped.
+                if !models.iter().any(|(_, i)| Some(i.node as u32) == self.inspected) {
                     return;
                 }
                 if let Some((_, regularized)) = models.iter().find(|(v, _)| *v == Variant::Regularized)
                     && self.inspection_history.last().is_none_or(|(s, _)| *s != step)
                 {
-                    if self.inspection_history.len() >= MAX_POINTS / 4 {
-                        let mut i = 0;
-                        self.inspection_history.retain(|_| {
-                            i += 1;
-                            i % 2 == 1
-                        });
-                    }
-                    self.inspection_history
-                        .push((step, regularized.neighbors.iter().map(|n| n.term).collect()));
+                    let terms = regularized.neighbors.iter().map(|n| n.term).collect();
+                    push_thinned(&mut self.inspection_history, MAX_POINTS / 4, (step, terms));
                 }
                 self.inspection = models;
             }

@@ -75,14 +75,13 @@ pub fn graph_viewer(props: &GraphViewerProps) -> Html {
             }
         });
     }
-    let point = |e: &MouseEvent| canvas_point(e);
     let onpointerdown = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
             if let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
                 let _ = target.set_pointer_capture(e.pointer_id());
             }
-            let s = point(&e);
+            let s = canvas_point(&e);
             drag.set(Some((s, s)));
         })
     };
@@ -90,7 +89,7 @@ pub fn graph_viewer(props: &GraphViewerProps) -> Html {
         let (drag, view) = (drag.clone(), view.clone());
         Callback::from(move |e: PointerEvent| {
             if let Some((start, last)) = *drag {
-                let s = point(&e);
+                let s = canvas_point(&e);
                 view.set(view.panned(s.0 - last.0, s.1 - last.1));
                 drag.set(Some((start, s)));
             }
@@ -100,7 +99,7 @@ pub fn graph_viewer(props: &GraphViewerProps) -> Html {
         let (drag, view, graph, on_node) =
             (drag.clone(), view.clone(), props.graph.clone(), props.on_node.clone());
         Callback::from(move |e: PointerEvent| {
-            let s = point(&e);
+            let s = canvas_point(&e);
             if let Some((start, _)) = *drag
                 && (s.0 - start.0).hypot(s.1 - start.1) < 3.0
                 && let Some(node) = node_at(&graph.positions, &view, s, 8.0)
@@ -114,7 +113,7 @@ pub fn graph_viewer(props: &GraphViewerProps) -> Html {
         let view = view.clone();
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
-            view.set(view.zoomed_at(point(&e), (-e.delta_y() * 0.0015).exp()));
+            view.set(view.zoomed_at(canvas_point(&e), (-e.delta_y() * 0.0015).exp()));
         })
     };
     html! {
