@@ -11,7 +11,7 @@ use crate::model::NslModel;
 use crate::spec::FgsmSpec;
 
 /// Rows evaluated per forward pass.
-const CHUNK: usize = 1024;
+pub(crate) const CHUNK: usize = 1024;
 
 /// Test metrics of one trained model. Accuracies are fractions in `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
@@ -47,9 +47,7 @@ pub fn evaluate<M: NslModel>(model: &M, examples: &Examples, fgsm: Option<&FgsmS
         }
     }
     let n = examples.len().max(1) as f64;
-    let read = |t: Tensor<1, Int>| {
-        t.into_data().convert::<i64>().try_into_vec::<i64>().expect("counts")[0] as f64 / n
-    };
+    let read = |t: Tensor<1, Int>| read_count(t) as f64 / n;
     let accuracy = read(correct);
     match fgsm {
         None => Metrics { test_acc: Some(accuracy), ..Default::default() },
@@ -77,6 +75,11 @@ pub(crate) fn fgsm_correct<M: NslModel>(
     let loss = |x: Tensor<2>| sparse_softmax_cross_entropy(inference.forward(x), y.clone());
     let adv = gen_adv_neighbor(x, &loss, None, &config).expect("a valid FGSM configuration");
     count_correct(inference.forward(adv), y)
+}
+
+/// A count computed on the device (`[1]`), read back.
+pub(crate) fn read_count(count: Tensor<1, Int>) -> i64 {
+    count.into_data().convert::<i64>().try_into_vec::<i64>().expect("a count reads back")[0]
 }
 
 pub(crate) fn count_correct(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1, Int> {

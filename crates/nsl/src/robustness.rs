@@ -13,12 +13,9 @@ use crate::adversarial::gen_adv_neighbor;
 use crate::config::{AdvNeighborConfig, NormType};
 use crate::data::Examples;
 use crate::error::{NslError, Result};
-use crate::eval::count_correct;
+use crate::eval::{CHUNK, count_correct, read_count};
 use crate::loss::sparse_softmax_cross_entropy;
 use crate::model::NslModel;
-
-/// Rows attacked per pass (bounds memory on large test sets).
-const CHUNK: usize = 1024;
 
 /// The attacks of a robustness curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -182,7 +179,7 @@ pub fn robustness_curve<M: NslModel>(
         let mut correct = 0i64;
         for (x, y) in &chunks {
             let count = correct_under_attack(&inference, x.clone(), y.clone(), &config)?;
-            correct += count.into_data().convert::<i64>().try_into_vec::<i64>().expect("a count")[0];
+            correct += read_count(count);
         }
         curve.push(RobustnessPoint {
             attack,

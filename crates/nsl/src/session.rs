@@ -390,7 +390,7 @@ mod tests {
         for point in native {
             let attack = curve.attack_config(point.attack, point.epsilon);
             let count = session.correct_under_attack(&attack).unwrap();
-            let correct = count.into_data().convert::<i64>().try_into_vec::<i64>().unwrap()[0] as f64;
+            let correct = crate::eval::read_count(count) as f64;
             assert_eq!(correct / rows, point.accuracy, "{point:?}");
         }
         assert!(native[0].accuracy > 0.8 && native[3].accuracy < native[0].accuracy, "{native:?}");
