@@ -3,10 +3,8 @@
 use burn::tensor::{Int, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::adversarial::gen_adv_neighbor;
 use crate::config::{AdvNeighborConfig, NormType};
 use crate::data::Examples;
-use crate::loss::sparse_softmax_cross_entropy;
 use crate::model::NslModel;
 use crate::spec::FgsmSpec;
 
@@ -72,9 +70,7 @@ pub(crate) fn fgsm_correct<M: NslModel>(
         clip_value_max: attack.clip_max,
         ..Default::default()
     };
-    let loss = |x: Tensor<2>| sparse_softmax_cross_entropy(inference.forward(x), y.clone());
-    let adv = gen_adv_neighbor(x, &loss, None, &config).expect("a valid FGSM configuration");
-    count_correct(inference.forward(adv), y)
+    crate::robustness::correct_under_attack(inference, x, y, &config).expect("a valid FGSM configuration")
 }
 
 /// A count computed on the device (`[1]`), read back.
