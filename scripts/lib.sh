@@ -10,9 +10,13 @@ export PATH="$HOME/.cargo/bin:$CACHE/tools/node_modules/.bin:$PATH"
 
 TRUNK_VERSION=0.21.14     # trunk 0.22 needs rustc 1.96
 BINARYEN_VERSION=132      # Debian's binaryen cannot read Rust 1.95's wasm
-PLAYWRIGHT_VERSION=1.65.1 # drives Debian's Chromium in the browser tests (no browser download)
+# The browser tests' npm packages (playwright-core, which drives Debian's Chromium and downloads
+# no browser) are pinned by tests/e2e/package.json and its lockfile, installed with `npm ci`
+# outside the clone.
+E2E_DEPS="$CACHE/e2e-deps"
 
-step() { printf '\n==> %s\n' "$*" >&2; }
+# Each step with the time it starts (the logs then say how long each took).
+step() { printf '\n==> [%s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # Runs apt-get as root, or through sudo.
 apt_install() {
@@ -64,23 +68,23 @@ ensure_wasm_opt() {
   fi
 }
 
-# The browser tests: Debian's Chromium, driven by npm's playwright-core (which is told to use
-# that Chromium; it never downloads a browser).
+# The browser tests: Debian's Chromium, driven by playwright-core from tests/e2e's lockfile
+# (installed again only when the lockfile changed).
 ensure_browser_tools() {
   if ! command -v chromium >/dev/null; then
     step "installing Chromium (Debian)"
     apt_install chromium
   fi
   ensure_npm
-  local installed
-  installed="$(node -p "require('$CACHE/tools/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
-  if [ "$installed" != "$PLAYWRIGHT_VERSION" ]; then
-    step "installing playwright-core $PLAYWRIGHT_VERSION (npm)"
-    mkdir -p "$CACHE/tools"
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix "$CACHE/tools" \
-      "playwright-core@$PLAYWRIGHT_VERSION"
+  if ! cmp -s "$ROOT/tests/e2e/package-lock.json" "$E2E_DEPS/package-lock.json" \
+    || [ ! -d "$E2E_DEPS/node_modules/playwright-core" ]; then
+    step "installing the browser tests' npm packages (tests/e2e/package-lock.json)"
+    rm -rf "$E2E_DEPS"
+    mkdir -p "$E2E_DEPS"
+    cp "$ROOT/tests/e2e/package.json" "$ROOT/tests/e2e/package-lock.json" "$E2E_DEPS/"
+    (cd "$E2E_DEPS" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
   fi
-  export NSL_TOOLS="$CACHE/tools"
+  export NSL_TOOLS="$E2E_DEPS"
 }
 
 # Mesa's software Vulkan (lavapipe): burn's wgpu backend runs natively without a GPU.
@@ -97,4 +101,29 @@ ensure_vulkan() {
 # Trunk runs offline: the crates it builds must be in cargo's cache first.
 fetch_crates() {
   (cd "$ROOT" && cargo fetch --locked)
+}
+
+# The app as served and tested: trunk's release build of www/index.html (no wasm-opt), into
+# $CARGO_TARGET_DIR/dist. Prints the module's size.
+build_app() {
+  step "wasm32 build of the library and the app (trunk, release, offline)"
+  (cd "$ROOT" && trunk build --release --offline --dist "$CARGO_TARGET_DIR/dist" www/index.html)
+  local wasm
+  for wasm in "$CARGO_TARGET_DIR"/dist/*.wasm; do
+    printf '%s (no wasm-opt): %s bytes, %s bytes gzipped\n' \
+      "$(basename "$wasm")" "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+  done
+}
+
+# With CI set, a check that needs ../shared fails instead of skipping.
+require_shared() {
+  if [ -e "$ROOT/../shared/$1" ]; then
+    return 0
+  fi
+  if [ -n "${CI:-}" ]; then
+    echo "CI is set but ../shared/$1 is absent" >&2
+    exit 1
+  fi
+  echo "SKIPPED: ../shared/$1 is absent"
+  return 1
 }

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_FLAGS, chromium, inked, openPage, progress, serve, sleep, until } from './lib.mjs';
+import { BASE_FLAGS, chromium, inked, openPage, progress, serve, until } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node graph_editor.mjs DIST_DIR ARTIFACT_DIR');
@@ -51,12 +51,14 @@ try {
   const click = async (x, y) => page.mouse.click(...(await canvasAt(page))(x, y));
   // Two clusters: A = 0..3 on the left, B = 4..7 on the right (canvas pixels).
   const spots = [[90, 110], [170, 80], [130, 190], [220, 170], [380, 170], [460, 90], [430, 230], [520, 180]];
-  for (const [x, y] of spots) {
+  // Each click must have added its node before the next one (the canvas may move).
+  for (const [i, [x, y]] of spots.entries()) {
     await click(x, y);
-    await sleep(60);
+    await until(`node ${i} drawn`, () => nodes(page), (n) => n.length === i + 1, 10_000);
   }
-  await until('8 nodes drawn', () => nodes(page), (n) => n.length === 8, 10_000);
+  const edgeCount = async () => Number((await page.textContent('.graph-editor p.muted')).match(/(\d+) edges/)[1]);
   const connect = async (a, b) => {
+    const before = await edgeCount();
     const at = await canvasAt(page);
     await page.keyboard.down('Shift');
     await page.mouse.move(...at(...spots[a]));
@@ -64,23 +66,22 @@ try {
     await page.mouse.move(...at(...spots[b]), { steps: 6 });
     await page.mouse.up();
     await page.keyboard.up('Shift');
-    await sleep(60);
+    await until(`edge ${a}–${b} drawn`, edgeCount, (n) => n === before + 1, 10_000);
   };
   const edges = [[0, 1], [1, 2], [0, 2], [2, 3], [1, 3], [4, 5], [5, 6], [4, 6], [6, 7], [5, 7], [3, 4]];
   for (const [a, b] of edges) await connect(a, b);
-  const edgeCount = async () => Number((await page.textContent('.graph-editor p.muted')).match(/(\d+) edges/)[1]);
-  await until('11 edges drawn', edgeCount, (n) => n === 11, 10_000);
+  assert.equal(await edgeCount(), 11, '11 edges drawn');
 
-  // Labels: click a node, then press keys (the canvas has the focus).
-  const label = async (node, keys) => {
+  // Labels: click a node, then press keys (the canvas has the focus); wait for the role.
+  const label = async (node, keys, role) => {
     await click(...spots[node]);
     for (const key of keys) await page.keyboard.press(key);
-    await sleep(60);
+    await until(`node ${node} is ${role}`, () => nodes(page), (n) => n[node]?.role === role, 10_000);
   };
-  await label(0, ['1']);
-  await label(3, ['1', 'h']);
-  await label(7, ['2']);
-  await label(4, ['2', 'h']);
+  await label(0, ['1'], 'train');
+  await label(3, ['1', 'h'], 'test');
+  await label(7, ['2'], 'train');
+  await label(4, ['2', 'h'], 'test');
   const drawn = await until('labels given', () => nodes(page), (n) => n.filter((x) => x.role !== 'unlabeled').length === 4, 10_000);
   assert.deepEqual(drawn.map((n) => n.role), ['train', 'unlabeled', 'unlabeled', 'test', 'test', 'unlabeled', 'unlabeled', 'train']);
   assert.deepEqual(drawn.map((n) => n.label), ['0', '', '', '0', '1', '', '', '1']);
@@ -101,8 +102,10 @@ try {
   await page.keyboard.press('Escape');
   assert.ok(!(await page.isVisible('#graph-help')), 'Escape closes it');
   await page.mouse.move(...(await canvasAt(page))(300, 200));
+  const zoom = () => page.$eval('#graph-editor', (c) => c.dataset.zoom ?? null);
+  const zoomBefore = await zoom();
   await page.mouse.wheel(0, -400);
-  await sleep(100);
+  if (zoomBefore !== null) await until('zoomed in', zoom, (z) => z !== zoomBefore, 10_000);
   await page.click('#graph-fit');
 
   // The URL alone reproduces the drawing.

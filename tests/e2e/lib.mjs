@@ -70,7 +70,7 @@ export async function openPage(browser, problems, url, options = {}) {
 
 /** The toolbar's progress: step, status, loaded setup, first and last loss. */
 export const progress = async (page) => (await page.$('#progress')) === null ? { step: -1, status: 'absent' } : page.$eval('#progress', (o) => ({
-  step: Number(o.dataset.step), status: o.dataset.status, loaded: o.dataset.loaded,
+  step: Number(o.dataset.step), status: o.dataset.status, loaded: o.dataset.loaded, synced: o.dataset.synced === 'true',
   first: o.dataset.firstLoss === '' ? null : Number(o.dataset.firstLoss),
   last: o.dataset.lastLoss === '' ? null : Number(o.dataset.lastLoss),
 }));
@@ -88,6 +88,10 @@ export async function waitFor(page, what, predicate, timeoutMs) {
     await sleep(100);
   }
 }
+
+/** Waits until the worker trains the setup as edited (after an edit that may rebuild the models). */
+export const settled = (page, what, timeoutMs = 120_000) =>
+  waitFor(page, `${what}: the worker took the edit`, (p) => p.synced && p.status !== 'loading', timeoutMs);
 
 /** Polls `probe()` (any async function) until `predicate` holds on its result. */
 export async function until(what, probe, predicate, timeoutMs) {

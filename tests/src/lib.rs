@@ -1,4 +1,5 @@
-//! Helpers of the cross-crate tests: where `../shared` is, and skipping politely without it.
+//! Helpers of the cross-crate tests: where `../shared` is, and skipping politely without it
+//! (a user's fresh clone) but failing under CI, where a skipped check would pass unseen.
 
 use std::path::PathBuf;
 
@@ -10,14 +11,16 @@ pub fn shared_dir() -> Option<PathBuf> {
 }
 
 /// `../shared/<relative>`, or `None` after printing why the calling test skips.
+///
+/// # Panics
+/// With `CI` set (CI always has `../shared` beside the clone) a missing file is a failure.
 pub fn shared(relative: &str) -> Option<PathBuf> {
-    match shared_dir() {
-        Some(dir) => Some(dir.join(relative)),
-        None => {
-            eprintln!("SKIPPED: ../shared is absent, so {relative} cannot be read");
-            None
-        }
+    let path = shared_dir().map(|dir| dir.join(relative)).filter(|p| p.exists());
+    if path.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI is set but ../shared/{relative} is absent");
+        eprintln!("SKIPPED: ../shared/{relative} is absent");
     }
+    path
 }
 
 /// burn's wgpu device, or `None` after printing why the calling test skips. Without an adapter

@@ -3,9 +3,9 @@
 //! NGM and link-prediction built-ins over five seeds (issue #4, Planetoid Cora's public split).
 //! Ignored by default (minutes of training); `scripts/accuracy.sh` runs them.
 
-use nsl::builtin::builtin;
 use nsl::burn::tensor::Device;
-use nsl::experiment::{ExperimentOutcome, run};
+use nsl::spec::builtin::builtin;
+use nsl::train::experiment::{ExperimentOutcome, run};
 
 const SEEDS: u64 = 10;
 
@@ -38,7 +38,7 @@ fn mean(values: impl Iterator<Item = f64>) -> f64 {
 #[ignore = "full-length training over ten seeds; run with scripts/accuracy.sh"]
 fn mnist_adv_meets_targets() {
     let Some(outcomes) = runs("mnist-adv", "data/mnist") else { return };
-    let metric = |run: usize, f: fn(&nsl::eval::Metrics) -> Option<f64>| {
+    let metric = |run: usize, f: fn(&nsl::train::eval::Metrics) -> Option<f64>| {
         mean(outcomes.iter().map(|o| f(&o.runs[run].metrics).unwrap()))
     };
     let base_clean = metric(0, |m| m.clean_acc);
@@ -50,6 +50,9 @@ fn mnist_adv_meets_targets() {
     );
     // TensorFlow NSL: base 93.7% clean / 11.7% attacked; adv-reg 94.7% clean / 73.1% attacked.
     assert!((base_clean - 0.937).abs() <= 0.02, "base clean {base_clean}");
+    // The base model falls to FGSM as TensorFlow's does (11.7%): an attack that misses the
+    // base model would make the adversarial gain meaningless.
+    assert!((base_fgsm - 0.117).abs() <= 0.03, "base attacked {base_fgsm}");
     assert!((adv_clean - 0.947).abs() <= 0.02, "adv-reg clean {adv_clean}");
     assert!(adv_fgsm >= 0.73, "adv-reg attacked {adv_fgsm}");
 }
@@ -61,7 +64,10 @@ fn cora_graph_reg_meets_targets() {
     let base = mean(outcomes.iter().map(|o| o.runs[0].metrics.test_acc.unwrap()));
     let graph = mean(outcomes.iter().map(|o| o.runs[1].metrics.test_acc.unwrap()));
     println!("means over {SEEDS} seeds: base {base:.4}, graph_reg {graph:.4}");
-    // TensorFlow NSL: base 56.6%, graph-reg 59.6%. The target is the gain from the graph.
+    // TensorFlow NSL: base 56.6%, graph-reg 59.6%. The target is the gain from the graph, on a
+    // base model near TensorFlow's: ours averages ~3 points under its single run (53.5%, a gap
+    // earlier stops found no semantic cause for), so the base is held within 4 points.
+    assert!((base - 0.566).abs() <= 0.04, "base {base} vs TensorFlow NSL's 56.6%");
     assert!(graph >= base + 0.02, "graph-reg {graph} vs base {base}");
     assert!((graph - 0.596).abs() <= 0.02, "graph-reg {graph} vs TensorFlow NSL's 59.6%");
 }
@@ -87,9 +93,15 @@ fn cora_gnns_meet_targets() {
 #[test]
 #[ignore = "full-length training over five seeds; run with scripts/accuracy.sh"]
 fn cora_ngm_beats_nsl_graph_regularization_by_three_points() {
-    let Some(ngm) = five_seed_accuracy("cora-ngm", 1) else { return };
+    let Some(outcomes) = runs_over("cora-ngm", "data/cora", 5) else { return };
+    let base = mean(outcomes.iter().map(|o| o.runs[0].metrics.test_acc.unwrap()));
+    let ngm = mean(outcomes.iter().map(|o| o.runs[1].metrics.test_acc.unwrap()));
+    println!("cora-ngm: mean test accuracy over 5 seeds: base MLP {base:.4}, NGM {ngm:.4}");
+    // The base MLP (full batch) is an MLP on Cora's features: near NSL's base (56.6%).
+    assert!((base - 0.566).abs() <= 0.04, "base MLP {base}");
     // NSL graph regularization on this split: 59.6% (TensorFlow NSL), 58.5% (ours, ten seeds).
     assert!(ngm >= 0.596 + 0.03, "NGM {ngm}");
+    assert!(ngm >= base + 0.03, "NGM {ngm} vs its base {base}");
 }
 
 #[test]

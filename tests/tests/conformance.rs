@@ -7,7 +7,7 @@ use nsl::burn::tensor::Device;
 fn assert_all_cases_agree(device: &Device) {
     let Some(path) = integration::shared("reference/nsl-vectors.json") else { return };
     let json = std::fs::read_to_string(&path).expect("the vectors file is readable");
-    let results = nsl::conformance::run(&json, device).expect("the vectors file parses");
+    let results = nsl_conformance::run(&json, device).expect("the vectors file parses");
     let failures: Vec<String> = results
         .iter()
         .filter(|r| !r.passed())
@@ -30,7 +30,7 @@ fn a_wrong_expectation_is_caught() {
     let mut doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     let value = &mut doc["distance"][0]["value"];
     *value = serde_json::json!(value.as_f64().expect("a number") + 1e-4);
-    let results = nsl::conformance::run(&doc.to_string(), &Device::flex()).expect("parses");
+    let results = nsl_conformance::run(&doc.to_string(), &Device::flex()).expect("parses");
     let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert!(failed[0].name.starts_with("distance/") && failed[0].max_error > 9e-5);

@@ -2,9 +2,9 @@
 //! chance, regularization and sampling are wired in, and the wgpu backend agrees with the CPU
 //! backend on a GCN. (Five-seed runs against the targets: `scripts/accuracy.sh`.)
 
-use nsl::builtin::builtin;
 use nsl::burn::tensor::Device;
-use nsl::experiment::{ExperimentOutcome, run};
+use nsl::spec::builtin::builtin;
+use nsl::train::experiment::{ExperimentOutcome, run};
 
 fn run_builtin(name: &str, seed: u64, epochs: usize) -> Option<ExperimentOutcome> {
     let dir = integration::shared("data/cora")?;
@@ -81,12 +81,20 @@ fn wgpu_trains_a_gcn_like_the_cpu() {
     let Some(device) = integration::wgpu_device() else { return };
     let mut spec = builtin("cora-gcn", Some(&dir), 0).unwrap();
     spec.epochs = 40;
+    // Dropout off: the two backends then run the same arithmetic on the same weights, and only
+    // the order of float reductions differs. Every epoch's loss agrees to 1e-4 relative (a
+    // drift that compounds over 40 Adam steps stays far under it) and the best-validation test
+    // accuracy to one test node of 1,000.
+    if let nsl::spec::ModelSpec::Gnn { dropout, .. } = &mut spec.model {
+        *dropout = 0.0;
+    }
     let cpu = run(&spec, &Device::flex(), &mut |_| {}).unwrap();
     let gpu = run(&spec, &device, &mut |_| {}).unwrap();
     let (c, g) = (&cpu.runs[0].history, &gpu.runs[0].history);
-    // Same weights and same host-drawn input dropout; hidden dropout masks come from each
-    // device's generator, so losses agree closely at first and the accuracies in the end.
-    assert!((c[0].total - g[0].total).abs() < 0.05, "first losses {} vs {}", c[0].total, g[0].total);
+    assert_eq!(c.len(), 40);
+    let worst = c.iter().zip(g).map(|(c, g)| ((c.total - g.total) / c.total).abs()).fold(0.0_f32, f32::max);
+    println!("GCN, 40 epochs: largest relative loss difference cpu vs wgpu {worst:.2e}");
+    assert!(worst <= 1e-4, "losses differ by {worst:.2e} (relative)");
     let (ca, ga) = (accuracy(&cpu, 0), accuracy(&gpu, 0));
-    assert!((ca - ga).abs() < 0.05, "test accuracy cpu {ca} vs wgpu {ga}");
+    assert!((ca - ga).abs() <= 0.001 + 1e-9, "test accuracy cpu {ca} vs wgpu {ga}");
 }

@@ -43,15 +43,15 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(seed) = args.seed {
         spec.seed = seed;
     }
-    let script = nsl::export::python_script(&spec)?;
+    let script = nsl::tensorflow::python_script(&spec)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let name = if spec.name.is_empty() { "experiment".to_string() } else { spec.name.clone() };
     write(&args.out.join("spec.json"), &serde_json::to_string_pretty(&spec)?)?;
     write(&args.out.join(format!("{name}.py")), &script)?;
     if let DataSpec::Toy(toy) = &spec.data {
         let (train, test) = nsl::data::toy::generate(toy);
-        for (file, examples) in nsl::export::TOY_FILES.iter().zip([&train, &test]) {
-            write(&args.out.join(file), &nsl::export::toy_csv(examples))?;
+        for (file, examples) in nsl::tensorflow::TOY_FILES.iter().zip([&train, &test]) {
+            write(&args.out.join(file), &nsl::tensorflow::toy_csv(examples))?;
         }
     }
     eprintln!("wrote spec.json and {name}.py to {}", args.out.display());

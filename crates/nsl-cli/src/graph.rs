@@ -225,9 +225,9 @@ pub fn sample(args: &SampleArgs) -> anyhow::Result<ExitCode> {
     let seed_set = graph.node_set(&spec.seed_op.node_set_name)?;
     let seeds: Vec<u32> = match args.random_seeds {
         Some(count) => {
+            use nsl::graph::rng::seeded;
             use rand::seq::index::sample;
-            use rand::{SeedableRng, rngs::StdRng};
-            let mut rng = StdRng::seed_from_u64(args.rng_seed);
+            let mut rng = seeded(args.rng_seed);
             sample(&mut rng, seed_set.size, count.min(seed_set.size)).into_iter().map(|i| i as u32).collect()
         }
         None if args.seeds.is_empty() => bail!("give --seeds ID,ID… or --random-seeds N"),

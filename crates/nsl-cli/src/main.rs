@@ -118,7 +118,7 @@ impl From<BackendArg> for nsl::device::Backend {
 
 /// `nsl spec`: a built-in's spec as pretty JSON.
 fn print_spec(builtin: &str, data_dir: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
-    let spec = nsl::builtin::builtin(builtin, data_dir, 0)?;
+    let spec = nsl::spec::builtin::builtin(builtin, data_dir, 0)?;
     println!("{}", serde_json::to_string_pretty(&spec)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use nsl::config::NgmDistance;
 use nsl::device::Backend;
-use nsl::ngm::NgmDistance;
 
 /// Arguments of `nsl ngm-sweep`.
 #[derive(Debug, clap::Args)]
@@ -51,7 +51,7 @@ pub fn run(args: &NgmSweepArgs) -> anyhow::Result<ExitCode> {
             for &uu in &args.uu {
                 let mut accuracies = Vec::new();
                 for seed in 0..args.seeds {
-                    let mut spec = nsl::builtin::builtin("cora-ngm", Some(&args.data_dir), seed)?;
+                    let mut spec = nsl::spec::builtin::builtin("cora-ngm", Some(&args.data_dir), seed)?;
                     spec.compare_with_base = false;
                     let ngm =
                         spec.regularization.neural_graph_machine.as_mut().expect("the built-in uses NGM");
@@ -59,7 +59,7 @@ pub fn run(args: &NgmSweepArgs) -> anyhow::Result<ExitCode> {
                     ngm.alpha_labeled_unlabeled = lu;
                     ngm.alpha_unlabeled_unlabeled = uu;
                     ngm.distance = distance;
-                    let outcome = nsl::experiment::run(&spec, &device, &mut |_| {})?;
+                    let outcome = nsl::train::experiment::run(&spec, &device, &mut |_| {})?;
                     accuracies.push(outcome.runs[0].metrics.test_acc.unwrap_or(0.0));
                 }
                 let mean = accuracies.iter().sum::<f64>() / accuracies.len() as f64;

@@ -14,7 +14,7 @@ pub fn work_bar(prefix: &str, len: u64) -> ProgressBar {
     bar.set_prefix(prefix.to_string());
     bar
 }
-use nsl::experiment::Event;
+use nsl::train::experiment::Event;
 
 /// Turns the library's training events into one progress bar per trained model.
 #[derive(Debug, Default)]

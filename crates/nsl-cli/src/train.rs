@@ -11,7 +11,7 @@ use crate::progress::TrainingProgress;
 /// Runs the experiment the arguments name and prints its results as one JSON object.
 pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     if args.list {
-        for (name, about) in nsl::builtin::BUILTINS {
+        for (name, about) in nsl::spec::builtin::BUILTINS {
             println!("{name:16} {about}");
         }
         return Ok(ExitCode::SUCCESS);
@@ -27,7 +27,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let backend = args.backend.into();
     let device = nsl::device::device(backend)?;
     let mut progress = TrainingProgress::default();
-    let outcome = nsl::experiment::run(&spec, &device, &mut |e| progress.on_event(e))?;
+    let outcome = nsl::train::experiment::run(&spec, &device, &mut |e| progress.on_event(e))?;
     let mut summary = outcome.summary();
     let object = summary.as_object_mut().expect("the summary is an object");
     object.insert("experiment".into(), spec.name.clone().into());
@@ -47,7 +47,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             bail!("--robustness-csv needs a spec whose evaluation names a robustness curve");
         }
         let curves = outcome.runs.iter().map(|r| (r.variant.as_str(), r.robustness.as_slice()));
-        std::fs::write(path, nsl::robustness::curves_csv(curves))
+        std::fs::write(path, nsl::train::robustness::curves_csv(curves))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     println!("{}", serde_json::to_string(&summary)?);
@@ -62,7 +62,7 @@ pub fn load_spec(
     seed: Option<u64>,
 ) -> anyhow::Result<ExperimentSpec> {
     match (builtin, spec) {
-        (Some(name), None) => Ok(nsl::builtin::builtin(name, data_dir, seed.unwrap_or(0))?),
+        (Some(name), None) => Ok(nsl::spec::builtin::builtin(name, data_dir, seed.unwrap_or(0))?),
         (None, Some(path)) => {
             if data_dir.is_some() {
                 bail!("--data-dir goes with --builtin; a spec file names its own data");

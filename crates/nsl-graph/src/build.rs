@@ -11,8 +11,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use crate::rng::seeded;
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{GraphError, Result};
@@ -115,7 +115,7 @@ pub fn build_graph(
     let dim = embeddings.dim;
     let unit = embeddings.normalized();
     let rounds = if config.lsh_splits == 0 { 1 } else { config.lsh_rounds };
-    let mut rng = StdRng::seed_from_u64(config.random_seed);
+    let mut rng = seeded(config.random_seed);
     let mut edges = Vec::new();
     for round in 0..rounds {
         let buckets = if config.lsh_splits == 0 {
@@ -211,7 +211,7 @@ fn compare_tiles(
 /// dimensions, grouped in clusters of 1–8 around random-normal centres with a per-cluster noise
 /// level, so that many pairs sit near a 0.9 cosine threshold (as in NSL's 50k × 100 study).
 pub fn clustered_embeddings(n: usize, dim: usize, seed: u64) -> Embeddings {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = seeded(seed);
     let mut values = Vec::with_capacity(n * dim);
     let normal = crate::datasets::standard_normal;
     while values.len() < n * dim {
@@ -230,7 +230,7 @@ pub fn clustered_embeddings(n: usize, dim: usize, seed: u64) -> Embeddings {
 
 /// Independent random-normal embeddings.
 pub fn random_normal_embeddings(n: usize, dim: usize, seed: u64) -> Embeddings {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = seeded(seed);
     let values = (0..n * dim).map(|_| crate::datasets::standard_normal(&mut rng)).collect();
     Embeddings { ids: (0..n).map(|i| format!("e{i}")).collect(), dim, values }
 }
@@ -316,4 +316,19 @@ mod tests {
         assert!(build_graph(&e, &bad, &|_| {}).unwrap_err().to_string().contains("lsh_rounds < 1"));
         assert_eq!(both_directions(&[(0, 1, 0.5)]), vec![(0, 1, 0.5), (1, 0, 0.5)]);
     }
+
+    /// Golden values: an LSH graph over seeded random embeddings. They change only if the
+    /// generator, rand's uniform sampling or rand_distr's normals change.
+    #[test]
+    fn a_seeded_lsh_graph_is_value_stable() {
+        let e = random_normal_embeddings(300, 8, 11);
+        let config =
+            GraphBuilderConfig { similarity_threshold: 0.8, lsh_splits: 3, lsh_rounds: 2, random_seed: 4 };
+        let edges = build_graph(&e, &config, &|_| {}).unwrap();
+        let head: Vec<(u32, u32)> = edges.iter().take(5).map(|e| (e.0, e.1)).collect();
+        assert_eq!((edges.len(), head), (GOLDEN_EDGES, GOLDEN_HEAD.to_vec()));
+    }
+
+    const GOLDEN_EDGES: usize = 154;
+    const GOLDEN_HEAD: [(u32, u32); 5] = [(0, 3), (0, 148), (0, 287), (1, 154), (2, 220)];
 }

@@ -3,8 +3,8 @@
 //! taken from their centre of mass in a quadtree (opening angle θ), so an iteration costs
 //! O(n log n) instead of O(n²): Cora's 2,708 nodes lay out in well under a second natively.
 
-use rand::rngs::SmallRng;
-use rand::{RngExt, SeedableRng};
+use crate::rng::seeded;
+use rand::RngExt;
 
 /// Layout settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,7 +113,7 @@ pub fn force_layout(nodes: usize, edges: &[[u32; 2]], config: &LayoutConfig) -> 
     if nodes < 2 {
         return vec![[0.5, 0.5]; nodes];
     }
-    let mut rng = SmallRng::seed_from_u64(config.seed);
+    let mut rng = seeded(config.seed);
     let mut pos: Vec<[f32; 2]> = (0..nodes).map(|_| [rng.random::<f32>(), rng.random::<f32>()]).collect();
     // Ideal edge length for nodes spread over the unit square.
     let k = (1.0 / nodes as f32).sqrt();

@@ -11,6 +11,7 @@ pub mod io;
 pub mod layout;
 pub mod pack;
 mod parallel;
+pub mod rng;
 pub mod sample;
 pub mod typed;
 

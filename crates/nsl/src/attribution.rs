@@ -9,8 +9,8 @@
 
 use burn::tensor::Tensor;
 
-use crate::adversarial::input_gradient;
 use crate::error::{NslError, Result};
+use crate::reg::adversarial::input_gradient;
 
 /// Integrated gradients of `score` at `x` from `baseline` (the same shape; zeros is usual).
 ///

@@ -234,6 +234,96 @@ impl Default for VirtualAdvConfig {
     }
 }
 
+// ---- Regularization settings: which regularizers a model trains with -------------------------
+
+/// Virtual adversarial regularization: a multiplier and NSL's VAT configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VatRegConfig {
+    /// Weight of the virtual adversarial loss in the total loss.
+    pub multiplier: f32,
+    /// How the perturbation and its distance are computed.
+    pub config: VirtualAdvConfig,
+}
+
+impl Default for VatRegConfig {
+    fn default() -> Self {
+        Self { multiplier: 0.2, config: VirtualAdvConfig::default() }
+    }
+}
+
+/// Which regularizers are added to the supervised loss. Any combination may be on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Regularization {
+    /// Graph regularization over the batch's neighbors.
+    pub graph: Option<GraphRegConfig>,
+    /// Adversarial regularization (FGSM/PGD neighbors).
+    pub adversarial: Option<AdvRegConfig>,
+    /// Virtual adversarial training.
+    pub virtual_adversarial: Option<VatRegConfig>,
+    /// Neural Graph Machines over all edges (full batch on graph data; not combinable with the
+    /// minibatch regularizers above).
+    pub neural_graph_machine: Option<NgmConfig>,
+}
+
+impl Regularization {
+    /// Whether any regularizer is on.
+    pub fn is_none(&self) -> bool {
+        self.graph.is_none()
+            && self.adversarial.is_none()
+            && self.virtual_adversarial.is_none()
+            && self.neural_graph_machine.is_none()
+    }
+
+    /// Neighbors each sample needs in its batch (0 without graph regularization).
+    pub fn max_neighbors(&self) -> usize {
+        self.graph.map_or(0, |g| g.neighbor_config.max_neighbors)
+    }
+}
+
+/// NGM's weights and schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NgmConfig {
+    /// α₁: edges between two labeled (training) nodes.
+    pub alpha_labeled_labeled: f32,
+    /// α₂: edges between a labeled and an unlabeled node.
+    pub alpha_labeled_unlabeled: f32,
+    /// α₃: edges between two unlabeled nodes.
+    pub alpha_unlabeled_unlabeled: f32,
+    /// Epochs over which the α ramp linearly from 0 (0: full weight from the start).
+    pub warmup_epochs: usize,
+    /// What an edge term compares.
+    pub distance: NgmDistance,
+}
+
+/// The per-edge term of [`NgmConfig`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NgmDistance {
+    /// `‖ĥ_u − ĥ_v‖²` between L2-normalised last-hidden-layer embeddings (the paper's choice
+    /// of layer, made scale-free).
+    HiddenCosine,
+    /// `−Σ_c p_v,c · log p_u,c` with the neighbor's prediction `p_v` held fixed: each node is
+    /// pulled toward its neighbors' predicted classes (summed over its edges, a neighbor-mean
+    /// target), and the fixed target removes the incentive to collapse.
+    #[default]
+    NeighborPredictions,
+}
+
+impl Default for NgmConfig {
+    fn default() -> Self {
+        Self {
+            alpha_labeled_labeled: 0.0,
+            alpha_labeled_unlabeled: 2.0,
+            alpha_unlabeled_unlabeled: 0.5,
+            warmup_epochs: 20,
+            distance: NgmDistance::NeighborPredictions,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,50 +1,45 @@
 //! # nsl
 //!
 //! Neural Structured Learning on [burn]: training with structured signals besides features,
-//! computed as TensorFlow NSL 1.4 computes them.
+//! computed as TensorFlow NSL 1.4 computes them. Read it in layers, each using only those
+//! above it:
 //!
-//! - **Graph regularization** ([`graph_reg`], [`regularized`]): `multiplier × Σ w·d(f(x), f(nbr))`.
-//! - **Adversarial regularization** ([`adversarial`]): FGSM/PGD neighbors under L∞, L2 or L1.
-//! - **Virtual adversarial training** ([`vat`]).
-//! - Distances and reductions ([`distance`]), norms ([`norm`]), configs ([`config`]).
-//! - Models ([`model`]), data ([`data`]), the experiment spec ([`spec`]), training ([`train`]),
-//!   evaluation ([`eval`]), end-to-end runs ([`experiment`], [`builtin`]) and the conformance
-//!   check against TensorFlow NSL's own numbers ([`conformance`]).
+//! - [`config`], [`spec`]: plain data — NSL's configurations (with the regularization, NGM and
+//!   VAT settings) and the experiment spec (data, model, optimizer, evaluation, task), the
+//!   built-in experiments, and [`spec::plan`], the one place that says how a spec trains and
+//!   which models it trains side by side. They import no algorithm.
+//! - [`reg`]: the NSL core — distances and reductions, norms, adversarial neighbors (FGSM/PGD),
+//!   virtual adversarial training, the graph loss and the [`reg::Regularized`] wrapper around
+//!   any model.
+//! - [`model`]: the models the wrapper regularizes (MLP, CNN), their initialisation and inputs.
+//! - [`gnn`]: message passing (GCN, GraphSAGE, GATv2), Neural Graph Machines, node and link
+//!   tasks, sampled-subgraph training, explanations.
+//! - [`data`]: examples, loaders (MNIST, Planetoid), 2D sets, built-in and drawn graphs, graph
+//!   neighbors.
+//! - [`optim`]: the one optimizer every trainer builds (Adam as Keras builds it).
+//! - [`train`]: trainers, evaluation, robustness curves and whole runs of a spec.
+//! - [`session`]: step-wise sessions and everything the playground reads from them (snapshots,
+//!   heatmaps, probes, node inspection).
+//! - [`tensorflow`] (a spec as the equivalent TensorFlow NSL Keras script) and [`attribution`]
+//!   (integrated gradients).
 //!
 //! The crate is pure: no DOM, no I/O beyond the data loaders. It runs natively and in wasm32
 //! on any burn device: the `flex` CPU backend everywhere, wgpu where an adapter exists.
 
-pub mod adversarial;
 pub mod attribution;
-pub mod builtin;
 pub mod config;
-pub mod conformance;
 pub mod data;
 pub mod device;
-pub mod distance;
 mod error;
-pub mod eval;
-pub mod experiment;
-pub mod export;
 pub mod gnn;
-pub mod graph_reg;
-pub mod heatmap;
-pub mod inspect;
-pub mod loss;
 pub mod model;
-pub mod ngm;
-pub mod norm;
-pub mod probe;
-pub mod readout;
-pub mod regularized;
-pub mod robustness;
+pub mod optim;
+pub mod reg;
 pub mod session;
-pub mod share;
-pub mod snapshot;
 pub mod spec;
 pub mod tensor;
+pub mod tensorflow;
 pub mod train;
-pub mod vat;
 
 /// The burn version this crate computes with, for callers that create devices and tensors.
 pub use burn;
@@ -56,7 +51,7 @@ pub use nsl_graph as graph;
 pub mod prelude {
     pub use crate::config::*;
     pub use crate::model::{Mlp, MlpConfig, NslModel};
-    pub use crate::regularized::{Batch, LossParts, Neighbors, Regularization, Regularized, VatRegConfig};
+    pub use crate::reg::{Batch, LossParts, Neighbors, Regularized};
     pub use crate::spec::ExperimentSpec;
     pub use crate::{NslError, Result};
 }

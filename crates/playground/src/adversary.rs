@@ -2,7 +2,7 @@
 //! options, which test digit) and how it becomes the worker's [`ProbeSpec`]. Pure.
 
 use nsl::config::{AdvNeighborConfig, NormType};
-use nsl::probe::{ProbeMethod, ProbeSpec};
+use nsl::session::probe::{ProbeMethod, ProbeSpec};
 
 use crate::protocol::{DataInfo, DataView};
 

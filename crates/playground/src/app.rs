@@ -18,8 +18,8 @@ use crate::components::controls::{
     DataControls, EvaluationControls, ModelControls, OptimizerControls, RegularizationControls,
 };
 use crate::components::data_view::DataViewCanvas;
-use crate::components::explorer::Explorer;
-use crate::components::exports::Exports;
+use crate::components::downloads::Downloads;
+use crate::components::explorer::GraphExplorer;
 use crate::components::graph_editor::GraphEditor;
 use crate::components::header::Header;
 use crate::components::metrics::{Confusion, WhatIf};
@@ -30,9 +30,10 @@ use crate::edit::{Edit, drawing_of};
 use crate::link::{self, Link, Section};
 use crate::protocol::{BackendChoice, Command, Event, Variant};
 use crate::sampling::SamplingSetup;
+use crate::shared::Shared;
 use crate::state::{Action, State};
 use crate::worker::{DEFAULT_SPEED, TrainerWorker};
-use crate::{export, presets, storage};
+use crate::{download, presets, storage};
 
 /// The page's address without its hash.
 fn page_url() -> String {
@@ -67,11 +68,14 @@ fn initial_state() -> State {
     } else {
         (storage::setup().and_then(|h| link::decode(&h).ok()), None)
     };
-    let link =
-        link.unwrap_or_else(|| Link { spec: presets::opening(), hidden: BTreeSet::new(), sampling: None });
+    let link = link.unwrap_or_else(|| Link {
+        spec: presets::opening_scene(),
+        hidden: BTreeSet::new(),
+        sampling: None,
+    });
     let mut state = State::new(link.spec, link.hidden, backend, speed);
-    state.sampling = link.sampling.unwrap_or_default();
-    state.notice = notice;
+    state.explorer.sampling = link.sampling.unwrap_or_default();
+    state.page.notice = notice;
     state
 }
 
@@ -88,7 +92,7 @@ fn send(bridge: &Bridge, command: Command) {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let bridge: Bridge = use_mut_ref(|| None);
-    let loaded_spec = use_mut_ref(|| None::<nsl::spec::ExperimentSpec>);
+    let loaded_spec = use_mut_ref(|| None::<Shared<nsl::spec::ExperimentSpec>>);
 
     // The worker, once: it answers into the reducer.
     {
@@ -99,7 +103,7 @@ pub fn app() -> Html {
                 .callback(move |event| match event {
                     // A file to save: saved as it arrives.
                     Event::GraphExport { name, text } => {
-                        if let Err(e) = export::download(&name, "text/plain", text.as_bytes()) {
+                        if let Err(e) = download::download(&name, "text/plain", text.as_bytes()) {
                             dispatch.dispatch(Action::Notice(Some(e)));
                         }
                     }
@@ -107,11 +111,11 @@ pub fn app() -> Html {
                 })
                 .encoding::<Json>()
                 .spawn_with_loader(&format!("{}{}", assets_url(), crate::WORKER_LOADER));
-            worker.send(Command::Speed(state.speed));
-            if state.backend_choice != BackendChoice::Auto {
-                worker.send(Command::Backend(state.backend_choice));
+            worker.send(Command::Speed(state.page.speed));
+            if state.page.backend_choice != BackendChoice::Auto {
+                worker.send(Command::Backend(state.page.backend_choice));
             }
-            worker.send(Command::Load { spec: state.spec.clone(), assets: assets_url() });
+            worker.send(Command::Load { spec: (*state.spec).clone(), assets: assets_url() });
             *loaded_spec.borrow_mut() = Some(state.spec.clone());
             *bridge.borrow_mut() = Some(worker);
         });
@@ -121,28 +125,33 @@ pub fn app() -> Html {
         let (bridge, loaded_spec) = (bridge.clone(), loaded_spec.clone());
         use_effect_with(state.spec.clone(), move |spec| {
             let mut loaded = loaded_spec.borrow_mut();
-            if loaded.as_ref().is_some_and(|l| l != spec) {
-                send(&bridge, Command::Update(spec.clone()));
+            if loaded.as_ref().is_some_and(|l| **l != **spec) {
+                send(&bridge, Command::Update((**spec).clone()));
                 *loaded = Some(spec.clone());
             }
         });
     }
-    // The adversary panel's perturbation goes to the worker for every loaded setup.
+    // The adversary panel's perturbation goes to the worker when it changes; the worker keeps
+    // it (and measures it again) across new models.
     {
         let bridge = bridge.clone();
-        use_effect_with((state.generation, state.probe_spec()), move |(generation, probe)| {
-            if *generation > 0 {
+        let loaded = state.training.generation > 0;
+        use_effect_with((loaded, state.probe_spec()), move |(loaded, probe)| {
+            if *loaded {
                 send(&bridge, Command::Probe(probe.clone()));
             }
         });
     }
-    // The inspected graph node goes to the worker for every loaded setup.
+    // The inspected graph node likewise.
     {
         let bridge = bridge.clone();
-        let graph =
-            matches!(state.info.as_ref().map(|i| &i.view), Some(crate::protocol::DataView::Graph { .. }));
-        use_effect_with((state.generation, state.inspected, graph), move |(generation, node, graph)| {
-            if *generation > 0 {
+        let graph = matches!(
+            state.training.info.as_ref().map(|i| &i.view),
+            Some(crate::protocol::DataView::Graph { .. })
+        );
+        let loaded = state.training.generation > 0;
+        use_effect_with((loaded, state.inspector.node, graph), move |(loaded, node, graph)| {
+            if *loaded {
                 send(&bridge, Command::InspectNode(node.filter(|_| *graph)));
             }
         });
@@ -150,10 +159,10 @@ pub fn app() -> Html {
     // The address bar and local storage follow the setup.
     {
         use_effect_with(
-            (state.spec.clone(), state.hidden.clone(), state.sampling.clone()),
+            (state.spec.clone(), state.page.hidden.clone(), state.explorer.sampling.clone()),
             move |(spec, hidden, sampling)| {
                 let sampling = (*sampling != SamplingSetup::default()).then(|| sampling.clone());
-                let hash = link::encode(&Link { spec: spec.clone(), hidden: hidden.clone(), sampling });
+                let hash = link::encode(&Link { spec: (**spec).clone(), hidden: hidden.clone(), sampling });
                 if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
                     // replaceState: every knob move would otherwise be a history entry.
                     let _ = history.replace_state_with_url(
@@ -215,8 +224,8 @@ pub fn app() -> Html {
     let on_results = {
         let (state, dispatch) = (state.clone(), state.dispatcher());
         Callback::from(move |()| {
-            let name = format!("{}-results.csv", export::stem(&state.spec));
-            if let Err(e) = export::download(&name, "text/csv", export::results_csv(&state).as_bytes()) {
+            let name = format!("{}-results.csv", download::stem(&state.spec));
+            if let Err(e) = download::download(&name, "text/csv", download::results_csv(&state).as_bytes()) {
                 dispatch.dispatch(Action::Notice(Some(e)));
             }
         })
@@ -225,26 +234,30 @@ pub fn app() -> Html {
     let lesson_link = format!(
         "{}#{}",
         page_url(),
-        link::encode(&Link { spec: state.spec.clone(), hidden: state.hidden.clone(), sampling: None })
+        link::encode(&Link {
+            spec: (*state.spec).clone(),
+            hidden: state.page.hidden.clone(),
+            sampling: None
+        })
     );
 
     let s = &*state;
-    let latest = s.regularized.latest.clone();
-    let last_loss = s.regularized.points.last().map(|p| p.total);
+    let latest = s.training.regularized.latest.clone();
+    let last_loss = s.training.regularized.points.last().map(|p| p.total);
     let controls = |section: Section, html: Html| if s.shows(section) { html } else { Html::default() };
-    let lesson = !s.hidden.is_empty() && !s.reveal;
+    let lesson = !s.page.hidden.is_empty() && !s.page.reveal;
     let probing = s.probe_spec().is_some();
     let robustness_settings = s.spec.evaluation.robustness.unwrap_or_default();
     html! {
         <>
-            <Header backend={s.backend.clone()} choice={s.backend_choice} show_switch={s.shows(Section::Backend)}
+            <Header backend={s.page.backend.clone()} choice={s.page.backend_choice} show_switch={s.shows(Section::Backend)}
                 on_backend={on_backend} on_classroom={dispatch.reform(|()| Action::Classroom(true))} />
-            if s.classroom_open {
-                <ClassroomPanel hidden={s.hidden.clone()} link={lesson_link}
+            if s.page.classroom_open {
+                <ClassroomPanel hidden={s.page.hidden.clone()} link={lesson_link}
                     on_hide={dispatch.reform(|(section, hide)| Action::Hide(section, hide))}
                     on_close={dispatch.reform(|()| Action::Classroom(false))} />
             }
-            if let Some(notice) = &s.notice {
+            if let Some(notice) = &s.page.notice {
                 <div class="notice" role="alert" id="notice">
                     { notice.clone() }
                     <button onclick={dispatch.reform(|_| Action::Notice(None))} aria-label="Dismiss">{ "×" }</button>
@@ -256,9 +269,10 @@ pub fn app() -> Html {
                     <button onclick={dispatch.reform(|_| Action::Reveal(true))}>{ "Show all controls" }</button>
                 </div>
             }
-            <Toolbar status={s.status.clone()} step={s.step()} epoch={latest.as_ref().map_or(0.0, |p| p.epoch)}
-                total_steps={s.info.as_ref().map_or(0, |i| i.total_steps)} speed={s.speed}
-                on_command={on_command.clone()} on_speed={on_speed} loaded={AttrValue::from(s.loaded.clone())} losses={(s.regularized.first_loss, last_loss)} />
+            <Toolbar status={s.training.status.clone()} step={s.step()} epoch={latest.as_ref().map_or(0.0, |p| p.epoch)}
+                total_steps={s.training.info.as_ref().map_or(0, |i| i.total_steps)} speed={s.page.speed}
+                on_command={on_command.clone()} on_speed={on_speed} loaded={AttrValue::from(s.training.loaded.clone())} losses={(s.training.regularized.first_loss, last_loss)}
+                synced={s.synced()} />
             <main class="layout">
                 <div class="column">
                     { controls(Section::Data, html! { <DataControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
@@ -268,56 +282,56 @@ pub fn app() -> Html {
                 <div class="column">
                     { controls(Section::Regularization, html! { <RegularizationControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
                     { controls(Section::Evaluation, html! { <EvaluationControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
-                    { controls(Section::Export, html! { <Exports spec={s.spec.clone()} on_results={on_results} on_error={on_error.clone()} /> }) }
+                    { controls(Section::Export, html! { <Downloads spec={s.spec.clone()} on_results={on_results} on_error={on_error.clone()} /> }) }
                 </div>
                 <div class="column output">
                     if let Some(drawing) = drawing_of(&s.spec) {
                         <GraphEditor drawing={drawing.clone()} predictions={latest.as_ref().and_then(|p| p.nodes.clone())}
-                            can_undo={!s.undo.is_empty()} can_redo={!s.redo.is_empty()}
+                            can_undo={!s.drawing.undo.is_empty()} can_redo={!s.drawing.redo.is_empty()}
                             on_edit={on_edit.reform(Edit::Drawing)} on_undo={dispatch.reform(|()| Action::Undo)}
                             on_redo={dispatch.reform(|()| Action::Redo)}
                             on_select={dispatch.reform(|node: usize| Action::Inspect(Some(node as u32)))} />
                     }
-                    if let Some(info) = &s.info {
+                    if let Some(info) = &s.training.info {
                         <div class="views">
-                            if let Some(base) = &s.base {
+                            if let Some(base) = &s.training.base {
                                 <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model"
                                 probe={s.probe_of(Variant::Base)} inspection={s.inspection_of(Variant::Base)}
                                 on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))} />
                             }
                             <DataViewCanvas info={info.clone()} progress={latest.clone()} id="data-canvas" probe={s.probe_of(Variant::Regularized)}
                                 inspection={s.inspection_of(Variant::Regularized)} on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))}
-                                title={AttrValue::from(if s.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
+                                title={AttrValue::from(if s.training.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
                         </div>
                     }
-                    <Chart kind={ChartKind::Loss} regularized={s.regularized.clone()} base={s.base.clone()} />
-                    <Chart kind={ChartKind::Accuracy} regularized={s.regularized.clone()} base={s.base.clone()} />
-                    if s.base.is_some() {
-                        <WhatIf base={s.base.as_ref().and_then(|b| b.latest.clone())} regularized={latest.clone()}
+                    <Chart kind={ChartKind::Loss} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />
+                    <Chart kind={ChartKind::Accuracy} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />
+                    if s.training.base.is_some() {
+                        <WhatIf base={s.training.base.as_ref().and_then(|b| b.latest.clone())} regularized={latest.clone()}
                             variant={AttrValue::from(s.spec.variant_name())} epsilon={s.spec.evaluation.fgsm.map(|f| f.epsilon)} />
                     }
-                    if let (Some(info), Some(p)) = (&s.info, &latest) {
+                    if let (Some(info), Some(p)) = (&s.training.info, &latest) {
                         <Confusion class_names={info.class_names.clone()} progress={p.clone()} />
                     }
-                    if let Some(info) = s.info.as_ref().filter(|i| matches!(i.view, crate::protocol::DataView::Graph { .. })) {
-                        <NodeInspector info={info.clone()} node={s.inspected} inspection={s.inspection.clone()}
-                            history={s.inspection_history.clone()} predictions={s.node_predictions()}
+                    if let Some(info) = s.training.info.as_ref().filter(|i| matches!(i.view, crate::protocol::DataView::Graph { .. })) {
+                        <NodeInspector info={info.clone()} node={s.inspector.node} inspection={s.inspector.models.clone()}
+                            history={s.inspector.history.clone()} predictions={s.node_predictions()}
                             variant_name={AttrValue::from(s.spec.variant_name())} on_node={dispatch.reform(Action::Inspect)} />
                     }
-                    if let (Some(info), true) = (&s.info, probing) {
-                        <AdversaryPanel settings={s.probe.clone()} probes={s.probes.clone()} info={info.clone()}
+                    if let (Some(info), true) = (&s.training.info, probing) {
+                        <AdversaryPanel settings={s.adversary.probe.clone()} probes={s.adversary.probes.clone()} info={info.clone()}
                             variant_name={AttrValue::from(s.spec.variant_name())} on_edit={dispatch.reform(Action::Probe)} />
-                        <RobustnessPanel settings={robustness_settings} progress={s.robustness.clone()}
-                            variant_name={AttrValue::from(s.spec.variant_name())} stem={AttrValue::from(export::stem(&s.spec))}
+                        <RobustnessPanel settings={robustness_settings} progress={s.adversary.robustness.clone()}
+                            variant_name={AttrValue::from(s.spec.variant_name())} stem={AttrValue::from(download::stem(&s.spec))}
                             step={s.step()} on_run={on_command.reform(|()| Command::Robustness)}
                             on_edit={on_edit.clone()} on_error={on_error.clone()} />
                     }
                 </div>
             </main>
             <div class="wide">
-                <Explorer graph={s.explorer.clone()} busy={s.explorer_busy} error={s.explorer_error.clone()}
-                    sampling={s.sampling.clone()} sample={s.sample.clone()} data_is_graph={s.spec.data.is_graph()}
-                    on_command={on_command.clone()} on_opening={dispatch.reform(|()| Action::Opening)}
+                <GraphExplorer graph={s.explorer.graph.clone()} busy={s.explorer.busy} error={s.explorer.error.clone()}
+                    sampling={s.explorer.sampling.clone()} sample={s.explorer.sample.clone()} data_is_graph={s.spec.data.is_graph()}
+                    on_command={on_command.clone()} on_opening={dispatch.reform(|()| Action::OpeningGraph)}
                     on_sampling={dispatch.reform(Action::Sampling)} on_edit={on_edit.clone()} />
             </div>
         </>

@@ -1,7 +1,7 @@
 //! Edits of a hand-drawn graph, as the editor makes them: pure functions from one drawing to
 //! the next (the reducer keeps the previous ones for undo).
 
-use nsl::data::drawn::{DrawnEdge, DrawnGraph, DrawnNode, MAX_DRAWN_NODES, NodeFeatures};
+use nsl::spec::drawn::{DrawnEdge, DrawnGraph, DrawnNode, MAX_DRAWN_NODES, NodeFeatures};
 
 /// Most classes a drawing may use (keys 1–9 assign them).
 pub const MAX_CLASSES: u32 = 9;

@@ -5,14 +5,14 @@
 use nsl::config::{
     AdvNeighborConfig, AdvRegConfig, DistanceType, GraphRegConfig, NormType, Reduction, TransformType,
 };
-use nsl::data::graphs::GraphSource;
-use nsl::data::toy::ToySpec;
-use nsl::gnn::GnnKind;
-use nsl::gnn::layers::SageAggregator;
-use nsl::model::Activation;
-use nsl::ngm::{NgmConfig, NgmDistance};
-use nsl::regularized::{Regularization, VatRegConfig};
-use nsl::robustness::RobustnessSpec;
+use nsl::config::{NgmConfig, NgmDistance};
+use nsl::config::{Regularization, VatRegConfig};
+use nsl::spec::Activation;
+use nsl::spec::GnnKind;
+use nsl::spec::GraphSource;
+use nsl::spec::RobustnessSpec;
+use nsl::spec::SageAggregator;
+use nsl::spec::ToySpec;
 use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
 use serde::{Deserialize, Serialize};
 
@@ -183,7 +183,7 @@ pub enum Edit {
     /// A change to the drawn graph (when the data is a drawing).
     Drawing(DrawingEdit),
     /// Train on the graph the explorer read from files.
-    TrainOnLoaded(nsl::data::graphs::LoadedGraph),
+    TrainOnLoaded(nsl::spec::LoadedGraph),
     /// Train the base model beside the regularized one.
     Compare(bool),
 }
@@ -378,7 +378,7 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
 }
 
 /// The drawing `spec` trains on, if its data is drawn.
-pub fn drawing_of(spec: &ExperimentSpec) -> Option<&nsl::data::drawn::DrawnGraph> {
+pub fn drawing_of(spec: &ExperimentSpec) -> Option<&nsl::spec::drawn::DrawnGraph> {
     match &spec.data {
         DataSpec::Graph { graph: GraphSource::Drawn(drawing) } => Some(drawing),
         _ => None,
@@ -407,13 +407,13 @@ pub fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::opening;
-    use nsl::data::toy::ToyShape;
+    use crate::presets::opening_scene;
+    use nsl::spec::ToyShape;
 
     #[test]
     fn knobs_change_the_spec_and_regularizers_remember_their_settings() {
         let memory = Remembered::default();
-        let spec = opening();
+        let spec = opening_scene();
         let spec = apply(&spec, &Edit::AdvMultiplier(0.9), &memory);
         let spec = apply(&spec, &Edit::StepSize(0.05), &memory);
         let spec = apply(&spec, &Edit::Norm(NormType::L1), &memory);
@@ -436,7 +436,7 @@ mod tests {
     #[test]
     fn family_seed_and_data_edits() {
         let memory = Remembered::default();
-        let spec = apply(&opening(), &Edit::Seed(7), &memory);
+        let spec = apply(&opening_scene(), &Edit::Seed(7), &memory);
         let DataSpec::Toy(toy) = &spec.data else { panic!("toy") };
         assert_eq!((spec.seed, toy.seed), (7, 7));
         let spec = apply(&spec, &Edit::Noise(0.4), &memory);
@@ -480,7 +480,7 @@ mod tests {
             ModelChoice::of(&apply(&karate, &Edit::Model(ModelChoice::Cnn), &memory).model),
             ModelChoice::Mlp
         );
-        let plane = apply(&opening(), &Edit::Model(ModelChoice::Gcn), &memory);
+        let plane = apply(&opening_scene(), &Edit::Model(ModelChoice::Gcn), &memory);
         assert_eq!(ModelChoice::of(&plane.model), ModelChoice::Mlp, "no GNN without a graph");
     }
 }

@@ -5,7 +5,7 @@
 //! state held by one reducer and sends [`protocol::Command`]s to the training worker
 //! ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
 //! [`protocol::Event`]s back. The experiment spec is the single source of truth: the controls
-//! edit it ([`edit`]), the URL hash carries it ([`link`]), the exports write it ([`export`]).
+//! edit it ([`edit`]), the URL hash carries it ([`link`]), the downloads write it ([`download`]).
 //! Data flows one way: spec → worker → progress → view.
 
 pub mod adversary;
@@ -13,14 +13,16 @@ pub mod app;
 pub mod codec;
 pub mod components;
 mod ctors;
+pub mod download;
 pub mod drawing;
 pub mod edit;
-pub mod export;
+pub mod fragment;
 pub mod graph_view;
 pub mod link;
 pub mod presets;
 pub mod protocol;
 pub mod sampling;
+pub mod shared;
 pub mod state;
 pub mod storage;
 pub mod worker;

@@ -1,5 +1,5 @@
 //! The URL hash: the whole setup, so that a link reproduces it. The spec is encoded by
-//! [`nsl::share`]; the page adds what only the page knows — the controls a teacher hid for a
+//! [`crate::fragment`]; the page adds what only the page knows — the controls a teacher hid for a
 //! lesson (classroom mode) and the explorer's subgraph sampling: `#v1.<spec>`,
 //! `#v1.<spec>~hide=data,model`, `#v1.<spec>~hops=10r.5t~seeds=12~rng=0`.
 
@@ -67,7 +67,7 @@ const HIDE: &str = "~hide=";
 
 /// The hash (without `#`) of `link`.
 pub fn encode(link: &Link) -> String {
-    let mut hash = nsl::share::to_fragment(&link.spec);
+    let mut hash = crate::fragment::to_fragment(&link.spec);
     if !link.hidden.is_empty() {
         let keys: Vec<&str> = link.hidden.iter().map(|s| s.key()).collect();
         hash.push_str(HIDE);
@@ -84,7 +84,7 @@ pub fn decode(hash: &str) -> Result<Link, String> {
     let hash = hash.trim_start_matches('#');
     // The spec is base64url (no `~`); each part after it is `~key=value`.
     let mut parts = hash.split('~');
-    let spec = nsl::share::from_fragment(parts.next().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let spec = crate::fragment::from_fragment(parts.next().unwrap_or_default()).map_err(|e| e.to_string())?;
     let pairs: Vec<(&str, &str)> = parts.filter_map(|p| p.split_once('=')).collect();
     let hidden = pairs
         .iter()
@@ -122,7 +122,7 @@ mod tests {
             assert_eq!(decode(&encode(&sampled)).unwrap(), sampled);
         }
         assert!(decode("#v1.AAAA").is_err());
-        let spec = nsl::share::to_fragment(&preset(crate::presets::Family::Karate, 0));
+        let spec = crate::fragment::to_fragment(&preset(crate::presets::Family::Karate, 0));
         assert!(decode(&format!("{spec}~hide=everything")).unwrap_err().contains("\"everything\""));
     }
 }

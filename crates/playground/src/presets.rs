@@ -1,15 +1,15 @@
 //! The data families the playground offers and the setup each starts from: small enough to
 //! train in seconds in a browser, with the regularization that tells its story switched on.
 
+use nsl::config::Regularization;
 use nsl::config::{AdvNeighborConfig, AdvRegConfig, GraphNeighborConfig, GraphRegConfig, NormType};
-use nsl::data::drawn::{DrawnEdge, DrawnGraph, DrawnNode, NodeFeatures};
-use nsl::data::graphs::{GraphSource, LoadedGraph};
-use nsl::data::toy::{ToyShape, ToySpec};
 use nsl::graph::datasets::sbm::SbmSpec;
-use nsl::model::Activation;
-use nsl::regularized::Regularization;
-use nsl::robustness::RobustnessSpec;
+use nsl::spec::Activation;
+use nsl::spec::RobustnessSpec;
+use nsl::spec::drawn::{DrawnEdge, DrawnGraph, DrawnNode, NodeFeatures};
 use nsl::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec};
+use nsl::spec::{GraphSource, LoadedGraph};
+use nsl::spec::{ToyShape, ToySpec};
 use serde::{Deserialize, Serialize};
 
 /// A data family of the data picker.
@@ -93,7 +93,7 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
         regularization: Regularization::default(),
         evaluation: EvaluationSpec::default(),
         compare_with_base: false,
-        ..nsl::builtin::builtin("moons-adv", None, seed).expect("a built-in name")
+        ..nsl::spec::builtin::builtin("moons-adv", None, seed).expect("a built-in name")
     };
     let adversarial = |multiplier, step, norm, clip: Option<(f32, f32)>| {
         Some(AdvRegConfig {
@@ -230,7 +230,7 @@ pub fn loaded_graph(graph: LoadedGraph, seed: u64) -> ExperimentSpec {
 }
 
 /// The opening scene: two moons, adversarially regularized, beside the base model.
-pub fn opening() -> ExperimentSpec {
+pub fn opening_scene() -> ExperimentSpec {
     ExperimentSpec { compare_with_base: true, ..preset(Family::Plane(ToyShape::Moons), 0) }
 }
 
@@ -248,6 +248,6 @@ mod tests {
             assert_eq!(spec.regularization.graph.is_some(), family.is_graph());
             assert_eq!(spec.seed, 3);
         }
-        assert!(opening().compare_with_base);
+        assert!(opening_scene().compare_with_base);
     }
 }

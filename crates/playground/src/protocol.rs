@@ -1,11 +1,11 @@
 //! Messages between the page and the training worker (serde, JSON on the wire). The worker owns
 //! the device and the sessions; the page sends [`Command`]s and renders the [`Event`]s it gets.
 
-use nsl::inspect::NodeInspection;
-use nsl::probe::{ProbeResult, ProbeSpec};
-use nsl::robustness::RobustnessPoint;
 use nsl::session::Progress;
+use nsl::session::inspect::NodeInspection;
+use nsl::session::probe::{ProbeResult, ProbeSpec};
 use nsl::spec::ExperimentSpec;
+use nsl::train::robustness::RobustnessPoint;
 use serde::{Deserialize, Serialize};
 
 /// A compute backend the user can ask for.
@@ -159,15 +159,8 @@ pub struct SampledView {
     pub edges: Vec<[u32; 3]>,
 }
 
-/// Which model of a run a message is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Variant {
-    /// The spec's regularized model.
-    Regularized,
-    /// The same model without regularization (what-if comparison).
-    Base,
-}
+/// Which model of a run a message is about (the spec's variants).
+pub use nsl::spec::Variant;
 
 /// What the data looks like, for drawing it (sent once per setup).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -290,7 +283,7 @@ pub struct RobustnessProgress {
     pub done: usize,
     /// Points to measure (every model's FGSM and PGD curves).
     pub total: usize,
-    /// Each model's points so far, in [`nsl::robustness::RobustnessSpec::points`] order.
+    /// Each model's points so far, in [`nsl::spec::RobustnessSpec::points`] order.
     pub curves: Vec<(Variant, Vec<RobustnessPoint>)>,
     /// Why measuring failed, if it did.
     pub error: Option<String>,
@@ -309,7 +302,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip_as_json() {
-        let spec = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
         let command = Command::Load { spec: spec.clone(), assets: "http://127.0.0.1:8080/".into() };
         let back: Command = serde_json::from_str(&serde_json::to_string(&command).unwrap()).unwrap();
         assert_eq!(back, command);

@@ -3,9 +3,9 @@
 //! `p_out`; each node's words come from its class's topic (a block of the vocabulary) with
 //! probability `topic_strength`, otherwise from the whole vocabulary.
 
-use rand::rngs::StdRng;
+use crate::rng::seeded;
+use rand::RngExt;
 use rand::seq::SliceRandom;
-use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{GraphError, Result};
@@ -85,7 +85,7 @@ impl SbmSpec {
 /// undirected edge stored in both directions.
 pub fn generate(spec: &SbmSpec) -> Result<Graph> {
     spec.validate()?;
-    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let mut rng = seeded(spec.seed);
     let n = spec.classes * spec.nodes_per_class;
     let class_of = |i: usize| i / spec.nodes_per_class;
     let mut edges = Vec::new();

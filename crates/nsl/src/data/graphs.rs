@@ -4,44 +4,10 @@
 use nsl_graph::datasets::{karate, sbm};
 use nsl_graph::typed::{NODES, SPLIT};
 use nsl_graph::{Feature, Graph};
-use serde::{Deserialize, Serialize};
 
-use super::drawn::DrawnGraph;
 use super::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
-
-/// A graph made in memory: built in, or drawn in the playground.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum GraphSource {
-    /// Zachary's karate club: one-hot identity features, the two factions as classes, and
-    /// only the two leaders labeled for training (the classic semi-supervised set-up); every
-    /// other member is a test node.
-    Karate,
-    /// A synthetic citation network (stochastic block model with bag-of-words features and
-    /// its own train/val/test split).
-    Citation(sbm::SbmSpec),
-    /// A graph drawn by hand in the playground's editor.
-    Drawn(DrawnGraph),
-    /// A graph the playground read from the user's files: only the browser that read them has
-    /// it (a link to it says which files to open again).
-    Loaded(LoadedGraph),
-}
-
-/// Which loaded graph a spec trains on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoadedGraph {
-    /// The files' name (stem).
-    pub name: String,
-    /// Its nodes (to tell it from another graph of that name).
-    pub nodes: usize,
-    /// Its edges.
-    pub edges: usize,
-}
-
-/// Karate club members whose faction is given for training: Mr. Hi (0) and the Officer (33).
-pub const KARATE_LEADERS: [usize; 2] = [0, 33];
+use crate::spec::{GraphSource, KARATE_LEADERS};
 
 impl GraphSource {
     /// The graph as a typed graph with features, labels and a split.
@@ -70,16 +36,6 @@ impl GraphSource {
     /// The graph as node-classification data.
     pub fn planetoid(&self) -> Result<Planetoid> {
         Planetoid::from_graph(self.graph()?)
-    }
-
-    /// A file-name stem for exports.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Karate => "karate",
-            Self::Citation(_) => "citation",
-            Self::Drawn(_) => "drawn",
-            Self::Loaded(_) => "loaded",
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use nsl_graph::io::{Limits, mnist};
 
 pub use nsl_graph::io::mnist::PIXELS;
 
-use super::Examples;
+use super::examples::Examples;
 use crate::error::{NslError, Result};
 
 /// Reads the `images-NAME.u8`/`labels-NAME.u8` pair in `dir` (`images-10k.u8` if present,

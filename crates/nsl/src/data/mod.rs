@@ -3,11 +3,13 @@
 pub mod drawn;
 mod examples;
 pub mod graphs;
+pub mod load;
 pub mod mnist;
 pub mod neighbors;
 pub mod planetoid;
 pub mod toy;
 
 pub use examples::Examples;
+pub use load::{GraphNeighbors, TrainingData};
 pub use neighbors::NeighborTable;
 pub use nsl_graph::datasets::karate;

@@ -8,7 +8,7 @@ pub use nsl_graph::SplitKind;
 use nsl_graph::io::{Limits, linqs};
 use nsl_graph::typed::{EDGES, FEATURES, LABEL, NODES, SPLIT};
 
-use super::Examples;
+use super::examples::Examples;
 use crate::error::{NslError, Result};
 
 /// A citation graph with node features, labels and a split.

@@ -4,10 +4,10 @@
 
 use burn::tensor::Tensor;
 
-use super::input::NodeInput;
 use super::model::{Gnn, GraphContext};
 use crate::attribution::integrated_gradients;
 use crate::error::{NslError, Result};
+use crate::model::NodeInput;
 
 /// Integrated gradients of `model`'s logit for `class` at `node`, with respect to the dense
 /// node features `x`, from an all-zero baseline. Run it on the inference copy (`valid()`).
@@ -47,7 +47,8 @@ pub fn node_heat(attribution: Tensor<2>) -> Tensor<1> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gnn::{Adjacency, GnnConfig, GnnKind};
+    use crate::gnn::{Adjacency, GnnConfig};
+    use crate::spec::GnnKind;
     use crate::tensor::{matrix, scalar, to_vec};
     use burn::tensor::Device;
     use nsl_graph::datasets::karate;

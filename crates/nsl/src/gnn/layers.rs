@@ -5,23 +5,14 @@
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, DropoutConfig};
 use burn::tensor::{Device, IndexingUpdateOp, Int, Tensor, activation};
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use nsl_graph::rng::seeded;
+
 use serde::{Deserialize, Serialize};
 
-use super::input::{MessageGraph, NodeInput};
-use crate::tensor::matrix;
-
-/// A Glorot-uniform `[rows, cols]` weight.
-pub(crate) fn glorot(rng: &mut StdRng, rows: usize, cols: usize, device: &Device) -> Param<Tensor<2>> {
-    let limit = (6.0 / (rows + cols) as f32).sqrt();
-    let values = (0..rows * cols).map(|_| rng.random_range(-limit..limit)).collect();
-    Param::from_tensor(matrix(values, rows, cols, device))
-}
-
-fn zeros(len: usize, device: &Device) -> Param<Tensor<1>> {
-    Param::from_tensor(Tensor::zeros([len], device))
-}
+use super::input::MessageGraph;
+use crate::model::NodeInput;
+use crate::model::init::{glorot_matrix, zero_bias};
+use crate::spec::SageAggregator;
 
 /// Configuration of a [`GcnConv`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,10 +26,10 @@ pub struct GcnConvConfig {
 impl GcnConvConfig {
     /// A layer with weights drawn from `seed`.
     pub fn init(&self, seed: u64, device: &Device) -> GcnConv {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = seeded(seed);
         GcnConv {
-            weight: glorot(&mut rng, self.input, self.output, device),
-            bias: zeros(self.output, device),
+            weight: glorot_matrix(&mut rng, self.input, self.output, device),
+            bias: zero_bias(self.output, device),
         }
     }
 }
@@ -61,17 +52,6 @@ impl GcnConv {
     }
 }
 
-/// GraphSAGE's neighbor aggregator.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SageAggregator {
-    /// Mean of the neighbors' features.
-    #[default]
-    Mean,
-    /// Element-wise max of `relu(W_pool x_j + b_pool)` over the neighbors (the paper's pooling).
-    Max,
-}
-
 /// Configuration of a [`SageConv`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SageConvConfig {
@@ -86,18 +66,18 @@ pub struct SageConvConfig {
 impl SageConvConfig {
     /// A layer with weights drawn from `seed`.
     pub fn init(&self, seed: u64, device: &Device) -> SageConv {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = seeded(seed);
         let pooled = match self.aggregator {
             SageAggregator::Mean => self.input,
             SageAggregator::Max => self.output,
         };
         SageConv {
-            self_weight: glorot(&mut rng, self.input, self.output, device),
-            neighbor_weight: glorot(&mut rng, pooled, self.output, device),
-            bias: zeros(self.output, device),
+            self_weight: glorot_matrix(&mut rng, self.input, self.output, device),
+            neighbor_weight: glorot_matrix(&mut rng, pooled, self.output, device),
+            bias: zero_bias(self.output, device),
             pool_weight: (self.aggregator == SageAggregator::Max)
-                .then(|| glorot(&mut rng, self.input, pooled, device)),
-            pool_bias: (self.aggregator == SageAggregator::Max).then(|| zeros(pooled, device)),
+                .then(|| glorot_matrix(&mut rng, self.input, pooled, device)),
+            pool_bias: (self.aggregator == SageAggregator::Max).then(|| zero_bias(pooled, device)),
         }
     }
 }
@@ -171,13 +151,13 @@ pub struct GatConvConfig {
 impl GatConvConfig {
     /// A layer with weights drawn from `seed`.
     pub fn init(&self, seed: u64, device: &Device) -> GatConv {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = seeded(seed);
         let width = self.heads * self.channels;
         GatConv {
-            left: glorot(&mut rng, self.input, width, device),
-            right: glorot(&mut rng, self.input, width, device),
-            attention: glorot(&mut rng, self.heads, self.channels, device),
-            bias: zeros(if self.concat { width } else { self.channels }, device),
+            left: glorot_matrix(&mut rng, self.input, width, device),
+            right: glorot_matrix(&mut rng, self.input, width, device),
+            attention: glorot_matrix(&mut rng, self.heads, self.channels, device),
+            bias: zero_bias(if self.concat { width } else { self.channels }, device),
             attention_dropout: DropoutConfig::new(self.attention_dropout).init(),
             heads: self.heads,
             channels: self.channels,
@@ -259,7 +239,7 @@ impl GatConv {
 mod tests {
     use super::*;
     use crate::gnn::adjacency::Adjacency;
-    use crate::tensor::to_vec;
+    use crate::tensor::{matrix, to_vec};
 
     /// A small directed graph with a weighted edge and an isolated node (4).
     fn graph() -> Adjacency {

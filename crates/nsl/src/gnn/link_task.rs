@@ -7,17 +7,18 @@ use std::collections::HashSet;
 use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Int, Tensor};
-use rand::rngs::StdRng;
+use nsl_graph::rng::{SeededRng, seeded};
+use rand::RngExt;
 use rand::seq::SliceRandom;
-use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 use web_time::Instant;
 
 use super::adjacency::Adjacency;
-use super::input::NodeInput;
 use super::model::{Gnn, GnnConfig, GraphContext};
-use super::node_task::{NodeData, NodeTrainOptions, adam};
+use super::node_task::{NodeData, NodeTrainOptions};
 use crate::error::{NslError, Result};
+use crate::model::NodeInput;
+use crate::optim::adam;
 use crate::tensor::{labels, to_vec};
 
 /// Held-out edges and as many sampled non-edges, each `(a, b)` with `a < b`.
@@ -57,7 +58,7 @@ pub fn split_edges(
     pairs.sort_unstable();
     pairs.dedup();
     let all: HashSet<(u32, u32)> = pairs.iter().copied().collect();
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = seeded(seed);
     pairs.shuffle(&mut rng);
     let n_test = (pairs.len() as f64 * test_fraction).round() as usize;
     let n_val = (pairs.len() as f64 * val_fraction).round() as usize;
@@ -68,7 +69,7 @@ pub fn split_edges(
     let val_pos = pairs[n_test..n_test + n_val].to_vec();
     let train_pairs = pairs[n_test + n_val..].to_vec();
     let mut taken = all.clone();
-    let mut negatives = |count: usize, rng: &mut StdRng| {
+    let mut negatives = |count: usize, rng: &mut SeededRng| {
         let mut out = Vec::with_capacity(count);
         while out.len() < count {
             let (a, b) =
@@ -169,7 +170,7 @@ pub fn train_link_predictor(
         |h: &HeldOut| (pair_tensors(&h.edges, &eval_device), pair_tensors(&h.non_edges, &eval_device));
     let (val, test) = (eval_pairs(&split.val), eval_pairs(&split.test));
     let mut optimizer = adam(options.weight_decay);
-    let mut rng = StdRng::seed_from_u64(options.seed ^ 0x11_4e);
+    let mut rng = seeded(options.seed ^ 0x11_4e);
     let nodes = data.adjacency.nodes as u32;
     let mut best = (-1.0, 0.0, 0);
     let mut train_seconds = 0.0;

@@ -4,14 +4,15 @@
 
 pub mod adjacency;
 pub mod explain;
+pub mod full_batch;
 pub mod input;
 pub mod layers;
 pub mod link_task;
 pub mod model;
-pub mod node_session;
+pub mod ngm;
 pub mod node_task;
 pub mod sampled;
 
 pub use adjacency::Adjacency;
-pub use input::{MessageGraph, NodeInput};
-pub use model::{Gnn, GnnConfig, GnnKind, GraphContext};
+pub use input::MessageGraph;
+pub use model::{Gnn, GnnConfig, GraphContext};

@@ -3,42 +3,18 @@
 use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig};
 use burn::tensor::{Device, Tensor, activation};
-use rand::rngs::StdRng;
+use nsl_graph::rng::SeededRng;
 use serde::{Deserialize, Serialize};
 
 use super::adjacency::Adjacency;
-use super::input::{MessageGraph, NodeInput};
+use super::input::MessageGraph;
 use super::layers::{
-    GatConv, GatConvConfig, GcnConv, GcnConvConfig, PaddedNeighbors, SageAggregator, SageConv, SageConvConfig,
+    GatConv, GatConvConfig, GcnConv, GcnConvConfig, PaddedNeighbors, SageConv, SageConvConfig,
 };
 use crate::error::{NslError, Result};
+use crate::model::NodeInput;
+use crate::spec::{GnnKind, SageAggregator};
 use crate::tensor::labels;
-
-/// Which message-passing layer a [`Gnn`] stacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "layer", rename_all = "snake_case", deny_unknown_fields)]
-pub enum GnnKind {
-    /// Kipf & Welling's graph convolution.
-    Gcn,
-    /// GraphSAGE with the given aggregator.
-    Sage {
-        /// Mean or max-pool.
-        #[serde(default)]
-        aggregator: SageAggregator,
-    },
-    /// GATv2 with `heads` heads on hidden layers and `output_heads` (averaged) on the last.
-    Gat {
-        /// Hidden-layer heads (concatenated).
-        heads: usize,
-        /// Output-layer heads (averaged).
-        #[serde(default = "one")]
-        output_heads: usize,
-    },
-}
-
-fn one() -> usize {
-    1
-}
 
 /// Configuration of a [`Gnn`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,7 +172,7 @@ impl Gnn {
         &self,
         input: &NodeInput,
         context: &GraphContext,
-        train_rng: Option<&mut StdRng>,
+        train_rng: Option<&mut SeededRng>,
     ) -> GnnOutput {
         let mut attention = Vec::new();
         let first = match train_rng {

@@ -3,25 +3,24 @@
 //! accuracy (ties: the earlier epoch), as Planetoid benchmarks report it.
 
 use burn::module::Module;
-use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
+use nsl_graph::rng::{SeededRng, seeded};
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::adjacency::Adjacency;
-use super::input::NodeInput;
 use super::model::{Gnn, GnnConfig, GraphContext};
-use crate::adversarial::gen_adv_neighbor;
 use crate::config::GraphRegConfig;
+use crate::config::Regularization;
 use crate::data::NeighborTable;
 use crate::data::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
-use crate::graph_reg::graph_loss;
-use crate::loss::sparse_softmax_cross_entropy;
-use crate::regularized::Regularization;
+use crate::model::NodeInput;
+use crate::optim::adam;
+use crate::reg::adversarial::gen_adv_neighbor;
+use crate::reg::graph::graph_loss;
+use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::spec::ExperimentSpec;
 use crate::tensor::{labels, matrix};
 
@@ -93,6 +92,18 @@ pub struct NodeTrainOptions {
     pub seed: u64,
 }
 
+impl NodeTrainOptions {
+    /// The optimizer settings, epochs and seed of `spec`.
+    pub fn of(spec: &ExperimentSpec) -> Self {
+        Self {
+            learning_rate: spec.optimizer.learning_rate,
+            weight_decay: spec.optimizer.weight_decay,
+            epochs: spec.epochs,
+            seed: spec.seed,
+        }
+    }
+}
+
 /// One epoch of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NodeEpoch {
@@ -128,14 +139,6 @@ pub struct NodeRun {
 fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 {
     let correct = nodes.iter().filter(|&&n| predicted[n as usize] == i64::from(labels[n as usize])).count();
     correct as f64 / nodes.len().max(1) as f64
-}
-
-/// Adam (ε 1e-8) with an optional L2 penalty: the optimizer of the full-batch tasks.
-pub(crate) fn adam(weight_decay: f64) -> ModuleOptimizer {
-    AdamConfig::new()
-        .with_epsilon(1e-8)
-        .with_weight_decay((weight_decay > 0.0).then(|| WeightDecayConfig::new(weight_decay as f32)))
-        .init()
 }
 
 /// Reads predicted classes (`argmax` output) back to the host.
@@ -229,7 +232,7 @@ pub struct NodeTrainer {
     dense_x: Option<Tensor<2>>,
     regularization: Regularization,
     learning_rate: f64,
-    rng: StdRng,
+    rng: SeededRng,
     device: Device,
     steps: usize,
 }
@@ -301,7 +304,7 @@ impl NodeTrainer {
             dense_x,
             regularization: regularization.clone(),
             learning_rate: options.learning_rate,
-            rng: StdRng::seed_from_u64(options.seed ^ 0x5eed),
+            rng: seeded(options.seed ^ 0x5eed),
             device: train_device,
             steps: 0,
         })
@@ -400,8 +403,7 @@ impl FullBatchTrainer for NodeTrainer {
         Ok(Some(Explanation { heat, attention }))
     }
 
-    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
-        let regularization = &spec.regularization;
+    fn apply(&mut self, regularization: &Regularization, learning_rate: f64) -> Result<()> {
         let same_shape = regularization.graph.is_some() == self.regularization.graph.is_some()
             && regularization.adversarial.is_some() == self.regularization.adversarial.is_some()
             && regularization.max_neighbors() == self.regularization.max_neighbors()
@@ -414,13 +416,13 @@ impl FullBatchTrainer for NodeTrainer {
             *config = *g;
         }
         self.regularization = regularization.clone();
-        self.learning_rate = spec.optimizer.learning_rate;
+        self.learning_rate = learning_rate;
         Ok(())
     }
 }
 
 /// A node classifier trained one full-batch step at a time: a GNN ([`NodeTrainer`]) or an
-/// MLP with or without Neural Graph Machine terms ([`crate::ngm::NgmTrainer`]).
+/// MLP with or without Neural Graph Machine terms ([`crate::gnn::ngm::NgmTrainer`]).
 pub trait FullBatchTrainer: std::fmt::Debug {
     /// One optimizer step over the whole graph. Returns the loss parts `[total, supervised,
     /// graph, adversarial]` (0 where off) on the device, for a joint read-back.
@@ -435,8 +437,9 @@ pub trait FullBatchTrainer: std::fmt::Debug {
     /// Whether the graph and the adversarial loss parts are in force.
     fn parts_in_force(&self) -> [bool; 2];
 
-    /// The knobs of `spec` from the next step on (an error if it needs a new trainer).
-    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()>;
+    /// Regularization settings and the learning rate from the next step on (an error if the
+    /// change needs a new trainer).
+    fn apply(&mut self, regularization: &Regularization, learning_rate: f64) -> Result<()>;
 
     /// Why `node` is predicted as it is, on the device: integrated gradients (over `steps`) of
     /// its top-class score summed per node, and a GAT's last-layer attention per edge (mean over

@@ -6,37 +6,22 @@
 use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor};
-use nsl_graph::sample::{SampledSubgraph, Sampler, SamplingSpec, SamplingStrategy};
+use nsl_graph::rng::seeded;
+use nsl_graph::sample::{SampledSubgraph, Sampler, SamplingSpec};
 use nsl_graph::typed::{EDGES, NODES};
 use nsl_graph::{Graph, NodeSet};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::adjacency::Adjacency;
-use super::input::NodeInput;
 use super::model::{GnnConfig, GraphContext};
-use super::node_task::{
-    EpochLosses, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, RunLog, adam, read_classes,
-};
+use super::node_task::{EpochLosses, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, RunLog, read_classes};
 use crate::error::{NslError, Result};
-use crate::loss::sparse_softmax_cross_entropy;
+use crate::model::NodeInput;
+use crate::optim::adam;
+use crate::reg::loss::sparse_softmax_cross_entropy;
+use crate::spec::SubgraphSampling;
 use crate::tensor::{labels, to_vec};
-
-/// How training subgraphs are sampled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SubgraphSampling {
-    /// Neighbors sampled per node at each hop (use as many hops as the GNN has layers).
-    pub fanouts: Vec<usize>,
-    /// Seeds (roots) per step.
-    pub batch_size: usize,
-    /// Sampling strategy of every hop.
-    #[serde(default)]
-    pub strategy: SamplingStrategy,
-}
 
 /// Rooted subgraphs merged into one graph: global node ids, edges between positions (both
 /// directions of every sampled edge), and each subgraph's root position.
@@ -102,7 +87,7 @@ pub fn train_node_classifier_sampled(
     let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
     let eval_context = GraphContext::new(config.kind, &data.adjacency, &eval_device);
     let mut optimizer = adam(options.weight_decay);
-    let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5a_3b);
+    let mut rng = seeded(options.seed ^ 0x5a_3b);
     let mut order = data.train.clone();
     let mut log = RunLog::new(data, options.epochs);
     let mut train_seconds = 0.0;
@@ -147,6 +132,7 @@ pub fn train_node_classifier_sampled(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nsl_graph::SamplingStrategy;
 
     #[test]
     fn merged_subgraphs_sit_side_by_side_with_their_roots_first() {

@@ -7,11 +7,12 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d};
 use burn::tensor::{Device, Tensor, TensorData, activation};
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use nsl_graph::rng::{SeededRng, seeded};
+
 use serde::{Deserialize, Serialize};
 
-use super::NslModel;
+use super::init::glorot_uniform;
+use super::nsl_model::NslModel;
 use crate::error::{NslError, Result};
 
 /// Configuration of a [`Cnn`].
@@ -28,12 +29,6 @@ pub struct CnnConfig {
     pub output: usize,
     /// Dropout before the logits (0 disables it).
     pub dropout: f64,
-}
-
-/// Uniform Glorot values for a kernel with the given fans.
-fn glorot(rng: &mut StdRng, count: usize, fan_in: usize, fan_out: usize) -> Vec<f32> {
-    let limit = (6.0 / (fan_in + fan_out) as f32).sqrt();
-    (0..count).map(|_| rng.random_range(-limit..limit)).collect()
 }
 
 impl CnnConfig {
@@ -62,7 +57,7 @@ impl CnnConfig {
     /// Initialises the layers on `device` as Keras does (Glorot-uniform kernels, zero biases),
     /// drawn on the host from `seed`: a seed gives the same model on every backend.
     pub fn init(&self, seed: u64, device: &Device) -> Cnn {
-        let mut rng = StdRng::seed_from_u64(seed ^ 0xc22);
+        let mut rng = seeded(seed ^ 0xc22);
         let mut input = 1;
         let convs = self
             .channels
@@ -70,7 +65,7 @@ impl CnnConfig {
             .map(|&out| {
                 let mut conv =
                     Conv2dConfig::new([input, out], [3, 3]).with_padding(PaddingConfig2d::Same).init(device);
-                let kernel = glorot(&mut rng, out * input * 9, input * 9, out * 9);
+                let kernel = glorot_uniform(&mut rng, out * input * 9, input * 9, out * 9);
                 conv.weight = Param::from_tensor(Tensor::from_data(
                     TensorData::new(kernel, [out, input, 3, 3]),
                     device,
@@ -81,9 +76,9 @@ impl CnnConfig {
             })
             .collect();
         let flat = input * self.final_side() * self.final_side();
-        let dense = |rng: &mut StdRng, from: usize, to: usize| Linear {
+        let dense = |rng: &mut SeededRng, from: usize, to: usize| Linear {
             weight: Param::from_tensor(crate::tensor::matrix(
-                glorot(rng, from * to, from, to),
+                glorot_uniform(rng, from * to, from, to),
                 from,
                 to,
                 device,

@@ -1,24 +1,16 @@
-//! A multi-layer perceptron: Keras' `Dense` stack with optional dropout.
+//! A multi-layer perceptron: Keras' `Dense` stack with optional dropout. The one MLP of the
+//! crate: the minibatch trainer feeds it rows, Neural Graph Machines feed it a whole graph's
+//! (sparse) node features and read its last hidden layer too.
 
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, DropoutConfig, Linear};
 use burn::tensor::{Device, Tensor, activation};
 use serde::{Deserialize, Serialize};
 
-use super::NslModel;
-
-/// Hidden-layer non-linearity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Activation {
-    /// `max(0, x)`.
-    #[default]
-    Relu,
-    /// `tanh(x)`.
-    Tanh,
-    /// `1 / (1 + e^-x)`.
-    Sigmoid,
-}
+use super::init::glorot_uniform;
+use super::input::NodeInput;
+use super::nsl_model::NslModel;
+use crate::spec::Activation;
 
 /// Configuration of an [`Mlp`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,17 +35,12 @@ impl MlpConfig {
     /// biases. The kernels are drawn on the host from `seed`, so a seed gives the same model
     /// on every backend and whatever else uses the device's generator.
     pub fn init(&self, seed: u64, device: &Device) -> Mlp {
-        use rand::{RngExt, SeedableRng};
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let mut rng = nsl_graph::rng::seeded(seed);
         let widths: Vec<usize> =
             std::iter::once(self.input).chain(self.hidden.iter().copied()).chain([self.output]).collect();
         let weights: Vec<(Vec<f32>, Vec<f32>)> = widths
             .windows(2)
-            .map(|w| {
-                let limit = (6.0 / (w[0] + w[1]) as f32).sqrt();
-                let kernel = (0..w[0] * w[1]).map(|_| rng.random_range(-limit..limit)).collect();
-                (kernel, vec![0.0; w[1]])
-            })
+            .map(|w| (glorot_uniform(&mut rng, w[0] * w[1], w[0], w[1]), vec![0.0; w[1]]))
             .collect();
         let mut mlp = Mlp::from_weights(&weights, &widths, device);
         mlp.dropout = DropoutConfig::new(self.dropout).init();
@@ -94,20 +81,47 @@ impl Mlp {
     }
 }
 
+impl Mlp {
+    /// The hidden non-linearity.
+    fn activate(&self, h: Tensor<2>) -> Tensor<2> {
+        match self.activation {
+            Activation::Relu => activation::relu(h),
+            Activation::Tanh => activation::tanh(h),
+            Activation::Sigmoid => activation::sigmoid(h),
+        }
+    }
+
+    /// The last hidden layer's activation (before dropout) and the logits, for node rows that
+    /// may be sparse (the first layer then multiplies only the non-zeros). Without hidden
+    /// layers the "hidden" output is the logits.
+    ///
+    /// # Shapes
+    /// - `input`: `[rows, features]`; returns `([rows, last hidden], [rows, classes])`.
+    pub fn forward_hidden(&self, input: &NodeInput) -> (Tensor<2>, Tensor<2>) {
+        let first = &self.layers[0];
+        let mut pre = input.matmul(first.weight.val());
+        if let Some(bias) = &first.bias {
+            pre = pre + bias.val().unsqueeze();
+        }
+        let last = self.layers.len() - 1;
+        if last == 0 {
+            return (pre.clone(), pre);
+        }
+        let mut hidden = self.activate(pre);
+        for layer in &self.layers[1..last] {
+            hidden = self.activate(layer.forward(self.dropout.forward(hidden)));
+        }
+        let logits = self.layers[last].forward(self.dropout.forward(hidden.clone()));
+        (hidden, logits)
+    }
+}
+
 impl NslModel for Mlp {
     fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         self.layers.iter().enumerate().fold(x, |h, (i, layer)| {
             let h = layer.forward(h);
-            if i == last {
-                return h;
-            }
-            let h = match self.activation {
-                Activation::Relu => activation::relu(h),
-                Activation::Tanh => activation::tanh(h),
-                Activation::Sigmoid => activation::sigmoid(h),
-            };
-            self.dropout.forward(h)
+            if i == last { h } else { self.dropout.forward(self.activate(h)) }
         })
     }
 }
@@ -139,4 +153,38 @@ mod tests {
         let out = to_vec(fixed.forward(matrix(vec![1., -1.], 1, 2, &device)));
         assert_eq!(out, vec![1.5]);
     }
+
+    #[test]
+    fn node_rows_go_through_the_same_layers_and_activation() {
+        let device = Device::flex();
+        let rows = vec![0.0, 0.0, 2.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0];
+        for activation in [Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+            let config = MlpConfig { input: 4, hidden: vec![5, 3], output: 2, activation, dropout: 0.0 };
+            let mlp = config.init(11, &device);
+            let dense = matrix(rows.clone(), 3, 4, &device);
+            let (hidden, logits) = mlp.forward_hidden(&NodeInput::from_rows(&rows, 4, &device));
+            let expected = to_vec(mlp.forward(dense.clone()));
+            let got = to_vec(logits);
+            assert!(expected.iter().zip(&got).all(|(a, b)| (a - b).abs() < 1e-6), "{activation:?}");
+            let h = to_vec(hidden);
+            assert_eq!(h.len(), 9);
+            match activation {
+                Activation::Relu => assert!(h.iter().all(|v| *v >= 0.0)),
+                Activation::Sigmoid => assert!(h.iter().all(|v| *v > 0.0 && *v < 1.0)),
+                Activation::Tanh => assert!(h.iter().any(|v| *v < 0.0), "tanh keeps negative values"),
+            }
+        }
+    }
+
+    /// Golden values: the first weights of a seeded MLP. They change only if the generator,
+    /// rand's uniform sampling or the Glorot limit changes — which would change every run.
+    #[test]
+    fn seeded_weights_are_value_stable() {
+        let config =
+            MlpConfig { input: 2, hidden: vec![3], output: 2, activation: Activation::Relu, dropout: 0.0 };
+        let first = to_vec(config.init(7, &Device::flex()).layers[0].weight.val());
+        assert_eq!(first[..4], GOLDEN_WEIGHTS);
+    }
+
+    const GOLDEN_WEIGHTS: [f32; 4] = [-0.182_630_72, -1.029_023_3, -0.783_126_7, -0.422_652_9];
 }

@@ -5,7 +5,7 @@
 //! change class (the arrows are drawn on the decision-boundary views).
 
 use nsl::config::NormType;
-use nsl::probe::{ProbeResult, ProbedRow, top_k};
+use nsl::session::probe::{ProbeResult, ProbedRow, top_k};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -14,6 +14,7 @@ use super::knob::{Choice, Knob, Toggle};
 use super::raster::{blit, context, diverging_rgba, ink_rgba};
 use crate::adversary::{Method, ProbeEdit, ProbeSettings, magnitude, norm_of};
 use crate::protocol::{DataInfo, DataView, Variant};
+use crate::shared::Shared;
 
 /// Props of [`AdversaryPanel`].
 #[derive(Debug, Properties, PartialEq)]
@@ -21,9 +22,9 @@ pub struct AdversaryProps {
     /// The perturbation chosen.
     pub settings: ProbeSettings,
     /// It, measured on each model.
-    pub probes: Vec<(Variant, ProbeResult)>,
+    pub probes: Shared<Vec<(Variant, ProbeResult)>>,
     /// The loaded data.
-    pub info: DataInfo,
+    pub info: Shared<DataInfo>,
     /// Name of the spec's (regularized) model.
     pub variant_name: AttrValue,
     /// Changes.

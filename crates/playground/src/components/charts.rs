@@ -1,11 +1,15 @@
 //! Loss and accuracy curves, drawn with plotters on a canvas: the spec's model in colour, the
 //! base model (what-if) dashed in grey-blue beside it.
 
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::shared::Shared;
 use crate::state::{History, Point};
 
 /// Which chart.
@@ -44,23 +48,59 @@ const ACCURACY_CURVES: [Curve; 3] = [
 ];
 const BASE: RGBColor = RGBColor(120, 144, 156);
 
-/// A chart canvas redrawn when its data changes.
+/// Least time between two redraws of a chart: a redraw (axes, labels, up to 2 × 5 curves of
+/// 400 points) costs milliseconds, and curves arrive ~90 times a second while training. The
+/// last curves are always drawn (a trailing redraw).
+const MIN_REDRAW_MS: f64 = 100.0;
+
+/// The curves to draw: the spec's model and the base model's.
+type Curves = (Shared<Vec<Point>>, Option<Shared<Vec<Point>>>);
+
+/// When a chart last drew, and the redraw waiting for its turn.
+#[derive(Default)]
+struct Redraw {
+    last_ms: f64,
+    waiting: Option<Timeout>,
+    latest: Option<Curves>,
+}
+
+fn draw_latest(canvas: &NodeRef, kind: ChartKind, redraw: &mut Redraw) {
+    redraw.last_ms = js_sys::Date::now();
+    if let (Some(canvas), Some((points, base))) = (canvas.cast::<HtmlCanvasElement>(), &redraw.latest)
+        && let Err(e) = draw(canvas, kind, &points[..], base.as_ref().map(|b| &b[..]))
+    {
+        web_sys::console::warn_1(&format!("chart: {e}").into());
+    }
+}
+
+/// A chart canvas redrawn when its data changes, at most every [`MIN_REDRAW_MS`].
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
+    let redraw = use_mut_ref(Redraw::default);
     {
         let canvas = canvas.clone();
         let kind = props.kind;
-        use_effect_with(
-            (props.regularized.points.clone(), props.base.as_ref().map(|b| b.points.clone())),
-            move |(points, base)| {
-                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
-                    && let Err(e) = draw(canvas, kind, points, base.as_deref())
-                {
-                    web_sys::console::warn_1(&format!("chart: {e}").into());
-                }
-            },
-        );
+        let curves: Curves =
+            (props.regularized.points.clone(), props.base.as_ref().map(|b| b.points.clone()));
+        use_effect_with(curves, move |curves| {
+            let mut state = redraw.borrow_mut();
+            state.latest = Some(curves.clone());
+            let since = js_sys::Date::now() - state.last_ms;
+            if since >= MIN_REDRAW_MS {
+                draw_latest(&canvas, kind, &mut state);
+            } else if state.waiting.is_none() {
+                let weak = Rc::downgrade(&redraw);
+                let wait = (MIN_REDRAW_MS - since).ceil() as u32;
+                state.waiting = Some(Timeout::new(wait, move || {
+                    if let Some(redraw) = weak.upgrade() {
+                        let mut state = redraw.borrow_mut();
+                        state.waiting = None;
+                        draw_latest(&canvas, kind, &mut state);
+                    }
+                }));
+            }
+        });
     }
     let (id, label) = match props.kind {
         ChartKind::Loss => ("loss-chart", "Loss per step: total and each part; the base model in grey"),

@@ -1,21 +1,22 @@
 //! The setup's controls, one card per section: data, model, regularization, optimizer,
 //! evaluation. Each edit becomes an [`Edit`] for the reducer.
 
+use nsl::config::NgmDistance;
 use nsl::config::{DistanceType, NormType, Reduction, TransformType};
-use nsl::model::Activation;
-use nsl::ngm::NgmDistance;
+use nsl::spec::Activation;
 use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
 use yew::prelude::*;
 
 use super::knob::{Choice, Knob, Toggle};
 use crate::edit::{Edit, MODELS, ModelChoice, REG_KINDS, RegKind, parse_hidden};
 use crate::presets::{FAMILIES, Family};
+use crate::shared::Shared;
 
 /// Props shared by the control cards.
 #[derive(Debug, Properties, PartialEq, Clone)]
 pub struct ControlsProps {
     /// The setup.
-    pub spec: ExperimentSpec,
+    pub spec: Shared<ExperimentSpec>,
     /// Where edits go.
     pub on_edit: Callback<Edit>,
 }
@@ -38,11 +39,11 @@ pub fn data_controls(props: &ControlsProps) -> Html {
     let family = Family::of(&props.spec.data);
     let on_family = props.on_edit.reform(|key: String| {
         // The loaded graph's own entry is disabled: only FAMILIES keys arrive here.
-        Edit::Family(Family::from_key(&key).unwrap_or(Family::Plane(nsl::data::toy::ToyShape::Moons)))
+        Edit::Family(Family::from_key(&key).unwrap_or(Family::Plane(nsl::spec::ToyShape::Moons)))
     });
     let mut options = opts(&FAMILIES, |f| f.key().to_string());
     let loaded = match &props.spec.data {
-        DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Loaded(g) } => Some(g.clone()),
+        DataSpec::Graph { graph: nsl::spec::GraphSource::Loaded(g) } => Some(g.clone()),
         _ => None,
     };
     if let Some(g) = &loaded {
@@ -303,8 +304,8 @@ pub fn optimizer_controls(props: &ControlsProps) -> Html {
             <h2 id="optimizer-title">{ "Optimizer (Adam)" }</h2>
             <Knob id="learning-rate" label="Learning rate" value={o.learning_rate} min={1e-4} max={1.0} log=true
                 on_change={knob(props, Edit::LearningRate)} />
-            if matches!(props.spec.model, ModelSpec::Gnn { .. }) {
-                <p class="hint">{ "GNNs train full batch: one step per epoch over the whole graph." }</p>
+            if props.spec.plan().reads_whole_graph() {
+                <p class="hint">{ "This model trains full batch: one step per epoch over the whole graph." }</p>
             } else {
                 <Knob id="batch-size" label="Batch size" value={o.batch_size as f64} min={1.0} max={256.0} step={1.0} integer=true
                     on_change={knob(props, |v| Edit::BatchSize(v as usize))} />

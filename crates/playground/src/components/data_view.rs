@@ -1,24 +1,27 @@
 //! The data with the model's predictions: the decision-boundary heatmap under the 2D points,
 //! the graph with nodes coloured by predicted class, or test digits with their top prediction.
 
-use nsl::heatmap::Grid;
-use nsl::inspect::NodeInspection;
-use nsl::probe::ProbeResult;
 use nsl::session::Progress;
+use nsl::session::heatmap::Grid;
+use nsl::session::inspect::NodeInspection;
+use nsl::session::probe::ProbeResult;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
+
+use super::graph_paint::GraphPainter;
 
 use super::palette::{blend, class_css};
 use super::raster::{blit, canvas_point, context, ink_rgba};
 use crate::protocol::{DataInfo, DataView};
+use crate::shared::Shared;
 
 /// Props of [`DataViewCanvas`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct DataViewProps {
     /// The data.
-    pub info: DataInfo,
+    pub info: Shared<DataInfo>,
     /// The latest snapshot of the model shown.
-    pub progress: Option<Progress>,
+    pub progress: Option<Shared<Progress>>,
     /// Canvas id.
     pub id: AttrValue,
     /// Which model (shown above the canvas).
@@ -52,7 +55,7 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                     ctx.clear_rect(0.0, 0.0, f64::from(SIZE), f64::from(SIZE));
                     match view {
                         DataView::Points { train, test } => {
-                            draw_points(&ctx, train, test, progress.as_ref());
+                            draw_points(&ctx, train, test, progress.as_deref());
                             if let Some(probe) = probe {
                                 draw_arrows(&ctx, probe);
                             }
@@ -62,12 +65,12 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                                 draw_inspection_under(&ctx, positions, edges, inspection);
                             }
                             let faint = inspection.as_ref().is_some_and(|i| i.attention.is_some());
-                            draw_graph(&ctx, positions, edges, labels, train, progress.as_ref(), faint);
+                            draw_graph(&ctx, positions, edges, labels, train, progress.as_deref(), faint);
                             if let Some(inspection) = inspection {
                                 draw_inspection_over(&ctx, positions, inspection);
                             }
                         }
-                        DataView::Digits { images } => draw_digits(&ctx, images, progress.as_ref()),
+                        DataView::Digits { images } => draw_digits(&ctx, images, progress.as_deref()),
                     }
                 }
             },
@@ -278,41 +281,36 @@ fn draw_graph(
     faint_edges: bool,
 ) {
     let size = f64::from(SIZE);
-    let px = |p: [f32; 2]| (f64::from(p[0]) * size, f64::from(p[1]) * size);
-    ctx.set_stroke_style_str(if faint_edges { "rgba(90,90,90,0.15)" } else { "rgba(90,90,90,0.35)" });
-    ctx.set_line_width(1.0);
-    ctx.begin_path();
-    for &[a, b] in edges {
-        let ((x0, y0), (x1, y1)) = (px(positions[a as usize]), px(positions[b as usize]));
-        ctx.move_to(x0, y0);
-        ctx.line_to(x1, y1);
-    }
-    ctx.stroke();
+    let screen: Vec<(f64, f64)> =
+        positions.iter().map(|p| (f64::from(p[0]) * size, f64::from(p[1]) * size)).collect();
+    let painter = GraphPainter::new(ctx, &screen, size, size);
+    let edge_colour = if faint_edges { "rgba(90,90,90,0.15)" } else { "rgba(90,90,90,0.35)" };
+    painter.edges(edges.iter().map(|e| (e[0], e[1])), edge_colour, 1.0);
     let nodes = progress.and_then(|p| p.nodes.as_ref());
     let radius = if positions.len() > 100 { 4.0 } else { 7.0 };
-    for (i, &p) in positions.iter().enumerate() {
-        let (x, y) = px(p);
-        let fill = match nodes {
-            Some(n) => class_css(n.classes[i] as usize, 0.25 + 0.75 * n.confidence[i]),
-            None => "rgb(200,200,200)".into(),
-        };
-        ctx.begin_path();
-        let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
-        ctx.set_fill_style_str(&fill);
-        ctx.fill();
-        // True class as the rim (grey when unknown); labeled training nodes get a black ring.
-        let rim = labels[i].map_or_else(|| "rgb(150,150,150)".to_string(), |c| class_css(c as usize, 1.0));
-        ctx.set_stroke_style_str(&rim);
-        ctx.set_line_width(1.5);
-        ctx.stroke();
-        if train[i] {
-            ctx.begin_path();
-            let _ = ctx.arc(x, y, radius + 2.5, 0.0, std::f64::consts::TAU);
-            ctx.set_stroke_style_str("black");
-            ctx.set_line_width(2.0);
-            ctx.stroke();
-        }
-    }
+    // Filled with the prediction (faded when unsure), rimmed with the true class (grey when
+    // unknown); labeled training nodes get a black ring.
+    painter.discs(
+        (0..positions.len()).map(|i| {
+            let fill = match nodes {
+                Some(n) if i < n.classes.len() => {
+                    class_css(n.classes[i] as usize, 0.25 + 0.75 * n.confidence[i])
+                }
+                _ => "rgb(200,200,200)".into(),
+            };
+            (i, fill)
+        }),
+        radius,
+    );
+    let rim =
+        |c: Option<u32>| c.map_or_else(|| "rgb(150,150,150)".to_string(), |c| class_css(c as usize, 1.0));
+    painter.rings(labels.iter().enumerate().map(|(i, &c)| (i, rim(c))), radius, 1.5, false);
+    painter.rings(
+        train.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| (i, "black".to_string())),
+        radius + 2.5,
+        2.0,
+        false,
+    );
 }
 
 fn draw_digits(ctx: &CanvasRenderingContext2d, images: &[u8], progress: Option<&Progress>) {

@@ -6,8 +6,8 @@
 
 use std::rc::Rc;
 
-use nsl::data::graphs::LoadedGraph;
 use nsl::graph::sample::SamplingStrategy;
+use nsl::spec::LoadedGraph;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
@@ -48,7 +48,7 @@ pub struct ExplorerProps {
 const HOP_MS: u32 = 700;
 
 /// The explorer card.
-#[function_component(Explorer)]
+#[function_component(GraphExplorer)]
 pub fn explorer(props: &ExplorerProps) -> Html {
     let hop = use_state(|| 0u32);
     let show_field = use_state(|| true);

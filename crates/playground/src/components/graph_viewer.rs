@@ -4,13 +4,14 @@
 //! subgraph on its own. Drawing batches by colour (one path per colour, one for all edges), so
 //! Cora's 2,708 nodes and 5,278 edges draw in a few milliseconds.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use nsl::graph::layout::{LayoutConfig, force_layout};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
+
+use super::graph_paint::GraphPainter;
 
 use super::palette::class_css;
 use super::raster::{canvas_point, context};
@@ -165,78 +166,40 @@ fn draw_graph(
     ctx.set_fill_style_str("#fff");
     ctx.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
     let screen: Vec<(f64, f64)> = graph.positions.iter().map(|&p| view.to_screen(p)).collect();
+    let painter = GraphPainter::new(ctx, &screen, WIDTH, HEIGHT);
     let small = graph.nodes > 500;
     let radius = if small { 2.5 * view.zoom.sqrt() } else { 6.0 };
     // Receptive field: a halo under every node a k-layer GNN at the roots sees.
-    if !field.is_empty() {
-        ctx.set_fill_style_str("rgba(26,115,232,0.12)");
-        ctx.begin_path();
-        for (i, &(x, y)) in screen.iter().enumerate() {
-            if field.get(i).copied().flatten().is_some() && view.visible((x, y), 10.0) {
-                ctx.move_to(x + radius + 5.0, y);
-                let _ = ctx.arc(x, y, radius + 5.0, 0.0, std::f64::consts::TAU);
-            }
-        }
-        ctx.fill();
-    }
-    ctx.set_stroke_style_str(if small { "rgba(60,64,67,0.18)" } else { "rgba(60,64,67,0.45)" });
-    ctx.set_line_width(1.0);
-    ctx.begin_path();
-    for &[a, b] in &graph.edges {
-        let ((x0, y0), (x1, y1)) = (screen[a as usize], screen[b as usize]);
-        if view.visible((x0, y0), 0.0) || view.visible((x1, y1), 0.0) {
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-        }
-    }
-    ctx.stroke();
+    let halo = "rgba(26,115,232,0.12)";
+    painter.discs(
+        field.iter().enumerate().filter(|(_, f)| f.is_some()).map(|(i, _)| (i, halo.to_string())),
+        radius + 5.0,
+    );
+    let edge_colour = if small { "rgba(60,64,67,0.18)" } else { "rgba(60,64,67,0.45)" };
+    painter.edges(graph.edges.iter().map(|e| (e[0], e[1])), edge_colour, 1.0);
     let (hops, sampled_edges) = sampled_up_to(graph.nodes, sample, shown);
-    ctx.set_line_width(2.5);
     for hop in 1..=shown {
-        ctx.set_stroke_style_str(hop_colour(hop));
-        ctx.begin_path();
-        for &([a, b], _) in sampled_edges.iter().filter(|e| e.1 == hop) {
-            let ((x0, y0), (x1, y1)) = (screen[a as usize], screen[b as usize]);
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-        }
-        ctx.stroke();
+        let edges = sampled_edges.iter().filter(|e| e.1 == hop).map(|&([a, b], _)| (a, b));
+        painter.edges(edges, hop_colour(hop), 2.5);
     }
-    // Nodes, one path per colour: by hop when sampled, else by class (faded), else grey.
+    // Nodes: by hop when sampled, else by class (faded), else grey.
     let any_sample = sample.is_some();
-    let mut by_colour: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for i in 0..graph.nodes {
-        if !view.visible(screen[i], radius) {
-            continue;
-        }
-        let colour = match (hops[i], graph.labels[i]) {
-            (Some(h), _) => hop_colour(h).to_string(),
-            (None, _) if any_sample => "rgba(150,150,150,0.5)".to_string(),
-            (None, Some(c)) => class_css(c as usize, 0.75),
-            (None, None) => "rgb(170,170,170)".to_string(),
-        };
-        by_colour.entry(colour).or_default().push(i);
-    }
-    for (colour, nodes) in &by_colour {
-        ctx.set_fill_style_str(colour);
-        ctx.begin_path();
-        for &i in nodes {
-            let (x, y) = screen[i];
-            ctx.move_to(x + radius, y);
-            let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
-        }
-        ctx.fill();
-    }
+    painter.discs(
+        (0..graph.nodes).map(|i| {
+            let colour = match (hops[i], graph.labels[i]) {
+                (Some(h), _) => hop_colour(h).to_string(),
+                (None, _) if any_sample => "rgba(150,150,150,0.5)".to_string(),
+                (None, Some(c)) => class_css(c as usize, 0.75),
+                (None, None) => "rgb(170,170,170)".to_string(),
+            };
+            (i, colour)
+        }),
+        radius,
+    );
     // Roots: a black ring.
-    ctx.set_stroke_style_str("#202124");
-    ctx.set_line_width(2.0);
-    ctx.begin_path();
-    for &s in seeds.iter().filter(|&&s| (s as usize) < graph.nodes) {
-        let (x, y) = screen[s as usize];
-        ctx.move_to(x + radius + 3.0, y);
-        let _ = ctx.arc(x, y, radius + 3.0, 0.0, std::f64::consts::TAU);
-    }
-    ctx.stroke();
+    let roots =
+        seeds.iter().filter(|&&s| (s as usize) < graph.nodes).map(|&s| (s as usize, "#202124".to_string()));
+    painter.rings(roots, radius + 3.0, 2.0, false);
 }
 
 /// Props of [`SubgraphView`].
@@ -277,28 +240,21 @@ pub fn subgraph_view(props: &SubgraphProps) -> Html {
             {
                 let (nodes, positions) = &**layout;
                 let view = View::fit(SUB, SUB);
-                let at = |v: u32| nodes.binary_search(&v).ok().map(|i| view.to_screen(positions[i]));
+                let screen: Vec<(f64, f64)> = positions.iter().map(|&p| view.to_screen(p)).collect();
+                let painter = GraphPainter::new(&ctx, &screen, SUB, SUB);
+                let index = |v: u32| nodes.binary_search(&v).ok().map(|i| i as u32);
                 ctx.set_fill_style_str("#fff");
                 ctx.fill_rect(0.0, 0.0, SUB, SUB);
-                ctx.set_line_width(1.5);
-                for sub in &sample.subgraphs {
-                    for e in sub.edges.iter().filter(|e| e[2] < *hop) {
-                        if let (Some((x0, y0)), Some((x1, y1))) = (at(e[0]), at(e[1])) {
-                            ctx.set_stroke_style_str(hop_colour(e[2] + 1));
-                            ctx.begin_path();
-                            ctx.move_to(x0, y0);
-                            ctx.line_to(x1, y1);
-                            ctx.stroke();
-                        }
-                    }
-                    for (&v, &h) in sub.nodes.iter().zip(&sub.hops).filter(|(_, h)| **h <= *hop) {
-                        if let Some((x, y)) = at(v) {
-                            ctx.set_fill_style_str(hop_colour(h));
-                            ctx.begin_path();
-                            let _ = ctx.arc(x, y, if h == 0 { 7.0 } else { 4.5 }, 0.0, std::f64::consts::TAU);
-                            ctx.fill();
-                        }
-                    }
+                for h in 0..*hop {
+                    let edges =
+                        sample.subgraphs.iter().flat_map(|sub| sub.edges.iter()).filter(|e| e[2] == h);
+                    let edges = edges.filter_map(|e| Some((index(e[0])?, index(e[1])?)));
+                    painter.edges(edges, hop_colour(h + 1), 1.5);
+                }
+                for (h, radius) in (0..=*hop).map(|h| (h, if h == 0 { 7.0 } else { 4.5 })) {
+                    let reached = sample.subgraphs.iter().flat_map(|sub| sub.nodes.iter().zip(&sub.hops));
+                    let reached = reached.filter(|(_, nh)| **nh == h).filter_map(|(&v, _)| index(v));
+                    painter.discs(reached.map(|i| (i as usize, hop_colour(h).to_string())), radius);
                 }
             }
         });

@@ -1,6 +1,7 @@
 //! Tables: the test confusion matrix with per-class accuracy, and the what-if summary of the
 //! base and the regularized model.
 
+use crate::shared::Shared;
 use nsl::session::Progress;
 use yew::prelude::*;
 
@@ -10,7 +11,7 @@ pub struct ConfusionProps {
     /// Class names.
     pub class_names: Vec<String>,
     /// The snapshot.
-    pub progress: Progress,
+    pub progress: Shared<Progress>,
 }
 
 /// Confusion matrix of the test rows (shaded by share of the true class) and per-class accuracy.
@@ -54,9 +55,9 @@ pub fn confusion(props: &ConfusionProps) -> Html {
 #[derive(Debug, Properties, PartialEq)]
 pub struct WhatIfProps {
     /// The base model's snapshot.
-    pub base: Option<Progress>,
+    pub base: Option<Shared<Progress>>,
     /// The regularized model's snapshot.
-    pub regularized: Option<Progress>,
+    pub regularized: Option<Shared<Progress>>,
     /// The regularized variant's name.
     pub variant: AttrValue,
     /// FGSM ε of the attacked accuracy (`None`: not measured).
@@ -95,8 +96,8 @@ pub fn what_if(props: &WhatIfProps) -> Html {
                 <th scope="col">{ "loss" }</th>
             </tr></thead>
             <tbody>
-                { row("base", props.base.as_ref()) }
-                { row(&props.variant, props.regularized.as_ref()) }
+                { row("base", props.base.as_deref()) }
+                { row(&props.variant, props.regularized.as_deref()) }
             </tbody>
         </table>
     }

@@ -4,7 +4,7 @@
 //! for GNNs the views also show the attribution of its prediction to every node (heat) and a
 //! GAT's attention as edge width.
 
-use nsl::inspect::NodeInspection;
+use nsl::session::inspect::NodeInspection;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -12,18 +12,19 @@ use yew::prelude::*;
 
 use super::palette::class_rgb;
 use crate::protocol::{DataInfo, DataView, Variant};
+use crate::shared::Shared;
 
 /// Props of [`NodeInspector`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct NodeInspectorProps {
     /// The data (labels, which nodes train).
-    pub info: DataInfo,
+    pub info: Shared<DataInfo>,
     /// The inspected node.
     pub node: Option<u32>,
     /// What each model showed of it.
-    pub inspection: Vec<(Variant, NodeInspection)>,
+    pub inspection: Shared<Vec<(Variant, NodeInspection)>>,
     /// The regularized model's terms over training.
-    pub history: Vec<(usize, Vec<f32>)>,
+    pub history: Shared<Vec<(usize, Vec<f32>)>>,
     /// Each model's predicted class and confidence for the node.
     pub predictions: Vec<(Variant, u32, f32)>,
     /// Name of the regularized model.

@@ -3,16 +3,18 @@
 //! drawn with plotters and exported as CSV or PNG.
 
 use nsl::config::NormType;
-use nsl::robustness::{Attack, RobustnessPoint, RobustnessSpec, curves_csv};
+use nsl::spec::{Attack, RobustnessSpec};
+use nsl::train::robustness::{RobustnessPoint, curves_csv};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::knob::{Choice, Knob};
+use crate::download::{download, download_url};
 use crate::edit::Edit;
-use crate::export::{download, download_url};
 use crate::protocol::{RobustnessProgress, Variant};
+use crate::shared::Shared;
 
 /// Props of [`RobustnessPanel`].
 #[derive(Debug, Properties, PartialEq)]
@@ -20,7 +22,7 @@ pub struct RobustnessProps {
     /// The curve to measure.
     pub settings: RobustnessSpec,
     /// What was measured.
-    pub progress: Option<RobustnessProgress>,
+    pub progress: Option<Shared<RobustnessProgress>>,
     /// Name of the spec's (regularized) model.
     pub variant_name: AttrValue,
     /// File name stem of exports.

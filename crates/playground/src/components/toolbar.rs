@@ -29,6 +29,9 @@ pub struct ToolbarProps {
     pub loaded: AttrValue,
     /// Losses of the first and latest snapshot (shown, and read by the browser tests).
     pub losses: (Option<f32>, Option<f32>),
+    /// Whether the worker trains the setup as edited (read by the browser tests, which wait
+    /// for it after an edit instead of sleeping).
+    pub synced: bool,
 }
 
 /// The transport bar.
@@ -72,7 +75,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 </select>
             </label>
             <output id="progress" data-step={props.step.to_string()} data-first-loss={fmt(props.losses.0)}
-                data-last-loss={fmt(props.losses.1)} data-status={props.status.key()} data-loaded={props.loaded.clone()}>
+                data-last-loss={fmt(props.losses.1)} data-status={props.status.key()} data-loaded={props.loaded.clone()}
+                data-synced={props.synced.to_string()}>
                 { format!("step {} / {} · epoch {:.2}", props.step, props.total_steps, props.epoch) }
                 if let Some(l) = props.losses.1 { { format!(" · loss {l:.4}") } }
             </output>

@@ -1,12 +1,12 @@
 //! The data of a setup as the worker trains on it and as the page draws it.
 
-use nsl::data::graphs::GraphSource;
+use nsl::data::TrainingData;
+use nsl::data::load::{graph_data, load_data, load_graph, mnist_data};
 use nsl::data::planetoid::Planetoid;
 use nsl::data::{Examples, mnist::PIXELS};
-use nsl::experiment::{graph_data, load_data, load_graph, mnist_data};
 use nsl::graph::Graph;
+use nsl::spec::GraphSource;
 use nsl::spec::{DataSpec, ExperimentSpec};
-use nsl::train::TrainingData;
 
 use crate::protocol::DataView;
 use nsl::graph::layout::{LayoutConfig, force_layout};
@@ -111,7 +111,7 @@ pub fn load(
             let class_names = graph.class_names.clone();
             // Minibatch MLPs train on rows made from the graph; full-batch sessions take the
             // graph itself (moved, not copied: Cora's features are 15 MB).
-            let (data, graph) = if super::engine::full_batch(spec) {
+            let (data, graph) = if spec.plan().reads_whole_graph() {
                 (None, Some(graph))
             } else {
                 (Some(graph_data(graph, spec, undirected, source.name())?), None)
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn each_family_has_a_view() {
-        let toy = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let toy = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
         let loaded = load(&toy, None, None).unwrap();
         let DataView::Points { train, test } = &loaded.view else { panic!("points") };
         let rows = loaded.data.as_ref().unwrap();

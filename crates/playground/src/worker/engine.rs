@@ -1,122 +1,27 @@
-//! The worker's training engine: one session for the spec's model and, for a what-if
-//! comparison, one for the same model without regularization (same seed, same data), stepped in
-//! lockstep. Pure: no DOM, no async; the worker's runtime drives it and reads snapshots back.
+//! The worker's training engine: a session for each model the spec's variants name — its
+//! model and, for a what-if comparison, the same model without regularization (same seed, same
+//! data) — stepped in lockstep. Pure: no DOM, no async; the worker's runtime drives it and reads snapshots back.
 
 use std::collections::VecDeque;
 
 use nsl::burn::tensor::Device;
-use nsl::data::planetoid::Planetoid;
-use nsl::gnn::node_session::NodeSession;
-use nsl::inspect::PendingInspection;
-use nsl::probe::{PendingProbe, ProbeSpec};
-use nsl::readout::Readout;
-use nsl::robustness::{Attack, RobustnessPoint, RobustnessSpec};
-use nsl::session::{PendingProgress, Session, SnapshotOptions};
-use nsl::spec::{ExperimentSpec, ModelSpec};
-use nsl::train::TrainingData;
+use nsl::session::inspect::PendingInspection;
+use nsl::session::probe::{PendingProbe, ProbeSpec};
+use nsl::session::readout::Readout;
+use nsl::session::{self, PendingProgress, SnapshotOptions, StepSession};
+use nsl::spec::{Attack, ExperimentSpec, RobustnessSpec, Variant};
+use nsl::train::robustness::RobustnessPoint;
 
 use super::data::Loaded;
 
-use crate::protocol::{DataInfo, RobustnessProgress, Variant};
+use crate::protocol::{DataInfo, RobustnessProgress};
 
-/// Integrated-gradients steps of a node's attribution (each a forward and backward pass over
-/// the whole graph; the heat map needs no more precision).
-pub const ATTRIBUTION_STEPS: usize = 16;
-
-/// Sessions of one setup.
+/// Sessions of one setup: the models the spec's variants name, stepped in lockstep.
 #[derive(Debug)]
 pub struct Engine {
     spec: ExperimentSpec,
-    runs: Vec<(Variant, Run)>,
+    runs: Vec<(Variant, Box<dyn StepSession>)>,
     info: DataInfo,
-}
-
-/// A model trained step by step: an MLP on minibatches of rows, or a GNN full batch.
-#[derive(Debug)]
-enum Run {
-    Rows(Box<Session>),
-    Nodes(Box<NodeSession>),
-}
-
-/// Whether `spec` trains full batch over a whole graph (GNNs, Neural Graph Machines); its base
-/// model then does too, so that both take the same steps.
-pub fn full_batch(spec: &ExperimentSpec) -> bool {
-    matches!(spec.model, ModelSpec::Gnn { .. }) || spec.regularization.neural_graph_machine.is_some()
-}
-
-impl Run {
-    fn new(
-        spec: &ExperimentSpec,
-        full_batch: bool,
-        data: Option<&TrainingData>,
-        graph: Option<&Planetoid>,
-        device: &Device,
-    ) -> nsl::Result<Self> {
-        match (full_batch, data) {
-            (true, _) => Ok(Run::Nodes(Box::new(match graph {
-                Some(graph) => NodeSession::with_graph(spec, graph, device)?,
-                None => NodeSession::new(spec, device)?,
-            }))),
-            (false, Some(data)) => Ok(Run::Rows(Box::new(Session::with_data(spec, data.clone(), device)?))),
-            (false, None) => Err(nsl::NslError::Config("no training rows were loaded".into())),
-        }
-    }
-
-    fn accepts(&self, spec: &ExperimentSpec) -> bool {
-        match self {
-            Run::Rows(s) => s.accepts(spec),
-            Run::Nodes(s) => s.accepts(spec),
-        }
-    }
-
-    fn apply(&mut self, spec: &ExperimentSpec) -> nsl::Result<()> {
-        match self {
-            Run::Rows(s) => s.apply(spec),
-            Run::Nodes(s) => s.apply(spec),
-        }
-    }
-
-    fn steps_done(&self) -> usize {
-        match self {
-            Run::Rows(s) => s.steps_done(),
-            Run::Nodes(s) => s.steps_done(),
-        }
-    }
-
-    fn burst(&mut self, steps: usize, options: &SnapshotOptions) -> nsl::Result<PendingProgress> {
-        match self {
-            Run::Rows(s) => {
-                s.run_steps(steps)?;
-                s.snapshot(options)
-            }
-            Run::Nodes(s) => {
-                s.run_steps(steps)?;
-                s.snapshot()
-            }
-        }
-    }
-
-    /// The minibatch session, or why this run has none.
-    fn rows(&self) -> nsl::Result<&Session> {
-        match self {
-            Run::Rows(s) => Ok(s),
-            Run::Nodes(_) => Err(nsl::NslError::Config(
-                "perturbations and robustness curves are shown for MLPs and CNNs on rows, not for models trained over a whole graph"
-                    .into(),
-            )),
-        }
-    }
-
-    /// Optimizer steps per epoch, and training and test rows.
-    fn shape(&self) -> (usize, usize, usize) {
-        match self {
-            Run::Rows(s) => (s.steps_per_epoch(), s.data().train.len(), s.data().test.len()),
-            Run::Nodes(s) => {
-                let (train, test) = s.split_sizes();
-                (1, train, test)
-            }
-        }
-    }
 }
 
 /// Every point of every model's robustness curve; measured one at a time by the worker so that
@@ -158,25 +63,21 @@ impl RobustnessJob {
     }
 }
 
-/// The spec of the what-if base model: the same experiment without regularization.
-pub fn base_spec(spec: &ExperimentSpec) -> ExperimentSpec {
-    ExperimentSpec { regularization: Default::default(), compare_with_base: false, ..spec.clone() }
-}
-
 impl Engine {
     /// Fresh models for `spec` (with the base model beside them if `spec.compare_with_base`):
     /// MLPs train on the loaded rows, GNNs and NGM over the loaded graph (read once for both).
     pub fn new(spec: &ExperimentSpec, loaded: Loaded, device: &Device) -> nsl::Result<Self> {
         let Loaded { data, view, class_names, graph } = loaded;
-        let mut runs = Vec::new();
-        let whole_graph = full_batch(spec);
-        if spec.compare_with_base {
-            let base = Run::new(&base_spec(spec), whole_graph, data.as_ref(), graph.as_ref(), device)?;
-            runs.push((Variant::Base, base));
-        }
-        let run = Run::new(spec, whole_graph, data.as_ref(), graph.as_ref(), device)?;
-        let (steps_per_epoch, train_rows, test_rows) = run.shape();
-        runs.push((Variant::Regularized, run));
+        let runs = spec
+            .variants()
+            .into_iter()
+            .map(|(variant, _)| {
+                Ok((variant, session::open(&spec.spec_of(variant), data.as_ref(), graph.as_ref(), device)?))
+            })
+            .collect::<nsl::Result<Vec<_>>>()?;
+        let last = &runs.last().expect("a spec trains at least one model").1;
+        let steps_per_epoch = last.steps_per_epoch();
+        let (train_rows, test_rows) = last.split_sizes();
         let info = DataInfo {
             class_names,
             train_rows,
@@ -201,20 +102,16 @@ impl Engine {
     /// Applies `spec` to the running models if only knobs changed (regularization, learning
     /// rate, epochs, evaluation); returns `false` when a new engine is needed.
     pub fn update(&mut self, spec: &ExperimentSpec) -> nsl::Result<bool> {
-        if spec.compare_with_base != self.spec.compare_with_base || full_batch(spec) != full_batch(&self.spec)
-        {
+        let variants = |s: &ExperimentSpec| s.variants().into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+        if variants(spec) != variants(&self.spec) || spec.plan() != self.spec.plan() {
             return Ok(false);
         }
-        let target = |variant: Variant| match variant {
-            Variant::Base => base_spec(spec),
-            Variant::Regularized => spec.clone(),
-        };
-        if !self.runs.iter().all(|(variant, session)| session.accepts(&target(*variant))) {
+        if !self.runs.iter().all(|(variant, session)| session.accepts(&spec.spec_of(*variant))) {
             return Ok(false);
         }
         spec.validate()?;
         for (variant, session) in &mut self.runs {
-            session.apply(&target(*variant))?;
+            session.apply(&spec.spec_of(*variant))?;
         }
         self.info.total_steps = self.info.steps_per_epoch * spec.epochs;
         self.spec = spec.clone();
@@ -236,7 +133,7 @@ impl Engine {
     /// # Errors
     /// For models trained full batch over a graph (GNNs, NGM), which take no row perturbations.
     pub fn probe(&self, spec: &ProbeSpec) -> nsl::Result<Vec<(Variant, PendingProbe)>> {
-        self.runs.iter().map(|(variant, run)| Ok((*variant, run.rows()?.probe(spec)?))).collect()
+        self.runs.iter().map(|(variant, run)| Ok((*variant, run.probe(spec)?))).collect()
     }
 
     /// The curve [`Engine::robustness_job`] measures: the spec's, else the default one clipped
@@ -252,8 +149,11 @@ impl Engine {
     pub fn robustness_job(&self) -> nsl::Result<RobustnessJob> {
         let spec = self.robustness_spec();
         spec.validate()?;
-        for (_, run) in &self.runs {
-            run.rows()?;
+        if self.spec.plan().reads_whole_graph() {
+            return Err(nsl::NslError::Config(
+                "robustness curves are measured for MLPs and CNNs on rows, not for models trained over a whole graph"
+                    .into(),
+            ));
         }
         let queue: VecDeque<_> = self
             .runs
@@ -275,7 +175,7 @@ impl Engine {
     pub fn next_robustness_point(&self, job: &RobustnessJob) -> nsl::Result<Option<Readout>> {
         let Some(&(variant, attack, epsilon)) = job.queue.front() else { return Ok(None) };
         let (_, run) = self.runs.iter().find(|(v, _)| *v == variant).expect("the job was made here");
-        let correct = run.rows()?.correct_under_attack(&job.spec.attack_config(attack, epsilon))?;
+        let correct = run.correct_under_attack(&job.spec.attack_config(attack, epsilon))?;
         let mut readout = Readout::default();
         readout.push(correct.float());
         Ok(Some(readout))
@@ -284,16 +184,7 @@ impl Engine {
     /// Inspects graph node `node` on every model (its graph-regularization neighbors and their
     /// terms; for GNNs the attribution of its prediction and a GAT's attention).
     pub fn inspect_node(&self, node: usize) -> nsl::Result<Vec<(Variant, PendingInspection)>> {
-        self.runs
-            .iter()
-            .map(|(variant, run)| {
-                let pending = match run {
-                    Run::Rows(s) => s.inspect_node(node)?,
-                    Run::Nodes(s) => s.inspect_node(node, ATTRIBUTION_STEPS)?,
-                };
-                Ok((*variant, pending))
-            })
-            .collect()
+        self.runs.iter().map(|(variant, run)| Ok((*variant, run.inspect_node(node)?))).collect()
     }
 
     /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
@@ -303,7 +194,13 @@ impl Engine {
         options: &SnapshotOptions,
     ) -> nsl::Result<Vec<(Variant, PendingProgress)>> {
         let steps = steps.min(self.info.total_steps.saturating_sub(self.steps_done()));
-        self.runs.iter_mut().map(|(variant, run)| Ok((*variant, run.burst(steps, options)?))).collect()
+        self.runs
+            .iter_mut()
+            .map(|(variant, run)| {
+                run.run_steps(steps)?;
+                Ok((*variant, run.snapshot(options)?))
+            })
+            .collect()
     }
 }
 
@@ -311,10 +208,11 @@ impl Engine {
 mod tests {
     use super::*;
     use crate::protocol::DataView;
-    use nsl::experiment::load_data;
+    use nsl::data::load::load_data;
+    use nsl::spec::ModelSpec;
 
     fn engine(compare: bool) -> Engine {
-        let mut spec = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let mut spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
         spec.compare_with_base = compare;
         spec.epochs = 2;
         let data = load_data(&spec).unwrap();
@@ -405,8 +303,8 @@ mod tests {
             (0..20).map(|i| format!("p{i}\t{}\n", if i % 10 < 3 { "train" } else { "test" })).collect();
         let files = [file("tiny.content", content), file("tiny.cites", cites), file("tiny.split", split)];
         let (name, graph) = crate::worker::explorer::parse_files(&files).unwrap();
-        let loaded_graph = nsl::data::graphs::LoadedGraph { name: name.clone(), nodes: 20, edges: 40 };
-        for model in [None, Some(nsl::gnn::GnnKind::Gcn)] {
+        let loaded_graph = nsl::spec::LoadedGraph { name: name.clone(), nodes: 20, edges: 40 };
+        for model in [None, Some(nsl::spec::GnnKind::Gcn)] {
             let mut spec = crate::presets::loaded_graph(loaded_graph.clone(), 0);
             if let Some(gnn) = model {
                 spec.model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.0, sampling: None };
@@ -427,7 +325,7 @@ mod tests {
     fn gnns_train_on_built_in_graphs_beside_their_base() {
         let mut spec = crate::presets::preset(crate::presets::Family::Karate, 0);
         spec.model =
-            ModelSpec::Gnn { gnn: nsl::gnn::GnnKind::Gcn, hidden: vec![8], dropout: 0.0, sampling: None };
+            ModelSpec::Gnn { gnn: nsl::spec::GnnKind::Gcn, hidden: vec![8], dropout: 0.0, sampling: None };
         spec.compare_with_base = true;
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None };

@@ -23,7 +23,7 @@ pub const BROWSER_LIMITS: Limits = Limits {
 
 /// An opened homogeneous graph.
 #[derive(Debug)]
-pub struct Explorer {
+pub struct ExplorerGraph {
     name: String,
     graph: Graph,
     node_set: String,
@@ -46,7 +46,7 @@ pub fn current_graph(spec: &ExperimentSpec) -> Result<(String, Graph), String> {
     }
 }
 
-impl Explorer {
+impl ExplorerGraph {
     /// Takes a graph with one node set and at most one edge set.
     pub fn new(name: String, graph: Graph) -> Result<Self, String> {
         let node_set = graph.single_node_set().map_err(|e| e.to_string())?.0.to_string();
@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn files_open_lay_out_sample_and_export() {
         let (name, graph) = parse_files(&cites()).unwrap();
-        let explorer = Explorer::new(name, graph).unwrap();
+        let explorer = ExplorerGraph::new(name, graph).unwrap();
         let edges = explorer.edges_once();
         assert_eq!(edges, vec![[0, 1], [1, 2], [2, 3]], "each edge once");
         let positions = explorer.layout(&edges);
@@ -212,10 +212,10 @@ mod tests {
         files[1].text = "a\tb\nb\tzz\n".into();
         let err = parse_files(&files).unwrap_err();
         assert!(err.contains("tiny.cites: line 2: unknown node id \"zz\""), "{err}");
-        let toy = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let toy = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
         assert!(current_graph(&toy).is_err());
         let drawn = crate::presets::preset(crate::presets::Family::Drawn, 0);
         let (name, graph) = current_graph(&drawn).unwrap();
-        assert_eq!((name.as_str(), Explorer::new(name.clone(), graph).unwrap().nodes()), ("drawn", 8));
+        assert_eq!((name.as_str(), ExplorerGraph::new(name.clone(), graph).unwrap().nodes()), ("drawn", 8));
     }
 }

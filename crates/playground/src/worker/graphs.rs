@@ -4,7 +4,7 @@
 use nsl::spec::DataSpec;
 
 use super::Runtime;
-use super::explorer::{self, Explorer};
+use super::explorer::{self, ExplorerGraph};
 use crate::protocol::{Event, GraphFormat, GraphInput, SampleRequest};
 
 impl Runtime {
@@ -19,7 +19,7 @@ impl Runtime {
                 None => Err("no setup is loaded yet".into()),
             },
         };
-        let opened = parsed.and_then(|(name, graph)| Explorer::new(name, graph)).map(|explorer| {
+        let opened = parsed.and_then(|(name, graph)| ExplorerGraph::new(name, graph)).map(|explorer| {
             let parse_ms = js_sys::Date::now() - started;
             let edges = explorer.edges_once();
             let laid_out = js_sys::Date::now();
@@ -32,7 +32,7 @@ impl Runtime {
         (self.send)(Event::GraphOpened(opened));
         // A setup that trains on these files (a link from an earlier visit) can start now.
         let waiting = match self.spec.as_ref().map(|s| &s.data) {
-            Some(DataSpec::Graph { graph: nsl::data::graphs::GraphSource::Loaded(wanted) }) => {
+            Some(DataSpec::Graph { graph: nsl::spec::GraphSource::Loaded(wanted) }) => {
                 self.explorer.as_ref().is_some_and(|e| e.name() == wanted.name)
             }
             _ => false,

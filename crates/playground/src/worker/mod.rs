@@ -20,14 +20,14 @@ use gloo_worker::{HandlerId, WorkerScope};
 use nsl::NslError;
 use nsl::burn::tensor::Device;
 use nsl::data::Examples;
-use nsl::heatmap::Grid;
 use nsl::session::SnapshotOptions;
+use nsl::session::heatmap::Grid;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
 use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
 use engine::{Engine, RobustnessJob};
-use explorer::Explorer;
-use nsl::probe::ProbeSpec;
+use explorer::ExplorerGraph;
+use nsl::session::probe::ProbeSpec;
 
 /// The gloo worker: forwards commands to the runtime task, which answers the page.
 #[derive(Debug)]
@@ -93,7 +93,7 @@ struct Runtime {
     /// Robustness curves being measured (one point per loop turn).
     robustness: Option<RobustnessJob>,
     /// The graph explorer's graph.
-    explorer: Option<Explorer>,
+    explorer: Option<ExplorerGraph>,
     /// The graph node being inspected.
     inspected: Option<u32>,
     /// It changed and is to be measured once the queued commands are handled.
@@ -246,9 +246,6 @@ impl Runtime {
         self.running = false;
         self.engine = None;
         self.robustness = None;
-        // The page sends the probe and the inspected node for the new data once it is ready.
-        self.probe = None;
-        self.inspected = None;
         let Some(spec) = self.spec.clone() else { return };
         if matches!(spec.data, DataSpec::Mnist { .. })
             && self.digits.is_none()
@@ -263,6 +260,10 @@ impl Runtime {
             Ok(engine) => {
                 (self.send)(Event::Ready { spec: engine.spec().clone(), info: engine.info().clone() });
                 self.engine = Some(engine);
+                // The probe and the inspected node stay: measured again on the new models (the
+                // page sends new ones when the data changed them).
+                self.probe_due = self.probe.is_some();
+                self.inspect_due = self.inspected.is_some();
                 self.tick(0).await;
             }
             Err(e) => self.stop(Stop::Failed { message: e.to_string() }),
@@ -369,7 +370,7 @@ mod tests {
 
     #[test]
     fn divergence_advice_names_the_high_knobs() {
-        let spec = nsl::builtin::builtin("moons-adv", None, 0).unwrap();
+        let spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
         let advice = divergence_advice(Some(&spec));
         assert!(advice.starts_with("Lower the learning rate (now 0.03)"), "{advice}");
         assert!(advice.contains("adversarial multiplier") && advice.ends_with("press Reset."), "{advice}");

@@ -6,10 +6,10 @@
 //! model's live prediction (faded when unsure); the rim is the given class.
 
 mod panels;
+mod props;
 mod scene;
 
-use nsl::data::drawn::{DrawnGraph, NodeFeatures};
-use nsl::session::NodePredictions;
+use nsl::spec::drawn::{DrawnGraph, NodeFeatures};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -19,29 +19,8 @@ use super::raster::{canvas_point, context};
 use crate::drawing::{DrawingEdit, MAX_CLASSES, parse_rows};
 use crate::graph_view::{View, edge_at, node_at};
 use panels::{SHORTCUTS, node_table, selected_in, selected_panel};
+pub use props::GraphEditorProps;
 use scene::{Gesture, HEIGHT, RADIUS, Scene, Selection, WIDTH};
-
-/// Props of [`GraphEditor`].
-#[derive(Debug, Properties, PartialEq)]
-pub struct GraphEditorProps {
-    /// The drawing.
-    pub drawing: DrawnGraph,
-    /// The model's predictions on every node, if trained.
-    pub predictions: Option<NodePredictions>,
-    /// Whether there is something to undo / redo.
-    pub can_undo: bool,
-    /// Whether there is something to redo.
-    pub can_redo: bool,
-    /// Changes.
-    pub on_edit: Callback<DrawingEdit>,
-    /// Undo.
-    pub on_undo: Callback<()>,
-    /// Redo.
-    pub on_redo: Callback<()>,
-    /// A node was selected (the inspector follows it).
-    #[prop_or_default]
-    pub on_select: Callback<usize>,
-}
 
 /// The editor card.
 #[function_component(GraphEditor)]
@@ -338,6 +317,7 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
             </div>
             <div class="editor-stage">
                 <canvas ref={canvas} id="graph-editor" width={WIDTH.to_string()} height={HEIGHT.to_string()} tabindex="0"
+                    data-zoom={format!("{:.3}", view.zoom)}
                     role="application" aria-label="Graph editor: click to add nodes, Shift-drag between nodes to connect, press ? for every shortcut"
                     {onpointerdown} {onpointermove} {onpointerup} {onwheel} {onkeydown} />
                 if *help {

@@ -1,11 +1,11 @@
 //! The graph editor's panels: the selected node or edge, every node with its prediction, and
 //! the shortcuts the help overlay lists.
 
-use nsl::data::drawn::DrawnGraph;
 use nsl::session::NodePredictions;
+use nsl::spec::drawn::DrawnGraph;
 use yew::prelude::*;
 
-use super::GraphEditorProps;
+use super::props::GraphEditorProps;
 use super::scene::Selection;
 use crate::components::knob::{Choice, Knob, Toggle};
 use crate::drawing::DrawingEdit;

@@ -1,10 +1,11 @@
 //! What the graph editor's canvas shows: edges (width by weight), the edge being drawn, nodes
 //! filled with the model's prediction and ringed with their given class, the selection.
 
-use nsl::data::drawn::DrawnGraph;
 use nsl::session::NodePredictions;
+use nsl::spec::drawn::DrawnGraph;
 use web_sys::CanvasRenderingContext2d;
 
+use crate::components::graph_paint::GraphPainter;
 use crate::components::palette::class_css;
 use crate::graph_view::View;
 
@@ -51,15 +52,12 @@ impl Scene {
             positions[node] = at;
         }
         let screen: Vec<(f64, f64)> = positions.iter().map(|&p| self.view.to_screen(p)).collect();
+        let painter = GraphPainter::new(ctx, &screen, WIDTH, HEIGHT);
+        // Edges by weight (the width says it), the selected one in blue.
         for (i, e) in self.drawing.edges.iter().enumerate() {
-            let ((x0, y0), (x1, y1)) = (screen[e.a as usize], screen[e.b as usize]);
             let selected = self.selection == Some(Selection::Edge(i));
-            ctx.set_stroke_style_str(if selected { "#1a73e8" } else { "rgba(80,80,80,0.6)" });
-            ctx.set_line_width(1.0 + 1.5 * f64::from(e.weight).min(4.0) + if selected { 2.0 } else { 0.0 });
-            ctx.begin_path();
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-            ctx.stroke();
+            let width = 1.0 + 1.5 * f64::from(e.weight).min(4.0) + if selected { 2.0 } else { 0.0 };
+            painter.edges([(e.a, e.b)], if selected { "#1a73e8" } else { "rgba(80,80,80,0.6)" }, width);
         }
         if let Some(Gesture::Connect { from, cursor }) = self.gesture
             && from < screen.len()
@@ -71,46 +69,34 @@ impl Scene {
             ctx.line_to(cursor.0, cursor.1);
             ctx.stroke();
         }
-        ctx.set_font("10px system-ui, sans-serif");
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        for (i, (node, &(x, y))) in self.drawing.nodes.iter().zip(&screen).enumerate() {
-            let fill = match &self.predictions {
-                Some(p) if i < p.classes.len() => {
-                    class_css(p.classes[i] as usize, 0.25 + 0.75 * p.confidence[i])
-                }
-                _ => "rgb(235,235,235)".into(),
-            };
-            if self.selection == Some(Selection::Node(i)) {
-                ctx.begin_path();
-                let _ = ctx.arc(x, y, RADIUS + 6.0, 0.0, std::f64::consts::TAU);
-                ctx.set_fill_style_str("rgba(26,115,232,0.25)");
-                ctx.fill();
-            }
-            ctx.begin_path();
-            let _ = ctx.arc(x, y, RADIUS, 0.0, std::f64::consts::TAU);
-            ctx.set_fill_style_str(&fill);
-            ctx.fill();
-            let dashes = js_sys::Array::new();
-            if node.held_out {
-                dashes.push(&3.0.into());
-                dashes.push(&2.0.into());
-            }
-            let _ = ctx.set_line_dash(&dashes);
-            match node.class {
-                Some(c) => {
-                    ctx.set_stroke_style_str(&class_css(c as usize, 1.0));
-                    ctx.set_line_width(3.5);
-                }
-                None => {
-                    ctx.set_stroke_style_str("rgb(150,150,150)");
-                    ctx.set_line_width(1.5);
-                }
-            }
-            ctx.stroke();
-            let _ = ctx.set_line_dash(&js_sys::Array::new());
-            ctx.set_fill_style_str("#202124");
-            let _ = ctx.fill_text(&i.to_string(), x, y);
+        if let Some(Selection::Node(i)) = self.selection {
+            painter.discs([(i, "rgba(26,115,232,0.25)".to_string())], RADIUS + 6.0);
         }
+        let nodes = &self.drawing.nodes;
+        painter.discs(
+            (0..nodes.len()).map(|i| {
+                let fill = match &self.predictions {
+                    Some(p) if i < p.classes.len() => {
+                        class_css(p.classes[i] as usize, 0.25 + 0.75 * p.confidence[i])
+                    }
+                    _ => "rgb(235,235,235)".into(),
+                };
+                (i, fill)
+            }),
+            RADIUS,
+        );
+        // Rims: the given class (thick), dashed when held out; grey and thin when unlabeled.
+        let rimmed = |held_out: bool| {
+            nodes
+                .iter()
+                .enumerate()
+                .filter(move |(_, n)| n.class.is_some() && n.held_out == held_out)
+                .map(|(i, n)| (i, class_css(n.class.unwrap_or_default() as usize, 1.0)))
+        };
+        painter.rings(rimmed(false), RADIUS, 3.5, false);
+        painter.rings(rimmed(true), RADIUS, 3.5, true);
+        let unlabeled = nodes.iter().enumerate().filter(|(_, n)| n.class.is_none());
+        painter.rings(unlabeled.map(|(i, _)| (i, "rgb(150,150,150)".to_string())), RADIUS, 1.5, false);
+        painter.labels((0..nodes.len()).map(|i| (i, i.to_string())), "#202124", "10px system-ui, sans-serif");
     }
 }

@@ -1,0 +1,55 @@
+//! From a spec to the trainer that trains it full batch over a graph: a GNN or an MLP with
+//! Neural Graph Machine terms. The one translation; `nsl train` and the step-wise node
+//! sessions both build their trainers here.
+
+use burn::tensor::Device;
+
+use super::model::GnnConfig;
+use super::ngm::{MlpLayers, NgmTrainer};
+use super::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions, NodeTrainer};
+use crate::config::Regularization;
+use crate::error::{NslError, Result};
+use crate::spec::{ExperimentSpec, ModelSpec};
+
+/// The full-batch trainer of `spec`'s model on `data`, trained with `regularization` (the
+/// spec's, or none for the base model beside it): a GNN ([`NodeTrainer`]) or an MLP with or
+/// without Neural Graph Machine terms ([`NgmTrainer`]). The one translation from a spec to a
+/// full-batch trainer; `nsl train` and the step-wise node sessions both build theirs here.
+pub fn full_batch_trainer(
+    spec: &ExperimentSpec,
+    regularization: &Regularization,
+    data: &NodeData,
+    device: &Device,
+) -> Result<Box<dyn FullBatchTrainer>> {
+    let options = NodeTrainOptions::of(spec);
+    match &spec.model {
+        ModelSpec::Gnn { gnn, hidden, dropout, sampling: None } => {
+            let config = GnnConfig {
+                kind: *gnn,
+                input: data.dim,
+                hidden: hidden.clone(),
+                output: data.classes,
+                dropout: *dropout,
+            };
+            Ok(Box::new(NodeTrainer::new(data, &config, regularization, &options, device)?))
+        }
+        ModelSpec::Gnn { sampling: Some(_), .. } => Err(NslError::Config(
+            "sampled-subgraph training takes minibatches of subgraphs, not the whole graph".into(),
+        )),
+        ModelSpec::Mlp { hidden, activation, dropout } => {
+            let r = regularization;
+            if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {
+                return Err(NslError::Config(
+                    "a full-batch MLP takes Neural Graph Machine terms only (the minibatch trainer takes NSL's)"
+                        .into(),
+                ));
+            }
+            let layers = MlpLayers { hidden: hidden.clone(), activation: *activation, dropout: *dropout };
+            let ngm = r.neural_graph_machine.as_ref();
+            Ok(Box::new(NgmTrainer::new(data, &layers, ngm, &options, device)?))
+        }
+        ModelSpec::Cnn { .. } => {
+            Err(NslError::Config("full-batch training is for GNNs and MLPs on graphs, not CNNs".into()))
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Snapshots of a training session for the view: everything the playground shows after a
+//! burst of steps (mean losses, accuracies, the confusion matrix, FGSM accuracy, the heatmap,
+//! sample and node predictions), laid out in one device buffer so that it is read back once —
+//! synchronously natively, asynchronously where WebGPU in a browser requires it.
+
+use std::ops::Range;
+
+use burn::tensor::{Device, Int, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{NslError, Result};
+use crate::session::heatmap::Grid;
+use crate::session::readout::Readout;
+use crate::tensor::{labels, matrix};
+use crate::train::trainer::means_of;
+
+/// Mean losses over a burst of steps; parts that are off are `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BurstLosses {
+    /// Supervised plus every regularizer.
+    pub total: f32,
+    /// The supervised part.
+    pub supervised: f32,
+    /// Graph regularization, scaled.
+    pub graph: Option<f32>,
+    /// Adversarial regularization, scaled.
+    pub adversarial: Option<f32>,
+    /// Virtual adversarial regularization, scaled.
+    pub virtual_adversarial: Option<f32>,
+}
+
+/// A test row's label and the model's class probabilities for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SamplePrediction {
+    /// Row of the test data.
+    pub row: usize,
+    /// True class.
+    pub label: u32,
+    /// Predicted probability of each class.
+    pub probabilities: Vec<f32>,
+}
+
+/// Predictions on every node of graph data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodePredictions {
+    /// Predicted class of each node.
+    pub classes: Vec<u32>,
+    /// Probability of that class.
+    pub confidence: Vec<f32>,
+    /// Graph smoothness of the predictions: `Σ w·‖p(a) − p(b)‖² / Σ w` over every edge (the
+    /// quantity graph regularization lowers; 0 = neighbors predict alike).
+    pub smoothness: f64,
+}
+
+/// A snapshot for the view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Optimizer steps so far.
+    pub step: usize,
+    /// Passes over the training data so far (fractional).
+    pub epoch: f64,
+    /// Mean losses of the steps since the previous snapshot (`None` if there were none).
+    pub losses: Option<BurstLosses>,
+    /// Accuracy on the training rows.
+    pub train_acc: f64,
+    /// Accuracy on the test rows.
+    pub test_acc: f64,
+    /// Test accuracy under the spec's FGSM attack (`evaluation.fgsm`), if it names one.
+    pub attacked_acc: Option<f64>,
+    /// Number of classes.
+    pub classes: usize,
+    /// Test confusion matrix, `classes × classes`, row = true class, column = predicted.
+    pub confusion: Vec<u32>,
+    /// For 2D data: class probabilities over the grid, `resolution² × classes`.
+    pub heatmap: Option<Vec<f32>>,
+    /// The first test rows with their predictions.
+    pub samples: Vec<SamplePrediction>,
+    /// For graph data: predictions on every node.
+    pub nodes: Option<NodePredictions>,
+}
+
+impl Progress {
+    /// Accuracy of each class on the test rows (`None` for a class without test rows).
+    pub fn per_class_accuracy(&self) -> Vec<Option<f64>> {
+        let k = self.classes;
+        (0..k)
+            .map(|c| {
+                let row = &self.confusion[c * k..(c + 1) * k];
+                let total: u32 = row.iter().sum();
+                (total > 0).then(|| f64::from(row[c]) / f64::from(total))
+            })
+            .collect()
+    }
+}
+
+/// What a snapshot includes besides losses and accuracies.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotOptions {
+    /// The heatmap's grid (2D data only).
+    pub grid: Option<Grid>,
+    /// How many test rows to report predictions for.
+    pub samples: usize,
+}
+
+impl Default for SnapshotOptions {
+    fn default() -> Self {
+        Self { grid: Some(Grid::default()), samples: 8 }
+    }
+}
+
+/// Every edge of a graph on the device, for the smoothness of predictions.
+#[derive(Debug)]
+pub(crate) struct EdgeTensors {
+    sources: Tensor<1, Int>,
+    targets: Tensor<1, Int>,
+    weights: Tensor<2>,
+    weight_sum: f64,
+}
+
+impl EdgeTensors {
+    pub(crate) fn new(edges: impl Iterator<Item = (u32, u32, f32)>, device: &Device) -> Self {
+        let (mut sources, mut targets, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+        for (a, b, w) in edges {
+            sources.push(a);
+            targets.push(b);
+            weights.push(w);
+        }
+        let weight_sum = weights.iter().map(|&w| f64::from(w)).sum();
+        let n = weights.len();
+        Self {
+            sources: labels(&sources, device),
+            targets: labels(&targets, device),
+            weights: matrix(weights, n, 1, device),
+            weight_sum,
+        }
+    }
+
+    /// Pushes each node's predicted class and confidence, and `Σ w·‖p(a) − p(b)‖²`, for the
+    /// class probabilities `p` (`[nodes, classes]`).
+    pub(crate) fn push_predictions(&self, p: Tensor<2>, readout: &mut Readout) -> NodeLayout {
+        let n = p.dims()[0];
+        let classes = readout.push(p.clone().argmax(1).reshape([n]).float());
+        let confidence = readout.push(p.clone().max_dim(1));
+        let gap = p.clone().select(0, self.sources.clone()) - p.select(0, self.targets.clone());
+        let smoothness = readout.push((gap.powi_scalar(2).sum_dim(1) * self.weights.clone()).sum());
+        NodeLayout { classes, confidence, smoothness, weight_sum: self.weight_sum }
+    }
+}
+
+/// Rows of one-hot class labels (`[labels.len(), classes]`).
+pub(crate) fn onehot_labels(labels: &[u32], classes: usize, device: &Device) -> Tensor<2> {
+    let mut values = vec![0.0; labels.len() * classes];
+    for (i, &l) in labels.iter().enumerate() {
+        values[i * classes + l as usize] = 1.0;
+    }
+    matrix(values, labels.len(), classes, device)
+}
+
+/// Where each quantity sits in a snapshot's read-back.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    pub(crate) step: usize,
+    pub(crate) epoch: f64,
+    /// The five loss sums (total, supervised, graph, adversarial, VAT) and their step count.
+    pub(crate) losses: Option<(Range<usize>, usize)>,
+    pub(crate) train_correct: Range<usize>,
+    pub(crate) train_rows: usize,
+    pub(crate) confusion: Range<usize>,
+    pub(crate) test_rows: usize,
+    pub(crate) attacked: Option<Range<usize>>,
+    pub(crate) heatmap: Option<Range<usize>>,
+    pub(crate) samples: Option<Range<usize>>,
+    pub(crate) sample_labels: Vec<u32>,
+    pub(crate) nodes: Option<NodeLayout>,
+    pub(crate) classes: usize,
+    /// Whether the graph, adversarial and VAT parts are in force.
+    pub(crate) parts: [bool; 3],
+}
+
+/// Where the node predictions sit: classes, confidences, the smoothness numerator, and the
+/// sum of edge weights (its denominator, known on the host).
+#[derive(Debug, Clone)]
+pub(crate) struct NodeLayout {
+    pub(crate) classes: Range<usize>,
+    pub(crate) confidence: Range<usize>,
+    pub(crate) smoothness: Range<usize>,
+    pub(crate) weight_sum: f64,
+}
+
+/// A snapshot computed on the device, to be read back once.
+#[derive(Debug)]
+pub struct PendingProgress {
+    pub(crate) readout: Readout,
+    pub(crate) layout: Layout,
+}
+
+impl PendingProgress {
+    /// Reads the snapshot back synchronously (native code, the CPU backend in a browser).
+    ///
+    /// # Errors
+    /// [`NslError::Diverged`] if the mean loss since the previous snapshot is not finite.
+    pub fn read(self) -> Result<Progress> {
+        let values = self.readout.read()?;
+        self.layout.progress(&values)
+    }
+
+    /// Reads the snapshot back asynchronously (WebGPU in a browser).
+    ///
+    /// # Errors
+    /// As [`PendingProgress::read`].
+    pub async fn read_async(self) -> Result<Progress> {
+        let values = self.readout.read_async().await?;
+        self.layout.progress(&values)
+    }
+}
+
+impl Layout {
+    pub(crate) fn progress(&self, v: &[f32]) -> Result<Progress> {
+        let losses = match &self.losses {
+            None => None,
+            Some((range, steps)) => {
+                let means = means_of(&v[range.clone()], *steps);
+                if !means[0].is_finite() {
+                    return Err(NslError::Diverged {
+                        epoch: self.epoch.floor() as usize,
+                        step: self.step,
+                        value: means[0],
+                    });
+                }
+                let pick = |on: bool, value: f32| on.then_some(value);
+                Some(BurstLosses {
+                    total: means[0],
+                    supervised: means[1],
+                    graph: pick(self.parts[0], means[2]),
+                    adversarial: pick(self.parts[1], means[3]),
+                    virtual_adversarial: pick(self.parts[2], means[4]),
+                })
+            }
+        };
+        let k = self.classes;
+        let confusion: Vec<u32> = v[self.confusion.clone()].iter().map(|&c| c.round() as u32).collect();
+        let test_correct: u32 = (0..k).map(|c| confusion[c * k + c]).sum();
+        let fraction = |count: f32, rows: usize| f64::from(count) / rows.max(1) as f64;
+        let samples = match &self.samples {
+            None => Vec::new(),
+            Some(range) => v[range.clone()]
+                .chunks(k)
+                .zip(&self.sample_labels)
+                .enumerate()
+                .map(|(row, (p, &label))| SamplePrediction { row, label, probabilities: p.to_vec() })
+                .collect(),
+        };
+        let nodes = self.nodes.as_ref().map(|n| NodePredictions {
+            classes: v[n.classes.clone()].iter().map(|&c| c.round() as u32).collect(),
+            confidence: v[n.confidence.clone()].to_vec(),
+            smoothness: f64::from(v[n.smoothness.start]) / n.weight_sum.max(f64::MIN_POSITIVE),
+        });
+        Ok(Progress {
+            step: self.step,
+            epoch: self.epoch,
+            losses,
+            train_acc: fraction(v[self.train_correct.start], self.train_rows),
+            test_acc: f64::from(test_correct) / self.test_rows.max(1) as f64,
+            attacked_acc: self.attacked.as_ref().map(|r| fraction(v[r.start], self.test_rows)),
+            classes: k,
+            confusion,
+            heatmap: self.heatmap.as_ref().map(|r| v[r.clone()].to_vec()),
+            samples,
+            nodes,
+        })
+    }
+}
+
+/// Predicted classes of `logits` as one-hot rows.
+pub(crate) fn predicted_onehot(logits: Tensor<2>) -> Tensor<2> {
+    let [n, k] = logits.dims();
+    let device = logits.device();
+    // Compared with a row of class indices rather than burn's `one_hot`, which reads the
+    // indices back synchronously to check them — impossible on WebGPU in a browser.
+    let predicted = logits.argmax(1).repeat_dim(1, k);
+    let classes = Tensor::<1, Int>::arange(0..k as i64, &device).reshape([1, k]).repeat_dim(0, n);
+    predicted.equal(classes).float()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_non_finite_mean_loss_is_reported_as_divergence() {
+        let layout = Layout {
+            step: 7,
+            epoch: 1.5,
+            losses: Some((0..5, 1)),
+            train_correct: 5..6,
+            train_rows: 1,
+            confusion: 6..10,
+            test_rows: 1,
+            attacked: None,
+            heatmap: None,
+            samples: None,
+            sample_labels: Vec::new(),
+            nodes: None,
+            classes: 2,
+            parts: [false; 3],
+        };
+        let mut values = vec![0.5, 0.5, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0];
+        assert!(layout.progress(&values).is_ok());
+        values[0] = f32::NAN;
+        let err = layout.progress(&values).unwrap_err();
+        assert!(matches!(err, NslError::Diverged { step: 7, epoch: 1, .. }), "{err}");
+    }
+}

@@ -1,0 +1,162 @@
+//! One contract for every step-wise session, whatever the model family: the playground's
+//! worker holds `Box<dyn StepSession>`s and drives them alike (bursts of steps, one snapshot
+//! read-back, knob changes from the next step, measurements). [`open`] picks the session a
+//! spec's [`Plan`] needs.
+
+use burn::tensor::{Device, Int, Tensor};
+
+use super::inspect::PendingInspection;
+use super::nodes::NodeSession;
+use super::probe::{PendingProbe, ProbeSpec};
+use super::rows::Session;
+use super::snapshot::{PendingProgress, SnapshotOptions};
+use crate::config::AdvNeighborConfig;
+use crate::data::TrainingData;
+use crate::data::planetoid::Planetoid;
+use crate::error::{NslError, Result};
+use crate::spec::{ExperimentSpec, Plan};
+
+/// Integrated-gradients steps of a graph node's attribution (each a forward and backward pass
+/// over the whole graph; a heat map needs no more precision).
+pub const ATTRIBUTION_STEPS: usize = 16;
+
+/// A model trained step by step.
+pub trait StepSession: std::fmt::Debug {
+    /// The spec in force.
+    fn spec(&self) -> &ExperimentSpec;
+
+    /// Whether a change to `spec` can apply from the next step (only knobs changed).
+    fn accepts(&self, spec: &ExperimentSpec) -> bool;
+
+    /// Applies a changed spec from the next step; an error when it needs a new session.
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()>;
+
+    /// Optimizer steps taken.
+    fn steps_done(&self) -> usize;
+
+    /// Optimizer steps in one epoch.
+    fn steps_per_epoch(&self) -> usize;
+
+    /// Training and test rows (or nodes).
+    fn split_sizes(&self) -> (usize, usize);
+
+    /// Runs `steps` optimizer steps; losses stay on the device until the next snapshot.
+    fn run_steps(&mut self, steps: usize) -> Result<()>;
+
+    /// Everything the view shows of the model now, in one buffer to read back.
+    fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress>;
+
+    /// Graph node `node`: its graph-regularization neighbors and their terms, and for GNNs the
+    /// attribution of its prediction and a GAT's attention.
+    fn inspect_node(&self, node: usize) -> Result<PendingInspection>;
+
+    /// One perturbation of some test rows and the model's answers (row models only).
+    fn probe(&self, _spec: &ProbeSpec) -> Result<PendingProbe> {
+        Err(whole_graph())
+    }
+
+    /// How many test rows stay correct under `attack` (one robustness point; row models only).
+    fn correct_under_attack(&self, _attack: &AdvNeighborConfig) -> Result<Tensor<1, Int>> {
+        Err(whole_graph())
+    }
+}
+
+fn whole_graph() -> NslError {
+    NslError::Config(
+        "perturbations and robustness curves are shown for MLPs and CNNs on rows, not for models trained over a whole graph"
+            .into(),
+    )
+}
+
+/// A fresh session for `spec` on `device`: minibatches of `data`'s rows, or full batch over
+/// `graph` (loaded from the spec's data when not given).
+///
+/// # Errors
+/// For plans no session steps (sampled subgraphs, link prediction: `nsl train` runs them),
+/// and when the rows a minibatch session needs were not loaded.
+pub fn open(
+    spec: &ExperimentSpec,
+    data: Option<&TrainingData>,
+    graph: Option<&Planetoid>,
+    device: &Device,
+) -> Result<Box<dyn StepSession>> {
+    match (spec.plan(), data) {
+        (Plan::Minibatch, Some(data)) => Ok(Box::new(Session::with_data(spec, data.clone(), device)?)),
+        (Plan::Minibatch, None) => Err(NslError::Config("no training rows were loaded".into())),
+        (Plan::FullBatch, _) => Ok(Box::new(match graph {
+            Some(graph) => NodeSession::with_graph(spec, graph, device)?,
+            None => NodeSession::new(spec, device)?,
+        })),
+        (Plan::SampledSubgraphs | Plan::LinkPrediction, _) => Err(NslError::Config(
+            "sampled-subgraph training and link prediction run in `nsl train`, not step by step".into(),
+        )),
+    }
+}
+
+impl StepSession for Session {
+    fn spec(&self) -> &ExperimentSpec {
+        Session::spec(self)
+    }
+    fn accepts(&self, spec: &ExperimentSpec) -> bool {
+        Session::accepts(self, spec)
+    }
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        Session::apply(self, spec)
+    }
+    fn steps_done(&self) -> usize {
+        Session::steps_done(self)
+    }
+    fn steps_per_epoch(&self) -> usize {
+        Session::steps_per_epoch(self)
+    }
+    fn split_sizes(&self) -> (usize, usize) {
+        (self.data().train.len(), self.data().test.len())
+    }
+    fn run_steps(&mut self, steps: usize) -> Result<()> {
+        Session::run_steps(self, steps)
+    }
+    fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
+        Session::snapshot(self, options)
+    }
+    fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
+        Session::inspect_node(self, node)
+    }
+    fn probe(&self, spec: &ProbeSpec) -> Result<PendingProbe> {
+        Session::probe(self, spec)
+    }
+    fn correct_under_attack(&self, attack: &AdvNeighborConfig) -> Result<Tensor<1, Int>> {
+        Session::correct_under_attack(self, attack)
+    }
+}
+
+impl StepSession for NodeSession {
+    fn spec(&self) -> &ExperimentSpec {
+        NodeSession::spec(self)
+    }
+    fn accepts(&self, spec: &ExperimentSpec) -> bool {
+        NodeSession::accepts(self, spec)
+    }
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        NodeSession::apply(self, spec)
+    }
+    fn steps_done(&self) -> usize {
+        NodeSession::steps_done(self)
+    }
+    /// One full-batch step per epoch.
+    fn steps_per_epoch(&self) -> usize {
+        1
+    }
+    fn split_sizes(&self) -> (usize, usize) {
+        NodeSession::split_sizes(self)
+    }
+    fn run_steps(&mut self, steps: usize) -> Result<()> {
+        NodeSession::run_steps(self, steps)
+    }
+    /// Full-batch snapshots have no heatmap or sample rows: the options do not apply.
+    fn snapshot(&mut self, _options: &SnapshotOptions) -> Result<PendingProgress> {
+        NodeSession::snapshot(self)
+    }
+    fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
+        NodeSession::inspect_node(self, node, ATTRIBUTION_STEPS)
+    }
+}

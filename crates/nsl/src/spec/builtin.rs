@@ -1,0 +1,214 @@
+//! Built-in experiments: the TensorFlow NSL tutorials' runs, reproduced.
+
+use std::path::{Path, PathBuf};
+
+use super::data::{DataSpec, ToyShape, ToySpec};
+use super::evaluation::{EvaluationSpec, FgsmSpec, RobustnessSpec};
+use super::experiment::{ExperimentSpec, OptimizerSpec, TaskSpec};
+use super::model::{Activation, GnnKind, ModelSpec, SageAggregator, SubgraphSampling};
+use crate::config::NgmConfig;
+use crate::config::Regularization;
+use crate::config::{
+    AdvNeighborConfig, AdvRegConfig, DistanceConfig, GraphNeighborConfig, GraphRegConfig, NormType,
+    SumOverAxis, TransformType,
+};
+use crate::error::{NslError, Result};
+
+/// Names of the built-in experiments with a line about each.
+pub const BUILTINS: &[(&str, &str)] = &[
+    (
+        "mnist-adv",
+        "MNIST 8k/2k, MLP 128, base vs adversarial regularization (FGSM L∞ 0.2, ×0.2); attacked at ε 0.1",
+    ),
+    (
+        "cora-graph-reg",
+        "Planetoid Cora public split, MLP [50, 50] dropout 0.5, base vs graph regularization (3 neighbors, ×0.1, L2)",
+    ),
+    (
+        "cora-gcn",
+        "Planetoid Cora public split, GCN [16] (Kipf & Welling: dropout 0.5, Adam 0.01, weight decay 5e-4, 200 epochs)",
+    ),
+    (
+        "cora-sage",
+        "Planetoid Cora public split, GraphSAGE-mean [64], dropout 0.5, Adam 0.01, weight decay 5e-4, 200 epochs",
+    ),
+    (
+        "cora-gat",
+        "Planetoid Cora public split, GATv2 8 heads × 8, dropout 0.6, Adam 0.005, weight decay 5e-4, 300 epochs",
+    ),
+];
+
+/// A full-batch GNN built-in on Cora.
+fn cora_gnn(
+    name: &str,
+    dir: PathBuf,
+    seed: u64,
+    model: ModelSpec,
+    learning_rate: f64,
+    epochs: usize,
+) -> ExperimentSpec {
+    ExperimentSpec {
+        name: name.into(),
+        data: DataSpec::Planetoid { dir, undirected: true },
+        model,
+        regularization: Regularization::default(),
+        optimizer: OptimizerSpec { learning_rate, batch_size: 1, weight_decay: 5e-4 },
+        epochs,
+        seed,
+        evaluation: EvaluationSpec::default(),
+        compare_with_base: false,
+        task: TaskSpec::Classification,
+    }
+}
+
+/// The spec of built-in experiment `name`, reading data from `data_dir` (default:
+/// `../shared/data/mnist` or `../shared/data/cora`).
+pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<ExperimentSpec> {
+    let dir = |default: &str| data_dir.map_or_else(|| PathBuf::from(default), Path::to_path_buf);
+    match name {
+        // TensorFlow NSL's adversarial MNIST tutorial: Flatten → Dense 128 relu → Dense 10.
+        "mnist-adv" => Ok(ExperimentSpec {
+            name: name.into(),
+            data: DataSpec::Mnist { dir: dir("../shared/data/mnist"), train: 8000, test: 2000 },
+            model: ModelSpec::Mlp { hidden: vec![128], activation: Default::default(), dropout: 0.0 },
+            regularization: Regularization {
+                adversarial: Some(AdvRegConfig {
+                    multiplier: 0.2,
+                    adv_neighbor_config: AdvNeighborConfig {
+                        adv_step_size: 0.2,
+                        adv_grad_norm: NormType::Infinity,
+                        ..Default::default()
+                    },
+                }),
+                ..Default::default()
+            },
+            optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 32, weight_decay: 0.0 },
+            epochs: 5,
+            seed,
+            evaluation: EvaluationSpec {
+                fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: Some(0.0), clip_max: Some(1.0) }),
+                robustness: Some(RobustnessSpec {
+                    clip_min: Some(0.0),
+                    clip_max: Some(1.0),
+                    ..Default::default()
+                }),
+            },
+            compare_with_base: true,
+            task: TaskSpec::Classification,
+        }),
+        // TensorFlow NSL's Cora tutorial. Its model ends in a softmax and the graph loss is
+        // taken on those probabilities: here the model emits logits and the distance applies
+        // the softmax itself (transform_fn), which is the same computation.
+        "cora-graph-reg" => Ok(ExperimentSpec {
+            name: name.into(),
+            data: DataSpec::Planetoid { dir: dir("../shared/data/cora"), undirected: true },
+            model: ModelSpec::Mlp { hidden: vec![50, 50], activation: Default::default(), dropout: 0.5 },
+            regularization: Regularization {
+                graph: Some(GraphRegConfig {
+                    neighbor_config: GraphNeighborConfig { max_neighbors: 3 },
+                    multiplier: 0.1,
+                    distance_config: DistanceConfig {
+                        sum_over_axis: Some(SumOverAxis::Last),
+                        transform_fn: TransformType::Softmax,
+                        ..Default::default()
+                    },
+                }),
+                ..Default::default()
+            },
+            optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 128, weight_decay: 0.0 },
+            epochs: 100,
+            seed,
+            evaluation: EvaluationSpec::default(),
+            compare_with_base: true,
+            task: TaskSpec::Classification,
+        }),
+        // The playground's opening scene: small enough to train in seconds in a browser.
+        "moons-adv" => Ok(ExperimentSpec {
+            name: name.into(),
+            data: DataSpec::Toy(ToySpec {
+                shape: ToyShape::Moons,
+                points: 400,
+                noise: 0.2,
+                train_fraction: 0.5,
+                seed,
+            }),
+            model: ModelSpec::Mlp { hidden: vec![8, 8], activation: Activation::Tanh, dropout: 0.0 },
+            regularization: Regularization {
+                adversarial: Some(AdvRegConfig {
+                    multiplier: 0.5,
+                    adv_neighbor_config: AdvNeighborConfig {
+                        adv_step_size: 0.1,
+                        adv_grad_norm: NormType::L2,
+                        ..Default::default()
+                    },
+                }),
+                ..Default::default()
+            },
+            optimizer: OptimizerSpec { learning_rate: 0.03, batch_size: 10, weight_decay: 0.0 },
+            epochs: 40,
+            seed,
+            evaluation: EvaluationSpec {
+                fgsm: Some(FgsmSpec { epsilon: 0.1, clip_min: None, clip_max: None }),
+                robustness: None,
+            },
+            compare_with_base: true,
+            task: TaskSpec::Classification,
+        }),
+        "cora-gcn" => {
+            let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![16], dropout: 0.5, sampling: None };
+            Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200))
+        }
+        "cora-sage" => {
+            let gnn = GnnKind::Sage { aggregator: SageAggregator::Mean };
+            let model = ModelSpec::Gnn { gnn, hidden: vec![64], dropout: 0.5, sampling: None };
+            Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200))
+        }
+        "cora-sage-sampled" => {
+            let gnn = GnnKind::Sage { aggregator: SageAggregator::Mean };
+            let sampling =
+                SubgraphSampling { fanouts: vec![10, 10], batch_size: 32, strategy: Default::default() };
+            let model = ModelSpec::Gnn { gnn, hidden: vec![64], dropout: 0.5, sampling: Some(sampling) };
+            Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 100))
+        }
+        "cora-gat" => {
+            let gnn = GnnKind::Gat { heads: 8, output_heads: 1 };
+            let model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.6, sampling: None };
+            Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.005, 300))
+        }
+        "cora-ngm" => {
+            let model = ModelSpec::Mlp { hidden: vec![64], activation: Default::default(), dropout: 0.5 };
+            let mut spec = cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200);
+            spec.regularization.neural_graph_machine = Some(NgmConfig::default());
+            spec.compare_with_base = true;
+            Ok(spec)
+        }
+        "cora-linkpred" => {
+            let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![128], dropout: 0.0, sampling: None };
+            let mut spec = cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200);
+            spec.optimizer.weight_decay = 0.0;
+            spec.task =
+                TaskSpec::LinkPrediction { embedding: 64, validation_fraction: 0.05, test_fraction: 0.1 };
+            Ok(spec)
+        }
+        other => Err(NslError::Config(format!(
+            "unknown built-in {other:?}; choose one of: {}",
+            BUILTINS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_is_valid_and_round_trips() {
+        for (name, _) in BUILTINS {
+            let spec = builtin(name, None, 0).unwrap();
+            spec.validate().unwrap();
+            let json = serde_json::to_string_pretty(&spec).unwrap();
+            assert_eq!(serde_json::from_str::<ExperimentSpec>(&json).unwrap(), spec);
+        }
+        assert!(builtin("nope", None, 0).unwrap_err().to_string().contains("mnist-adv"));
+    }
+}

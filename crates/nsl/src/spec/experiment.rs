@@ -1,0 +1,241 @@
+//! The experiment spec itself: everything about a run in one document, and the checks serde
+//! cannot make.
+
+use serde::{Deserialize, Serialize};
+
+use super::data::DataSpec;
+use super::evaluation::EvaluationSpec;
+use super::model::{GnnKind, ModelSpec};
+use crate::config::Regularization;
+
+/// A complete, reproducible experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentSpec {
+    /// A short name for reports.
+    #[serde(default)]
+    pub name: String,
+    /// What to train and test on.
+    pub data: DataSpec,
+    /// The base model.
+    pub model: ModelSpec,
+    /// Regularizers added during training (none: a plain supervised run).
+    #[serde(default)]
+    pub regularization: Regularization,
+    /// Optimizer and batching.
+    #[serde(default)]
+    pub optimizer: OptimizerSpec,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Seed of initialisation, shuffling, dropout and random perturbations.
+    #[serde(default)]
+    pub seed: u64,
+    /// What is measured after training.
+    #[serde(default)]
+    pub evaluation: EvaluationSpec,
+    /// Also train the same model without regularization (same seed, same data) and report both.
+    #[serde(default)]
+    pub compare_with_base: bool,
+    /// What is learned: node (or example) classes, or links.
+    #[serde(default, skip_serializing_if = "TaskSpec::is_classification")]
+    pub task: TaskSpec,
+}
+
+/// The learning task.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TaskSpec {
+    /// Predict each example's (node's) class.
+    #[default]
+    Classification,
+    /// Predict held-out edges of a graph from node embeddings (a GNN's output) by dot product.
+    LinkPrediction {
+        /// Embedding width (the GNN's output).
+        embedding: usize,
+        /// Fraction of the edges held out for validation.
+        validation_fraction: f64,
+        /// Fraction of the edges held out for testing.
+        test_fraction: f64,
+    },
+}
+
+impl TaskSpec {
+    fn is_classification(&self) -> bool {
+        *self == TaskSpec::Classification
+    }
+}
+
+/// Adam with Keras' defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OptimizerSpec {
+    /// Adam's step size.
+    pub learning_rate: f64,
+    /// Samples per step (the last batch of an epoch may be smaller; GNNs train full batch).
+    pub batch_size: usize,
+    /// L2 penalty on every weight, added to the gradient (0: none).
+    pub weight_decay: f64,
+}
+
+impl Default for OptimizerSpec {
+    fn default() -> Self {
+        Self { learning_rate: 1e-3, batch_size: 32, weight_decay: 0.0 }
+    }
+}
+
+impl ExperimentSpec {
+    /// Checks the values that serde cannot.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::NslError::Config(m));
+        if self.epochs == 0 {
+            return bad("epochs must be ≥ 1".into());
+        }
+        if let DataSpec::Toy(toy) = &self.data
+            && (toy.points < 4
+                || !(0.0..=1.0).contains(&toy.noise)
+                || !(toy.train_fraction > 0.0 && toy.train_fraction < 1.0))
+        {
+            return bad("a toy set needs ≥ 4 points, noise in [0, 1] and a train fraction in (0, 1)".into());
+        }
+        if self.optimizer.batch_size == 0 {
+            return bad("batch_size must be ≥ 1".into());
+        }
+        if !(self.optimizer.learning_rate.is_finite() && self.optimizer.learning_rate > 0.0) {
+            return bad(format!("learning_rate must be > 0, got {}", self.optimizer.learning_rate));
+        }
+        if !(self.optimizer.weight_decay.is_finite() && self.optimizer.weight_decay >= 0.0) {
+            return bad(format!("weight_decay must be ≥ 0, got {}", self.optimizer.weight_decay));
+        }
+        let (hidden, dropout) = match &self.model {
+            ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
+                (hidden.clone(), dropout)
+            }
+            ModelSpec::Cnn { channels, dense, dropout } => {
+                if !matches!(self.data, DataSpec::Mnist { .. }) {
+                    return bad("a CNN needs image data (mnist)".into());
+                }
+                if channels.is_empty() || channels.len() > 4 {
+                    return bad("a CNN needs 1 to 4 convolution blocks".into());
+                }
+                (channels.iter().copied().chain([*dense]).collect(), dropout)
+            }
+        };
+        if let ModelSpec::Gnn { gnn, .. } = &self.model {
+            if !self.data.is_graph() {
+                return bad("a GNN needs graph data (planetoid or a built-in graph)".into());
+            }
+            let r = &self.regularization;
+            if r.virtual_adversarial.is_some() || r.neural_graph_machine.is_some() {
+                return bad("GNNs take graph and adversarial regularization (not VAT or NGM)".into());
+            }
+            if !matches!(self.task, TaskSpec::Classification) && !r.is_none() {
+                return bad("link prediction runs without regularization".into());
+            }
+            if let ModelSpec::Gnn { sampling: Some(sampling), .. } = &self.model {
+                if !r.is_none() || !matches!(self.task, TaskSpec::Classification) {
+                    return bad("sampled-subgraph training is for unregularized node classification".into());
+                }
+                if sampling.batch_size == 0 || sampling.fanouts.is_empty() || sampling.fanouts.contains(&0) {
+                    return bad("sampling needs a batch size ≥ 1 and fanouts ≥ 1".into());
+                }
+            }
+            if let GnnKind::Gat { heads, output_heads } = gnn
+                && (*heads == 0 || *output_heads == 0)
+            {
+                return bad("GAT needs at least one head".into());
+            }
+        }
+        if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction } = self.task {
+            if !matches!(self.model, ModelSpec::Gnn { .. }) || embedding == 0 {
+                return bad("link prediction needs a GNN model and an embedding width ≥ 1".into());
+            }
+            if !(validation_fraction > 0.0
+                && test_fraction > 0.0
+                && validation_fraction + test_fraction < 1.0)
+            {
+                return bad("held-out fractions must be > 0 and sum to < 1".into());
+            }
+        }
+        if self.regularization.neural_graph_machine.is_some() {
+            let r = &self.regularization;
+            if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {
+                return bad(
+                    "Neural Graph Machines train full batch; use them without other regularizers".into()
+                );
+            }
+            if !self.data.is_graph() || !matches!(self.model, ModelSpec::Mlp { .. }) {
+                return bad("Neural Graph Machines need graph data and an MLP".into());
+            }
+            if hidden.is_empty() {
+                return bad("Neural Graph Machines need a hidden layer (the distance is taken there)".into());
+            }
+        }
+        if let Some(curve) = &self.evaluation.robustness {
+            curve.validate()?;
+            if matches!(self.model, ModelSpec::Gnn { .. })
+                || self.regularization.neural_graph_machine.is_some()
+            {
+                return bad("robustness curves are measured for MLPs and CNNs".into());
+            }
+        }
+        if hidden.contains(&0) {
+            return bad("hidden layer widths must be ≥ 1".into());
+        }
+        if !(0.0..1.0).contains(dropout) {
+            return bad(format!("dropout must be in [0, 1), got {dropout}"));
+        }
+        if let Some(g) = &self.regularization.graph {
+            if !self.data.is_graph() && g.neighbor_config.max_neighbors > 0 {
+                return bad("graph regularization needs graph data".into());
+            }
+            if g.multiplier < 0.0 {
+                return bad("the graph multiplier must be ≥ 0".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The name of the regularized variant in reports: `adv_reg`, `graph_reg`, `vat_reg`, or
+    /// their combination (`graph_adv_reg`), `base` without regularization.
+    pub fn variant_name(&self) -> String {
+        let r = &self.regularization;
+        let parts: Vec<&str> = [
+            (r.graph.is_some(), "graph"),
+            (r.adversarial.is_some(), "adv"),
+            (r.virtual_adversarial.is_some(), "vat"),
+            (r.neural_graph_machine.is_some(), "ngm"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
+        if parts.is_empty() { "base".into() } else { format!("{}_reg", parts.join("_")) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_names_variants() {
+        let json = r#"{
+            "name": "demo",
+            "data": {"kind": "mnist", "dir": "d", "train": 10, "test": 5},
+            "model": {"kind": "mlp", "hidden": [8]},
+            "regularization": {"adversarial": {"multiplier": 0.2, "adv_neighbor_config": {"adv_step_size": 0.2, "adv_grad_norm": "infinity"}}},
+            "epochs": 2,
+            "seed": 3
+        }"#;
+        let spec: ExperimentSpec = serde_json::from_str(json).unwrap();
+        spec.validate().unwrap();
+        assert_eq!(spec.variant_name(), "adv_reg");
+        assert_eq!(spec.optimizer, OptimizerSpec::default());
+        let back: ExperimentSpec = serde_json::from_str(&serde_json::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(back, spec);
+        let typo = json.replace("\"epochs\"", "\"epoch\"");
+        assert!(serde_json::from_str::<ExperimentSpec>(&typo).is_err());
+        let zero = ExperimentSpec { epochs: 0, ..spec };
+        assert!(zero.validate().is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! What model a spec trains: the base model's kind and sizes (MLP, CNN, GNN with its layer
+//! kind), and how a GNN samples its training subgraphs. Plain data.
+
+use nsl_graph::SamplingStrategy;
+use serde::{Deserialize, Serialize};
+
+/// Base models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ModelSpec {
+    /// Dense layers on flattened inputs.
+    Mlp {
+        /// Hidden layer widths.
+        hidden: Vec<usize>,
+        /// Hidden non-linearity.
+        #[serde(default)]
+        activation: Activation,
+        /// Dropout after each hidden layer.
+        #[serde(default)]
+        dropout: f64,
+    },
+    /// A small CNN on square grey images given as rows (MNIST digits): 3 × 3 convolutions with
+    /// ReLU and 2 × 2 max pooling per block, a dense ReLU layer, dropout, the logits.
+    Cnn {
+        /// Output channels of each block.
+        channels: Vec<usize>,
+        /// Width of the dense layer.
+        dense: usize,
+        /// Dropout before the logits.
+        #[serde(default)]
+        dropout: f64,
+    },
+    /// A graph neural network over the whole graph (Planetoid data), trained full batch.
+    Gnn {
+        /// Layer kind: `{"layer": "gcn"}`, `{"layer": "sage", "aggregator": "mean"}`,
+        /// `{"layer": "gat", "heads": 8, "output_heads": 1}`.
+        gnn: GnnKind,
+        /// Hidden widths (per head for GAT).
+        hidden: Vec<usize>,
+        /// Dropout on every layer's input (and GAT's attention) while training.
+        #[serde(default)]
+        dropout: f64,
+        /// Train on minibatches of sampled subgraphs instead of the whole graph.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sampling: Option<SubgraphSampling>,
+    },
+}
+
+/// Hidden-layer non-linearity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    /// `max(0, x)`.
+    #[default]
+    Relu,
+    /// `tanh(x)`.
+    Tanh,
+    /// `1 / (1 + e^-x)`.
+    Sigmoid,
+}
+
+/// Which message-passing layer a [`Gnn`] stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "layer", rename_all = "snake_case", deny_unknown_fields)]
+pub enum GnnKind {
+    /// Kipf & Welling's graph convolution.
+    Gcn,
+    /// GraphSAGE with the given aggregator.
+    Sage {
+        /// Mean or max-pool.
+        #[serde(default)]
+        aggregator: SageAggregator,
+    },
+    /// GATv2 with `heads` heads on hidden layers and `output_heads` (averaged) on the last.
+    Gat {
+        /// Hidden-layer heads (concatenated).
+        heads: usize,
+        /// Output-layer heads (averaged).
+        #[serde(default = "one")]
+        output_heads: usize,
+    },
+}
+
+fn one() -> usize {
+    1
+}
+
+/// GraphSAGE's neighbor aggregator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SageAggregator {
+    /// Mean of the neighbors' features.
+    #[default]
+    Mean,
+    /// Element-wise max of `relu(W_pool x_j + b_pool)` over the neighbors (the paper's pooling).
+    Max,
+}
+
+/// How training subgraphs are sampled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubgraphSampling {
+    /// Neighbors sampled per node at each hop (use as many hops as the GNN has layers).
+    pub fanouts: Vec<usize>,
+    /// Seeds (roots) per step.
+    pub batch_size: usize,
+    /// Sampling strategy of every hop.
+    #[serde(default)]
+    pub strategy: SamplingStrategy,
+}

@@ -1,0 +1,124 @@
+//! The one graph renderer of the page: the data view, the explorer and the editor paint their
+//! graphs with it. It draws what it is given in few canvas paths — every edge of one style as
+//! one path, every disc or ring of one colour as one path — so a graph of thousands of nodes
+//! (a loaded Cora) costs a few dozen canvas calls per frame, not thousands, and it skips what
+//! lies off the canvas.
+
+use std::collections::BTreeMap;
+
+use web_sys::CanvasRenderingContext2d;
+
+/// Paints nodes and edges at their canvas positions.
+#[derive(Debug)]
+pub struct GraphPainter<'a> {
+    ctx: &'a CanvasRenderingContext2d,
+    screen: &'a [(f64, f64)],
+    size: (f64, f64),
+}
+
+impl<'a> GraphPainter<'a> {
+    /// A painter on `ctx` (a canvas of `width × height` pixels) for nodes at `screen`.
+    pub fn new(ctx: &'a CanvasRenderingContext2d, screen: &'a [(f64, f64)], width: f64, height: f64) -> Self {
+        Self { ctx, screen, size: (width, height) }
+    }
+
+    /// Whether node `i` is on the canvas, with `pad` pixels to spare.
+    fn visible(&self, i: usize, pad: f64) -> bool {
+        let (x, y) = self.screen[i];
+        x >= -pad && y >= -pad && x <= self.size.0 + pad && y <= self.size.1 + pad
+    }
+
+    /// Edges `(a, b)` as one path of `colour` and `width` (those with both ends off the canvas
+    /// are left out).
+    pub fn edges(&self, edges: impl IntoIterator<Item = (u32, u32)>, colour: &str, width: f64) {
+        self.ctx.set_stroke_style_str(colour);
+        self.ctx.set_line_width(width);
+        self.ctx.begin_path();
+        for (a, b) in edges {
+            let (a, b) = (a as usize, b as usize);
+            if a >= self.screen.len()
+                || b >= self.screen.len()
+                || !(self.visible(a, 0.0) || self.visible(b, 0.0))
+            {
+                continue;
+            }
+            let ((x0, y0), (x1, y1)) = (self.screen[a], self.screen[b]);
+            self.ctx.move_to(x0, y0);
+            self.ctx.line_to(x1, y1);
+        }
+        self.ctx.stroke();
+    }
+
+    /// Filled discs of `radius`, one path per colour.
+    pub fn discs(&self, nodes: impl IntoIterator<Item = (usize, String)>, radius: f64) {
+        for (colour, nodes) in self.by_colour(nodes, radius) {
+            self.ctx.set_fill_style_str(&colour);
+            self.ctx.begin_path();
+            self.circles(&nodes, radius);
+            self.ctx.fill();
+        }
+    }
+
+    /// Stroked circles of `radius` and line `width`, one path per colour; `dashed` for a
+    /// dashed line.
+    pub fn rings(
+        &self,
+        nodes: impl IntoIterator<Item = (usize, String)>,
+        radius: f64,
+        width: f64,
+        dashed: bool,
+    ) {
+        let dashes = js_sys::Array::new();
+        if dashed {
+            dashes.push(&3.0.into());
+            dashes.push(&2.0.into());
+        }
+        let _ = self.ctx.set_line_dash(&dashes);
+        self.ctx.set_line_width(width);
+        for (colour, nodes) in self.by_colour(nodes, radius) {
+            self.ctx.set_stroke_style_str(&colour);
+            self.ctx.begin_path();
+            self.circles(&nodes, radius);
+            self.ctx.stroke();
+        }
+        let _ = self.ctx.set_line_dash(&js_sys::Array::new());
+    }
+
+    /// Text centred on each node.
+    pub fn labels(&self, nodes: impl IntoIterator<Item = (usize, String)>, colour: &str, font: &str) {
+        self.ctx.set_font(font);
+        self.ctx.set_text_align("center");
+        self.ctx.set_text_baseline("middle");
+        self.ctx.set_fill_style_str(colour);
+        for (i, text) in nodes {
+            if i < self.screen.len() && self.visible(i, 0.0) {
+                let (x, y) = self.screen[i];
+                let _ = self.ctx.fill_text(&text, x, y);
+            }
+        }
+    }
+
+    /// Visible nodes grouped by colour (in a stable order, so that overlaps draw alike).
+    fn by_colour(
+        &self,
+        nodes: impl IntoIterator<Item = (usize, String)>,
+        radius: f64,
+    ) -> BTreeMap<String, Vec<usize>> {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, colour) in nodes {
+            if i < self.screen.len() && self.visible(i, radius) {
+                groups.entry(colour).or_default().push(i);
+            }
+        }
+        groups
+    }
+
+    /// Adds a circle per node to the current path.
+    fn circles(&self, nodes: &[usize], radius: f64) {
+        for &i in nodes {
+            let (x, y) = self.screen[i];
+            self.ctx.move_to(x + radius, y);
+            let _ = self.ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+        }
+    }
+}

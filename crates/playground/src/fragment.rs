@@ -1,0 +1,69 @@
+//! A spec as a URL fragment, so that a link reproduces a whole setup: `v1.` followed by the
+//! spec's JSON, deflated and base64url-encoded without padding. Reading checks the version,
+//! caps the inflated size and validates the spec.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use nsl::spec::ExperimentSpec;
+use nsl::{NslError, Result};
+
+/// Prefix of the current fragment format.
+const PREFIX: &str = "v1.";
+/// Largest inflated spec accepted (a spec is a few hundred bytes).
+const MAX_JSON: usize = 64 * 1024;
+
+/// The fragment (without `#`) that [`from_fragment`] turns back into `spec`.
+pub fn to_fragment(spec: &ExperimentSpec) -> String {
+    let json = serde_json::to_vec(spec).expect("a spec serialises");
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// The spec a fragment (with or without its leading `#`) encodes.
+pub fn from_fragment(fragment: &str) -> Result<ExperimentSpec> {
+    let bad = |why: String| NslError::Config(format!("the link's setup cannot be read: {why}"));
+    let body = fragment.trim_start_matches('#');
+    let encoded = body.strip_prefix(PREFIX).ok_or_else(|| bad("it does not start with v1.".into()))?;
+    let deflated = URL_SAFE_NO_PAD.decode(encoded).map_err(|e| bad(format!("not base64url ({e})")))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_JSON)
+        .map_err(|e| bad(format!("not deflated data, or over {MAX_JSON} bytes ({e:?})")))?;
+    let spec: ExperimentSpec =
+        serde_json::from_slice(&json).map_err(|e| bad(format!("not an experiment spec ({e})")))?;
+    spec.validate()?;
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nsl::spec::builtin::{BUILTINS, builtin};
+
+    #[test]
+    fn every_builtin_survives_a_link_and_links_stay_short() {
+        for (name, _) in BUILTINS {
+            let spec = builtin(name, None, 7).unwrap();
+            let fragment = to_fragment(&spec);
+            assert!(fragment.len() < 600, "{name}: {} characters", fragment.len());
+            assert!(fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)), "{fragment}");
+            assert_eq!(from_fragment(&format!("#{fragment}")).unwrap(), spec, "{name}");
+        }
+    }
+
+    #[test]
+    fn broken_links_say_why() {
+        let fragment = to_fragment(&builtin("moons-adv", None, 0).unwrap());
+        assert!(from_fragment("v2.abc").unwrap_err().to_string().contains("does not start with v1."));
+        assert!(from_fragment("v1.*").unwrap_err().to_string().contains("not base64url"));
+        let truncated = &fragment[..fragment.len() - 8];
+        assert!(from_fragment(truncated).is_err());
+        let bomb = format!(
+            "{PREFIX}{}",
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; MAX_JSON * 4], 9))
+        );
+        assert!(from_fragment(&bomb).unwrap_err().to_string().contains("over 65536 bytes"));
+        let mut spec = builtin("moons-adv", None, 0).unwrap();
+        spec.epochs = 0;
+        assert!(from_fragment(&to_fragment(&spec)).unwrap_err().to_string().contains("epochs"));
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The benchmarks, kept out of the test command: they print what they measure and assert no
+# speed (machines of this kind differ up to 3×). Natively `nsl bench` (CPU training seconds of
+# the built-ins) and `nsl bench-graph`; in headless Chromium tests/e2e/bench.mjs (steps/s, view
+# refreshes/s, the longest main-thread task while training, first paint and app ready) beside
+# the baseline in tests/e2e/bench-baseline.json.
+#
+#   bash scripts/bench.sh [--record]   # --record: the browser figures become the new baseline
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_wasm_tools
+ensure_browser_tools
+fetch_crates
+cd "$ROOT"
+step "native build (the test command's: same profile and features, so burn is not built twice)"
+cargo test --workspace --locked --no-run
+step "native benchmark (CPU backend)"
+"$CARGO_TARGET_DIR/debug/nsl" bench
+if require_shared data/cora; then
+  "$CARGO_TARGET_DIR/debug/nsl" bench-graph --cora-dir "$ROOT/../shared/data/cora"
+fi
+build_app
+step "browser benchmark (headless Chromium, CPU backend)"
+node tests/e2e/bench.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts" "$@"

@@ -1,0 +1,101 @@
+// Browser benchmark of the playground (headless Chromium, CPU backend): how fast it trains and
+// how smooth the page stays while it does. Prints its figures beside a recorded baseline; it
+// asserts nothing about speed (machines of this kind differ up to 3×), that is for a person
+// reading the table. `bash scripts/bench.sh` runs it; the tests keep only floors.
+//
+//   node tests/e2e/bench.mjs DIST_DIR ARTIFACT_DIR [--record]
+//
+// Per setup (the 2D set, the digits MLP, a GCN on the citation graph; each with the base model
+// beside the regularized one, as the page opens them): first contentful paint and app ready of a
+// fresh visit; then, after a warm-up, over a window of steady training: steps per second, view
+// refreshes per second and every main-thread task over 50 ms (the Long Tasks API). --record
+// writes the figures as the new baseline (tests/e2e/bench-baseline.json).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE_FLAGS, chromium, openPage, progress, serve, settled, sleep, waitFor } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const record = args.includes('--record');
+const [dist, artifacts] = args.filter((a) => !a.startsWith('--'));
+if (!dist || !artifacts) throw new Error('usage: node bench.mjs DIST_DIR ARTIFACT_DIR [--record]');
+fs.mkdirSync(artifacts, { recursive: true });
+const baselineFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench-baseline.json');
+const baseline = fs.existsSync(baselineFile) ? JSON.parse(fs.readFileSync(baselineFile, 'utf8')) : { setups: {} };
+
+/** How long steady training is measured. */
+const WINDOW_MS = 5000;
+
+const SETUPS = [
+  { name: '2d-mlp-adv', family: 'circles', speed: '10' },
+  { name: 'digits-mlp-adv', family: 'digits', speed: '10' },
+  { name: 'citation-gcn', family: 'citation', model: 'Gcn', speed: '10' },
+];
+
+const { server, origin } = await serve(dist);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+const measured = {};
+try {
+  for (const setup of SETUPS) {
+    const problems = [];
+    const { context, page } = await openPage(browser, problems, origin + '/');
+    await waitFor(page, `${setup.name}: first load`, (p) => p.status === 'idle', 120_000);
+    const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
+    const appReady = await page.evaluate(() => window.__appReady ?? null);
+    await page.selectOption('#family', setup.family);
+    await waitFor(page, `${setup.name}: load`, (p) => p.loaded === setup.family && p.status === 'idle', 120_000);
+    if (setup.model) {
+      await page.selectOption('#model', setup.model);
+      await settled(page, `${setup.name}: model`);
+    }
+    await page.fill('#epochs', '100000');
+    await page.press('#epochs', 'Enter');
+    await settled(page, `${setup.name}: epochs`);
+    await page.selectOption('#speed', setup.speed);
+    await page.click('#play');
+    await waitFor(page, `${setup.name}: warm-up`, (p) => p.step >= 50, 240_000);
+    await page.evaluate(() => {
+      window.__views = 0;
+      new MutationObserver(() => { window.__views += 1; })
+        .observe(document.querySelector('#progress'), { attributes: true, attributeFilter: ['data-step'] });
+    });
+    const a = { p: await progress(page), t: await page.evaluate(() => performance.now()) };
+    // The benchmark's measurement window: a fixed time is the point here.
+    await sleep(WINDOW_MS);
+    const b = { p: await progress(page), t: await page.evaluate(() => performance.now()) };
+    const views = await page.evaluate(() => window.__views);
+    const tasks = await page.evaluate(([s, e]) => window.__longTasks.filter((t) => t.start >= s && t.start <= e).map((t) => Math.round(t.duration)), [a.t, b.t]);
+    await page.click('#play');
+    const seconds = (b.t - a.t) / 1000;
+    measured[setup.name] = {
+      steps_per_second: Math.round(((b.p.step - a.p.step) / seconds) * 10) / 10,
+      view_refreshes_per_second: Math.round((views / seconds) * 10) / 10,
+      longest_main_thread_task_ms: tasks.length ? Math.max(...tasks) : 0,
+      main_thread_tasks_over_50ms: tasks.length,
+      first_contentful_paint_ms: paint === null ? null : Math.round(paint),
+      app_ready_ms: appReady === null ? null : Math.round(appReady),
+    };
+    if (problems.length) console.log(`note - ${setup.name}: ${problems.join('; ')}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+// The table: each figure beside its baseline.
+const columns = ['steps_per_second', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms'];
+const cell = (now, then) => (then === undefined || then === null ? `${now}` : `${now} (${then})`);
+console.log(`\nbrowser benchmark, CPU backend (baseline in parentheses, recorded ${baseline.recorded ?? 'never'}${baseline.machine ? ` on ${baseline.machine}` : ''})`);
+console.log(['setup', ...columns].join(' | '));
+for (const [name, figures] of Object.entries(measured)) {
+  const then = baseline.setups[name] ?? {};
+  console.log([name, ...columns.map((c) => cell(figures[c], then[c]))].join(' | '));
+}
+fs.writeFileSync(path.join(artifacts, 'bench.json'), JSON.stringify(measured, null, 2));
+if (record) {
+  const machine = `${(await import('node:os')).cpus()[0]?.model ?? 'unknown CPU'}, ${(await import('node:os')).cpus().length} cores`;
+  fs.writeFileSync(baselineFile, JSON.stringify({ recorded: new Date().toISOString().slice(0, 10), machine, setups: measured }, null, 2) + '\n');
+  console.log(`baseline recorded in ${baselineFile}`);
+}
