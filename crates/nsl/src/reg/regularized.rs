@@ -327,15 +327,20 @@ mod tests {
         (Regularized::new(model, Regularization::default()), batch)
     }
 
+    /// Graph regularization over `max_neighbors` neighbors with `multiplier`.
+    fn graph_reg(max_neighbors: usize, multiplier: f32) -> GraphRegConfig {
+        GraphRegConfig {
+            neighbor_config: GraphNeighborConfig { max_neighbors },
+            multiplier,
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn total_is_the_sum_of_the_scaled_parts() {
         let (mut wrapped, batch) = setup();
         wrapped.regularization = Regularization {
-            graph: Some(GraphRegConfig {
-                neighbor_config: GraphNeighborConfig { max_neighbors: 2 },
-                multiplier: 0.3,
-                ..Default::default()
-            }),
+            graph: Some(graph_reg(2, 0.3)),
             adversarial: Some(AdvRegConfig {
                 multiplier: 0.2,
                 adv_neighbor_config: crate::config::AdvNeighborConfig {
@@ -364,16 +369,10 @@ mod tests {
     #[test]
     fn graph_regularization_without_neighbors_is_an_error() {
         let (mut wrapped, mut batch) = setup();
-        wrapped.regularization.graph = Some(GraphRegConfig {
-            neighbor_config: GraphNeighborConfig { max_neighbors: 2 },
-            ..Default::default()
-        });
+        wrapped.regularization.graph = Some(graph_reg(2, GraphRegConfig::default().multiplier));
         batch.neighbors = None;
         assert!(matches!(wrapped.training_loss(&batch), Err(NslError::Config(_))));
-        wrapped.regularization.graph = Some(GraphRegConfig {
-            neighbor_config: GraphNeighborConfig { max_neighbors: 3 },
-            ..Default::default()
-        });
+        wrapped.regularization.graph = Some(graph_reg(3, GraphRegConfig::default().multiplier));
         let (_, with_two) = setup();
         assert!(matches!(wrapped.training_loss(&with_two), Err(NslError::Shape { .. })));
     }
@@ -431,15 +430,11 @@ mod tests {
 
     /// The gradients of a step are those of its total loss, whichever passes computed them.
     #[test]
-    fn step_gradients_are_the_total_losss() {
+    fn step_gradients_are_those_of_the_total_loss() {
         use burn::module::Module;
         let (mut wrapped, batch) = setup();
         wrapped.regularization = Regularization {
-            graph: Some(GraphRegConfig {
-                neighbor_config: GraphNeighborConfig { max_neighbors: 2 },
-                multiplier: 0.3,
-                ..Default::default()
-            }),
+            graph: Some(graph_reg(2, 0.3)),
             adversarial: Some(AdvRegConfig::default()),
             ..Default::default()
         };

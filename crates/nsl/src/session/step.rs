@@ -68,19 +68,22 @@ fn whole_graph() -> NslError {
     )
 }
 
-/// A fresh session for `spec` on `device`: minibatches of `data`'s rows, or full batch over
-/// `graph` (loaded from the spec's data when not given).
+/// A fresh session for `spec` on `device`, trained as `plan` says: minibatches of `data`'s rows,
+/// or full batch over `graph` (loaded from the spec's data when not given). The plan is the
+/// setup's (its regularized spec's), so that a base model trains the way the model beside it
+/// does: the base of a Neural Graph Machine is the same MLP full batch without graph terms.
 ///
 /// # Errors
 /// For plans no session steps (sampled subgraphs, link prediction: `nsl train` runs them),
 /// and when the rows a minibatch session needs were not loaded.
 pub fn open(
     spec: &ExperimentSpec,
+    plan: Plan,
     data: Option<&TrainingData>,
     graph: Option<&Planetoid>,
     device: &Device,
 ) -> Result<Box<dyn StepSession>> {
-    match (spec.plan(), data) {
+    match (plan, data) {
         (Plan::Minibatch, Some(data)) => Ok(Box::new(Session::with_data(spec, data.clone(), device)?)),
         (Plan::Minibatch, None) => Err(NslError::Config("no training rows were loaded".into())),
         (Plan::FullBatch, _) => Ok(Box::new(match graph {

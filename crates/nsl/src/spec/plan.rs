@@ -52,7 +52,8 @@ impl ExperimentSpec {
     }
 
     /// The models trained side by side, base first, each with the regularization it trains
-    /// with. The base model is trained beside the spec's only when the spec asks for the
+    /// with; every one trains as this spec's [`Plan`] says (the base model of a Neural Graph
+    /// Machine is the same MLP, full batch, without graph terms). The base model is trained beside the spec's only when the spec asks for the
     /// comparison *and* regularizes (without regularization the two would be one model).
     pub fn variants(&self) -> Vec<(Variant, Regularization)> {
         let mut variants = Vec::with_capacity(2);

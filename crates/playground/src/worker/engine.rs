@@ -72,7 +72,14 @@ impl Engine {
             .variants()
             .into_iter()
             .map(|(variant, _)| {
-                Ok((variant, session::open(&spec.spec_of(variant), data.as_ref(), graph.as_ref(), device)?))
+                let session = session::open(
+                    &spec.spec_of(variant),
+                    spec.plan(),
+                    data.as_ref(),
+                    graph.as_ref(),
+                    device,
+                )?;
+                Ok((variant, session))
             })
             .collect::<nsl::Result<Vec<_>>>()?;
         let last = &runs.last().expect("a spec trains at least one model").1;
@@ -348,5 +355,34 @@ mod tests {
             "only the regularized model has a graph term"
         );
         assert_eq!(gcn.heat.map(|h| h.len()), Some(34));
+    }
+
+    /// The base of a Neural Graph Machine is the same MLP trained full batch without graph
+    /// terms: both models read the whole graph and take one step per epoch.
+    #[test]
+    fn neural_graph_machines_train_beside_their_full_batch_base() {
+        let mut spec = crate::presets::preset(crate::presets::Family::Karate, 0);
+        spec.model = ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0 };
+        spec.regularization = nsl::config::Regularization {
+            neural_graph_machine: Some(Default::default()),
+            ..Default::default()
+        };
+        spec.compare_with_base = true;
+        spec.validate().unwrap();
+        let view = DataView::Points { train: Vec::new(), test: Vec::new() };
+        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None };
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        assert_eq!(engine.info().steps_per_epoch, 1);
+        let progress: Vec<_> = engine
+            .burst(5, &SnapshotOptions::default())
+            .unwrap()
+            .into_iter()
+            .map(|(v, p)| (v, p.read().unwrap()))
+            .collect();
+        assert_eq!(progress.len(), 2);
+        assert_eq!((progress[0].0, progress[0].1.step), (Variant::Base, 5));
+        assert!(
+            progress[0].1.losses.unwrap().graph.is_none() && progress[1].1.losses.unwrap().graph.is_some()
+        );
     }
 }
