@@ -184,13 +184,15 @@ impl Trainer {
         })
     }
 
-    /// A fresh model for `spec`'s model, optimizer and seed, trained with `regularization`.
+    /// A fresh model for `spec`'s model, optimizer and seed (the spec checked first), trained
+    /// with `regularization`.
     pub fn for_spec(
         spec: &ExperimentSpec,
         regularization: Regularization,
         shape: (usize, usize),
         device: &Device,
     ) -> Result<Self> {
+        spec.validate()?;
         Self::new(&spec.model, &spec.optimizer, regularization, spec.seed, shape, device)
     }
 
