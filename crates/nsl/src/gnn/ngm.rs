@@ -17,7 +17,7 @@ use nsl_graph::rng::{SeededRng, seeded};
 
 use crate::config::{NgmConfig, NgmDistance, Regularization};
 use crate::error::{NslError, Result};
-use crate::gnn::node_task::{FullBatchTrainer, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, run_epochs};
+use crate::gnn::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions};
 use crate::model::NodeInput;
 use crate::model::{Mlp, MlpConfig};
 use crate::optim::adam;
@@ -225,20 +225,6 @@ pub struct MlpLayers {
     pub activation: Activation,
     /// Dropout on the input and after each hidden layer.
     pub dropout: f64,
-}
-
-/// Trains an NGM-regularized MLP full batch on `data`; `ngm: None` trains the same MLP without
-/// graph terms (the base model).
-pub fn train_ngm(
-    data: &NodeData,
-    layers: &MlpLayers,
-    ngm: Option<&NgmConfig>,
-    options: &NodeTrainOptions,
-    device: &Device,
-    on_epoch: &mut dyn FnMut(&NodeEpoch),
-) -> Result<NodeRun> {
-    let mut trainer = NgmTrainer::new(data, layers, ngm, options, device)?;
-    run_epochs(&mut trainer, data, options.epochs, on_epoch)
 }
 
 #[cfg(test)]

@@ -484,17 +484,3 @@ pub(crate) fn run_epochs(
     }
     Ok(log.into_run(train_seconds))
 }
-
-/// Trains `config` on `data` for `options.epochs` full-batch steps on `device` (see
-/// [`NodeTrainer`] for the regularization), reporting every epoch.
-pub fn train_node_classifier(
-    data: &NodeData,
-    config: &GnnConfig,
-    regularization: &Regularization,
-    options: &NodeTrainOptions,
-    device: &Device,
-    on_epoch: &mut dyn FnMut(&NodeEpoch),
-) -> Result<NodeRun> {
-    let mut trainer = NodeTrainer::new(data, config, regularization, options, device)?;
-    run_epochs(&mut trainer, data, options.epochs, on_epoch)
-}

@@ -52,16 +52,17 @@ pub trait StepSession: std::fmt::Debug {
 
     /// One perturbation of some test rows and the model's answers (row models only).
     fn probe(&self, _spec: &ProbeSpec) -> Result<PendingProbe> {
-        Err(whole_graph())
+        Err(rows_only())
     }
 
     /// How many test rows stay correct under `attack` (one robustness point; row models only).
     fn correct_under_attack(&self, _attack: &AdvNeighborConfig) -> Result<Tensor<1, Int>> {
-        Err(whole_graph())
+        Err(rows_only())
     }
 }
 
-fn whole_graph() -> NslError {
+/// Why a model trained over a whole graph takes no row perturbations or robustness curves.
+pub fn rows_only() -> NslError {
     NslError::Config(
         "perturbations and robustness curves are shown for MLPs and CNNs on rows, not for models trained over a whole graph"
             .into(),

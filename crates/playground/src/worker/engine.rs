@@ -157,10 +157,7 @@ impl Engine {
         let spec = self.robustness_spec();
         spec.validate()?;
         if self.spec.plan().reads_whole_graph() {
-            return Err(nsl::NslError::Config(
-                "robustness curves are measured for MLPs and CNNs on rows, not for models trained over a whole graph"
-                    .into(),
-            ));
+            return Err(session::step::rows_only());
         }
         let queue: VecDeque<_> = self
             .runs
