@@ -271,7 +271,7 @@ pub fn app() -> Html {
             }
             <Toolbar status={s.training.status.clone()} step={s.step()} epoch={latest.as_ref().map_or(0.0, |p| p.epoch)}
                 total_steps={s.training.info.as_ref().map_or(0, |i| i.total_steps)} speed={s.page.speed}
-                on_command={on_command.clone()} on_speed={on_speed} loaded={AttrValue::from(s.training.loaded.clone())} losses={(s.training.regularized.first_loss, last_loss)}
+                on_command={on_command.clone()} on_speed={on_speed} loaded={AttrValue::from(s.loaded().to_string())} losses={(s.training.regularized.first_loss, last_loss)}
                 synced={s.synced()} />
             <main class="layout">
                 <div class="column">

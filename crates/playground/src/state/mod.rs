@@ -86,8 +86,6 @@ pub struct Training {
     pub status: Status,
     /// The loaded data.
     pub info: Option<Shared<DataInfo>>,
-    /// Name of the setup the worker loaded last (its models are the ones shown).
-    pub loaded: String,
     /// The spec the worker trains, as it last confirmed it (loaded or applied).
     pub trained: Option<Shared<ExperimentSpec>>,
     /// The spec's model.
@@ -202,7 +200,6 @@ impl State {
             training: Training {
                 status: Status::Loading,
                 info: None,
-                loaded: String::new(),
                 trained: None,
                 regularized: History::default(),
                 base: None,
@@ -258,6 +255,12 @@ impl State {
     pub fn synced(&self) -> bool {
         self.training.status != Status::Loading
             && self.training.trained.as_ref().is_some_and(|t| **t == *self.spec)
+    }
+
+    /// Name of the setup the worker trains (its models are the ones shown; empty before one is
+    /// loaded).
+    pub fn loaded(&self) -> &str {
+        self.training.trained.as_ref().map_or("", |spec| spec.name.as_str())
     }
 
     /// Whether a section's controls are shown.
@@ -408,7 +411,6 @@ impl State {
             Event::Backend(info) => self.page.backend = Some(info),
             Event::Ready { info, spec } => {
                 training.info = Some(Shared::new(info));
-                training.loaded.clone_from(&spec.name);
                 training.regularized = History::default();
                 training.base = spec.compares_with_base().then(History::default);
                 training.trained = Some(Shared::new(spec));
