@@ -28,6 +28,9 @@ node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 step "browser end-to-end test of the graph editor (drawn with the mouse, trained graph-regularized)"
 node tests/e2e/graph_editor.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of hostile links (oversized, malformed, markup: refused or shown as text)"
+node tests/e2e/hostile_links.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
 step "browser end-to-end test of the graph explorer (Cora through the file input, pan/zoom, 2-hop sampling)"
 if require_shared data/cora; then
   node tests/e2e/explorer.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts" "$ROOT/../shared/data/cora"

@@ -71,8 +71,30 @@ pub fn load_spec(
                 std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
             let spec: ExperimentSpec = serde_json::from_str(&text)
                 .with_context(|| format!("parsing the spec {}", path.display()))?;
+            // Sizes and consistency before any data is read or any model is built.
+            spec.validate().with_context(|| format!("checking the spec {}", path.display()))?;
             Ok(spec)
         }
         _ => bail!("give --builtin NAME or --spec FILE"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_file_past_the_limits_is_refused_naming_the_field() {
+        let mut spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
+        spec.model = nsl::spec::ModelSpec::Mlp {
+            hidden: vec![200_000, 200_000],
+            activation: Default::default(),
+            dropout: 0.0,
+        };
+        let file = std::env::temp_dir().join(format!("nsl-oversized-{}.json", std::process::id()));
+        std::fs::write(&file, serde_json::to_string(&spec).unwrap()).unwrap();
+        let err = format!("{:#}", load_spec(None, Some(&file), None, None).unwrap_err());
+        std::fs::remove_file(&file).unwrap();
+        assert!(err.contains("model.hidden[0]: 200000 units, over the limit of 2048"), "{err}");
     }
 }

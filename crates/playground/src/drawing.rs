@@ -1,10 +1,7 @@
 //! Edits of a hand-drawn graph, as the editor makes them: pure functions from one drawing to
 //! the next (the reducer keeps the previous ones for undo).
 
-use nsl::spec::drawn::{DrawnEdge, DrawnGraph, DrawnNode, MAX_DRAWN_NODES, NodeFeatures};
-
-/// Most classes a drawing may use (keys 1–9 assign them).
-pub const MAX_CLASSES: u32 = 9;
+use nsl::spec::drawn::{DrawnEdge, DrawnGraph, DrawnNode, MAX_DRAWN_CLASSES, MAX_DRAWN_NODES, NodeFeatures};
 
 /// One change to a drawing.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +120,7 @@ pub fn apply(drawing: &DrawnGraph, edit: &DrawingEdit) -> DrawnGraph {
             next.edges[edge].weight = weight;
         }
         DrawingEdit::SetClasses(classes) => {
-            next.classes = classes.clamp(2, MAX_CLASSES);
+            next.classes = classes.clamp(2, MAX_DRAWN_CLASSES);
             for node in &mut next.nodes {
                 if node.class.is_some_and(|c| c >= next.classes) {
                     node.class = None;

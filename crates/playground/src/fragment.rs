@@ -10,8 +10,12 @@ use nsl::{NslError, Result};
 
 /// Prefix of the current fragment format.
 const PREFIX: &str = "v1.";
-/// Largest inflated spec accepted (a spec is a few hundred bytes).
+/// Largest inflated spec accepted (a spec is a few hundred bytes; a drawn graph of the most
+/// nodes with typed features a few tens of kilobytes).
 const MAX_JSON: usize = 64 * 1024;
+/// Longest fragment read: the base64 of a deflated `MAX_JSON` (deflate can add a little to
+/// data that does not compress). Longer ones are refused before anything is decoded.
+const MAX_FRAGMENT: usize = (MAX_JSON + 1024) * 4 / 3;
 
 /// The fragment (without `#`) that [`from_fragment`] turns back into `spec`.
 pub fn to_fragment(spec: &ExperimentSpec) -> String {
@@ -24,6 +28,12 @@ pub fn to_fragment(spec: &ExperimentSpec) -> String {
 pub fn from_fragment(fragment: &str) -> Result<ExperimentSpec> {
     let bad = |why: String| NslError::Config(format!("the link's setup cannot be read: {why}"));
     let body = fragment.trim_start_matches('#');
+    if body.len() > MAX_FRAGMENT {
+        return Err(bad(format!(
+            "it is {} characters long; a setup's link has at most {MAX_FRAGMENT}",
+            body.len()
+        )));
+    }
     let encoded = body.strip_prefix(PREFIX).ok_or_else(|| bad("it does not start with v1.".into()))?;
     let deflated = URL_SAFE_NO_PAD.decode(encoded).map_err(|e| bad(format!("not base64url ({e})")))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_JSON)
@@ -62,6 +72,8 @@ mod tests {
             URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; MAX_JSON * 4], 9))
         );
         assert!(from_fragment(&bomb).unwrap_err().to_string().contains("over 65536 bytes"));
+        let huge = format!("{PREFIX}{}", "A".repeat(5 << 20));
+        assert!(from_fragment(&huge).unwrap_err().to_string().contains("5242883 characters long"));
         let mut spec = builtin("moons-adv", None, 0).unwrap();
         spec.epochs = 0;
         assert!(from_fragment(&to_fragment(&spec)).unwrap_err().to_string().contains("epochs"));

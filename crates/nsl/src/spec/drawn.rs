@@ -13,6 +13,9 @@ pub const POSITION: &str = "position";
 /// Most nodes a drawn graph may have (the editor is for small, hand-made graphs).
 pub const MAX_DRAWN_NODES: usize = 500;
 
+/// Most classes a drawn graph may have (keys 1–9 label a node).
+pub const MAX_DRAWN_CLASSES: u32 = 9;
+
 /// One drawn node.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,8 +92,11 @@ impl DrawnGraph {
         if n > MAX_DRAWN_NODES {
             return bad(format!("a drawn graph has at most {MAX_DRAWN_NODES} nodes ({n} drawn)"));
         }
-        if self.classes < 2 {
-            return bad("a drawn graph needs at least 2 classes".into());
+        if !(2..=MAX_DRAWN_CLASSES).contains(&self.classes) {
+            return bad(format!(
+                "a drawn graph has 2 to {MAX_DRAWN_CLASSES} classes ({} given)",
+                self.classes
+            ));
         }
         for (i, node) in self.nodes.iter().enumerate() {
             if node.class.is_some_and(|c| c >= self.classes) {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::DataSpec;
 use super::evaluation::EvaluationSpec;
+use super::limits;
 use super::model::{GnnKind, ModelSpec};
 use crate::config::Regularization;
 
@@ -84,8 +85,17 @@ impl Default for OptimizerSpec {
 }
 
 impl ExperimentSpec {
-    /// Checks the values that serde cannot.
+    /// Checks the values that serde cannot: first the [sizes](super::limits), so that nothing
+    /// is built for a spec past them, then that the parts fit together.
     pub fn validate(&self) -> crate::Result<()> {
+        limits::check_run(&self.name, self.epochs, self.optimizer.batch_size)?;
+        limits::check_data(&self.data)?;
+        limits::check_model(&self.model)?;
+        limits::check_regularization(&self.regularization)?;
+        limits::check_evaluation(&self.evaluation)?;
+        if let TaskSpec::LinkPrediction { embedding, .. } = self.task {
+            limits::check_embedding(embedding)?;
+        }
         let bad = |m: String| Err(crate::NslError::Config(m));
         if self.epochs == 0 {
             return bad("epochs must be ≥ 1".into());
@@ -237,5 +247,40 @@ mod tests {
         assert!(serde_json::from_str::<ExperimentSpec>(&typo).is_err());
         let zero = ExperimentSpec { epochs: 0, ..spec };
         assert!(zero.validate().is_err());
+    }
+
+    /// The hostile links the issue tried, each refused by the limits with the field named
+    /// (before: a capacity-overflow panic, a page stuck loading, a frozen step counter).
+    #[test]
+    fn oversized_specs_are_refused_naming_field_value_and_limit() {
+        let moons = || crate::spec::builtin::builtin("moons-adv", None, 0).unwrap();
+        let refusal = |spec: ExperimentSpec| spec.validate().unwrap_err().to_string();
+
+        let mut wide = moons();
+        wide.model =
+            ModelSpec::Mlp { hidden: vec![200_000, 200_000], activation: Default::default(), dropout: 0.0 };
+        assert!(refusal(wide).contains("model.hidden[0]: 200000 units, over the limit of 2048"));
+
+        let mut deep = moons();
+        deep.model = ModelSpec::Mlp { hidden: vec![8; 5000], activation: Default::default(), dropout: 0.0 };
+        assert!(refusal(deep).contains("model.hidden: 5000 layers, over the limit of 8"));
+
+        let mut many = moons();
+        let DataSpec::Toy(toy) = &mut many.data else { panic!("moons is a 2D set") };
+        toy.points = 1_000_000_000;
+        assert!(refusal(many).contains("data.points: 1000000000 points, over the limit of 20000"));
+
+        let mut endless = moons();
+        let adversarial = endless.regularization.adversarial.as_mut().unwrap();
+        adversarial.adv_neighbor_config.pgd_iterations = 1_000_000_000;
+        assert!(refusal(endless).contains(
+            "regularization.adversarial.adv_neighbor_config.pgd_iterations: 1000000000 iterations, over the limit of 100"
+        ));
+
+        let long = ExperimentSpec { epochs: usize::MAX, ..moons() };
+        assert!(refusal(long).contains("over the limit of 10000"));
+        let named = ExperimentSpec { name: "x".repeat(201), ..moons() };
+        assert!(refusal(named).contains("name: 201 characters"));
+        moons().validate().unwrap();
     }
 }

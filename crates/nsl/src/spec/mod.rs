@@ -12,6 +12,7 @@ mod data;
 pub mod drawn;
 mod evaluation;
 mod experiment;
+pub mod limits;
 mod model;
 pub mod plan;
 

@@ -9,14 +9,14 @@ mod panels;
 mod props;
 mod scene;
 
-use nsl::spec::drawn::{DrawnGraph, NodeFeatures};
+use nsl::spec::drawn::{DrawnGraph, MAX_DRAWN_CLASSES, NodeFeatures};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::knob::{Choice, Knob};
 use super::raster::{canvas_point, context};
-use crate::drawing::{DrawingEdit, MAX_CLASSES, parse_rows};
+use crate::drawing::{DrawingEdit, parse_rows};
 use crate::graph_view::{View, edge_at, node_at};
 use panels::{SHORTCUTS, node_table, selected_in, selected_panel};
 pub use props::GraphEditorProps;
@@ -334,7 +334,7 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
                 props.drawing.nodes.len(), props.drawing.edges.len()) }</p>
             { side }
             <div class="knobs-row">
-                <Knob id="drawn-classes" label="Classes" value={f64::from(props.drawing.classes)} min={2.0} max={f64::from(MAX_CLASSES)} step={1.0}
+                <Knob id="drawn-classes" label="Classes" value={f64::from(props.drawing.classes)} min={2.0} max={f64::from(MAX_DRAWN_CLASSES)} step={1.0}
                     integer=true on_change={props.on_edit.reform(|v: f64| DrawingEdit::SetClasses(v as u32))} />
                 <Choice id="drawn-features" label="Node features" selected={AttrValue::from(features_key)}
                     options={vec![("one_hot".into(), "one-hot id".into()), ("position".into(), "drawn position (x, y)".into()), ("values".into(), "typed values".into())]}

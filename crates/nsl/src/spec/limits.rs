@@ -1,0 +1,292 @@
+//! The largest spec anything accepts, wherever it comes from (a link, a file, local storage, a
+//! lesson, `nsl train --spec`). A spec arrives from strangers: one with hidden widths of 200,000
+//! or 10⁹ points would allocate until the worker dies, one with 10⁹ PGD iterations would never
+//! finish a step. [`ExperimentSpec::validate`](super::ExperimentSpec::validate) checks these
+//! bounds first, before any consistency check and before anything is built, and the message
+//! names the field, its value and the limit.
+//!
+//! The bounds are generous for what the playground and the CLI train (every built-in and preset
+//! is far inside them) and small enough that the largest accepted model fits a browser tab:
+//! [`LIMITS`] is the table the README shows (a test keeps the two equal).
+
+use super::data::{DataSpec, GraphSource};
+use super::drawn::{MAX_DRAWN_CLASSES, MAX_DRAWN_NODES, NodeFeatures};
+use super::evaluation::EvaluationSpec;
+use super::model::{GnnKind, ModelSpec};
+use crate::config::{AdvNeighborConfig, Regularization};
+use crate::error::{NslError, Result};
+
+/// An upper bound on one field of a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Where the field is in the spec's JSON; `[i]` stands for every element of a list.
+    pub field: &'static str,
+    /// What is counted (the unit of the message and the table).
+    pub counts: &'static str,
+    /// The largest accepted value.
+    pub max: usize,
+}
+
+impl Limit {
+    const fn new(field: &'static str, counts: &'static str, max: usize) -> Self {
+        Self { field, counts, max }
+    }
+
+    /// `value` if it is within the bound; an error naming the field, the value and the limit.
+    fn check(&self, value: usize) -> Result<()> {
+        self.check_at(self.field, value)
+    }
+
+    /// [`Limit::check`] with `field` naming where the value is (a list element).
+    fn check_at(&self, field: &str, value: usize) -> Result<()> {
+        if value <= self.max {
+            return Ok(());
+        }
+        Err(NslError::Config(format!("{field}: {value} {}, over the limit of {}", self.counts, self.max)))
+    }
+
+    /// Checks every element of a list, naming its index (`model.hidden[1]`).
+    fn check_each(&self, values: impl IntoIterator<Item = usize>) -> Result<()> {
+        for (i, value) in values.into_iter().enumerate() {
+            self.check_at(&self.field.replace("[i]", &format!("[{i}]")), value)?;
+        }
+        Ok(())
+    }
+}
+
+/// The run's name.
+pub const NAME: Limit = Limit::new("name", "characters", 200);
+/// Passes over the data.
+pub const EPOCHS: Limit = Limit::new("epochs", "epochs", 10_000);
+/// Samples per step.
+pub const BATCH_SIZE: Limit = Limit::new("optimizer.batch_size", "samples", 4096);
+/// Points of a 2D set.
+pub const TOY_POINTS: Limit = Limit::new("data.points", "points", 20_000);
+/// MNIST images read (train and test together).
+pub const MNIST_IMAGES: Limit = Limit::new("data.train + data.test", "images", 70_000);
+/// The MNIST directory's path.
+pub const PATH: Limit = Limit::new("data.dir", "bytes", 4096);
+/// Nodes of a synthetic citation network (classes × nodes per class): its edges are drawn for
+/// every pair.
+pub const CITATION_NODES: Limit = Limit::new("data.graph.citation.classes × nodes_per_class", "nodes", 5000);
+/// Classes of a synthetic citation network.
+pub const CITATION_CLASSES: Limit = Limit::new("data.graph.citation.classes", "classes", 20);
+/// Vocabulary of a synthetic citation network (the feature width).
+pub const CITATION_VOCABULARY: Limit = Limit::new("data.graph.citation.vocabulary", "words", 2000);
+/// Words drawn per node of a synthetic citation network.
+pub const CITATION_WORDS: Limit = Limit::new("data.graph.citation.words_per_node", "words", 1000);
+/// Nodes of a drawn graph.
+pub const DRAWN_NODES: Limit = Limit::new("data.graph.drawn.nodes", "nodes", MAX_DRAWN_NODES);
+/// Edges of a drawn graph.
+pub const DRAWN_EDGES: Limit = Limit::new("data.graph.drawn.edges", "edges", 10_000);
+/// Classes of a drawn graph.
+pub const DRAWN_CLASSES: Limit =
+    Limit::new("data.graph.drawn.classes", "classes", MAX_DRAWN_CLASSES as usize);
+/// Typed feature columns of a drawn graph.
+pub const DRAWN_FEATURES: Limit = Limit::new("data.graph.drawn.features.rows[i]", "columns", 64);
+/// The name of a loaded graph.
+pub const LOADED_NAME: Limit = Limit::new("data.graph.loaded.name", "characters", 200);
+/// Hidden layers of an MLP or a GNN.
+pub const HIDDEN_LAYERS: Limit = Limit::new("model.hidden", "layers", 8);
+/// Units of one hidden layer (per head for GAT).
+pub const HIDDEN_UNITS: Limit = Limit::new("model.hidden[i]", "units", 2048);
+/// Channels of one CNN block.
+pub const CNN_CHANNELS: Limit = Limit::new("model.channels[i]", "channels", 128);
+/// The CNN's dense layer.
+pub const CNN_DENSE: Limit = Limit::new("model.dense", "units", 2048);
+/// Attention heads of a GAT layer.
+pub const GAT_HEADS: Limit = Limit::new("model.gnn.heads", "heads", 16);
+/// Attention heads of a GAT output layer.
+pub const GAT_OUTPUT_HEADS: Limit = Limit::new("model.gnn.output_heads", "heads", 16);
+/// Hops of subgraph sampling.
+pub const SAMPLING_HOPS: Limit = Limit::new("model.sampling.fanouts", "hops", 4);
+/// Neighbors sampled per node at one hop.
+pub const SAMPLING_FANOUT: Limit = Limit::new("model.sampling.fanouts[i]", "neighbors", 100);
+/// Roots of one sampled batch.
+pub const SAMPLING_BATCH: Limit = Limit::new("model.sampling.batch_size", "roots", 4096);
+/// Neighbors per sample in graph regularization.
+pub const MAX_NEIGHBORS: Limit =
+    Limit::new("regularization.graph.neighbor_config.max_neighbors", "neighbors", 100);
+/// PGD steps of an adversarial neighbor (adversarial and virtual adversarial training).
+pub const PGD_ITERATIONS: Limit =
+    Limit::new("regularization.*.adv_neighbor_config.pgd_iterations", "iterations", 100);
+/// Entries of a feature mask (one per input feature).
+pub const FEATURE_MASK: Limit =
+    Limit::new("regularization.*.adv_neighbor_config.feature_mask", "entries", 100_000);
+/// Power-iteration steps of VAT.
+pub const VAT_STEPS: Limit =
+    Limit::new("regularization.virtual_adversarial.config.num_approx_steps", "steps", 10);
+/// Warm-up of Neural Graph Machines.
+pub const NGM_WARMUP: Limit =
+    Limit::new("regularization.neural_graph_machine.warmup_epochs", "epochs", 10_000);
+/// Points of a robustness curve (one attack of the whole test set each).
+pub const ROBUSTNESS_POINTS: Limit = Limit::new("evaluation.robustness.points", "points", 101);
+/// PGD steps of a robustness curve's attack.
+pub const ROBUSTNESS_PGD: Limit = Limit::new("evaluation.robustness.pgd_iterations", "iterations", 100);
+/// Embedding width of link prediction.
+pub const LINK_EMBEDDING: Limit = Limit::new("task.embedding", "units", 2048);
+
+/// Every limit, in the order of the README's table.
+pub const LIMITS: [Limit; 32] = [
+    NAME,
+    EPOCHS,
+    BATCH_SIZE,
+    TOY_POINTS,
+    MNIST_IMAGES,
+    PATH,
+    CITATION_NODES,
+    CITATION_CLASSES,
+    CITATION_VOCABULARY,
+    CITATION_WORDS,
+    DRAWN_NODES,
+    DRAWN_EDGES,
+    DRAWN_CLASSES,
+    DRAWN_FEATURES,
+    LOADED_NAME,
+    HIDDEN_LAYERS,
+    HIDDEN_UNITS,
+    CNN_CHANNELS,
+    CNN_DENSE,
+    GAT_HEADS,
+    GAT_OUTPUT_HEADS,
+    SAMPLING_HOPS,
+    SAMPLING_FANOUT,
+    SAMPLING_BATCH,
+    MAX_NEIGHBORS,
+    PGD_ITERATIONS,
+    FEATURE_MASK,
+    VAT_STEPS,
+    NGM_WARMUP,
+    ROBUSTNESS_POINTS,
+    ROBUSTNESS_PGD,
+    LINK_EMBEDDING,
+];
+
+/// The run-wide sizes: name, epochs, batch size.
+pub(super) fn check_run(name: &str, epochs: usize, batch_size: usize) -> Result<()> {
+    NAME.check(name.chars().count())?;
+    EPOCHS.check(epochs)?;
+    BATCH_SIZE.check(batch_size)
+}
+
+/// The data's sizes.
+pub(super) fn check_data(data: &DataSpec) -> Result<()> {
+    match data {
+        DataSpec::Mnist { dir, train, test } => {
+            PATH.check(dir.as_os_str().len())?;
+            MNIST_IMAGES.check(train.saturating_add(*test))
+        }
+        DataSpec::Toy(toy) => TOY_POINTS.check(toy.points),
+        DataSpec::Planetoid { dir, .. } => PATH.check(dir.as_os_str().len()),
+        DataSpec::Graph { graph } => match graph {
+            GraphSource::Karate => Ok(()),
+            GraphSource::Citation(sbm) => {
+                CITATION_CLASSES.check(sbm.classes)?;
+                CITATION_NODES.check(sbm.classes.saturating_mul(sbm.nodes_per_class))?;
+                CITATION_VOCABULARY.check(sbm.vocabulary)?;
+                CITATION_WORDS.check(sbm.words_per_node)
+            }
+            GraphSource::Drawn(drawn) => {
+                DRAWN_NODES.check(drawn.nodes.len())?;
+                DRAWN_EDGES.check(drawn.edges.len())?;
+                DRAWN_CLASSES.check(drawn.classes as usize)?;
+                match &drawn.features {
+                    NodeFeatures::Values { rows } => DRAWN_FEATURES.check_each(rows.iter().map(Vec::len)),
+                    NodeFeatures::OneHot | NodeFeatures::Position => Ok(()),
+                }
+            }
+            GraphSource::Loaded(loaded) => LOADED_NAME.check(loaded.name.chars().count()),
+        },
+    }
+}
+
+/// The model's sizes.
+pub(super) fn check_model(model: &ModelSpec) -> Result<()> {
+    match model {
+        ModelSpec::Mlp { hidden, .. } => {
+            HIDDEN_LAYERS.check(hidden.len())?;
+            HIDDEN_UNITS.check_each(hidden.iter().copied())
+        }
+        // The number of blocks is a consistency check (a 28 × 28 image pools to nothing after 4).
+        ModelSpec::Cnn { channels, dense, .. } => {
+            CNN_CHANNELS.check_each(channels.iter().copied())?;
+            CNN_DENSE.check(*dense)
+        }
+        ModelSpec::Gnn { gnn, hidden, sampling, .. } => {
+            HIDDEN_LAYERS.check(hidden.len())?;
+            HIDDEN_UNITS.check_each(hidden.iter().copied())?;
+            if let GnnKind::Gat { heads, output_heads } = gnn {
+                GAT_HEADS.check(*heads)?;
+                GAT_OUTPUT_HEADS.check(*output_heads)?;
+            }
+            if let Some(sampling) = sampling {
+                SAMPLING_HOPS.check(sampling.fanouts.len())?;
+                SAMPLING_FANOUT.check_each(sampling.fanouts.iter().copied())?;
+                SAMPLING_BATCH.check(sampling.batch_size)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The regularizers' sizes.
+pub(super) fn check_regularization(r: &Regularization) -> Result<()> {
+    let neighbor = |name: &str, c: &AdvNeighborConfig| -> Result<()> {
+        let field = PGD_ITERATIONS.field.replace('*', name);
+        PGD_ITERATIONS.check_at(&field, c.pgd_iterations)?;
+        if let Some(mask) = &c.feature_mask {
+            FEATURE_MASK.check_at(&FEATURE_MASK.field.replace('*', name), mask.len())?;
+        }
+        Ok(())
+    };
+    if let Some(g) = &r.graph {
+        MAX_NEIGHBORS.check(g.neighbor_config.max_neighbors)?;
+    }
+    if let Some(a) = &r.adversarial {
+        neighbor("adversarial", &a.adv_neighbor_config)?;
+    }
+    if let Some(v) = &r.virtual_adversarial {
+        neighbor("virtual_adversarial.config", &v.config.adv_neighbor_config)?;
+        VAT_STEPS.check(v.config.num_approx_steps)?;
+    }
+    if let Some(n) = &r.neural_graph_machine {
+        NGM_WARMUP.check(n.warmup_epochs)?;
+    }
+    Ok(())
+}
+
+/// The measurements' sizes.
+pub(super) fn check_evaluation(evaluation: &EvaluationSpec) -> Result<()> {
+    if let Some(curve) = &evaluation.robustness {
+        ROBUSTNESS_POINTS.check(curve.points)?;
+        ROBUSTNESS_PGD.check(curve.pgd_iterations)?;
+    }
+    Ok(())
+}
+
+/// Link prediction's embedding width.
+pub(super) fn check_embedding(embedding: usize) -> Result<()> {
+    LINK_EMBEDDING.check(embedding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_field_the_value_and_the_limit() {
+        let err = HIDDEN_UNITS.check_each([8, 200_000]).unwrap_err().to_string();
+        assert!(err.contains("model.hidden[1]: 200000 units, over the limit of 2048"), "{err}");
+        assert!(EPOCHS.check(10_000).is_ok());
+        let err = EPOCHS.check(10_001).unwrap_err().to_string();
+        assert!(err.contains("epochs: 10001 epochs, over the limit of 10000"), "{err}");
+    }
+
+    #[test]
+    fn every_limit_is_listed_once() {
+        let mut fields: Vec<&str> = LIMITS.iter().map(|l| l.field).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        assert_eq!(fields.len(), LIMITS.len());
+    }
+}
