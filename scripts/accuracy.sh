@@ -5,8 +5,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 step "built-in experiments against their targets"
 # The same cargo invocation as the test command (all test targets, so the same feature
-# unification and the same build of burn); only the ignored tests run.
-cargo test --workspace --locked -- --ignored --nocapture --test-threads 1
+# unification, the same build of burn and the same clippy wrapper); only the ignored tests run.
+linted cargo test --workspace --locked -- --ignored --nocapture --test-threads 1
 step "benchmark (CPU backend)"
 # The nsl binary that build made for the CLI tests: no second build.
 "$CARGO_TARGET_DIR/debug/nsl" bench

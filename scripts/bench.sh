@@ -12,7 +12,7 @@ ensure_browser_tools
 fetch_crates
 cd "$ROOT"
 step "native build (the test command's: same profile and features, so burn is not built twice)"
-cargo test --workspace --locked --no-run
+linted cargo test --workspace --locked --no-run
 step "native benchmark (CPU backend)"
 "$CARGO_TARGET_DIR/debug/nsl" bench
 if require_shared data/cora; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test: formatting, clippy, the import-cycle check, the
+# Sets everything up and runs every test: formatting, clippy (as the compiler of the workspace's
+# crates, so burn is built once), the import-cycle check, the
 # native tests (TensorFlow NSL conformance included when ../shared is present; under CI it must
 # be), the wasm32 build of the app and its end-to-end tests in headless Chromium (CPU and
 # WebGPU). Speed is not asserted here (floors only): `bash scripts/bench.sh` measures it.
@@ -13,11 +14,11 @@ cd "$ROOT"
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "cargo clippy -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+step "native build of every target, linted by clippy as it compiles (-D warnings)"
+linted cargo build --workspace --all-targets --locked
 
 step "native tests (CPU backend, and wgpu on Vulkan)"
-cargo test --workspace --locked
+linted cargo test --workspace --locked
 
 build_app
 
