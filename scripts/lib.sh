@@ -106,7 +106,12 @@ ensure_vulkan() {
 # Usage: linted cargo test --workspace --locked …
 linted() {
   local driver
-  driver="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)"
+  driver="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)"
+  # An empty wrapper is no wrapper: the build would pass unlinted.
+  if [ -z "$driver" ]; then
+    echo "clippy-driver not found: rustup component add clippy" >&2
+    return 1
+  fi
   RUSTC_WORKSPACE_WRAPPER="$driver" CLIPPY_ARGS=-Dwarnings "$@"
 }
 
