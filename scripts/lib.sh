@@ -11,8 +11,8 @@ export PATH="$HOME/.cargo/bin:$CACHE/tools/node_modules/.bin:$PATH"
 TRUNK_VERSION=0.21.14     # trunk 0.22 needs rustc 1.96
 BINARYEN_VERSION=132      # Debian's binaryen cannot read Rust 1.95's wasm
 # The browser tests' npm packages (playwright-core, which drives Debian's Chromium and downloads
-# no browser) are pinned by tests/e2e/package.json and its lockfile, installed with `npm ci`
-# outside the clone.
+# no browser; axe-core, the accessibility audit) are pinned by tests/e2e/package.json and its
+# lockfile, installed with `npm ci` outside the clone.
 E2E_DEPS="$CACHE/e2e-deps"
 
 # Each step with the time it starts (the logs then say how long each took).
@@ -74,6 +74,11 @@ ensure_browser_tools() {
   if ! command -v chromium >/dev/null; then
     step "installing Chromium (Debian)"
     apt_install chromium
+  fi
+  # The second browser of the CPU-backend tests (driven over WebDriver BiDi by puppeteer-core).
+  if ! command -v firefox-esr >/dev/null; then
+    step "installing Firefox ESR (Debian)"
+    apt_install firefox-esr
   fi
   ensure_npm
   if ! cmp -s "$ROOT/tests/e2e/package-lock.json" "$E2E_DEPS/package-lock.json" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, builds and serves the playground at http://127.0.0.1:8080 as soon as a
 # build exists (trunk's release build without wasm-opt, the build the tests run; rebuilt when a
-# source changes). Safe to run again: it installs only what is missing. For the size-optimised
+# source changes: reload the page to see it). Safe to run again: it installs only what is missing. For the size-optimised
 # static site a teacher can host anywhere, see scripts/build-site.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_wasm_tools

@@ -29,8 +29,15 @@ node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 step "browser end-to-end test of the graph editor (drawn with the mouse, trained graph-regularized)"
 node tests/e2e/graph_editor.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+
 step "browser end-to-end test of hostile links (oversized, malformed, markup: refused or shown as text)"
 node tests/e2e/hostile_links.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
+step "browser end-to-end test of access (axe-core audit, keyboard only, the Content Security Policy, projector and tablet with touch)"
+node tests/e2e/access.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
+step "browser end-to-end test of a lost worker (a panic, then silence: replaced, nothing the learner made is lost)"
+node tests/e2e/worker_crash.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
 step "browser end-to-end test of the graph explorer (Cora through the file input, pan/zoom, 2-hop sampling)"
 if require_shared data/cora; then
@@ -40,4 +47,15 @@ fi
 step "browser end-to-end test of perturbations and robustness (checked against native nsl)"
 # The native side is the nsl binary the test build above made.
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
+step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, explorer, adversary)"
+# Chromium-only: WebGPU (Firefox ESR has none on Linux), the lost worker and the access test
+# (they drive Chromium's workers, touch and DevTools protocol).
+for test in playground graph_editor hostile_links; do
+  NSL_BROWSER=firefox node "tests/e2e/$test.mjs" "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+done
+if require_shared data/cora; then
+  NSL_BROWSER=firefox node tests/e2e/explorer.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts" "$ROOT/../shared/data/cora"
+fi
+NSL_BROWSER=firefox NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 echo "all checks passed"

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_FLAGS, chromium, inked, openPage, serve, setNumber, until, waitFor } from './lib.mjs';
+import { browserPrefix, inked, launchBrowser, openPage, serve, setNumber, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node adversary.mjs DIST_DIR ARTIFACT_DIR');
@@ -59,7 +59,7 @@ const download = async (page, button, file) => {
   return target;
 };
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+const browser = await launchBrowser();
 try {
   const problems = [];
   const { page } = await openPage(browser, problems, origin + '/', { viewport: { width: 1280, height: 1400 } });
@@ -80,7 +80,7 @@ try {
   const large = await until('moons: probe at the larger ε', flipped, (n) => n > small, 30_000);
   const view = await inked(page, '#data-canvas');
   assert.ok(view.colours > 8, 'moons: the decision boundary with arrows is drawn');
-  await page.screenshot({ path: path.join(artifacts, 'adversary-moons.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}adversary-moons.png`), fullPage: true });
   results.moons = { flipped_at_0_05: small, epsilon, flipped_at_epsilon: large };
   console.log(`ok - moons arrows: ${JSON.stringify(results.moons)}`);
 
@@ -108,7 +108,7 @@ try {
   for (const part of ['original', 'delta', 'adversarial', 'saliency']) {
     assert.ok((await inked(page, `#probe-regularized-${part}`)).inked > 0.05, `${part} drawn`);
   }
-  await page.screenshot({ path: path.join(artifacts, 'adversary-digits-fgsm.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}adversary-digits-fgsm.png`), fullPage: true });
 
   // PGD (projected onto a ball of 0.1) and the VAT direction are drawn too.
   await page.selectOption('#probe-method', 'pgd');
@@ -120,7 +120,7 @@ try {
   // Clipping to [0, 1] can only shorten the step of L2 size 2.
   const vat = await until('digits: VAT direction', () => digitProbe(page, 'regularized'), (p) => p.deltaNorm > 0.5 && p.deltaNorm <= 2.0001, 30_000);
   assert.ok((await inked(page, '#probe-regularized-delta')).inked > 0.05, 'the VAT direction is drawn');
-  await page.screenshot({ path: path.join(artifacts, 'adversary-digits-vat.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}adversary-digits-vat.png`), fullPage: true });
   results.digits = { base_at_max: base, regularized_at_max: regularized, vat_l2_norm: vat.deltaNorm };
   console.log(`ok - digits probe: ${JSON.stringify(results.digits)}`);
 
@@ -134,7 +134,7 @@ try {
   assert.ok((await inked(page, '#robustness-chart')).inked > 0.02, 'the robustness chart is drawn');
   const seconds = (Date.now() - t0) / 1000;
   await page.locator('#robustness-chart').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(artifacts, 'adversary-robustness.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}adversary-robustness.png`), fullPage: true });
   const csvPath = await download(page, '#robustness-csv', 'robustness-browser.csv');
   const pngPath = await download(page, '#robustness-png', 'robustness-browser.png');
   assert.deepEqual([...fs.readFileSync(pngPath).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG export is a PNG');
@@ -142,7 +142,7 @@ try {
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
 
   // ---- the same spec natively ----------------------------------------------------------------
-  const nativeCsv = path.join(artifacts, 'robustness-native.csv');
+  const nativeCsv = path.join(artifacts, `${browserPrefix()}robustness-native.csv`);
   const run = spawnSync(nsl, ['train', '--spec', specPath, '--robustness-csv', nativeCsv], { cwd: root, encoding: 'utf8' });
   assert.equal(run.status, 0, `nsl train failed: ${run.stderr}`);
   const rows = (file) => new Map(fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((line) => {
@@ -165,5 +165,5 @@ try {
   await browser.close();
   server.close();
 }
-fs.writeFileSync(path.join(artifacts, 'adversary-results.json'), JSON.stringify(results, null, 2));
+fs.writeFileSync(path.join(artifacts, `${browserPrefix()}adversary-results.json`), JSON.stringify(results, null, 2));
 console.log('e2e adversary: all checks passed');

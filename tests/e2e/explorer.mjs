@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_FLAGS, chromium, inked, openPage, progress, serve, setNumber, until } from './lib.mjs';
+import { browserPrefix, inked, launchBrowser, openPage, progress, serve, setNumber, until } from './lib.mjs';
 
 const [dist, artifacts, cora] = process.argv.slice(2);
 if (!dist || !artifacts || !cora) throw new Error('usage: node explorer.mjs DIST_DIR ARTIFACT_DIR CORA_DIR');
@@ -34,7 +34,7 @@ async function openCora(page) {
   return { ...opened, openSeconds: (Date.now() - t0) / 1000 };
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+const browser = await launchBrowser();
 try {
   const problems = [];
   const { page } = await openPage(browser, problems, origin + '/', { viewport: { width: 1280, height: 1400 } });
@@ -46,7 +46,7 @@ try {
   // A floor only (measured 0.7 s on a fast machine of this kind): speed is the benchmark's.
   assert.ok(opened.layoutMs <= 30_000, `the layout settles (${opened.layoutMs} ms)`);
   await page.locator('#graph-viewer').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(artifacts, 'explorer-cora.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}explorer-cora.png`), fullPage: true });
   const drawn = await inked(page, '#graph-viewer');
   assert.ok(drawn.inked > 0.05, `the graph is drawn ${JSON.stringify(drawn)} ${JSON.stringify(opened)}`);
   results.open = opened;
@@ -116,7 +116,7 @@ try {
   assert.ok(sampled.nodes > 11 && sampled.nodes <= 1 + 10 + 100, `2-hop sample size ${sampled.nodes}: 10 first-hop neighbors of the hub and theirs`);
   assert.ok((await inked(page, '#subgraph-view')).inked > 0.01, 'the extracted subgraph is drawn');
   await page.locator('#explorer-title').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(artifacts, 'explorer-cora-sampled.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}explorer-cora-sampled.png`), fullPage: true });
   results.sample = { root: Number(root), root_degree: degree.get(hub), ...sampled };
   console.log(`ok - 2-hop sample of Cora: ${JSON.stringify(sampled)}`);
 
@@ -140,17 +140,17 @@ try {
   const after = await until('Cora paused', () => progress(page), (p) => ['paused', 'finished'].includes(p.status), 60_000);
   assert.ok(after.last < after.first, `Cora: the loss fell (${after.first} → ${after.last})`);
   assert.ok((await inked(page, '#data-canvas')).colours > 8, 'Cora: the graph view shows predictions');
-  await page.screenshot({ path: path.join(artifacts, 'explorer-cora-trained.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}explorer-cora-trained.png`), fullPage: true });
   results.train = { steps: after.step, first_loss: after.first, last_loss: after.last };
   console.log(`ok - trained on the loaded Cora: ${JSON.stringify(results.train)}`);
 
   // ---- export TSV; a bad file set keeps Cora open -------------------------------------------------
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#graph-export-tsv')]);
-  const tsv = path.join(artifacts, 'cora-export.tsv');
+  const tsv = path.join(artifacts, `${browserPrefix()}cora-export.tsv`);
   await download.saveAs(tsv);
   const lines = fs.readFileSync(tsv, 'utf8').trim().split('\n');
   assert.ok(lines.length >= 5278 && /^\d+\t\d+/.test(lines[0]), `TSV export: ${lines.length} lines, first ${lines[0]}`);
-  const bad = path.join(artifacts, 'bad');
+  const bad = path.join(artifacts, `${browserPrefix()}bad`);
   fs.mkdirSync(bad, { recursive: true });
   fs.writeFileSync(path.join(bad, 'tiny.content'), 'a\t1\tx\nb\t0\ty\n');
   fs.writeFileSync(path.join(bad, 'tiny.cites'), 'a\tb\nb\tzz\n');
@@ -172,14 +172,29 @@ try {
   assert.equal(dropped.edges, 3);
   assert.match(await page.textContent('#graph-info'), /^triangle:/);
   const [json] = await Promise.all([page.waitForEvent('download'), page.click('#graph-export-json')]);
-  const jsonPath = path.join(artifacts, 'triangle-export.json');
+  const jsonPath = path.join(artifacts, `${browserPrefix()}triangle-export.json`);
   await json.saveAs(jsonPath);
   const exported = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
   assert.ok(JSON.stringify(exported).includes('"nodes"'), 'the JSON export holds the node set');
+
+  // ---- markup as node ids: shown as text, never run -----------------------------------------------
+  const markup = '<img src=x onerror="window.__pwned=1"><b id=pwned>x</b>';
+  await page.evaluate((ids) => {
+    const data = new DataTransfer();
+    data.items.add(new File([`${ids[0]}\t${ids[1]}\t1\n${ids[1]}\tplain\n`], 'markup.tsv', { type: 'text/tab-separated-values' }));
+    const zone = document.querySelector('.dropzone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, [markup, `${markup}2`]);
+  await until('markup ids opened', () => info(page), (i) => i !== null && i.nodes === 3, 30_000);
+  await page.click('#graph-viewer', { position: { x: 20, y: 20 } });
+  const injected = await page.evaluate(() => ({ flag: window.__pwned ?? null, element: document.getElementById('pwned') !== null, image: document.querySelector('img[src="x"]') !== null }));
+  assert.deepEqual(injected, { flag: null, element: false, image: false }, 'node ids with markup are data, not markup');
+  results.markup_ids = injected;
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
 } finally {
   await browser.close();
   server.close();
 }
-fs.writeFileSync(path.join(artifacts, 'explorer-results.json'), JSON.stringify(results, null, 2));
+fs.writeFileSync(path.join(artifacts, `${browserPrefix()}explorer-results.json`), JSON.stringify(results, null, 2));
 console.log('e2e explorer: all checks passed');

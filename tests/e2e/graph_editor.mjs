@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_FLAGS, chromium, inked, openPage, progress, serve, until } from './lib.mjs';
+import { browserPrefix, inked, launchBrowser, openPage, progress, serve, until } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node graph_editor.mjs DIST_DIR ARTIFACT_DIR');
@@ -35,7 +35,7 @@ async function canvasAt(page) {
   return (x, y) => [box.x + x * k, box.y + y * k];
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+const browser = await launchBrowser();
 const results = {};
 try {
   const problems = [];
@@ -56,7 +56,7 @@ try {
     await click(x, y);
     await until(`node ${i} drawn`, () => nodes(page), (n) => n.length === i + 1, 10_000);
   }
-  const edgeCount = async () => Number((await page.textContent('.graph-editor p.muted')).match(/(\d+) edges/)[1]);
+  const edgeCount = async () => Number((await page.textContent('#graph-counts')).match(/(\d+) edges/)[1]);
   const connect = async (a, b) => {
     const before = await edgeCount();
     const at = await canvasAt(page);
@@ -138,9 +138,9 @@ try {
   results.inspected_terms = terms;
   await page.click('.node-table summary');
   await page.locator('#graph-editor').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(artifacts, 'graph-editor.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graph-editor.png`), fullPage: true });
   await page.locator('#inspector-title').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(artifacts, 'graph-inspector.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graph-inspector.png`), fullPage: true });
   results.drawn = { steps: done.step, first_loss: done.first, last_loss: done.last, predictions: trained.map((n) => `${n.node}:${n.role}:${n.predicted}`) };
   console.log(`ok - drawn graph: ${JSON.stringify(results.drawn)}; node 0's terms ${JSON.stringify(terms)}`);
 
@@ -158,17 +158,17 @@ try {
   const explained = await until('attention explained', () => page.textContent('.inspector'), (t) => /attention/.test(t) && /integrated gradients/.test(t), 30_000);
   assert.match(explained, /Node 33/);
   await page.locator('#inspector-title').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(artifacts, 'graph-gat-inspected.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graph-gat-inspected.png`), fullPage: true });
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
   console.log('ok - GAT on the karate club: node 33 attributed, attention drawn');
 } catch (e) {
   for (const context of browser.contexts()) {
-    for (const [i, p] of context.pages().entries()) await p.screenshot({ path: path.join(artifacts, `graph-editor-failure-${i}.png`), fullPage: true });
+    for (const [i, p] of context.pages().entries()) await p.screenshot({ path: path.join(artifacts, `${browserPrefix()}graph-editor-failure-${i}.png`), fullPage: true });
   }
   throw e;
 } finally {
   await browser.close();
   server.close();
 }
-fs.writeFileSync(path.join(artifacts, 'graph-results.json'), JSON.stringify(results, null, 2));
+fs.writeFileSync(path.join(artifacts, `${browserPrefix()}graph-results.json`), JSON.stringify(results, null, 2));
 console.log('e2e graph editor: all checks passed');

@@ -4,6 +4,7 @@
 // measure how much of a canvas is drawn.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -14,8 +15,22 @@ export const { chromium } = createRequire(path.join(tools, 'package.json'))('pla
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.u8': 'application/octet-stream' };
 
+/** Every inline script of the built page must be allowed by its Content Security Policy by
+ *  hash (Trunk writes one: the wasm-bindgen loader); a changed loader fails here, by name,
+ *  rather than as a page that never starts. */
+export function checkPolicy(dist) {
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const policy = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1];
+  assert.ok(policy, 'index.html carries a Content Security Policy');
+  for (const [, code] of html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)) {
+    const hash = `'sha256-${crypto.createHash('sha256').update(code).digest('base64')}'`;
+    assert.ok(policy.includes(hash), `www/index.html's policy must allow Trunk's inline script: put ${hash} in its script-src`);
+  }
+}
+
 /** Serves `dist` on 127.0.0.1 (a free port); resolves to the server and its origin. */
 export async function serve(dist) {
+  checkPolicy(dist);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const file = path.join(dist, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
@@ -37,6 +52,17 @@ export const BASE_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '-
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The browser the CPU-backend tests run in: Debian's Chromium, or with NSL_BROWSER=firefox
+ *  Debian's firefox-esr (through `firefox.mjs`, which speaks the part of Playwright's API the
+ *  tests use). */
+export async function launchBrowser(args = BASE_FLAGS) {
+  if (process.env.NSL_BROWSER === 'firefox') return (await import('./firefox.mjs')).launchFirefox();
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args });
+}
+
+/** A prefix for artifact names of the browser in use ('' for Chromium). */
+export const browserPrefix = () => (process.env.NSL_BROWSER === 'firefox' ? 'firefox-' : '');
+
 /** A fresh browser context (no storage shared with other contexts) on `url`, recording problems. */
 export async function openPage(browser, problems, url, options = {}) {
   const origin = new URL(url).origin;
@@ -50,8 +76,12 @@ export async function openPage(browser, problems, url, options = {}) {
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console error: ${m.text()}`); }));
-  // Long tasks and view refreshes, recorded from the start.
+  // Long tasks and view refreshes, recorded from the start; every Content Security Policy
+  // violation becomes a console error (so a problem: each test asserts there are none).
   await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`);
+    });
     window.__longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });

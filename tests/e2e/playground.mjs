@@ -11,17 +11,22 @@
 // a slow machine is not): how fast and how smooth is `bash scripts/bench.sh`'s business. Then
 // trains a few steps on WebGPU (Chromium's software adapter) and checks that the page reports
 // WebGPU and the loss fell. Screenshots go to ARTIFACT_DIR.
+//
+// With NSL_BROWSER=firefox the same families train in Debian's firefox-esr (CPU: Firefox ESR
+// offers no WebGPU on Linux), driven by puppeteer-core over WebDriver BiDi (`firefox.mjs`).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_FLAGS, chromium, inked, openPage, progress, serve, setNumber, settled, waitFor } from './lib.mjs';
+import { BASE_FLAGS, browserPrefix, chromium, inked, launchBrowser, openPage, progress, serve, setNumber, settled, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node playground.mjs DIST_DIR ARTIFACT_DIR');
 fs.mkdirSync(artifacts, { recursive: true });
 const { server, origin } = await serve(dist);
-const results = { families: {}, webgpu: null };
+const firefox = process.env.NSL_BROWSER === 'firefox';
+const prefix = browserPrefix();
+const results = { browser: firefox ? 'firefox-esr' : 'chromium', families: {}, webgpu: null };
 
 // `floor`: steps per second that any working build exceeds on the slowest machine of this kind
 // (measured there: circles 323, digits 33, the CNN pair 3 steps/s), a tenth of it or less.
@@ -36,7 +41,7 @@ const FAMILIES = [
   { key: 'citation', label: 'citation-gcn', model: 'Gcn', kind: 'GraphAdversarial', knobs: { 'graph-multiplier': 0.5, 'adv-multiplier': 0.2, 'step-size': 0.05 }, epochs: 300, steps: 300, view: 'graph', floor: 3 },
 ];
 
-const cpu = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+const cpu = await launchBrowser();
 try {
   for (const family of FAMILIES) {
     const problems = [];
@@ -91,7 +96,7 @@ try {
     assert.ok(loss.inked > 0.01, `${family.key}: loss chart not blank ${JSON.stringify(loss)}`);
     assert.ok(accuracy.inked > 0.01, `${family.key}: accuracy chart not blank ${JSON.stringify(accuracy)}`);
     assert.ok(await page.$('#confusion'), `${family.key}: confusion matrix shown`);
-    await page.screenshot({ path: path.join(artifacts, `${family.label ?? family.key}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, `${prefix}${family.label ?? family.key}.png`), fullPage: true });
 
     // The URL alone reproduces the setup: a fresh context (no local storage) on the same URL.
     const url = page.url();
@@ -128,6 +133,13 @@ try {
 
 // The page painted at all (how soon is the benchmark's question).
 assert.ok(Object.values(results.families).every((f) => f.first_contentful_paint_ms !== null), 'every visit painted');
+
+if (firefox) {
+  server.close();
+  fs.writeFileSync(path.join(artifacts, 'firefox-results.json'), JSON.stringify(results, null, 2));
+  console.log('e2e (firefox-esr, CPU): all checks passed');
+  process.exit(0);
+}
 
 // WebGPU: Chromium's software adapter. Shaders compile on first use (seconds), steps are slow
 // in software: a few steps only.

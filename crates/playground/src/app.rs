@@ -1,7 +1,7 @@
 //! The root component: the reducer, the worker bridge, the URL hash and local settings. State
 //! changes become worker commands here; components only render and dispatch.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -28,10 +28,11 @@ use crate::components::robustness::RobustnessPanel;
 use crate::components::toolbar::Toolbar;
 use crate::edit::{Edit, drawing_of};
 use crate::link::{self, Link, Section};
-use crate::protocol::{BackendChoice, Command, Event, Variant};
+use crate::protocol::{BackendChoice, Command, Event, GraphInput, Variant};
 use crate::sampling::SamplingSetup;
 use crate::shared::Shared;
 use crate::state::{Action, State};
+use crate::watchdog::{PING_EVERY_MS, Verdict, Watchdog};
 use crate::worker::{DEFAULT_SPEED, TrainerWorker};
 use crate::{download, presets, storage};
 
@@ -81,9 +82,104 @@ fn initial_state() -> State {
 
 type Bridge = Rc<RefCell<Option<WorkerBridge<TrainerWorker>>>>;
 
-fn send(bridge: &Bridge, command: Command) {
-    if let Some(bridge) = bridge.borrow().as_ref() {
-        bridge.send(command);
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The page's side of its one training worker: the bridge, the watch over it and what a new
+/// worker must be told again.
+#[derive(Clone)]
+struct Trainer {
+    bridge: Bridge,
+    watchdog: Rc<RefCell<Watchdog>>,
+    /// Counts the workers started: events from an earlier one are dropped.
+    started: Rc<Cell<usize>>,
+    /// The last graph files the explorer opened and the last sampling asked for (a new worker
+    /// gets them again: the learner does not pick the files twice).
+    reopen: Rc<RefCell<(Option<Command>, Option<Command>)>>,
+}
+
+impl Trainer {
+    fn new() -> Self {
+        Self {
+            bridge: Rc::new(RefCell::new(None)),
+            watchdog: Rc::new(RefCell::new(Watchdog::new())),
+            started: Rc::new(Cell::new(0)),
+            reopen: Rc::new(RefCell::new((None, None))),
+        }
+    }
+
+    /// Sends a command to the worker in use (every command of the page leaves here).
+    fn send(&self, command: Command) {
+        match &command {
+            Command::OpenGraph(_) => self.reopen.borrow_mut().0 = Some(command.clone()),
+            Command::Sample(_) => self.reopen.borrow_mut().1 = Some(command.clone()),
+            _ => {}
+        }
+        if let Some(bridge) = self.bridge.borrow().as_ref() {
+            bridge.send(command);
+        }
+    }
+
+    /// Starts a worker (dropping the bridge of the one before, which closes it if it still
+    /// listens) and tells it the page's setup.
+    fn start(&self, state: &State, dispatch: UseReducerDispatcher<State>) {
+        let life = self.started.get() + 1;
+        self.started.set(life);
+        *self.watchdog.borrow_mut() = Watchdog::new();
+        let (started, watchdog) = (self.started.clone(), self.watchdog.clone());
+        let worker = TrainerWorker::spawner()
+            .callback(move |event| {
+                if started.get() != life {
+                    return;
+                }
+                watchdog.borrow_mut().heard(match event {
+                    Event::Alive(n) => Some(n),
+                    _ => None,
+                });
+                match event {
+                    // A file to save: saved as it arrives.
+                    Event::GraphExport { name, text } => {
+                        if let Err(e) = download::download(&name, "text/plain", text.as_bytes()) {
+                            dispatch.dispatch(Action::Notice(Some(e)));
+                        }
+                    }
+                    Event::Alive(_) => {}
+                    Event::Crashed(message) => {
+                        dispatch.dispatch(Action::WorkerLost(format!("it panicked ({message})")));
+                    }
+                    event => dispatch.dispatch(Action::Worker(event)),
+                }
+            })
+            .encoding::<Json>()
+            .spawn_with_loader(&format!("{}{}", assets_url(), crate::WORKER_LOADER));
+        worker.send(Command::Speed(state.page.speed));
+        if state.page.backend_choice != BackendChoice::Auto {
+            worker.send(Command::Backend(state.page.backend_choice));
+        }
+        // Files before the setup (it may train on the graph they hold); the current data's
+        // graph after it.
+        let (opened, sample) = self.reopen.borrow().clone();
+        let files_first = matches!(opened, Some(Command::OpenGraph(GraphInput::Files(_))));
+        let load = Command::Load { spec: (*state.spec).clone(), assets: assets_url() };
+        let order = if files_first { [opened, Some(load)] } else { [Some(load), opened] };
+        for command in order.into_iter().flatten().chain(sample) {
+            worker.send(command);
+        }
+        *self.bridge.borrow_mut() = Some(worker);
+    }
+
+    /// Pings the worker, or reports it gone.
+    fn watch(&self, dispatch: &UseReducerDispatcher<State>) {
+        let verdict = self.watchdog.borrow_mut().check(now_ms());
+        match verdict {
+            Verdict::Wait => {}
+            Verdict::Ping(n) => self.send(Command::Ping(n)),
+            Verdict::Gone(ms) => dispatch.dispatch(Action::WorkerLost(format!(
+                "it stopped answering for {:.0} s (out of memory, or stuck)",
+                ms / 1000.0
+            ))),
+        }
     }
 }
 
@@ -91,42 +187,35 @@ fn send(bridge: &Bridge, command: Command) {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
-    let bridge: Bridge = use_mut_ref(|| None);
+    let trainer = use_memo((), |()| Trainer::new());
     let loaded_spec = use_mut_ref(|| None::<Shared<nsl::spec::ExperimentSpec>>);
 
-    // The worker, once: it answers into the reducer.
+    // The worker: at the start, and again each time one is lost. It answers into the reducer.
     {
-        let (bridge, dispatch, state, loaded_spec) =
-            (bridge.clone(), state.dispatcher(), state.clone(), loaded_spec.clone());
-        use_effect_with((), move |()| {
-            let worker = TrainerWorker::spawner()
-                .callback(move |event| match event {
-                    // A file to save: saved as it arrives.
-                    Event::GraphExport { name, text } => {
-                        if let Err(e) = download::download(&name, "text/plain", text.as_bytes()) {
-                            dispatch.dispatch(Action::Notice(Some(e)));
-                        }
-                    }
-                    event => dispatch.dispatch(Action::Worker(event)),
-                })
-                .encoding::<Json>()
-                .spawn_with_loader(&format!("{}{}", assets_url(), crate::WORKER_LOADER));
-            worker.send(Command::Speed(state.page.speed));
-            if state.page.backend_choice != BackendChoice::Auto {
-                worker.send(Command::Backend(state.page.backend_choice));
-            }
-            worker.send(Command::Load { spec: (*state.spec).clone(), assets: assets_url() });
+        let (trainer, dispatch, state, loaded_spec) =
+            (trainer.clone(), state.dispatcher(), state.clone(), loaded_spec.clone());
+        use_effect_with(state.page.workers_lost, move |_| {
+            trainer.start(&state, dispatch);
             *loaded_spec.borrow_mut() = Some(state.spec.clone());
-            *bridge.borrow_mut() = Some(worker);
+        });
+    }
+    // The watch over it.
+    {
+        let (trainer, dispatch) = (trainer.clone(), state.dispatcher());
+        use_effect_with((), move |()| {
+            let interval = gloo_timers::callback::Interval::new(PING_EVERY_MS as u32, move || {
+                trainer.watch(&dispatch);
+            });
+            move || drop(interval)
         });
     }
     // Every later setup change goes to the worker, which applies it in place or starts over.
     {
-        let (bridge, loaded_spec) = (bridge.clone(), loaded_spec.clone());
+        let (trainer, loaded_spec) = (trainer.clone(), loaded_spec.clone());
         use_effect_with(state.spec.clone(), move |spec| {
             let mut loaded = loaded_spec.borrow_mut();
             if loaded.as_ref().is_some_and(|l| **l != **spec) {
-                send(&bridge, Command::Update((**spec).clone()));
+                trainer.send(Command::Update((**spec).clone()));
                 *loaded = Some(spec.clone());
             }
         });
@@ -134,27 +223,30 @@ pub fn app() -> Html {
     // The adversary panel's perturbation goes to the worker when it changes; the worker keeps
     // it (and measures it again) across new models.
     {
-        let bridge = bridge.clone();
+        let trainer = trainer.clone();
         let loaded = state.training.generation > 0;
-        use_effect_with((loaded, state.probe_spec()), move |(loaded, probe)| {
+        use_effect_with((loaded, state.probe_spec(), state.page.workers_lost), move |(loaded, probe, _)| {
             if *loaded {
-                send(&bridge, Command::Probe(probe.clone()));
+                trainer.send(Command::Probe(probe.clone()));
             }
         });
     }
     // The inspected graph node likewise.
     {
-        let bridge = bridge.clone();
+        let trainer = trainer.clone();
         let graph = matches!(
             state.training.info.as_ref().map(|i| &i.view),
             Some(crate::protocol::DataView::Graph { .. })
         );
         let loaded = state.training.generation > 0;
-        use_effect_with((loaded, state.inspector.node, graph), move |(loaded, node, graph)| {
-            if *loaded {
-                send(&bridge, Command::InspectNode(node.filter(|_| *graph)));
-            }
-        });
+        use_effect_with(
+            (loaded, state.inspector.node, graph, state.page.workers_lost),
+            move |(loaded, node, graph, _)| {
+                if *loaded {
+                    trainer.send(Command::InspectNode(node.filter(|_| *graph)));
+                }
+            },
+        );
     }
     // The address bar and local storage follow the setup.
     {
@@ -202,23 +294,23 @@ pub fn app() -> Html {
     };
     let on_edit = dispatch.reform(Action::Edit);
     let on_command = {
-        let bridge = bridge.clone();
-        Callback::from(move |command: Command| send(&bridge, command))
+        let trainer = trainer.clone();
+        Callback::from(move |command: Command| trainer.send(command))
     };
     let on_speed = {
-        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        let (trainer, dispatch) = (trainer.clone(), state.dispatcher());
         Callback::from(move |speed: usize| {
             storage::save_speed(speed);
             dispatch.dispatch(Action::Speed(speed));
-            send(&bridge, Command::Speed(speed));
+            trainer.send(Command::Speed(speed));
         })
     };
     let on_backend = {
-        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        let (trainer, dispatch) = (trainer.clone(), state.dispatcher());
         Callback::from(move |choice: BackendChoice| {
             storage::save_backend(choice);
             dispatch.dispatch(Action::Backend(choice));
-            send(&bridge, Command::Backend(choice));
+            trainer.send(Command::Backend(choice));
         })
     };
     let on_results = {

@@ -25,6 +25,7 @@ pub mod sampling;
 pub mod shared;
 pub mod state;
 pub mod storage;
+pub mod watchdog;
 pub mod worker;
 
 /// Where the worker loader is served (beside the page).

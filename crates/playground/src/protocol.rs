@@ -70,6 +70,9 @@ pub enum Command {
     ExportGraph(GraphFormat),
     /// Inspect a graph node on every model now and after each update (`None`: stop).
     InspectNode(Option<u32>),
+    /// Answer [`Event::Alive`] with this number once the commands before it are handled: the
+    /// page's watchdog (a worker that stops answering is replaced).
+    Ping(u32),
 }
 
 /// Where the explorer's graph comes from.
@@ -272,6 +275,10 @@ pub enum Event {
         /// Contents.
         text: String,
     },
+    /// The answer to [`Command::Ping`]: the worker's training loop still runs.
+    Alive(u32),
+    /// The worker panicked with this message and closed itself: the page starts another.
+    Crashed(String),
 }
 
 /// Robustness curves being measured.

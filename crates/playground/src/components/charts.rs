@@ -9,6 +9,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::plot_frame::{Axes, Corner, Entry, draw_legend};
 use super::raster::context;
 use crate::shared::Shared;
 use crate::state::{History, Point};
@@ -20,6 +21,43 @@ pub enum ChartKind {
     Loss,
     /// Train, test and attacked accuracy.
     Accuracy,
+}
+
+/// The chart's latest values in words (its text alternative beside the drawing).
+pub fn caption(kind: ChartKind, latest: Option<&Point>, base: Option<&Point>) -> String {
+    let Some(p) = latest else { return "No steps yet.".to_string() };
+    let percent = |v: f64| format!("{:.1}%", v * 100.0);
+    let base_note =
+        |text: String| if base.is_some() { format!(" (base model: {text})") } else { String::new() };
+    match kind {
+        ChartKind::Loss => {
+            let parts: Vec<String> =
+                [("graph", p.graph), ("adversarial", p.adversarial), ("VAT", p.virtual_adversarial)]
+                    .into_iter()
+                    .filter_map(|(name, v)| v.map(|v| format!("{name} {v:.4}")))
+                    .collect();
+            let parts =
+                if parts.is_empty() { String::new() } else { format!(", of which {}", parts.join(", ")) };
+            format!(
+                "Step {}: total loss {:.4}, supervised {:.4}{parts}{}.",
+                p.step,
+                p.total,
+                p.supervised,
+                base_note(base.map(|b| format!("{:.4}", b.total)).unwrap_or_default())
+            )
+        }
+        ChartKind::Accuracy => {
+            let attacked =
+                p.attacked_acc.map(|a| format!(", under attack {}", percent(a))).unwrap_or_default();
+            format!(
+                "Step {}: train accuracy {}, test {}{attacked}{}.",
+                p.step,
+                percent(p.train_acc),
+                percent(p.test_acc),
+                base_note(base.map(|b| format!("test {}", percent(b.test_acc))).unwrap_or_default())
+            )
+        }
+    }
 }
 
 /// Props of [`Chart`].
@@ -109,9 +147,15 @@ pub fn chart(props: &ChartProps) -> Html {
             ("accuracy-chart", "Accuracy per step: train, test and under attack; the base model in grey")
         }
     };
+    let caption = caption(
+        props.kind,
+        props.regularized.points.last(),
+        props.base.as_ref().and_then(|b| b.points.last()),
+    );
     html! {
         <figure class="chart">
             <canvas ref={canvas} id={id} width="560" height="220" role="img" aria-label={label} />
+            <figcaption class="muted chart-values">{ caption }</figcaption>
         </figure>
     }
 }
@@ -131,31 +175,8 @@ fn thinned(points: &[Point]) -> Vec<Point> {
     kept
 }
 
-/// `count` evenly spaced "nice" values from 0 to `max` (steps of 1, 2 or 5 × 10ⁿ).
-fn ticks(max: f64, count: usize) -> Vec<f64> {
-    if !(max.is_finite() && max > 0.0) {
-        return vec![0.0];
-    }
-    let raw = max / count.max(1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(raw);
-    (0..).map(|i| i as f64 * step).take_while(|v| *v <= max * (1.0 + 1e-9)).collect()
-}
-
-/// A tick label: integers as they are, fractions with as few decimals as the step needs.
-fn tick_label(value: f64, step: f64) -> String {
-    if step >= 1.0 {
-        format!("{value:.0}")
-    } else {
-        let decimals = (-step.log10().floor()).max(0.0) as usize;
-        format!("{value:.decimals$}")
-    }
-}
-
-/// Draws the chart. Text — tick labels, axis names, the legend — is drawn on the canvas
-/// directly: plotters sizes every label by adding a `<span>` to the page and reading its
-/// `offsetHeight`, a forced layout of the whole page per label, which made chart redraws the
-/// page's longest main-thread tasks while training.
+/// Draws the chart: the curves with plotters, the frame and every text with the canvas' own
+/// calls (`plot_frame`: plotters' text would force a page layout per label).
 fn draw(
     canvas: HtmlCanvasElement,
     kind: ChartKind,
@@ -192,17 +213,17 @@ fn draw(
         .margin_bottom(30)
         .build_cartesian_2d(0.0..x_max, 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    // The grid and the axes, as lines.
-    let (x_ticks, y_ticks) = (ticks(x_max, 6), ticks(y_max, 5));
-    let grid = RGBColor(238, 238, 238);
-    let lines = x_ticks
-        .iter()
-        .map(|&x| vec![(x, 0.0), (x, y_max)])
-        .chain(y_ticks.iter().map(|&y| vec![(0.0, y), (x_max, y)]));
-    chart.draw_series(lines.map(|l| PathElement::new(l, grid))).map_err(|e| e.to_string())?;
-    let axis = RGBColor(95, 99, 104);
-    let axes = [vec![(0.0, y_max), (0.0, 0.0), (x_max, 0.0)]];
-    chart.draw_series(axes.into_iter().map(|l| PathElement::new(l, axis))).map_err(|e| e.to_string())?;
+    let y_name = match kind {
+        ChartKind::Loss => "loss",
+        ChartKind::Accuracy => "accuracy",
+    };
+    let axes = Axes::new((0.0, x_max), (0.0, y_max), "step", y_name);
+    let area = chart.plotting_area().clone();
+    let at = move |x: f64, y: f64| {
+        let (px, py) = area.map_coordinate(&(x, y));
+        (f64::from(px), f64::from(py))
+    };
+    axes.draw_grid(&ctx, &at);
     if let Some(base) = base {
         for (_, _, value) in curves {
             let line: Vec<(f64, f64)> =
@@ -214,82 +235,61 @@ fn draw(
             }
         }
     }
-    let mut shown = Vec::new();
+    let mut entries = Vec::new();
     for &(name, colour, value) in curves {
         let line: Vec<(f64, f64)> =
             points.iter().filter_map(|p| value(p).map(|v| (p.step as f64, v))).collect();
         if !line.is_empty() {
             chart.draw_series(LineSeries::new(line, colour.stroke_width(2))).map_err(|e| e.to_string())?;
-            shown.push((name, colour));
+            entries.push(Entry { name: name.to_string(), colour: css(colour), dashed: false });
         }
     }
     root.present().map_err(|e| e.to_string())?;
-    // Text, straight on the canvas.
-    let area = chart.plotting_area();
-    let at = |x: f64, y: f64| {
-        let (px, py) = area.map_coordinate(&(x, y));
-        (f64::from(px), f64::from(py))
-    };
-    ctx.set_font("11px sans-serif");
-    ctx.set_fill_style_str("#5f6368");
-    ctx.set_text_align("center");
-    ctx.set_text_baseline("top");
-    let x_step = x_ticks.get(1).copied().unwrap_or(1.0);
-    for &x in &x_ticks {
-        let (px, py) = at(x, 0.0);
-        let _ = ctx.fill_text(&tick_label(x, x_step), px, py + 4.0);
-    }
-    let (right, bottom) = at(x_max, 0.0);
-    let _ = ctx.fill_text("step", right - 14.0, bottom + 16.0);
-    ctx.set_text_align("right");
-    ctx.set_text_baseline("middle");
-    let y_step = y_ticks.get(1).copied().unwrap_or(1.0);
-    for &y in &y_ticks {
-        let (px, py) = at(0.0, y);
-        let _ = ctx.fill_text(&tick_label(y, y_step), px - 5.0, py);
-    }
-    let (left, top) = at(0.0, y_max);
-    ctx.set_text_align("left");
-    ctx.set_text_baseline("bottom");
-    let _ = ctx.fill_text(
-        match kind {
-            ChartKind::Loss => "loss",
-            ChartKind::Accuracy => "accuracy",
-        },
-        left - 44.0,
-        top - 4.0,
-    );
-    // The legend: one swatch and name per curve drawn, in a column at the top right (loss) or
-    // bottom right (accuracy); the base model's dashed curves are named once.
-    let mut entries: Vec<(String, String)> =
-        shown.iter().map(|(name, c)| (name.to_string(), format!("rgb({},{},{})", c.0, c.1, c.2))).collect();
+    axes.draw_labels(&ctx, &at);
+    // The base model's dashed curves are named once.
     if base.is_some() {
-        entries.push(("base model (dashed)".into(), format!("rgb({},{},{})", BASE.0, BASE.1, BASE.2)));
+        entries.push(Entry { name: "base model (dashed)".into(), colour: css(BASE), dashed: true });
     }
-    let rows = entries.len() as f64;
-    let x0 = right - 130.0;
-    let y0 = match kind {
-        ChartKind::Loss => top + 8.0,
-        ChartKind::Accuracy => bottom - 8.0 - rows * 14.0,
+    let corner = match kind {
+        ChartKind::Loss => Corner::TopRight,
+        ChartKind::Accuracy => Corner::BottomRight,
     };
-    if !entries.is_empty() {
-        ctx.set_fill_style_str("rgba(255,255,255,0.85)");
-        ctx.fill_rect(x0 - 6.0, y0 - 4.0, 132.0, rows * 14.0 + 6.0);
-    }
-    ctx.set_text_baseline("middle");
-    for (i, (name, colour)) in entries.iter().enumerate() {
-        let y = y0 + 7.0 + i as f64 * 14.0;
-        ctx.set_fill_style_str(colour);
-        ctx.fill_rect(x0, y - 1.5, 14.0, 3.0);
-        ctx.set_fill_style_str("#3c4043");
-        let _ = ctx.fill_text(name, x0 + 20.0, y);
-    }
+    draw_legend(&ctx, &axes, &at, corner, &entries);
     Ok(())
+}
+
+fn css(c: RGBColor) -> String {
+    format!("rgb({},{},{})", c.0, c.1, c.2)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn captions_say_the_latest_values() {
+        let p = Point {
+            step: 120,
+            total: 0.5,
+            supervised: 0.4,
+            graph: None,
+            adversarial: Some(0.1),
+            virtual_adversarial: None,
+            train_acc: 0.9,
+            test_acc: 0.855,
+            attacked_acc: Some(0.5),
+        };
+        let base = Point { total: 0.7, test_acc: 0.8, ..p };
+        assert_eq!(
+            caption(ChartKind::Loss, Some(&p), Some(&base)),
+            "Step 120: total loss 0.5000, supervised 0.4000, of which adversarial 0.1000 (base model: 0.7000)."
+        );
+        assert_eq!(
+            caption(ChartKind::Accuracy, Some(&p), None),
+            "Step 120: train accuracy 90.0%, test 85.5%, under attack 50.0%."
+        );
+        assert_eq!(caption(ChartKind::Loss, None, None), "No steps yet.");
+    }
 
     #[test]
     fn long_curves_are_thinned_to_what_the_canvas_shows() {
@@ -309,16 +309,5 @@ mod tests {
         assert!(kept.len() <= DRAWN + 1 && kept.len() > DRAWN / 2, "{}", kept.len());
         assert_eq!((kept[0].step, kept.last().unwrap().step), (0, 1998));
         assert_eq!(thinned(&long[..10]).len(), 10);
-    }
-
-    #[test]
-    fn ticks_are_nice_numbers_up_to_the_top() {
-        assert_eq!(ticks(1.0, 5), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
-        assert_eq!(ticks(1000.0, 6), vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
-        assert_eq!(ticks(0.0, 5), vec![0.0]);
-        assert_eq!(
-            (tick_label(0.4, 0.2), tick_label(600.0, 200.0), tick_label(0.05, 0.05)),
-            ("0.4".into(), "600".into(), "0.05".into())
-        );
     }
 }

@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
-use super::graph_viewer::{GraphViewer, SubgraphView, hop_colour};
+use super::graph_viewer::{GraphViewer, SubgraphView, hop_class};
 use super::knob::{Choice, Knob, Toggle};
 use crate::edit::Edit;
 use crate::protocol::{Command, GraphFile, GraphFormat, GraphInput, OpenedGraph, SampleView};
@@ -175,7 +175,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                             </p>
                             <div class="legend">
                                 { for (0..=hops).map(|h| html! {
-                                    <span><i style={format!("background:{}", hop_colour(h))}></i>{ if h == 0 { "root".to_string() } else { format!("hop {h}") } }</span>
+                                    <span><i class={hop_class(h)}></i>{ if h == 0 { "root".to_string() } else { format!("hop {h}") } }</span>
                                 }) }
                                 if !field.is_empty() {
                                     <span><i class="halo"></i>{ format!("receptive field of a {hops}-layer GNN") }</span>

@@ -5,6 +5,14 @@ use crate::shared::Shared;
 use nsl::session::Progress;
 use yew::prelude::*;
 
+/// The style sheet's shade of a confusion cell: green on the diagonal, red off it, in ten
+/// steps of the row's share (the page's Content Security Policy allows no inline styles; the
+/// rules are in `www/style.css`, checked by a test).
+pub fn shade_class(correct: bool, share: f32) -> String {
+    let step = (share.clamp(0.0, 1.0) * 10.0).round() as u32;
+    format!("{}-{step}", if correct { "hit" } else { "miss" })
+}
+
 /// Props of [`Confusion`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct ConfusionProps {
@@ -37,10 +45,7 @@ pub fn confusion(props: &ConfusionProps) -> Html {
                         <tr>
                             <th scope="row">{ name(t) }</th>
                             { for row.iter().enumerate().map(|(c, &n)| {
-                                let share = n as f32 / total;
-                                let hue = if c == t { "19,115,51" } else { "179,38,30" };
-                                let style = format!("background: rgba({hue},{:.2})", share * 0.6);
-                                html! { <td {style}>{ n }</td> }
+                                html! { <td class={shade_class(c == t, n as f32 / total)}>{ n }</td> }
                             }) }
                             <td>{ per_class[t].map_or("–".to_string(), |a| format!("{:.1}%", a * 100.0)) }</td>
                         </tr>
@@ -100,5 +105,25 @@ pub fn what_if(props: &WhatIfProps) -> Html {
                 { row(&props.variant, props.regularized.as_deref()) }
             </tbody>
         </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shade_has_a_rule_in_the_style_sheet() {
+        let css = include_str!("../../../../www/style.css");
+        for n in 0..=20 {
+            for correct in [true, false] {
+                let class = shade_class(correct, n as f32 / 20.0);
+                assert!(css.contains(&format!("#confusion td.{class} {{")), "www/style.css lacks {class}");
+            }
+        }
+        assert_eq!(
+            (shade_class(true, 0.04), shade_class(false, 1.0)),
+            ("hit-0".to_string(), "miss-10".to_string())
+        );
     }
 }

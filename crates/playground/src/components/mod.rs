@@ -15,6 +15,7 @@ pub mod knob;
 pub mod metrics;
 pub mod node_inspector;
 pub mod palette;
+pub mod plot_frame;
 pub mod raster;
 pub mod robustness;
 pub mod toolbar;

@@ -11,6 +11,8 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::palette::class_rgb;
+use super::plot_frame::{Axes, Corner, Entry, draw_legend};
+use super::raster::context;
 use crate::protocol::{DataInfo, DataView, Variant};
 use crate::shared::Shared;
 
@@ -131,6 +133,7 @@ fn draw_terms(
     history: &[(usize, Vec<f32>)],
     neighbors: &[usize],
 ) -> Result<(), String> {
+    let ctx = context(&canvas).ok_or("no 2D context")?;
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -142,38 +145,37 @@ fn draw_terms(
             * 1.05;
     let mut chart = ChartBuilder::on(&root)
         .margin(6)
-        .x_label_area_size(24)
-        .y_label_area_size(44)
+        .margin_top(16)
+        .margin_left(50)
+        .margin_bottom(26)
         .build_cartesian_2d(x_min..x_max, 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("step")
-        .y_desc("w · distance")
-        .light_line_style(RGBColor(238, 238, 238))
-        .label_style(("sans-serif", 10))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let axes = Axes::new((x_min, x_max), (0.0, y_max), "step", "w · distance");
+    let area = chart.plotting_area().clone();
+    let at = move |x: f64, y: f64| {
+        let (px, py) = area.map_coordinate(&(x, y));
+        (f64::from(px), f64::from(py))
+    };
+    axes.draw_grid(&ctx, &at);
+    let mut entries = Vec::new();
     for (k, node) in neighbors.iter().enumerate() {
         let [r, g, b] = class_rgb(k);
-        let colour = RGBColor(r, g, b);
         let line: Vec<(f64, f64)> =
             history.iter().filter_map(|(s, t)| t.get(k).map(|v| (*s as f64, f64::from(*v)))).collect();
         chart
-            .draw_series(LineSeries::new(line, colour.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(format!("node {node}"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], colour.stroke_width(2)));
+            .draw_series(LineSeries::new(line, RGBColor(r, g, b).stroke_width(2)))
+            .map_err(|e| e.to_string())?;
+        entries.push(Entry {
+            name: format!("node {node}"),
+            colour: format!("rgb({r},{g},{b})"),
+            dashed: false,
+        });
     }
+    root.present().map_err(|e| e.to_string())?;
+    axes.draw_labels(&ctx, &at);
     // A legend of more than a few lines would cover the curves: the table names the colours' order.
     if neighbors.len() <= 6 {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .label_font(("sans-serif", 10))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(|e| e.to_string())?;
+        draw_legend(&ctx, &axes, &at, Corner::TopLeft, &entries);
     }
-    root.present().map_err(|e| e.to_string())
+    Ok(())
 }

@@ -11,6 +11,8 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::knob::{Choice, Knob};
+use super::plot_frame::{Axes, Corner, Entry, draw_legend};
+use super::raster::context;
 use crate::download::{download, download_url};
 use crate::edit::Edit;
 use crate::protocol::{RobustnessProgress, Variant};
@@ -170,6 +172,7 @@ fn draw(
     max_epsilon: f64,
     names: &Names,
 ) -> Result<(), String> {
+    let ctx = context(&canvas).ok_or("no 2D context")?;
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -181,19 +184,19 @@ fn draw(
         .max(1e-3);
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(44)
+        .margin_top(18)
+        .margin_left(50)
+        .margin_bottom(30)
         .build_cartesian_2d(0.0..x_max, 0.0..1.0)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("ε")
-        .y_desc("test accuracy")
-        .light_line_style(RGBColor(238, 238, 238))
-        .label_style(("sans-serif", 11))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    let mut drawn = false;
+    let axes = Axes::new((0.0, x_max), (0.0, 1.0), "ε", "test accuracy");
+    let area = chart.plotting_area().clone();
+    let at = move |x: f64, y: f64| {
+        let (px, py) = area.map_coordinate(&(x, y));
+        (f64::from(px), f64::from(py))
+    };
+    axes.draw_grid(&ctx, &at);
+    let mut entries = Vec::new();
     for (variant, curve) in &progress.curves {
         let colour = if *variant == Variant::Base { BASE } else { REGULARIZED };
         for attack in Attack::ALL {
@@ -202,31 +205,24 @@ fn draw(
             if line.is_empty() {
                 continue;
             }
-            drawn = true;
-            let label = format!("{} {}", names.of(*variant), attack.name());
             let style = colour.stroke_width(2);
-            let series = match attack {
+            match attack {
                 Attack::Fgsm => chart.draw_series(LineSeries::new(line.clone(), style)),
                 Attack::Pgd => chart.draw_series(DashedLineSeries::new(line.clone(), 6, 4, style)),
-            };
-            series
-                .map_err(|e| e.to_string())?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], style));
+            }
+            .map_err(|e| e.to_string())?;
             chart
                 .draw_series(line.iter().map(|&(x, y)| Circle::new((x, y), 2, colour.filled())))
                 .map_err(|e| e.to_string())?;
+            entries.push(Entry {
+                name: format!("{} {}", names.of(*variant), attack.name()),
+                colour: format!("rgb({},{},{})", colour.0, colour.1, colour.2),
+                dashed: attack == Attack::Pgd,
+            });
         }
     }
-    if drawn {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(218, 220, 224))
-            .label_font(("sans-serif", 11))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(|e| e.to_string())?;
-    }
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(|e| e.to_string())?;
+    axes.draw_labels(&ctx, &at);
+    draw_legend(&ctx, &axes, &at, Corner::TopRight, &entries);
+    Ok(())
 }

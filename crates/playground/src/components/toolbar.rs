@@ -61,7 +61,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let fmt = |l: Option<f32>| l.map_or(String::new(), |l| l.to_string());
     html! {
-        <div class="toolbar" role="toolbar" aria-label="Training">
+        // A named region (a landmark screen readers list), not role="toolbar": that role
+        // promises arrow-key movement between the buttons, and Tab is what moves here.
+        <section class="toolbar" aria-label="Training">
             <button id="reset" onclick={send(Command::Reset)} disabled={loading} title="Fresh models, same setup">{ "⟲ Reset" }</button>
             if running {
                 <button id="play" class="primary" onclick={send(Command::Pause)} aria-pressed="true">{ "❚❚ Pause" }</button>
@@ -81,6 +83,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 if let Some(l) = props.losses.1 { { format!(" · loss {l:.4}") } }
             </output>
             <div class="status" aria-live="polite" id="status">{ message }</div>
-        </div>
+        </section>
     }
 }

@@ -77,6 +77,11 @@ pub struct Page {
     pub speed: usize,
     /// Why the link in the address bar could not be read, or the edited spec is invalid.
     pub notice: Option<String>,
+    /// Training workers lost so far: each loss starts the next one.
+    pub workers_lost: usize,
+    /// Workers lost since one last loaded a setup (two in a row: the setup is not the cause
+    /// that can be undone, the opening scene is loaded instead).
+    pub lost_in_a_row: usize,
 }
 
 /// What the worker trains and has reported.
@@ -196,6 +201,8 @@ impl State {
                 backend: None,
                 speed,
                 notice: None,
+                workers_lost: 0,
+                lost_in_a_row: 0,
             },
             training: Training {
                 status: Status::Loading,
@@ -307,6 +314,9 @@ pub enum Action {
     Sampling(SamplingEdit),
     /// Inspect a graph node (or none).
     Inspect(Option<u32>),
+    /// The training worker is gone (why, in words): the app starts another on the setup the
+    /// state then holds.
+    WorkerLost(String),
 }
 
 impl Reducible for State {
@@ -350,6 +360,7 @@ impl Reducible for State {
                     next.inspector.clear();
                 }
             }
+            Action::WorkerLost(why) => next.on_worker_lost(&why),
             Action::Undo => {
                 if let (Some(previous), Some(now)) =
                     (next.drawing.undo.last().cloned(), drawing_of(&next.spec).cloned())
@@ -405,6 +416,37 @@ impl State {
         }
     }
 
+    /// What the page keeps when the worker dies: the drawing, the lesson view and every
+    /// control stay; the setup is the last one the worker trained (a change it had not applied
+    /// may be what killed it), or the opening scene when even that failed to load again.
+    fn on_worker_lost(&mut self, why: &str) {
+        self.page.workers_lost += 1;
+        self.page.lost_in_a_row += 1;
+        let trained = self.training.trained.take();
+        let (setup, spec) = match trained {
+            _ if self.page.lost_in_a_row > 1 => {
+                ("it failed again on the same setup, so the opening setup is loaded", None)
+            }
+            Some(trained) if *trained != *self.spec => {
+                ("your last change, which it had not applied yet, was undone", Some(trained))
+            }
+            Some(_) => ("it has the setup you were training", None),
+            // It never loaded this setup: try once more.
+            None => ("it loads the setup again", None),
+        };
+        if self.page.lost_in_a_row > 1 {
+            self.spec = Shared::new(crate::presets::opening_scene());
+            self.remembered.note(&self.spec.regularization);
+        } else if let Some(spec) = spec {
+            self.spec = spec;
+        }
+        self.training.status = Status::Loading;
+        self.adversary.robustness = None;
+        self.page.notice = Some(format!(
+            "The trainer stopped: {why}. A new one has started and {setup}; the models start again from step 0."
+        ));
+    }
+
     fn on_event(&mut self, event: Event) {
         let training = &mut self.training;
         match event {
@@ -416,6 +458,7 @@ impl State {
                 training.trained = Some(Shared::new(spec));
                 training.status = Status::Idle;
                 training.generation += 1;
+                self.page.lost_in_a_row = 0;
                 // New models: what was measured on the old ones is gone (the worker keeps the
                 // probe and the inspected node and measures them on the new models).
                 self.adversary.probes = Shared::default();
@@ -478,8 +521,9 @@ impl State {
                 }
                 self.inspector.models = Shared::new(models);
             }
-            // Saved by the app as it arrives (a side effect, not state).
-            Event::GraphExport { .. } => {}
+            // Handled by the app as they arrive: a file to save, the watchdog's answer and a
+            // crash (which the app turns into [`Action::WorkerLost`]).
+            Event::GraphExport { .. } | Event::Alive(_) | Event::Crashed(_) => {}
         }
     }
 }
@@ -629,6 +673,52 @@ mod tests {
         assert!(state.shows(Section::Data));
         let state = state.reduce(Action::Hide(Section::Model, true));
         assert_eq!(state.page.hidden, [Section::Data, Section::Model].into());
+    }
+
+    #[test]
+    fn a_lost_worker_keeps_the_drawing_and_lesson_and_undoes_what_it_had_not_applied() {
+        use crate::drawing::DrawingEdit;
+        let drawn = crate::presets::preset(crate::presets::Family::Drawn, 0);
+        let state = Rc::new(State::new(drawn.clone(), [Section::Data].into(), BackendChoice::Auto, 10));
+        let info = DataInfo {
+            class_names: vec!["a".into(), "b".into()],
+            train_rows: 2,
+            test_rows: 2,
+            steps_per_epoch: 1,
+            total_steps: 40,
+            view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
+        };
+        let state = state.reduce(Action::Edit(Edit::Drawing(DrawingEdit::AddNode { x: 0.5, y: 0.9 })));
+        let trained = (*state.spec).clone();
+        let state = state.reduce(Action::Worker(Event::Ready { spec: trained.clone(), info: info.clone() }));
+        let state = state.reduce(Action::Worker(Event::Running));
+
+        // Lost while training the setup as edited: everything stays.
+        let lost = state.clone().reduce(Action::WorkerLost("it panicked (capacity overflow)".into()));
+        assert_eq!(*lost.spec, trained, "the drawing with its new node stays");
+        assert_eq!(lost.drawing, state.drawing, "and its undo history");
+        assert!(!lost.shows(Section::Data), "the lesson view stays");
+        assert_eq!((lost.page.workers_lost, lost.training.status.key()), (1, "loading"));
+        let notice = lost.page.notice.clone().unwrap();
+        assert!(
+            notice.contains("capacity overflow") && notice.contains("the setup you were training"),
+            "{notice}"
+        );
+
+        // Lost on a change it had not applied: that change is undone.
+        let edited = state.reduce(Action::Edit(Edit::LearningRate(0.5)));
+        let lost = edited.reduce(Action::WorkerLost("it stopped answering".into()));
+        assert_eq!(*lost.spec, trained);
+        assert!(lost.page.notice.clone().unwrap().contains("was undone"));
+
+        // Lost again before the new one loaded anything: the opening scene.
+        let again = lost.clone().reduce(Action::WorkerLost("it stopped answering".into()));
+        assert_eq!(*again.spec, opening_scene());
+        assert_eq!(again.page.workers_lost, 2);
+        // A loaded setup ends the run of losses.
+        let loaded = lost.reduce(Action::Worker(Event::Ready { spec: trained.clone(), info }));
+        assert_eq!(loaded.page.lost_in_a_row, 0);
+        assert_eq!(*loaded.reduce(Action::WorkerLost("x".into())).spec, trained);
     }
 
     /// A worker event copies pointers, not data: what it does not change stays the same value.

@@ -11,7 +11,7 @@ pub mod explorer;
 mod graphs;
 mod measure;
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::StreamExt;
@@ -29,11 +29,33 @@ use engine::{Engine, RobustnessJob};
 use explorer::ExplorerGraph;
 use nsl::session::probe::ProbeSpec;
 
+/// The page the worker answers, once it has connected; what the runtime said before that
+/// waits for it (the runtime starts with the worker: where WebGPU is absent it reports the
+/// backend before the page's connection has arrived).
+#[derive(Debug, Default)]
+struct PageLink {
+    id: Option<HandlerId>,
+    waiting: Vec<Event>,
+}
+
 /// The gloo worker: forwards commands to the runtime task, which answers the page.
 #[derive(Debug)]
 pub struct TrainerWorker {
     inbox: UnboundedSender<Command>,
-    page: Rc<Cell<Option<HandlerId>>>,
+    page: Rc<RefCell<PageLink>>,
+}
+
+impl TrainerWorker {
+    fn connect(&self, scope: &WorkerScope<Self>, id: HandlerId) {
+        let waiting = {
+            let mut page = self.page.borrow_mut();
+            page.id = Some(id);
+            std::mem::take(&mut page.waiting)
+        };
+        for event in waiting {
+            scope.respond(id, event);
+        }
+    }
 }
 
 impl gloo_worker::Worker for TrainerWorker {
@@ -43,30 +65,61 @@ impl gloo_worker::Worker for TrainerWorker {
 
     fn create(scope: &WorkerScope<Self>) -> Self {
         let (inbox, commands) = unbounded();
-        let page = Rc::new(Cell::new(None));
-        let send = {
+        let page = Rc::new(RefCell::new(PageLink::default()));
+        let send: Rc<dyn Fn(Event)> = {
             let (scope, page) = (scope.clone(), page.clone());
-            move |event: Event| {
-                if let Some(id) = page.get() {
-                    scope.respond(id, event);
+            Rc::new(move |event: Event| {
+                let id = page.borrow().id;
+                match id {
+                    Some(id) => scope.respond(id, event),
+                    None => page.borrow_mut().waiting.push(event),
                 }
-            }
+            })
         };
-        wasm_bindgen_futures::spawn_local(Runtime::new(Box::new(send)).run(commands));
+        report_panics(send.clone());
+        wasm_bindgen_futures::spawn_local(Runtime::new(send).run(commands));
         Self { inbox, page }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
-    fn connected(&mut self, _scope: &WorkerScope<Self>, id: HandlerId) {
-        self.page.set(Some(id));
+    fn connected(&mut self, scope: &WorkerScope<Self>, id: HandlerId) {
+        self.connect(scope, id);
     }
 
-    fn received(&mut self, _scope: &WorkerScope<Self>, command: Command, id: HandlerId) {
-        self.page.set(Some(id));
+    fn received(&mut self, scope: &WorkerScope<Self>, command: Command, id: HandlerId) {
+        self.connect(scope, id);
         // The runtime lives as long as the worker: the channel is never closed.
         let _ = self.inbox.unbounded_send(command);
     }
+}
+
+thread_local! {
+    /// Where a panic is reported (the page; set once the worker exists).
+    static CRASH_REPORT: RefCell<Option<Rc<dyn Fn(Event)>>> = const { RefCell::new(None) };
+}
+
+/// From now on a panic in this worker is logged (the hook set before), sent to the page as
+/// [`Event::Crashed`] and closes the worker: after a panic the module's state is unknown, so
+/// the page starts a fresh worker rather than talk to this one again.
+fn report_panics(send: Rc<dyn Fn(Event)>) {
+    use wasm_bindgen::JsCast;
+    CRASH_REPORT.with(|report| *report.borrow_mut() = Some(send));
+    let log = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        log(info);
+        let what = info.payload_as_str().unwrap_or("a panic");
+        let message = match info.location() {
+            Some(at) => format!("{what} (at {}:{})", at.file(), at.line()),
+            None => what.to_string(),
+        };
+        // `try_borrow`: a panic while the report was being set must not panic again.
+        let send = CRASH_REPORT.with(|report| report.try_borrow().ok().and_then(|send| send.clone()));
+        if let Some(send) = send {
+            send(Event::Crashed(message));
+        }
+        js_sys::global().unchecked_into::<web_sys::DedicatedWorkerGlobalScope>().close();
+    }));
 }
 
 /// Steps per tick when the page has not said otherwise.
@@ -74,7 +127,7 @@ pub const DEFAULT_SPEED: usize = 10;
 
 /// What the runtime task owns.
 struct Runtime {
-    send: Box<dyn Fn(Event)>,
+    send: Rc<dyn Fn(Event)>,
     choice: BackendChoice,
     webgpu: Option<Result<Device, String>>,
     device: Device,
@@ -105,7 +158,7 @@ struct Runtime {
 const PROBE_INTERVAL_MS: f64 = 250.0;
 
 impl Runtime {
-    fn new(send: Box<dyn Fn(Event)>) -> Self {
+    fn new(send: Rc<dyn Fn(Event)>) -> Self {
         Self {
             send,
             choice: BackendChoice::Auto,
@@ -220,6 +273,8 @@ impl Runtime {
             Command::Sample(request) => self.sample(&request),
             Command::ExportGraph(format) => self.export_graph(format),
             Command::Robustness => self.start_robustness(),
+            // Answered in turn, after the commands before it: an answer means this loop runs.
+            Command::Ping(n) => (self.send)(Event::Alive(n)),
         }
     }
 

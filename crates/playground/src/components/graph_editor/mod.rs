@@ -2,8 +2,10 @@
 //! node to move it, Shift-drag from a node to another (or use Connect mode) to join them, click a
 //! node or edge to select it; keys 1–9 give the selected node a class, 0 takes it away, H holds
 //! it out for testing, Delete removes the selection, Ctrl+Z / Ctrl+Y undo and redo, the wheel
-//! zooms, dragging empty space pans, F fits, ? shows every shortcut. Nodes are filled with the
-//! model's live prediction (faded when unsure); the rim is the given class.
+//! zooms, dragging empty space pans, F fits, ? shows every shortcut. Without a mouse: N adds a
+//! node, [ and ] select, arrow keys move the selected node, C on one node then C on another
+//! connects them. Pointer events serve touch as well (tap, drag; Connect mode to join). Nodes
+//! are filled with the model's live prediction (faded when unsure); the rim is the given class.
 
 mod panels;
 mod props;
@@ -22,6 +24,19 @@ use panels::{SHORTCUTS, node_table, selected_in, selected_panel};
 pub use props::GraphEditorProps;
 use scene::{Gesture, HEIGHT, RADIUS, Scene, Selection, WIDTH};
 
+/// Where a node added by keyboard goes: the visible centre, or the first free spot on a small
+/// spiral around it (so that nodes added one after another do not cover each other).
+fn keyboard_spot(drawing: &DrawnGraph, centre: [f32; 2]) -> [f32; 2] {
+    let free = |p: [f32; 2]| drawing.nodes.iter().all(|n| (n.x - p[0]).hypot(n.y - p[1]) > 0.04);
+    (0..64)
+        .map(|k| {
+            let (r, a) = (0.05 * (k as f32).sqrt(), k as f32 * 2.4);
+            [(centre[0] + r * a.cos()).clamp(0.0, 1.0), (centre[1] + r * a.sin()).clamp(0.0, 1.0)]
+        })
+        .find(|&p| free(p))
+        .unwrap_or(centre)
+}
+
 /// The editor card.
 #[function_component(GraphEditor)]
 pub fn graph_editor(props: &GraphEditorProps) -> Html {
@@ -31,6 +46,8 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
     let gesture = use_state(|| None::<Gesture>);
     let connect_mode = use_state(|| false);
     let help = use_state(|| false);
+    // The node a keyboard connection starts from (C on it, then C on another).
+    let connect_from = use_state(|| None::<usize>);
     let values_text = use_state(String::new);
     let values_error = use_state(|| None::<String>);
 
@@ -127,8 +144,9 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
                     selection.set(Some(Selection::Node(node)));
                     on_select.emit(node);
                 }
-                Gesture::Connect { from, .. } => {
-                    if let Some(to) = node_at(&nodes, &view, s, RADIUS + 3.0).filter(|&to| to != from) {
+                // Where the last move left the pointer: a finger's pointerup may carry no position.
+                Gesture::Connect { from, cursor } => {
+                    if let Some(to) = node_at(&nodes, &view, cursor, RADIUS + 3.0).filter(|&to| to != from) {
                         on_edit.emit(DrawingEdit::Connect { a: from, b: to });
                     }
                 }
@@ -156,10 +174,10 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
         })
     };
     let onkeydown = {
-        let (drawing, view, selection, help) =
-            (props.drawing.clone(), view.clone(), selection.clone(), help.clone());
-        let (on_edit, on_undo, on_redo) =
-            (props.on_edit.clone(), props.on_undo.clone(), props.on_redo.clone());
+        let (drawing, view, selection, help, connect_from) =
+            (props.drawing.clone(), view.clone(), selection.clone(), help.clone(), connect_from.clone());
+        let (on_edit, on_undo, on_redo, on_select) =
+            (props.on_edit.clone(), props.on_undo.clone(), props.on_redo.clone(), props.on_select.clone());
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let control = e.ctrl_key() || e.meta_key();
@@ -167,7 +185,57 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
                 Some(Selection::Node(i)) => Some(i),
                 _ => None,
             };
+            let select = |i: usize| {
+                selection.set(Some(Selection::Node(i)));
+                on_select.emit(i);
+            };
             let handled = match key.as_str() {
+                // Everything the mouse does, by keyboard: add, select, move, connect.
+                "n" | "N" if !control => {
+                    let [x, y] = keyboard_spot(&drawing, view.to_world((WIDTH / 2.0, HEIGHT / 2.0)));
+                    on_edit.emit(DrawingEdit::AddNode { x, y });
+                    select(drawing.nodes.len());
+                    true
+                }
+                "]" | "[" if !drawing.nodes.is_empty() => {
+                    let n = drawing.nodes.len();
+                    let next = match (node, key.as_str()) {
+                        (Some(i), "]") => (i + 1) % n,
+                        (Some(i), _) => (i + n - 1) % n,
+                        (None, "]") => 0,
+                        (None, _) => n - 1,
+                    };
+                    select(next);
+                    true
+                }
+                "c" | "C" if !control && node.is_some() => {
+                    let node = node.unwrap_or(0);
+                    match *connect_from {
+                        Some(from) if from != node && from < drawing.nodes.len() => {
+                            on_edit.emit(DrawingEdit::Connect { a: from, b: node });
+                            connect_from.set(None);
+                        }
+                        _ => connect_from.set(Some(node)),
+                    }
+                    true
+                }
+                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if node.is_some() => {
+                    let node = node.unwrap_or(0);
+                    let step = if e.shift_key() { 0.1 } else { 0.02 };
+                    let (dx, dy) = match key.as_str() {
+                        "ArrowLeft" => (-step, 0.0),
+                        "ArrowRight" => (step, 0.0),
+                        "ArrowUp" => (0.0, -step),
+                        _ => (0.0, step),
+                    };
+                    let at = drawing.nodes[node];
+                    on_edit.emit(DrawingEdit::Move {
+                        node,
+                        x: (at.x + dx).clamp(0.0, 1.0),
+                        y: (at.y + dy).clamp(0.0, 1.0),
+                    });
+                    true
+                }
                 "z" | "Z" if control && e.shift_key() => {
                     on_redo.emit(());
                     true
@@ -243,6 +311,7 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
                 "Escape" => {
                     help.set(false);
                     selection.set(None);
+                    connect_from.set(None);
                     true
                 }
                 _ => false,
@@ -330,7 +399,13 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
                     </div>
                 }
             </div>
-            <p class="muted">{ format!("{} nodes, {} edges. Filled with the model's prediction (faded when unsure); rim: the given class (solid: training label, dashed: held out); grey rim: unlabeled.",
+            <p class="muted" id="graph-keyboard-status" aria-live="polite">
+                { match *connect_from {
+                    Some(from) if from < props.drawing.nodes.len() => format!("Connecting from node {from}: select another node ([ or ]) and press C."),
+                    _ => String::new(),
+                } }
+            </p>
+            <p class="muted" id="graph-counts">{ format!("{} nodes, {} edges. Filled with the model's prediction (faded when unsure); rim: the given class (solid: training label, dashed: held out); grey rim: unlabeled.",
                 props.drawing.nodes.len(), props.drawing.edges.len()) }</p>
             { side }
             <div class="knobs-row">
@@ -352,5 +427,23 @@ pub fn graph_editor(props: &GraphEditorProps) -> Html {
             }
             { node_table(&props.drawing, props.predictions.as_ref()) }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_added_by_keyboard_do_not_cover_each_other() {
+        let mut drawing =
+            DrawnGraph { classes: 2, nodes: Vec::new(), edges: Vec::new(), features: NodeFeatures::OneHot };
+        for _ in 0..12 {
+            let [x, y] = keyboard_spot(&drawing, [0.5, 0.5]);
+            assert!((0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y));
+            assert!(drawing.nodes.iter().all(|n| (n.x - x).hypot(n.y - y) > 0.04), "({x}, {y}) is taken");
+            drawing.nodes.push(nsl::spec::drawn::DrawnNode { x, y, class: None, held_out: false });
+        }
+        assert_eq!(keyboard_spot(&DrawnGraph { nodes: Vec::new(), ..drawing }, [0.5, 0.5]), [0.5, 0.5]);
     }
 }

@@ -10,8 +10,12 @@ use super::scene::Selection;
 use crate::components::knob::{Choice, Knob, Toggle};
 use crate::drawing::DrawingEdit;
 
-pub(super) const SHORTCUTS: [(&str, &str); 12] = [
-    ("Click empty space", "add a node"),
+pub(super) const SHORTCUTS: [(&str, &str); 16] = [
+    ("Click empty space (or tap)", "add a node"),
+    ("N", "add a node in the middle of the view"),
+    ("[ / ]", "select the previous / next node"),
+    ("Arrow keys on a selected node", "move it (Shift: further)"),
+    ("C on a node, then C on another", "connect them"),
     ("Drag a node", "move it"),
     ("Shift + drag from a node to another", "connect them (or turn on Connect mode)"),
     ("Click a node or an edge", "select it"),
@@ -21,7 +25,7 @@ pub(super) const SHORTCUTS: [(&str, &str); 12] = [
     ("Delete or Backspace", "remove the selection"),
     ("Ctrl + Z / Ctrl + Y (or Ctrl + Shift + Z)", "undo / redo"),
     ("Wheel, + / −", "zoom"),
-    ("Drag empty space, arrow keys", "pan; F fits the drawing"),
+    ("Drag empty space, arrow keys (nothing selected)", "pan; F fits the drawing"),
     ("? / Escape", "show / hide this help"),
 ];
 
@@ -99,6 +103,7 @@ pub(super) fn node_table(drawing: &DrawnGraph, predictions: Option<&NodePredicti
                         let predicted = predictions.and_then(|p| Some((*p.classes.get(i)?, *p.confidence.get(i)?)));
                         html! {
                             <tr data-node={i.to_string()} data-role={role} data-label={n.class.map(|c| c.to_string()).unwrap_or_default()}
+                                data-x={format!("{:.3}", n.x)} data-y={format!("{:.3}", n.y)}
                                 data-predicted={predicted.map(|p| p.0.to_string()).unwrap_or_default()}>
                                 <th scope="row">{ i }</th>
                                 <td>{ n.class.map_or("—".to_string(), |c| format!("class {c} ({role})")) }</td>

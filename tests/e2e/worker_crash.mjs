@@ -1,0 +1,107 @@
+// End-to-end test of losing the training worker, in headless Chromium (CPU backend).
+//
+//   node tests/e2e/worker_crash.mjs DIST_DIR ARTIFACT_DIR
+//
+// A learner draws a node into the starter drawing, follows a lesson link (controls hidden),
+// opens a graph file in the explorer and trains. Then the worker dies twice mid-training:
+// first it panics (a message it cannot decode, dispatched inside the worker), then it goes
+// silent (closed from inside, as an out-of-memory kill would leave it). Each time the page
+// must say what happened, start a new worker on the same setup, keep the drawing, the lesson
+// view and the opened file, and train again when the learner presses play; no worker may be
+// left behind.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BASE_FLAGS, chromium, openPage, progress, serve, until, waitFor } from './lib.mjs';
+
+const [dist, artifacts] = process.argv.slice(2);
+if (!dist || !artifacts) throw new Error('usage: node worker_crash.mjs DIST_DIR ARTIFACT_DIR');
+fs.mkdirSync(artifacts, { recursive: true });
+const { server, origin } = await serve(dist);
+
+const nodeCount = (page) => page.$$eval('#graph-nodes tbody tr', (rows) => rows.length);
+const explorerNodes = (page) => page.$eval('#graph-info', (e) => Number(e.dataset.nodes)).catch(() => null);
+const notice = (page) => page.textContent('#notice').catch(() => null);
+const trainers = (page) => page.workers().filter((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:'));
+
+/** Presses play and waits for steps beyond `after`. */
+async function trains(page, what, after = 0) {
+  await page.click('#play');
+  return waitFor(page, what, (p) => ['running', 'finished'].includes(p.status) && p.step > after + 20, 120_000);
+}
+
+/** Waits for the page to have replaced a lost worker, then checks what it kept. */
+async function recovered(page, what, cause, kept) {
+  const message = await until(`${what}: the page says so`, () => notice(page), (t) => t !== null && cause.test(t), 30_000);
+  assert.match(message, /A new one has started and it has the setup you were training/);
+  await waitFor(page, `${what}: the new worker loaded the setup`, (p) => p.status === 'idle' && p.synced && p.step === 0, 120_000);
+  assert.equal(await nodeCount(page), kept.nodes, `${what}: the drawing keeps its ${kept.nodes} nodes`);
+  assert.ok(await page.$('#lesson-banner'), `${what}: the lesson view stays`);
+  assert.equal(await page.$('#optimizer-title, #learning-rate'), null, `${what}: the lesson still hides the optimizer`);
+  await until(`${what}: the explorer's file is shown`, () => explorerNodes(page), (n) => n === kept.explorer, 30_000);
+  // The new worker holds the file itself: it writes it back out.
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('#graph-export-json')]);
+  const exported = path.join(artifacts, `worker-crash-${what.replace(/\W+/g, '-')}.json`);
+  await download.saveAs(exported);
+  const text = fs.readFileSync(exported, 'utf8');
+  assert.ok(['"a"', '"b"', '"c"', '"d"'].every((id) => text.includes(id)), `${what}: the new worker exports square.tsv's graph: ${text.slice(0, 200)}`);
+  await until(`${what}: one worker left`, async () => trainers(page).length, (n) => n === 1, 30_000);
+  const resumed = await trains(page, `${what}: training resumes`);
+  return { message, resumedAtStep: resumed.step };
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
+const results = {};
+try {
+  const problems = [];
+  const { page } = await openPage(browser, problems, origin + '/', { viewport: { width: 1280, height: 1300 } });
+  await waitFor(page, 'first load', (p) => p.status === 'idle', 60_000);
+  await page.selectOption('#family', 'drawn');
+  await waitFor(page, 'the starter drawing', (p) => p.loaded === 'drawn' && p.status === 'idle', 60_000);
+  const canvas = page.locator('#graph-editor');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.92);
+  await until('a ninth node drawn', () => nodeCount(page), (n) => n === 9, 10_000);
+
+  // The lesson link a teacher would send: this setup with the optimizer and evaluation hidden.
+  const hash = await page.evaluate(() => location.hash);
+  await page.evaluate((h) => { location.hash = h; }, `${hash}~hide=optimizer,evaluation`);
+  await until('the lesson view', () => page.$('#lesson-banner'), (b) => b !== null, 10_000);
+  await waitFor(page, 'the lesson setup', (p) => p.synced && p.status !== 'loading', 60_000);
+
+  const tsv = path.join(artifacts, 'square.tsv');
+  fs.writeFileSync(tsv, 'a\tb\nb\tc\nc\td\nd\ta\n');
+  await page.setInputFiles('#graph-files', tsv);
+  await until('the explorer opened square.tsv', () => explorerNodes(page), (n) => n === 4, 30_000);
+  const kept = { nodes: 9, explorer: 4 };
+
+  const before = await trains(page, 'training before the crash');
+  assert.equal(trainers(page).length, 1, 'one training worker');
+
+  // ---- a panic ------------------------------------------------------------------------------------
+  await trainers(page)[0].evaluate(() => self.dispatchEvent(new MessageEvent('message', { data: 42 })));
+  results.panic = await recovered(page, 'after a panic', /The trainer stopped: it panicked \(worker messages are JSON strings/, kept);
+  results.panic.trainedBefore = before.step;
+  await page.screenshot({ path: path.join(artifacts, 'worker-crash-panic.png'), fullPage: true });
+  console.log(`ok - a panicking worker is replaced: ${JSON.stringify(results.panic)}`);
+
+  // ---- silence ------------------------------------------------------------------------------------
+  await page.click('#notice button');
+  const silencedAt = Date.now();
+  await trainers(page)[0].evaluate(() => self.close());
+  results.silence = await recovered(page, 'after silence', /The trainer stopped: it stopped answering for \d+ s/, kept);
+  results.silence.noticedAfterSeconds = (Date.now() - silencedAt) / 1000;
+  await page.screenshot({ path: path.join(artifacts, 'worker-crash-silence.png'), fullPage: true });
+  console.log(`ok - a silent worker is replaced: ${JSON.stringify(results.silence)}`);
+
+  // The panic is logged by the worker on purpose; nothing else may go wrong.
+  const unexpected = problems.filter((p) => !/NSL Playground panicked: .*worker messages are JSON strings/s.test(p));
+  assert.deepEqual(unexpected, [], 'no other console errors, no requests off 127.0.0.1');
+  results.final = await progress(page);
+} finally {
+  await browser.close();
+  server.close();
+}
+fs.writeFileSync(path.join(artifacts, 'worker-crash-results.json'), JSON.stringify(results, null, 2));
