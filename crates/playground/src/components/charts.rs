@@ -9,7 +9,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use super::plot_frame::{Axes, Corner, Entry, draw_legend};
+use super::plot_frame::{Axes, Corner, Entry, draw_legend, pixels};
 use super::raster::context;
 use crate::shared::Shared;
 use crate::state::{History, Point};
@@ -218,11 +218,7 @@ fn draw(
         ChartKind::Accuracy => "accuracy",
     };
     let axes = Axes::new((0.0, x_max), (0.0, y_max), "step", y_name);
-    let area = chart.plotting_area().clone();
-    let at = move |x: f64, y: f64| {
-        let (px, py) = area.map_coordinate(&(x, y));
-        (f64::from(px), f64::from(py))
-    };
+    let at = pixels(chart.plotting_area());
     axes.draw_grid(&ctx, &at);
     if let Some(base) = base {
         for (_, _, value) in curves {

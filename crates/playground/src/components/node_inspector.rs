@@ -11,7 +11,7 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::palette::class_rgb;
-use super::plot_frame::{Axes, Corner, Entry, draw_legend};
+use super::plot_frame::{Axes, Corner, Entry, draw_legend, pixels};
 use super::raster::context;
 use crate::protocol::{DataInfo, DataView, Variant};
 use crate::shared::Shared;
@@ -151,11 +151,7 @@ fn draw_terms(
         .build_cartesian_2d(x_min..x_max, 0.0..y_max)
         .map_err(|e| e.to_string())?;
     let axes = Axes::new((x_min, x_max), (0.0, y_max), "step", "w · distance");
-    let area = chart.plotting_area().clone();
-    let at = move |x: f64, y: f64| {
-        let (px, py) = area.map_coordinate(&(x, y));
-        (f64::from(px), f64::from(py))
-    };
+    let at = pixels(chart.plotting_area());
     axes.draw_grid(&ctx, &at);
     let mut entries = Vec::new();
     for (k, node) in neighbors.iter().enumerate() {

@@ -4,10 +4,25 @@
 //! page per label (once the page's longest main-thread tasks while training) and an inline
 //! style, which the page's Content Security Policy refuses.
 
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::{Cartesian2d, DrawingArea};
+use plotters_canvas::CanvasBackend;
 use web_sys::CanvasRenderingContext2d;
 
 /// Where a data point lands on the canvas (pixels).
 pub type Map<'a> = &'a dyn Fn(f64, f64) -> (f64, f64);
+
+/// A chart's plotting area, as plotters lays it out.
+pub type Plot = DrawingArea<CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The canvas pixel of each data point of `plot`.
+pub fn pixels(plot: &Plot) -> impl Fn(f64, f64) -> (f64, f64) + 'static {
+    let plot = plot.clone();
+    move |x, y| {
+        let (px, py) = plot.map_coordinate(&(x, y));
+        (f64::from(px), f64::from(py))
+    }
+}
 
 /// `count` or so evenly spaced "nice" values (steps of 1, 2 or 5 × 10ⁿ) from `min` to `max`.
 pub fn ticks(min: f64, max: f64, count: usize) -> Vec<f64> {

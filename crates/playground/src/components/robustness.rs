@@ -11,7 +11,7 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::knob::{Choice, Knob};
-use super::plot_frame::{Axes, Corner, Entry, draw_legend};
+use super::plot_frame::{Axes, Corner, Entry, draw_legend, pixels};
 use super::raster::context;
 use crate::download::{download, download_url};
 use crate::edit::Edit;
@@ -190,11 +190,7 @@ fn draw(
         .build_cartesian_2d(0.0..x_max, 0.0..1.0)
         .map_err(|e| e.to_string())?;
     let axes = Axes::new((0.0, x_max), (0.0, 1.0), "ε", "test accuracy");
-    let area = chart.plotting_area().clone();
-    let at = move |x: f64, y: f64| {
-        let (px, py) = area.map_coordinate(&(x, y));
-        (f64::from(px), f64::from(py))
-    };
+    let at = pixels(chart.plotting_area());
     axes.draw_grid(&ctx, &at);
     let mut entries = Vec::new();
     for (variant, curve) in &progress.curves {

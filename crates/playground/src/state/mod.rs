@@ -556,16 +556,20 @@ mod tests {
         }
     }
 
-    fn ready(state: Rc<State>) -> Rc<State> {
-        let info = DataInfo {
+    /// Two classes of points, 40 steps.
+    fn points_info() -> DataInfo {
+        DataInfo {
             class_names: vec!["a".into(), "b".into()],
             train_rows: 10,
             test_rows: 10,
             steps_per_epoch: 1,
             total_steps: 40,
             view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
-        };
-        state.reduce(Action::Worker(Event::Ready { spec: opening_scene(), info }))
+        }
+    }
+
+    fn ready(state: Rc<State>) -> Rc<State> {
+        state.reduce(Action::Worker(Event::Ready { spec: opening_scene(), info: points_info() }))
     }
 
     #[test]
@@ -680,14 +684,7 @@ mod tests {
         use crate::drawing::DrawingEdit;
         let drawn = crate::presets::preset(crate::presets::Family::Drawn, 0);
         let state = Rc::new(State::new(drawn.clone(), [Section::Data].into(), BackendChoice::Auto, 10));
-        let info = DataInfo {
-            class_names: vec!["a".into(), "b".into()],
-            train_rows: 2,
-            test_rows: 2,
-            steps_per_epoch: 1,
-            total_steps: 40,
-            view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
-        };
+        let info = points_info();
         let state = state.reduce(Action::Edit(Edit::Drawing(DrawingEdit::AddNode { x: 0.5, y: 0.9 })));
         let trained = (*state.spec).clone();
         let state = state.reduce(Action::Worker(Event::Ready { spec: trained.clone(), info: info.clone() }));

@@ -66,7 +66,7 @@ impl gloo_worker::Worker for TrainerWorker {
     fn create(scope: &WorkerScope<Self>) -> Self {
         let (inbox, commands) = unbounded();
         let page = Rc::new(RefCell::new(PageLink::default()));
-        let send: Rc<dyn Fn(Event)> = {
+        let send: Reply = {
             let (scope, page) = (scope.clone(), page.clone());
             Rc::new(move |event: Event| {
                 let id = page.borrow().id;
@@ -94,15 +94,18 @@ impl gloo_worker::Worker for TrainerWorker {
     }
 }
 
+/// How the runtime answers the page.
+type Reply = Rc<dyn Fn(Event)>;
+
 thread_local! {
     /// Where a panic is reported (the page; set once the worker exists).
-    static CRASH_REPORT: RefCell<Option<Rc<dyn Fn(Event)>>> = const { RefCell::new(None) };
+    static CRASH_REPORT: RefCell<Option<Reply>> = const { RefCell::new(None) };
 }
 
 /// From now on a panic in this worker is logged (the hook set before), sent to the page as
 /// [`Event::Crashed`] and closes the worker: after a panic the module's state is unknown, so
 /// the page starts a fresh worker rather than talk to this one again.
-fn report_panics(send: Rc<dyn Fn(Event)>) {
+fn report_panics(send: Reply) {
     use wasm_bindgen::JsCast;
     CRASH_REPORT.with(|report| *report.borrow_mut() = Some(send));
     let log = std::panic::take_hook();
@@ -127,7 +130,7 @@ pub const DEFAULT_SPEED: usize = 10;
 
 /// What the runtime task owns.
 struct Runtime {
-    send: Rc<dyn Fn(Event)>,
+    send: Reply,
     choice: BackendChoice,
     webgpu: Option<Result<Device, String>>,
     device: Device,
@@ -158,7 +161,7 @@ struct Runtime {
 const PROBE_INTERVAL_MS: f64 = 250.0;
 
 impl Runtime {
-    fn new(send: Rc<dyn Fn(Event)>) -> Self {
+    fn new(send: Reply) -> Self {
         Self {
             send,
             choice: BackendChoice::Auto,
