@@ -93,7 +93,14 @@ class Page {
           if (!this.download) return click.call(this);
           HTMLAnchorElement.prototype.click = click;
           URL.createObjectURL = create;
-          const read = blobs.has(this.href) ? blobs.get(this.href).arrayBuffer() : fetch(this.href).then((r) => r.arrayBuffer());
+          // A data: URL is decoded here: the page's policy lets fetch() reach only its origin.
+          const data = (href) => {
+            const [meta, body] = href.split(',', 2);
+            return meta.endsWith(';base64') ? Uint8Array.from(atob(body), (c) => c.charCodeAt(0)).buffer
+              : new TextEncoder().encode(decodeURIComponent(body)).buffer;
+          };
+          const read = blobs.has(this.href) ? blobs.get(this.href).arrayBuffer()
+            : Promise.resolve(this.href.startsWith('data:') ? data(this.href) : fetch(this.href).then((r) => r.arrayBuffer()));
           read.then((b) => resolve({ name: this.download, bytes: Array.from(new Uint8Array(b)) }));
         };
       });
