@@ -33,7 +33,8 @@ async function trains(page, what, after = 0) {
 
 /** Waits for the page to have replaced a lost worker, then checks what it kept. */
 async function recovered(page, what, cause, kept) {
-  const message = await until(`${what}: the page says so`, () => notice(page), (t) => t !== null && cause.test(t), 30_000);
+  // Silence is declared after the watchdog's 90 s deadline.
+  const message = await until(`${what}: the page says so`, () => notice(page), (t) => t !== null && cause.test(t), 150_000);
   assert.match(message, /A new one has started and it has the setup you were training/);
   await waitFor(page, `${what}: the new worker loaded the setup`, (p) => p.status === 'idle' && p.synced && p.step === 0, 120_000);
   assert.equal(await nodeCount(page), kept.nodes, `${what}: the drawing keeps its ${kept.nodes} nodes`);
