@@ -33,6 +33,9 @@ node tests/e2e/graph_editor.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 step "browser end-to-end test of hostile links (oversized, malformed, markup: refused or shown as text)"
 node tests/e2e/hostile_links.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of the guided lessons (every built-in lesson walked as a learner would; links, presenter, progress, a malformed file)"
+node tests/e2e/lessons.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
 step "browser end-to-end test of access (axe-core audit, keyboard only, the Content Security Policy, projector and tablet with touch)"
 node tests/e2e/access.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
@@ -48,10 +51,10 @@ step "browser end-to-end test of perturbations and robustness (checked against n
 # The native side is the nsl binary the test build above made.
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
-step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, explorer, adversary)"
+step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, lessons, explorer, adversary)"
 # Chromium-only: WebGPU (Firefox ESR has none on Linux), the lost worker and the access test
 # (they drive Chromium's workers, touch and DevTools protocol).
-for test in playground graph_editor hostile_links; do
+for test in playground graph_editor hostile_links lessons; do
   NSL_BROWSER=firefox node "tests/e2e/$test.mjs" "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 done
 if require_shared data/cora; then

@@ -96,6 +96,14 @@ try {
   await page.goto(origin + '/#v1.not-a-setup');
   await until('a notice', () => page.$('#notice'), (n) => n !== null, 30_000);
   await audit(page, 'a notice');
+  // The lesson index and a lesson step with its task and formulas.
+  await page.click('#lessons-open');
+  await page.waitForSelector('#lesson-index-panel');
+  await audit(page, 'the lesson index');
+  await page.click('#open-lesson-graph-regularization');
+  await page.waitForSelector('#lesson-task');
+  await audit(page, 'a lesson step');
+  await page.click('#lesson-close');
 
   // A graph drawn without a mouse.
   await page.goto(origin + '/');
@@ -226,6 +234,14 @@ try {
       await p.screenshot({ path: path.join(artifacts, 'access-tablet-drawn.png'), fullPage: true });
       console.log('ok - tablet: tap adds, drag moves, Connect mode joins');
     }
+    // A lesson beside the tool fits the room too (a new page: the drawing above stays its own).
+    const lessonPage = await context.newPage();
+    await lessonPage.goto(`${origin}/#lesson=adversarial-regularization&step=1`);
+    await lessonPage.waitForSelector('#lesson-panel');
+    await waitFor(lessonPage, `${room}: the lesson's setup`, (s) => s.loaded === 'digits' && s.status === 'idle', 90_000);
+    const lessonFit = await lessonPage.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    assert.ok(lessonFit.scroll <= lessonFit.width, `${room} with a lesson: no sideways scrolling (${lessonFit.scroll} > ${lessonFit.width})`);
+    await lessonPage.screenshot({ path: path.join(artifacts, `access-${room}-lesson.png`) });
     assert.deepEqual(roomProblems, [], `${room}: no console errors`);
     console.log(`ok - ${room}: ${JSON.stringify(fit)}`);
     await context.close();

@@ -118,6 +118,9 @@ class Page {
     await input.uploadFile(...(Array.isArray(files) ? files : [files]));
   }
   goto(url) { return this.page.goto(url); }
+  reload() { return this.page.reload(); }
+  focus(selector) { return this.page.focus(selector); }
+  waitForSelector(selector, options = {}) { return this.page.waitForSelector(selector, { timeout: options.timeout ?? 30_000 }); }
   url() { return this.page.url(); }
   $(selector) { return this.page.$(selector); }
   $eval(selector, fn, arg) { return this.page.$eval(selector, fn, arg); }

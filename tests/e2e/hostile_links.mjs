@@ -26,6 +26,31 @@ const specOf = (hash) => JSON.parse(zlib.inflateRawSync(Buffer.from(hash.replace
 // an image whose error handler sets a flag, and a script that sets it too.
 const MARKUP = '<b id="pwned">x</b><img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
+/** A lesson file with `text` in every string a page shows (title, summary, step title, prose, a
+ *  formula, the task, its feedback, the reveal), of `steps` steps. */
+const lesson = (text, steps = 1) => `id = "hostile"
+title = '''${text}'''
+summary = '''${text}'''
+level = "beginner"
+${Array.from({ length: steps }, (_, i) => `
+[[step]]
+title = '''${text} ${i}'''
+minutes = 1
+text = '''${text} and a formula $\\text{${text}}$ and [a link](javascript:window.__pwned=5)'''
+reveal = '''${text}'''
+[step.setup]
+from = "karate"
+set = { compare_with_base = true }
+[step.task]
+prompt = '''${text}'''
+success = '''${text}'''
+[[step.task.check]]
+metric = "step"
+at_least = 0
+`).join('')}`;
+/** The link that carries a lesson file (as the page writes it: raw deflate, base64url). */
+const lessonLink = (file) => 'lesson-file=' + zlib.deflateRawSync(Buffer.from(`hostile.toml\n${file}`)).toString('base64url') + '&step=1';
+
 const browser = await launchBrowser();
 const report = [];
 let failed = false;
@@ -73,6 +98,14 @@ try {
       s.regularization = {};
       s.evaluation = {};
     }), null],
+    // Lessons carried by links: a teacher's file is as untrusted as any link.
+    ['markup in every string of a lesson (a valid lesson)', lessonLink(lesson(MARKUP)), null],
+    ['a lesson naming a metric that does not exist', lessonLink(lesson('x').replace('"step"', '"steps_taken"')), 'Lesson file “hostile.toml”, step 1: check 1: metric “steps_taken”'],
+    ['a lesson of 41 steps', lessonLink(lesson('x', 41)), 'the number of steps is 41, over the limit of 40'],
+    ['a lesson whose setup is 10⁹ epochs', lessonLink(lesson('x').replace('compare_with_base = true', 'epochs = 1000000000')), 'step 1: its setup: epochs: 1000000000 epochs'],
+    ['a lesson link of 1.5 megabytes', 'lesson-file=' + 'A'.repeat(1_500_000), 'characters long; one carrying a lesson has at most'],
+    ['a lesson zip bomb', 'lesson-file=' + zlib.deflateRawSync(Buffer.alloc(50 << 20, 32)).toString('base64url'), 'over 65536 bytes'],
+    ['markup as a lesson id', 'lesson=' + MARKUP, 'names no lesson id'],
   ];
   assert.ok(links.length >= 20, 'at least 20 hostile links');
 

@@ -22,16 +22,20 @@ use crate::components::downloads::Downloads;
 use crate::components::explorer::GraphExplorer;
 use crate::components::graph_editor::GraphEditor;
 use crate::components::header::Header;
+use crate::components::lesson::LessonPanel;
+use crate::components::lesson_index::LessonIndex;
 use crate::components::metrics::{Confusion, WhatIf};
 use crate::components::node_inspector::NodeInspector;
 use crate::components::robustness::RobustnessPanel;
 use crate::components::toolbar::Toolbar;
 use crate::edit::{Edit, drawing_of};
+use crate::lesson::address::{self, Address, Request, Source};
+use crate::lesson::{Lesson, builtin};
 use crate::link::{self, Link, Section};
 use crate::protocol::{BackendChoice, Command, Event, GraphInput, Variant};
 use crate::sampling::SamplingSetup;
 use crate::shared::Shared;
-use crate::state::{Action, State};
+use crate::state::{Action, LessonAction, State};
 use crate::watchdog::{PING_EVERY_MS, Verdict, Watchdog};
 use crate::worker::{DEFAULT_SPEED, TrainerWorker};
 use crate::{download, presets, storage};
@@ -55,12 +59,49 @@ fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-/// The state a visit opens with: the link in the address bar, else the last setup, else the
-/// opening scene.
+/// The lesson an address names, read and checked.
+fn resolve_lesson(address: &Address) -> Result<Rc<Lesson>, String> {
+    match &address.source {
+        Source::Builtin(id) => {
+            builtin::find(id).ok_or_else(|| format!("There is no built-in lesson “{id}”."))
+        }
+        Source::File { name, text } => {
+            crate::lesson::parse(name, text).map(Rc::new).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// What a lesson hash (`#lesson=…`, `#lesson-file=…`, `#lessons`) asks the page to do.
+fn lesson_action(hash: &str) -> Result<LessonAction, String> {
+    match address::decode(hash)? {
+        Request::Index => Ok(LessonAction::Index(true)),
+        Request::Lesson(address) => Ok(LessonAction::Open {
+            lesson: resolve_lesson(&address)?,
+            source: address.source,
+            step: address.step,
+            present: address.present,
+        }),
+    }
+}
+
+/// The state a visit opens with: the link in the address bar (a setup or a lesson), else the
+/// last setup, else the opening scene.
 fn initial_state() -> State {
     let backend = storage::backend();
     let speed = storage::speed().unwrap_or(DEFAULT_SPEED);
     let hash = current_hash();
+    let progress = storage::lessons();
+    if address::is_lesson_hash(&hash) {
+        let mut state = State::new(presets::opening_scene(), BTreeSet::new(), backend, speed);
+        state.progress = progress;
+        return match lesson_action(&hash) {
+            Ok(action) => Rc::unwrap_or_clone(Rc::new(state).reduce(Action::Lesson(action))),
+            Err(e) => {
+                state.page.notice = Some(format!("{e} — opened the default setup instead."));
+                state
+            }
+        };
+    }
     let (link, notice) = if hash.len() > 1 {
         match link::decode(&hash) {
             Ok(link) => (Some(link), None),
@@ -77,7 +118,14 @@ fn initial_state() -> State {
     let mut state = State::new(link.spec, link.hidden, backend, speed);
     state.explorer.sampling = link.sampling.unwrap_or_default();
     state.page.notice = notice;
+    state.progress = progress;
     state
+}
+
+/// The hash of the lesson step on screen (`None` without a lesson, or in free play).
+fn lesson_hash(state: &State) -> Option<String> {
+    let view = state.lesson.as_ref().filter(|v| v.away.is_none())?;
+    Some(address::encode(&Address { source: view.source.clone(), step: view.step, present: view.present }))
 }
 
 type Bridge = Rc<RefCell<Option<WorkerBridge<TrainerWorker>>>>;
@@ -187,6 +235,7 @@ impl Trainer {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
+    let lessons = use_memo((), |()| builtin::all());
     let trainer = use_memo((), |()| Trainer::new());
     let loaded_spec = use_mut_ref(|| None::<Shared<nsl::spec::ExperimentSpec>>);
 
@@ -220,6 +269,17 @@ pub fn app() -> Html {
             }
         });
     }
+    // A lesson step with a setup starts from fresh models (after the setup's change above).
+    {
+        let trainer = trainer.clone();
+        let seen = use_mut_ref(|| state.page.fresh_models);
+        use_effect_with(state.page.fresh_models, move |fresh| {
+            if *seen.borrow() != *fresh {
+                *seen.borrow_mut() = *fresh;
+                trainer.send(Command::Reset);
+            }
+        });
+    }
     // The adversary panel's perturbation goes to the worker when it changes; the worker keeps
     // it (and measures it again) across new models.
     {
@@ -248,13 +308,19 @@ pub fn app() -> Html {
             },
         );
     }
-    // The address bar and local storage follow the setup.
+    // The address bar and local storage follow the setup (or the lesson step on screen).
     {
         use_effect_with(
-            (state.spec.clone(), state.page.hidden.clone(), state.explorer.sampling.clone()),
-            move |(spec, hidden, sampling)| {
+            (
+                state.spec.clone(),
+                state.page.hidden.clone(),
+                state.explorer.sampling.clone(),
+                lesson_hash(&state),
+            ),
+            move |(spec, hidden, sampling, lesson)| {
                 let sampling = (*sampling != SamplingSetup::default()).then(|| sampling.clone());
-                let hash = link::encode(&Link { spec: (**spec).clone(), hidden: hidden.clone(), sampling });
+                let setup = link::encode(&Link { spec: (**spec).clone(), hidden: hidden.clone(), sampling });
+                let hash = lesson.clone().unwrap_or_else(|| setup.clone());
                 if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
                     // replaceState: every knob move would otherwise be a history entry.
                     let _ = history.replace_state_with_url(
@@ -263,17 +329,26 @@ pub fn app() -> Html {
                         Some(&format!("#{hash}")),
                     );
                 }
-                storage::save_setup(&hash);
+                if lesson.is_none() {
+                    storage::save_setup(&setup);
+                }
             },
         );
     }
+    // Lesson progress is kept in the browser.
+    use_effect_with(state.progress.clone(), storage::save_lessons);
     // A hash typed or pasted into the address bar opens that setup.
     {
         let dispatch = state.dispatcher();
         use_effect_with((), move |()| {
-            let listener = Closure::<dyn Fn()>::new(move || match link::decode(&current_hash()) {
-                Ok(link) => dispatch.dispatch(Action::Open(link)),
-                Err(e) => dispatch.dispatch(Action::Notice(Some(e))),
+            let listener = Closure::<dyn Fn()>::new(move || {
+                let hash = current_hash();
+                let action = if address::is_lesson_hash(&hash) {
+                    lesson_action(&hash).map(Action::Lesson)
+                } else {
+                    link::decode(&hash).map(Action::Open)
+                };
+                dispatch.dispatch(action.unwrap_or_else(|e| Action::Notice(Some(e))));
             });
             let window = web_sys::window();
             if let Some(w) = &window {
@@ -337,13 +412,40 @@ pub fn app() -> Html {
     let latest = s.training.regularized.latest.clone();
     let last_loss = s.training.regularized.points.last().map(|p| p.total);
     let controls = |section: Section, html: Html| if s.shows(section) { html } else { Html::default() };
-    let lesson = !s.page.hidden.is_empty() && !s.page.reveal;
+    // A classroom link's banner (a guided lesson says what it shows itself).
+    let lesson = s.lesson.is_none() && !s.page.hidden.is_empty() && !s.page.reveal;
+    let on_lesson = dispatch.reform(Action::Lesson);
+    let highlight = s.highlight().map(|p| p.key());
+    let present = s.lesson.as_ref().is_some_and(|v| v.present && v.away.is_none());
+    let lesson_panel = s.lesson.as_ref().map(|view| {
+        let live = s.live();
+        let checks: Vec<(String, bool)> = view
+            .current()
+            .task
+            .iter()
+            .flat_map(|t| &t.checks)
+            .map(|c| (c.describe(), c.holds(&live)))
+            .collect();
+        // The learners' link: this step, without the presenter view.
+        let address = Address { source: view.source.clone(), step: view.step, present: false };
+        let step_link = format!("{}#{}", page_url(), address::encode(&address));
+        html! {
+            <LessonPanel view={view.clone()} done={s.progress.of(&view.lesson.id).done} checks={checks}
+                step_link={AttrValue::from(step_link)} on_lesson={on_lesson.clone()} />
+        }
+    });
     let probing = s.probe_spec().is_some();
     let robustness_settings = s.spec.evaluation.robustness.unwrap_or_default();
     html! {
-        <>
+        <div class={classes!("app", present.then_some("presenter"), s.lesson.as_ref().filter(|v| v.away.is_none()).map(|_| "has-lesson"))}
+            data-highlight={highlight.map(AttrValue::from)}>
             <Header backend={s.page.backend.clone()} choice={s.page.backend_choice} show_switch={s.shows(Section::Backend)}
-                on_backend={on_backend} on_classroom={dispatch.reform(|()| Action::Classroom(true))} />
+                on_backend={on_backend} on_classroom={dispatch.reform(|()| Action::Classroom(true))}
+                on_lessons={on_lesson.reform(|()| LessonAction::Index(true))} />
+            if s.page.lessons_open {
+                <LessonIndex lessons={lessons.clone()} progress={s.progress.clone()} on_lesson={on_lesson.clone()}
+                    on_error={on_error.clone()} />
+            }
             if s.page.classroom_open {
                 <ClassroomPanel hidden={s.page.hidden.clone()} link={lesson_link}
                     on_hide={dispatch.reform(|(section, hide)| Action::Hide(section, hide))}
@@ -361,6 +463,9 @@ pub fn app() -> Html {
                     <button onclick={dispatch.reform(|_| Action::Reveal(true))}>{ "Show all controls" }</button>
                 </div>
             }
+            <div class="workspace">
+            { lesson_panel.unwrap_or_default() }
+            <div class="tool">
             <Toolbar status={s.training.status.clone()} step={s.step()} epoch={latest.as_ref().map_or(0.0, |p| p.epoch)}
                 total_steps={s.training.info.as_ref().map_or(0, |i| i.total_steps)} speed={s.page.speed}
                 on_command={on_command.clone()} on_speed={on_speed} loaded={AttrValue::from(s.loaded().to_string())} losses={(s.training.regularized.first_loss, last_loss)}
@@ -426,6 +531,8 @@ pub fn app() -> Html {
                     on_command={on_command.clone()} on_opening={dispatch.reform(|()| Action::OpeningGraph)}
                     on_sampling={dispatch.reform(Action::Sampling)} on_edit={on_edit.clone()} />
             </div>
-        </>
+            </div>
+            </div>
+        </div>
     }
 }

@@ -18,6 +18,7 @@ pub mod drawing;
 pub mod edit;
 pub mod fragment;
 pub mod graph_view;
+pub mod lesson;
 pub mod link;
 pub mod presets;
 pub mod protocol;

@@ -1,12 +1,13 @@
 //! Settings kept in the browser between visits (localStorage): the last setup (as its URL
-//! hash), the backend choice and the speed. Storage may be unavailable (private windows, file
-//! URLs): then nothing persists and nothing fails.
+//! hash), the backend choice, the speed and the progress in each lesson. Storage may be
+//! unavailable (private windows, file URLs): then nothing persists and nothing fails.
 
 use crate::protocol::BackendChoice;
 
 const SETUP: &str = "nsl-playground/setup";
 const BACKEND: &str = "nsl-playground/backend";
 const SPEED: &str = "nsl-playground/speed";
+const LESSONS: &str = "nsl-playground/lessons";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -51,4 +52,14 @@ pub fn speed() -> Option<usize> {
 /// Remembers the speed.
 pub fn save_speed(speed: usize) {
     set(SPEED, &speed.to_string());
+}
+
+/// What the learner has done in each lesson.
+pub fn lessons() -> crate::lesson::progress::Progress {
+    crate::lesson::progress::Progress::read(get(LESSONS).as_deref())
+}
+
+/// Remembers the lesson progress.
+pub fn save_lessons(progress: &crate::lesson::progress::Progress) {
+    set(LESSONS, &progress.write());
 }

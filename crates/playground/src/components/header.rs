@@ -1,4 +1,5 @@
-//! The title bar: what this is, which backend computes (and a switch), the classroom panel.
+//! The title bar: what this is, which backend computes (and a switch), the lessons, the
+//! classroom panel.
 
 use yew::prelude::*;
 
@@ -17,6 +18,8 @@ pub struct HeaderProps {
     pub on_backend: Callback<BackendChoice>,
     /// Opens the classroom panel.
     pub on_classroom: Callback<()>,
+    /// Opens the lesson index.
+    pub on_lessons: Callback<()>,
 }
 
 /// The title bar.
@@ -63,6 +66,7 @@ pub fn header(props: &HeaderProps) -> Html {
                         </select>
                     </label>
                 }
+                <button id="lessons-open" class="primary" onclick={props.on_lessons.reform(|_| ())}>{ "Lessons" }</button>
                 <button id="classroom-open" onclick={props.on_classroom.reform(|_| ())}>{ "Classroom link…" }</button>
             </div>
         </header>

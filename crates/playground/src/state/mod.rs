@@ -8,6 +8,7 @@
 //! event, and components receive pointers, not copies.
 
 mod history;
+mod lesson;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -18,6 +19,7 @@ use nsl::spec::ExperimentSpec;
 use nsl::spec::drawn::DrawnGraph;
 use yew::Reducible;
 
+pub use crate::lesson::view::{LessonAction, LessonView, replay};
 pub use history::{History, MAX_POINTS, Point, push_thinned};
 
 use crate::adversary::{ProbeEdit, ProbeSettings};
@@ -69,6 +71,11 @@ pub struct Page {
     pub reveal: bool,
     /// The classroom panel (choose what a lesson hides) is open.
     pub classroom_open: bool,
+    /// The lesson index is open.
+    pub lessons_open: bool,
+    /// Counts the lesson steps entered that start from fresh models (the app resets the
+    /// trainer each time it grows).
+    pub fresh_models: usize,
     /// The backend asked for.
     pub backend_choice: BackendChoice,
     /// The backend in use (after the worker's probe).
@@ -134,6 +141,8 @@ pub struct ExplorerState {
     pub sampling: SamplingSetup,
     /// The last sampled subgraphs.
     pub sample: Option<Rc<SampleView>>,
+    /// The sampling they were drawn with.
+    pub sampled_with: Option<SamplingSetup>,
 }
 
 /// The graph node being inspected.
@@ -175,6 +184,10 @@ pub struct State {
     pub explorer: ExplorerState,
     /// The inspected graph node.
     pub inspector: Inspector,
+    /// The lesson being followed.
+    pub lesson: Option<LessonView>,
+    /// What the learner has done in each lesson (kept in the browser).
+    pub progress: crate::lesson::progress::Progress,
 }
 
 /// Drawings kept for undo.
@@ -197,6 +210,8 @@ impl State {
                 hidden,
                 reveal: false,
                 classroom_open: false,
+                lessons_open: false,
+                fresh_models: 0,
                 backend_choice,
                 backend: None,
                 speed,
@@ -216,6 +231,8 @@ impl State {
             drawing: DrawingHistory::default(),
             explorer: ExplorerState::default(),
             inspector: Inspector::default(),
+            lesson: None,
+            progress: Default::default(),
         }
     }
 
@@ -317,6 +334,8 @@ pub enum Action {
     /// The training worker is gone (why, in words): the app starts another on the setup the
     /// state then holds.
     WorkerLost(String),
+    /// Something about the guided lesson.
+    Lesson(LessonAction),
 }
 
 impl Reducible for State {
@@ -328,6 +347,8 @@ impl Reducible for State {
         match action {
             Action::Edit(edit) => next.on_edit(edit),
             Action::Open(link) => {
+                // A setup's link leaves the lesson.
+                next.lesson = None;
                 next.remembered.note(&link.spec.regularization);
                 next.spec = Shared::new(link.spec);
                 next.page.hidden = link.hidden;
@@ -361,6 +382,7 @@ impl Reducible for State {
                 }
             }
             Action::WorkerLost(why) => next.on_worker_lost(&why),
+            Action::Lesson(action) => next.on_lesson(action),
             Action::Undo => {
                 if let (Some(previous), Some(now)) =
                     (next.drawing.undo.last().cloned(), drawing_of(&next.spec).cloned())
@@ -384,6 +406,7 @@ impl Reducible for State {
                 }
             }
         }
+        next.evaluate_lesson();
         Rc::new(next)
     }
 }
@@ -459,6 +482,13 @@ impl State {
                 training.status = Status::Idle;
                 training.generation += 1;
                 self.page.lost_in_a_row = 0;
+                if let Some(view) = &mut self.lesson
+                    && view.fresh_pending
+                {
+                    // The step's own models: what it counts from.
+                    view.fresh_pending = false;
+                    view.entered = training.generation;
+                }
                 // New models: what was measured on the old ones is gone (the worker keeps the
                 // probe and the inspected node and measures them on the new models).
                 self.adversary.probes = Shared::default();
@@ -505,6 +535,7 @@ impl State {
             }
             Event::Sampled(Ok(sample)) => {
                 self.explorer.sample = Some(Rc::new(sample));
+                self.explorer.sampled_with = Some(self.explorer.sampling.clone());
                 self.explorer.error = None;
             }
             Event::Sampled(Err(e)) => self.explorer.error = Some(e),
@@ -534,7 +565,7 @@ mod tests {
     use crate::presets::opening_scene;
     use nsl::session::{BurstLosses, Progress};
 
-    fn progress(step: usize, total: f32) -> Progress {
+    pub(super) fn progress(step: usize, total: f32) -> Progress {
         Progress {
             step,
             epoch: step as f64 / 20.0,
@@ -557,7 +588,7 @@ mod tests {
     }
 
     /// Two classes of points, 40 steps.
-    fn points_info() -> DataInfo {
+    pub(super) fn points_info() -> DataInfo {
         DataInfo {
             class_names: vec!["a".into(), "b".into()],
             train_rows: 10,

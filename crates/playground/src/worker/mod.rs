@@ -230,7 +230,12 @@ impl Runtime {
                     None => Ok(false),
                 };
                 match applied {
-                    Ok(true) => (self.send)(Event::Updated(spec)),
+                    Ok(true) => {
+                        // Kept for what rebuilds the models later (reset, a backend switch):
+                        // they start from the setup as edited, not the one first loaded.
+                        self.spec = Some(spec.clone());
+                        (self.send)(Event::Updated(spec));
+                    }
                     Ok(false) => {
                         self.spec = Some(spec);
                         self.rebuild().await;
