@@ -160,7 +160,8 @@ impl Trainer {
     /// Sends a command to the worker in use (every command of the page leaves here).
     fn send(&self, command: Command) {
         match &command {
-            Command::OpenGraph(_) => self.reopen.borrow_mut().0 = Some(command.clone()),
+            // Another graph: the sample remembered was of the one before (its roots may not exist).
+            Command::OpenGraph(_) => *self.reopen.borrow_mut() = (Some(command.clone()), None),
             Command::Sample(_) => self.reopen.borrow_mut().1 = Some(command.clone()),
             _ => {}
         }
