@@ -39,7 +39,7 @@ node tests/e2e/lessons.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 step "browser end-to-end test of access (axe-core audit, keyboard only, the Content Security Policy, projector and tablet with touch)"
 node tests/e2e/access.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
-step "browser end-to-end test of a lost worker (a panic, then silence: replaced, nothing the learner made is lost)"
+step "browser end-to-end test of a lost worker (a panic, an uncaught error, a stuck worker: replaced, nothing the learner made is lost)"
 node tests/e2e/worker_crash.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
 step "browser end-to-end test of the graph explorer (Cora through the file input, pan/zoom, 2-hop sampling)"
@@ -51,10 +51,9 @@ step "browser end-to-end test of perturbations and robustness (checked against n
 # The native side is the nsl binary the test build above made.
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
-step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, lessons, explorer, adversary)"
-# Chromium-only: WebGPU (Firefox ESR has none on Linux), the lost worker and the access test
-# (they drive Chromium's workers, touch and DevTools protocol).
-for test in playground graph_editor hostile_links lessons; do
+step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, lessons, access, lost worker, explorer, adversary)"
+# Chromium-only: WebGPU (Firefox ESR has none on Linux).
+for test in playground graph_editor hostile_links lessons access worker_crash; do
   NSL_BROWSER=firefox node "tests/e2e/$test.mjs" "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 done
 if require_shared data/cora; then

@@ -36,7 +36,8 @@ class Keyboard {
   type(text) { return this.keyboard.type(text); }
   async press(chord) {
     const keys = chord.length > 1 && chord.includes('+') ? chord.split('+') : [chord];
-    const key = keys.pop();
+    // Playwright names the space bar "Space"; puppeteer over BiDi knows it as " ".
+    const key = keys.pop().replace(/^Space$/, ' ');
     for (const m of keys) await this.keyboard.down(m);
     await this.keyboard.press(key);
     for (const m of keys.reverse()) await this.keyboard.up(m);
@@ -53,12 +54,33 @@ class Mouse {
   wheel(deltaX, deltaY) { return this.mouse.wheel({ deltaX, deltaY }); }
 }
 
+/** Playwright's `touchscreen.tap(x, y)`, and a finger that stays down (`touchStart`,
+ *  `touchMove`, `touchEnd`: puppeteer's names; Playwright has no such calls, Chromium's tests
+ *  send the DevTools protocol's touch events instead). */
+class Touchscreen {
+  constructor(touchscreen) { this.touchscreen = touchscreen; }
+  tap(x, y) { return this.touchscreen.tap(x, y); }
+  touchStart(x, y) { return this.touchscreen.touchStart(x, y); }
+  touchMove(x, y) { return this.touchscreen.touchMove(x, y); }
+  touchEnd() { return this.touchscreen.touchEnd(); }
+}
+
+/** The centre of `selector`'s element, or the point `position` from its top-left corner. */
+async function pointIn(page, selector, position) {
+  const handle = await page.$(selector);
+  if (!handle) throw new Error(`firefox.mjs: no element ${selector}`);
+  await handle.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const box = await handle.boundingBox();
+  return position ? [box.x + position.x, box.y + position.y] : [box.x + box.width / 2, box.y + box.height / 2];
+}
+
 /** A Playwright-shaped page over a puppeteer page. */
 class Page {
   constructor(page) {
     this.page = page;
     this.mouse = new Mouse(page.mouse);
     this.keyboard = new Keyboard(page.keyboard);
+    this.touchscreen = new Touchscreen(page.touchscreen);
   }
   /** The few locator calls the tests make. */
   locator(selector) {
@@ -127,7 +149,11 @@ class Page {
   $$eval(selector, fn, arg) { return this.page.$$eval(selector, fn, arg); }
   evaluate(fn, arg) { return this.page.evaluate(fn, arg); }
   async waitForFunction(fn, arg, options = {}) { return this.page.waitForFunction(fn, { timeout: options.timeout }, arg); }
-  async click(selector) { await this.page.click(selector); }
+  async click(selector, options = {}) {
+    if (!options.position) return this.page.click(selector);
+    await this.page.mouse.click(...(await pointIn(this.page, selector, options.position)));
+  }
+  async tap(selector) { await this.page.touchscreen.tap(...(await pointIn(this.page, selector))); }
   async selectOption(selector, value) { await this.page.select(selector, value); }
   inputValue(selector) { return this.page.$eval(selector, (e) => e.value); }
   textContent(selector) { return this.page.$eval(selector, (e) => e.textContent); }
@@ -162,7 +188,8 @@ export async function launchFirefox() {
         async newPage() {
           const page = await context.newPage();
           const { width = 1280, height = 1000 } = options.viewport ?? {};
-          await page.setViewport({ width, height });
+          const { hasTouch = false, isMobile = false, deviceScaleFactor = 1 } = options;
+          await page.setViewport({ width, height, hasTouch, isMobile, deviceScaleFactor });
           page.on('request', (r) => onRequest.forEach((h) => h({ url: () => r.url() })));
           return new Page(page);
         },

@@ -63,10 +63,13 @@ export async function launchBrowser(args = BASE_FLAGS) {
 /** A prefix for artifact names of the browser in use ('' for Chromium). */
 export const browserPrefix = () => (process.env.NSL_BROWSER === 'firefox' ? 'firefox-' : '');
 
-/** A fresh browser context (no storage shared with other contexts) on `url`, recording problems. */
+/** A fresh browser context (no storage shared with other contexts) on `url`, recording problems;
+ *  `options.init` is a function run in the page before any of its scripts, the rest are the
+ *  context's options. */
 export async function openPage(browser, problems, url, options = {}) {
   const origin = new URL(url).origin;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, ...options });
+  const { init, ...contextOptions } = options;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, ...contextOptions });
   context.on('request', (r) => {
     const u = r.url();
     if (!(u.startsWith(origin + '/') || u.startsWith('blob:') || u.startsWith('data:'))) problems.push(`request left 127.0.0.1: ${u}`);
@@ -94,6 +97,7 @@ export async function openPage(browser, problems, url, options = {}) {
       }
     }).observe(document, { childList: true, subtree: true });
   });
+  if (init) await page.addInitScript(init);
   await page.goto(url);
   return { context, page };
 }

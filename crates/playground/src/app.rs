@@ -5,12 +5,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::codec::Json;
+use crate::bridge::TrainerBridge;
 use crate::components::adversary::AdversaryPanel;
 use crate::components::charts::{Chart, ChartKind};
 use crate::components::classroom::ClassroomPanel;
@@ -37,7 +36,7 @@ use crate::sampling::SamplingSetup;
 use crate::shared::Shared;
 use crate::state::{Action, LessonAction, State};
 use crate::watchdog::{PING_EVERY_MS, Verdict, Watchdog};
-use crate::worker::{DEFAULT_SPEED, TrainerWorker};
+use crate::worker::DEFAULT_SPEED;
 use crate::{download, presets, storage};
 
 /// The page's address without its hash.
@@ -128,7 +127,10 @@ fn lesson_hash(state: &State) -> Option<String> {
     Some(address::encode(&Address { source: view.source.clone(), step: view.step, present: view.present }))
 }
 
-type Bridge = Rc<RefCell<Option<WorkerBridge<TrainerWorker>>>>;
+type Bridge = Rc<RefCell<Option<TrainerBridge>>>;
+
+/// How long a worker's failure waits for the worker's own report of a panic (ms).
+const FAILURE_GRACE_MS: u32 = 500;
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -166,19 +168,22 @@ impl Trainer {
             _ => {}
         }
         if let Some(bridge) = self.bridge.borrow().as_ref() {
-            bridge.send(command);
+            bridge.send(&command);
         }
     }
 
-    /// Starts a worker (dropping the bridge of the one before, which closes it if it still
-    /// listens) and tells it the page's setup.
+    /// Starts a worker (terminating the one before, whatever became of it) and tells it the
+    /// page's setup.
     fn start(&self, state: &State, dispatch: UseReducerDispatcher<State>) {
         let life = self.started.get() + 1;
         self.started.set(life);
         *self.watchdog.borrow_mut() = Watchdog::new();
+        // The one before goes first: a stuck worker must not keep a core while the new one loads.
+        self.bridge.borrow_mut().take();
         let (started, watchdog) = (self.started.clone(), self.watchdog.clone());
-        let worker = TrainerWorker::spawner()
-            .callback(move |event| {
+        let on_event = {
+            let dispatch = dispatch.clone();
+            move |event: Event| {
                 if started.get() != life {
                     return;
                 }
@@ -199,12 +204,33 @@ impl Trainer {
                     }
                     event => dispatch.dispatch(Action::Worker(event)),
                 }
-            })
-            .encoding::<Json>()
-            .spawn_with_loader(&format!("{}{}", assets_url(), crate::WORKER_LOADER));
-        worker.send(Command::Speed(state.page.speed));
+            }
+        };
+        let on_failure = {
+            let (started, dispatch) = (self.started.clone(), dispatch.clone());
+            move |what: String| {
+                // A panic is reported by the worker before its module traps: the report, which
+                // says more, comes first and has already replaced this worker.
+                let (started, dispatch) = (started.clone(), dispatch.clone());
+                gloo_timers::callback::Timeout::new(FAILURE_GRACE_MS, move || {
+                    if started.get() == life {
+                        dispatch.dispatch(Action::WorkerLost(format!("it failed ({what})")));
+                    }
+                })
+                .forget();
+            }
+        };
+        let url = format!("{}{}", assets_url(), crate::WORKER_LOADER);
+        let worker = match TrainerBridge::spawn(&url, on_event, on_failure) {
+            Ok(worker) => worker,
+            Err(why) => {
+                dispatch.dispatch(Action::Notice(Some(why)));
+                return;
+            }
+        };
+        worker.send(&Command::Speed(state.page.speed));
         if state.page.backend_choice != BackendChoice::Auto {
-            worker.send(Command::Backend(state.page.backend_choice));
+            worker.send(&Command::Backend(state.page.backend_choice));
         }
         // Files before the setup (it may train on the graph they hold); the current data's
         // graph after it.
@@ -213,7 +239,7 @@ impl Trainer {
         let load = Command::Load { spec: (*state.spec).clone(), assets: assets_url() };
         let order = if files_first { [opened, Some(load)] } else { [Some(load), opened] };
         for command in order.into_iter().flatten().chain(sample) {
-            worker.send(command);
+            worker.send(&command);
         }
         *self.bridge.borrow_mut() = Some(worker);
     }
@@ -419,14 +445,10 @@ pub fn app() -> Html {
     let highlight = s.highlight().map(|p| p.key());
     let present = s.lesson.as_ref().is_some_and(|v| v.present && v.away.is_none());
     let lesson_panel = s.lesson.as_ref().map(|view| {
-        let live = s.live();
-        let checks: Vec<(String, bool)> = view
-            .current()
-            .task
-            .iter()
-            .flat_map(|t| &t.checks)
-            .map(|c| (c.describe(), c.holds(&live)))
-            .collect();
+        let task_checks = view.current().task.as_ref().map(|t| t.checks.as_slice()).unwrap_or_default();
+        let live = s.live(task_checks);
+        let checks: Vec<(String, bool)> =
+            task_checks.iter().map(|c| (c.describe(), c.holds(&live))).collect();
         // The learners' link: this step, without the presenter view.
         let address = Address { source: view.source.clone(), step: view.step, present: false };
         let step_link = format!("{}#{}", page_url(), address::encode(&address));

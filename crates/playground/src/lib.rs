@@ -2,15 +2,15 @@
 //!
 //! One wasm module, two roles: in the page ([`start`] on a window) it renders the app, in the
 //! dedicated worker the page spawns (`www/worker-loader.js`) it trains. The page ([`app`], [`state`], [`components`]) renders the
-//! state held by one reducer and sends [`protocol::Command`]s to the training worker
-//! ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
+//! state held by one reducer and sends [`protocol::Command`]s through [`bridge`] (as [`wire`]
+//! messages) to the training worker ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
 //! [`protocol::Event`]s back. The experiment spec is the single source of truth: the controls
 //! edit it ([`edit`]), the URL hash carries it ([`link`]), the downloads write it ([`download`]).
 //! Data flows one way: spec → worker → progress → view.
 
 pub mod adversary;
 pub mod app;
-pub mod codec;
+pub mod bridge;
 pub mod components;
 mod ctors;
 pub mod download;
@@ -27,6 +27,7 @@ pub mod shared;
 pub mod state;
 pub mod storage;
 pub mod watchdog;
+pub mod wire;
 pub mod worker;
 
 /// Where the worker loader is served (beside the page).
@@ -35,7 +36,6 @@ pub const WORKER_LOADER: &str = "worker-loader.js";
 /// Entry point of the wasm module: the app in a window, the trainer in the worker.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
-    use gloo_worker::Registrable;
     use wasm_bindgen::JsCast;
     ctors::run_once();
     panic_to_console();
@@ -47,7 +47,7 @@ pub fn start() {
         }
         yew::Renderer::<app::App>::new().render();
     } else {
-        worker::TrainerWorker::registrar().encoding::<codec::Json>().register();
+        worker::listen();
     }
 }
 

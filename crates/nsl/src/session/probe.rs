@@ -77,6 +77,25 @@ impl ProbedRow {
     pub fn delta(&self) -> Vec<f32> {
         self.perturbed.iter().zip(&self.original).map(|(p, o)| p - o).collect()
     }
+
+    /// Whether the perturbation changed the class the model predicts.
+    pub fn flipped(&self) -> bool {
+        top_class(&self.clean) != top_class(&self.attacked)
+    }
+
+    /// Whether the model misclassifies the perturbed row.
+    pub fn attacked_wrong(&self) -> bool {
+        top_class(&self.attacked) as u32 != self.label
+    }
+}
+
+/// The class `probabilities` predict: the most probable, the first of equals (0 when empty).
+pub fn top_class(probabilities: &[f32]) -> usize {
+    probabilities
+        .iter()
+        .enumerate()
+        .fold((0, f32::MIN), |best, (c, &p)| if p > best.1 { (c, p) } else { best })
+        .0
 }
 
 /// What a probe found.
@@ -87,6 +106,23 @@ pub struct ProbeResult {
     /// Integrated gradients of the first row's true-class logit from a zero baseline (one
     /// value per feature), when asked for.
     pub saliency: Option<Vec<f32>>,
+}
+
+impl ProbeResult {
+    /// How many probed rows the perturbation moved to another class.
+    pub fn flipped(&self) -> usize {
+        self.rows.iter().filter(|r| r.flipped()).count()
+    }
+
+    /// The share of probed rows moved to another class (`None` without rows).
+    pub fn flipped_share(&self) -> Option<f64> {
+        (!self.rows.is_empty()).then(|| self.flipped() as f64 / self.rows.len() as f64)
+    }
+
+    /// How many perturbed rows the model misclassifies.
+    pub fn attacked_wrong(&self) -> usize {
+        self.rows.iter().filter(|r| r.attacked_wrong()).count()
+    }
 }
 
 /// A probe computed on the device, to be read back once.
@@ -220,6 +256,45 @@ mod tests {
 
     fn rows() -> Examples {
         Examples { features: vec![0.45, 0.9, 0.8, 0.1], labels: vec![0, 1], dim: 2, classes: 2 }
+    }
+
+    fn probed(label: u32, clean: [f32; 3], attacked: [f32; 3]) -> ProbedRow {
+        ProbedRow {
+            row: 0,
+            label,
+            original: vec![],
+            perturbed: vec![],
+            clean: clean.into(),
+            attacked: attacked.into(),
+        }
+    }
+
+    #[test]
+    fn the_top_class_is_the_first_most_probable() {
+        assert_eq!(top_class(&[0.2, 0.5, 0.3]), 1);
+        assert_eq!(top_class(&[0.4, 0.2, 0.4]), 0);
+        assert_eq!(top_class(&[]), 0);
+    }
+
+    #[test]
+    fn flips_and_errors_are_counted_per_row() {
+        let result = ProbeResult {
+            rows: vec![
+                // Moved from class 0 to 1, which is wrong.
+                probed(0, [0.6, 0.3, 0.1], [0.3, 0.6, 0.1]),
+                // Moved from class 2 (wrong) to class 1 (right).
+                probed(1, [0.1, 0.2, 0.7], [0.1, 0.8, 0.1]),
+                // Unmoved and right.
+                probed(2, [0.1, 0.2, 0.7], [0.2, 0.2, 0.6]),
+                // Unmoved and wrong.
+                probed(0, [0.1, 0.7, 0.2], [0.1, 0.5, 0.4]),
+            ],
+            saliency: None,
+        };
+        assert_eq!(result.flipped(), 2);
+        assert_eq!(result.flipped_share(), Some(0.5));
+        assert_eq!(result.attacked_wrong(), 2);
+        assert_eq!(ProbeResult { rows: vec![], saliency: None }.flipped_share(), None);
     }
 
     #[test]

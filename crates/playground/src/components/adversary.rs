@@ -9,7 +9,6 @@ use nsl::session::probe::{ProbeResult, ProbedRow, top_k};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use super::data_view::argmax;
 use super::knob::{Choice, Knob, Toggle};
 use super::raster::{blit, context, diverging_rgba, ink_rgba};
 use crate::adversary::{Method, ProbeEdit, ProbeSettings, magnitude, norm_of};
@@ -89,8 +88,7 @@ pub fn adversary_panel(props: &AdversaryProps) -> Html {
 
 /// How many of a 2D set's test points the perturbation moves to another class.
 fn plane_summary(variant: Variant, title: &str, result: &ProbeResult) -> Html {
-    let flipped = result.rows.iter().filter(|r| argmax(&r.clean) != argmax(&r.attacked)).count();
-    let wrong = result.rows.iter().filter(|r| argmax(&r.attacked) as u32 != r.label).count();
+    let (flipped, wrong) = (result.flipped(), result.attacked_wrong());
     let total = result.rows.len();
     html! {
         <p class="probe-summary" id={format!("probe-{}-summary", key(variant))} data-flipped={flipped.to_string()}>

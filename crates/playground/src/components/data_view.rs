@@ -4,7 +4,7 @@
 use nsl::session::Progress;
 use nsl::session::heatmap::Grid;
 use nsl::session::inspect::NodeInspection;
-use nsl::session::probe::ProbeResult;
+use nsl::session::probe::{ProbeResult, top_class};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
@@ -164,15 +164,6 @@ fn draw_points(
     }
 }
 
-/// The top class of `probabilities`.
-pub fn argmax(probabilities: &[f32]) -> usize {
-    probabilities
-        .iter()
-        .enumerate()
-        .fold((0, f32::MIN), |best, (c, &p)| if p > best.1 { (c, p) } else { best })
-        .0
-}
-
 /// An arrow from each probed test point to its perturbed version; red where the model's class
 /// changes, grey where it holds.
 fn draw_arrows(ctx: &CanvasRenderingContext2d, probe: &ProbeResult) {
@@ -191,7 +182,7 @@ fn draw_arrows(ctx: &CanvasRenderingContext2d, probe: &ProbeResult) {
         if length < 0.5 {
             continue;
         }
-        let flipped = argmax(&row.clean) != argmax(&row.attacked);
+        let flipped = row.flipped();
         ctx.set_stroke_style_str(if flipped { "rgba(200,20,20,0.95)" } else { "rgba(40,40,40,0.45)" });
         ctx.begin_path();
         ctx.move_to(x0, y0);
@@ -327,7 +318,7 @@ fn draw_digits(ctx: &CanvasRenderingContext2d, images: &[u8], progress: Option<&
         let rgba = ink_rgba(&grey);
         blit(ctx, &rgba, 28, 28, [x0 + 8.0, y0, 70.0, 70.0], false);
         if let Some(sample) = progress.and_then(|p| p.samples.get(d)) {
-            let best = argmax(&sample.probabilities);
+            let best = top_class(&sample.probabilities);
             let p = sample.probabilities[best];
             ctx.set_fill_style_str(if best as u32 == sample.label { "#137333" } else { "#b3261e" });
             ctx.set_font("13px system-ui, sans-serif");

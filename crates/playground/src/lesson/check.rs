@@ -141,7 +141,7 @@ pub struct Figures {
 /// The live state a check reads (the reducer builds it).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Live {
-    /// The spec as edited, as JSON.
+    /// The spec as edited, as JSON (`Null` when no check reads it).
     pub spec: Value,
     /// The adversary card's settings, as JSON.
     pub probe: Value,
@@ -231,6 +231,12 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 impl Check {
+    /// Whether the check reads the spec (a setting outside the adversary card and the
+    /// explorer): only then need the spec be turned into JSON for it.
+    pub fn reads_spec(&self) -> bool {
+        matches!(&self.subject, Subject::Setting(path) if !path.starts_with("probe.") && !path.starts_with("sampling."))
+    }
+
     /// Whether the check holds on `live`.
     pub fn holds(&self, live: &Live) -> bool {
         let value = match &self.subject {
@@ -324,6 +330,15 @@ mod tests {
         );
         let alone = Live { base: None, ..live };
         assert!(!metric(Metric::TestAccuracy, Of::Gain, Test::AtMost(1.0)).holds(&alone));
+    }
+
+    #[test]
+    fn only_a_setting_outside_the_card_and_the_explorer_reads_the_spec() {
+        let setting = |path: &str| check(Subject::Setting(path.into()), Test::Present(true));
+        assert!(setting("regularization.graph.multiplier").reads_spec());
+        assert!(!setting("probe.epsilon").reads_spec());
+        assert!(!setting("sampling.hops").reads_spec());
+        assert!(!check(Subject::Metric(Metric::TestAccuracy, Of::Base), Test::AtLeast(0.5)).reads_spec());
     }
 
     #[test]

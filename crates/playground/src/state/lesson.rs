@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{History, State};
 use crate::adversary::Method;
 use crate::lesson::Panel;
-use crate::lesson::check::{Figures, Live};
+use crate::lesson::check::{Check, Figures, Live};
 use crate::lesson::view::{LessonAction, LessonView, replay};
 use crate::protocol::Variant;
 use crate::shared::Shared;
@@ -137,26 +137,23 @@ impl State {
         if task.after_reset && self.training.generation <= view.entered {
             return;
         }
-        let live = self.live();
+        let live = self.live(&task.checks);
         if task.checks.iter().all(|c| c.holds(&live)) {
             let (id, step) = (view.lesson.id.clone(), view.step);
             self.progress.passed(&id, step);
         }
     }
 
-    /// What the checks read.
-    pub fn live(&self) -> Live {
+    /// What `checks` read (the spec as JSON only when one of them reads it: this runs after
+    /// every action while a task waits, and a drawn graph makes the spec long).
+    pub fn live(&self, checks: &[Check]) -> Live {
         let probe = &self.adversary.probe;
         let method = match probe.method {
             Method::Fgsm => "fgsm",
             Method::Pgd => "pgd",
             Method::Vat => "vat",
         };
-        let flipped = |variant: Variant| {
-            let result = self.probe_of(variant)?;
-            let changed = result.rows.iter().filter(|r| argmax(&r.clean) != argmax(&r.attacked)).count();
-            (!result.rows.is_empty()).then(|| changed as f64 / result.rows.len() as f64)
-        };
+        let flipped = |variant: Variant| self.probe_of(variant)?.flipped_share();
         let figures = |history: &History, variant: Variant| {
             history.latest.as_ref().map(|p| Figures {
                 step: p.step as f64,
@@ -169,7 +166,11 @@ impl State {
             })
         };
         Live {
-            spec: serde_json::to_value(&*self.spec).unwrap_or(Value::Null),
+            spec: if checks.iter().any(Check::reads_spec) {
+                serde_json::to_value(&*self.spec).unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            },
             probe: json!({
                 "method": method,
                 "norm": serde_json::to_value(probe.norm).unwrap_or(Value::Null),
@@ -200,14 +201,6 @@ impl State {
                 && self.explorer.sampled_with.as_ref() == Some(&self.explorer.sampling),
         }
     }
-}
-
-fn argmax(values: &[f32]) -> Option<usize> {
-    values
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.partial_cmp(b.1).unwrap_or(std::cmp::Ordering::Equal))
-        .map(|(i, _)| i)
 }
 
 #[cfg(test)]

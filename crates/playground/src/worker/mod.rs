@@ -15,8 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::StreamExt;
-use futures::channel::mpsc::{TryRecvError, UnboundedReceiver, UnboundedSender, unbounded};
-use gloo_worker::{HandlerId, WorkerScope};
+use futures::channel::mpsc::{TryRecvError, UnboundedReceiver, unbounded};
 use nsl::NslError;
 use nsl::burn::tensor::Device;
 use nsl::data::Examples;
@@ -25,73 +24,36 @@ use nsl::session::heatmap::Grid;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
 use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
+use crate::wire::{self, FromWorker};
 use engine::{Engine, RobustnessJob};
 use explorer::ExplorerGraph;
 use nsl::session::probe::ProbeSpec;
 
-/// The page the worker answers, once it has connected; what the runtime said before that
-/// waits for it (the runtime starts with the worker: where WebGPU is absent it reports the
-/// backend before the page's connection has arrived).
-#[derive(Debug, Default)]
-struct PageLink {
-    id: Option<HandlerId>,
-    waiting: Vec<Event>,
-}
-
-/// The gloo worker: forwards commands to the runtime task, which answers the page.
-#[derive(Debug)]
-pub struct TrainerWorker {
-    inbox: UnboundedSender<Command>,
-    page: Rc<RefCell<PageLink>>,
-}
-
-impl TrainerWorker {
-    fn connect(&self, scope: &WorkerScope<Self>, id: HandlerId) {
-        let waiting = {
-            let mut page = self.page.borrow_mut();
-            page.id = Some(id);
-            std::mem::take(&mut page.waiting)
-        };
-        for event in waiting {
-            scope.respond(id, event);
-        }
-    }
-}
-
-impl gloo_worker::Worker for TrainerWorker {
-    type Message = ();
-    type Input = Command;
-    type Output = Event;
-
-    fn create(scope: &WorkerScope<Self>) -> Self {
-        let (inbox, commands) = unbounded();
-        let page = Rc::new(RefCell::new(PageLink::default()));
-        let send: Reply = {
-            let (scope, page) = (scope.clone(), page.clone());
-            Rc::new(move |event: Event| {
-                let id = page.borrow().id;
-                match id {
-                    Some(id) => scope.respond(id, event),
-                    None => page.borrow_mut().waiting.push(event),
-                }
-            })
-        };
-        report_panics(send.clone());
-        wasm_bindgen_futures::spawn_local(Runtime::new(send).run(commands));
-        Self { inbox, page }
-    }
-
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
-
-    fn connected(&mut self, scope: &WorkerScope<Self>, id: HandlerId) {
-        self.connect(scope, id);
-    }
-
-    fn received(&mut self, scope: &WorkerScope<Self>, command: Command, id: HandlerId) {
-        self.connect(scope, id);
-        // The runtime lives as long as the worker: the channel is never closed.
-        let _ = self.inbox.unbounded_send(command);
-    }
+/// Runs the trainer in this worker: commands posted by the page go to the runtime task, in
+/// order; what the runtime says is posted back. Then tells the page it listens (what the page
+/// posted before was held there).
+pub fn listen() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let (inbox, commands) = unbounded::<Command>();
+    let send: Reply = {
+        let scope = scope.clone();
+        Rc::new(move |event: Event| {
+            let _ = scope.post_message(&wire::encode(&FromWorker::Event(Box::new(event))));
+        })
+    };
+    report_panics(send.clone());
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+            // The runtime lives as long as the worker: the channel is never closed.
+            let _ = inbox.unbounded_send(wire::decode(&message.data()));
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(Runtime::new(send).run(commands));
+    let _ = scope.post_message(&wire::encode(&FromWorker::Listening));
 }
 
 /// How the runtime answers the page.

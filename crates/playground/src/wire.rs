@@ -1,0 +1,64 @@
+//! What the page and its training worker post to each other: JSON strings (the spec's serde
+//! attributes — `skip_serializing_if`, internally tagged enums — need a self-describing
+//! format, and strings read plainly in the browser's devtools). The page posts [`Command`]s;
+//! the worker posts [`FromWorker`]s.
+//!
+//! [`Command`]: crate::protocol::Command
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use crate::protocol::Event;
+
+/// What the worker posts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// Its module has loaded and it listens: commands posted before this would have been lost.
+    Listening,
+    /// An event for the page.
+    Event(Box<Event>),
+}
+
+/// `message` as a JSON string.
+pub fn encode<T: Serialize>(message: &T) -> JsValue {
+    // Messages are plain data (no maps with non-string keys): serialising cannot fail.
+    JsValue::from_str(&serde_json::to_string(message).expect("worker messages serialise to JSON"))
+}
+
+/// The message a JSON string holds.
+///
+/// # Panics
+/// If `data` is not a JSON string of a `T`: page and worker are one module, built from one
+/// protocol, so anything else is a fault of the program (the worker's panic is reported to
+/// the page, which starts another).
+pub fn decode<T: DeserializeOwned>(data: &JsValue) -> T {
+    let text = data.as_string().expect("worker messages are JSON strings");
+    parse(&text).expect("both ends are built from the same protocol")
+}
+
+/// The message `text` holds.
+fn parse<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Command;
+
+    #[test]
+    fn what_the_worker_posts_reads_back() {
+        for message in [FromWorker::Listening, FromWorker::Event(Box::new(Event::Alive(7)))] {
+            let text = serde_json::to_string(&message).unwrap();
+            assert_eq!(parse::<FromWorker>(&text).unwrap(), message);
+        }
+    }
+
+    #[test]
+    fn a_command_reads_back() {
+        let text = serde_json::to_string(&Command::Ping(3)).unwrap();
+        assert_eq!(parse::<Command>(&text).unwrap(), Command::Ping(3));
+        assert!(parse::<Command>("{\"NoSuchCommand\":1}").is_err());
+    }
+}
