@@ -48,33 +48,34 @@ function recordWorkers() {
       super.terminate();
     }
   };
+  // The training worker now: the last one started that the page has not terminated.
+  window.__trainer = () => window.__workers.findLast((w) => !w.terminatedByPage);
 }
+
+/** The training workers Chromium lists (the page's other workers are not the trainer). */
+const chromiumTrainers = (page) => page.workers().filter((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:'));
 
 /** How many training workers the page holds. */
 const trainerCount = (page) => (firefox
   ? page.evaluate(() => window.__workers.filter((w) => !w.terminatedByPage).length)
-  : page.workers().filter((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:')).length);
+  : chromiumTrainers(page).length);
 
 /** Makes the training worker panic: a message that is not a JSON string. */
 const panicWorker = (page) => (firefox
-  ? page.evaluate(() => window.__workers.findLast((w) => !w.terminatedByPage).postMessage(42))
-  : page.workers().find((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:'))
-    .evaluate(() => self.dispatchEvent(new MessageEvent('message', { data: 42 }))));
+  ? page.evaluate(() => window.__trainer().postMessage(42))
+  : chromiumTrainers(page)[0].evaluate(() => self.dispatchEvent(new MessageEvent('message', { data: 42 }))));
 
 /** An uncaught error in the training worker (as a wasm trap or memory that cannot grow gives):
  *  thrown inside it (Chromium), or its error event fired at the page's worker (Firefox). */
 const failWorker = (page) => (firefox
-  ? page.evaluate(() => window.__workers.findLast((w) => !w.terminatedByPage)
-    .dispatchEvent(new ErrorEvent('error', { message: 'RuntimeError: out of memory (the test)', cancelable: true })))
-  : page.workers().find((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:'))
-    .evaluate(() => { setTimeout(() => { throw new RangeError('out of memory (the test)'); }); }));
+  ? page.evaluate(() => window.__trainer().dispatchEvent(new ErrorEvent('error', { message: 'RuntimeError: out of memory (the test)', cancelable: true })))
+  : chromiumTrainers(page)[0].evaluate(() => { setTimeout(() => { throw new RangeError('out of memory (the test)'); }); }));
 
 /** Silences the training worker without telling the page: stuck in a loop (Chromium; only the
  *  page's terminating it ends that), or stopped from outside (Firefox). */
 const silenceWorker = (page) => (firefox
-  ? page.evaluate(() => Object.getPrototypeOf(Worker.prototype).terminate.call(window.__workers.findLast((w) => !w.terminatedByPage)))
-  : page.workers().find((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:'))
-    .evaluate(() => { setTimeout(() => { for (;;); }); }));
+  ? page.evaluate(() => Object.getPrototypeOf(Worker.prototype).terminate.call(window.__trainer()))
+  : chromiumTrainers(page)[0].evaluate(() => { setTimeout(() => { for (;;); }); }));
 
 /** Presses play and waits for steps beyond `after`. */
 async function trains(page, what, after = 0) {
