@@ -35,7 +35,7 @@ enum Command {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
-    /// Check a conformance vectors file (TensorFlow NSL's numbers) case by case.
+    /// Check a conformance vectors file (TensorFlow NSL's or TensorFlow GNN's numbers) case by case.
     Conformance {
         /// The vectors file, e.g. ../shared/reference/nsl-vectors.json.
         file: PathBuf,

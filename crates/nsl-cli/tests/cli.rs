@@ -20,6 +20,14 @@ fn conformance_passes_all_61_cases() {
 }
 
 #[test]
+fn conformance_passes_all_28_tf_gnn_cases() {
+    let Some(vectors) = integration::shared("reference/tfgnn-vectors.json") else { return };
+    let out = nsl(&["conformance", vectors.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout(&out).lines().last(), Some("28 passed, 0 failed"));
+}
+
+#[test]
 fn conformance_reports_a_failing_case_and_exits_non_zero() {
     let Some(vectors) = integration::shared("reference/nsl-vectors.json") else { return };
     let json = std::fs::read_to_string(vectors).unwrap();

@@ -1,5 +1,8 @@
-//! Conformance against TensorFlow NSL: replays the cases of a vectors file (the format of
-//! `shared/reference/nsl-vectors.json`) through this library and reports each case's error.
+//! Conformance against TensorFlow NSL and TensorFlow GNN: replays the cases of a vectors file
+//! (the formats of `shared/reference/nsl-vectors.json` and `tfgnn-vectors.json`) through this
+//! library and reports each case's error.
+
+mod tfgnn;
 
 use std::collections::BTreeMap;
 
@@ -109,18 +112,26 @@ struct ModelCase {
 struct Check {
     max_error: f64,
     worst: String,
+    /// Who computed the expected values.
+    producer: &'static str,
 }
 
 impl Check {
-    fn new() -> Self {
-        Self { max_error: 0.0, worst: "nothing".into() }
+    fn new(producer: &'static str) -> Self {
+        Self { max_error: 0.0, worst: "nothing".into(), producer }
+    }
+
+    /// A disagreement that no number measures (a wrong shape).
+    fn mismatch(&mut self, what: String) {
+        self.max_error = f64::INFINITY;
+        self.worst = what;
     }
 
     fn value(&mut self, what: &str, ours: f64, theirs: f64) {
         let error = if ours.is_finite() { (ours - theirs).abs() } else { f64::INFINITY };
         if error > self.max_error || self.worst == "nothing" {
             self.max_error = self.max_error.max(error);
-            self.worst = format!("{what}: ours {ours:.7}, TensorFlow NSL {theirs:.7}");
+            self.worst = format!("{what}: ours {ours:.7}, {} {theirs:.7}", self.producer);
         }
     }
 
@@ -147,10 +158,16 @@ fn axis(value: Option<i64>) -> Result<Option<SumOverAxis>> {
     }
 }
 
-/// Replays every case of the vectors file `json` on `device` (CPU or wgpu).
+/// Replays every case of the vectors file `json` on `device` (CPU or wgpu): TensorFlow NSL's
+/// or, when it holds `cases`, TensorFlow GNN's.
 pub fn run(json: &str, device: &Device) -> Result<Vec<CaseResult>> {
-    let vectors: Vectors =
+    let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| NslError::Config(format!("vectors file: {e}")))?;
+    if tfgnn::is_tfgnn(&value) {
+        return tfgnn::run(value, device);
+    }
+    let vectors: Vectors =
+        serde_json::from_value(value).map_err(|e| NslError::Config(format!("vectors file: {e}")))?;
     let device = device.clone().autodiff();
     let mut results = Vec::new();
 
@@ -172,7 +189,7 @@ pub fn run(json: &str, device: &Device) -> Result<Vec<CaseResult>> {
             case.sum_over_axis.map_or("None".into(), |a| a.to_string()),
             json_name(&case.reduction)
         );
-        let mut check = Check::new();
+        let mut check = Check::new("TensorFlow NSL");
         let ours = pairwise_distance(sources.clone(), targets.clone(), Some(weights.clone()), &config)?;
         check.value("distance", f64::from(to_vec(ours)[0]), case.value);
         results.push(check.finish(name));
@@ -205,7 +222,7 @@ pub fn run(json: &str, device: &Device) -> Result<Vec<CaseResult>> {
             case.clip_value_min.is_some() || case.clip_value_max.is_some(),
             case.pgd_iterations
         );
-        let mut check = Check::new();
+        let mut check = Check::new("TensorFlow NSL");
         let adv = gen_adv_neighbor(x.clone(), &loss_fn, None, &neighbor)?;
         for (i, (ours, theirs)) in to_vec(adv.clone()).iter().zip(case.adv_x.concat()).enumerate() {
             check.value(&format!("adv_x[{i}]"), f64::from(*ours), f64::from(theirs));
@@ -254,7 +271,7 @@ pub fn run(json: &str, device: &Device) -> Result<Vec<CaseResult>> {
             }),
         };
         let parts = training_loss(&model, &reg, &batch)?;
-        let mut check = Check::new();
+        let mut check = Check::new("TensorFlow NSL");
         check.value("supervised_loss", f64::from(to_vec(parts.supervised)[0]), case.supervised_loss);
         let graph = parts.graph.ok_or_else(|| NslError::Config("graph loss missing".into()))?;
         check.value("scaled_graph_loss", f64::from(to_vec(graph)[0]), case.scaled_graph_loss);

@@ -2,6 +2,7 @@
 
 pub mod karate;
 pub mod knn;
+pub mod mag;
 pub mod sbm;
 
 use rand::{Rng, RngExt};

@@ -1,0 +1,556 @@
+//! Convolutions: what one edge set sends into its receiver node set, as TF-GNN's layers compute
+//! it — `SimpleConv` (dense messages, pooled), `GCNConv`, `GATv2Conv`, `MultiHeadAttentionConv`
+//! and GraphSAGE's aggregator and pooling convolutions. Each is built for one edge set of a
+//! [`Schema`] and names its weights by their role under a prefix.
+
+use burn::module::{Module, Param};
+use burn::nn::{Dropout, DropoutConfig};
+use burn::tensor::{Device, Tensor};
+
+use super::config::{
+    Activation, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, HeadsMerge, ReduceType, Reducer, Tag,
+};
+use super::dense::{Dense, activate};
+use super::graph::{EdgeSetTensor, GraphTensor, Schema};
+use super::pool::{broadcast, pool, softmax};
+use super::weights::{WeightSource, role};
+use crate::error::{NslError, Result};
+
+/// A convolution over one edge set.
+#[derive(Module, Debug)]
+pub enum Conv {
+    /// Dense messages from the sender (and receiver), pooled.
+    Simple(SimpleConv),
+    /// Graph convolution (Kipf & Welling), TF-GNN's `GCNConv`.
+    Gcn(GcnConv),
+    /// GATv2 attention.
+    GatV2(GatV2Conv),
+    /// Multi-head dot-product attention.
+    MultiHead(MultiHeadConv),
+    /// GraphSAGE's mean or pooling aggregator.
+    Sage(SageConv),
+}
+
+impl Conv {
+    /// The pooled messages at the receiver node set of `edge_set`.
+    ///
+    /// # Shapes
+    /// - returns `[receivers, width]`.
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        match self {
+            Self::Simple(conv) => conv.convolve(graph, edge_set),
+            Self::Gcn(conv) => conv.convolve(graph, edge_set),
+            Self::GatV2(conv) => conv.convolve(graph, edge_set),
+            Self::MultiHead(conv) => conv.convolve(graph, edge_set),
+            Self::Sage(conv) => conv.convolve(graph, edge_set),
+        }
+    }
+
+    /// Width of the pooled result.
+    pub fn output_width(&self) -> usize {
+        match self {
+            Self::Simple(conv) => conv.message_fn.units() * conv.reduce.reducers().len(),
+            Self::Gcn(conv) => conv.filter.units(),
+            Self::GatV2(conv) => match conv.merge {
+                HeadsMerge::Concat => conv.heads * conv.channels,
+                HeadsMerge::Mean => conv.channels,
+            },
+            Self::MultiHead(conv) => conv.heads * conv.channels,
+            Self::Sage(conv) => conv.transform_neighbor_fn.units(),
+        }
+    }
+}
+
+/// The edge set's tensors and the states at its sender and receiver ends.
+struct Ends<'a> {
+    edges: &'a EdgeSetTensor,
+    sender: Tensor<2>,
+    receiver: Tensor<2>,
+}
+
+fn ends<'a>(graph: &'a GraphTensor, edge_set: &str, receiver: Tag) -> Result<Ends<'a>> {
+    let edges = graph.edge_set(edge_set)?;
+    Ok(Ends {
+        edges,
+        sender: graph.state(&edges.end(receiver.other()).node_set)?.clone(),
+        receiver: graph.state(&edges.end(receiver).node_set)?.clone(),
+    })
+}
+
+/// Dropout that is only built when its rate is positive.
+fn dropout(rate: f64) -> Option<Dropout> {
+    (rate > 0.0).then(|| DropoutConfig::new(rate).init())
+}
+
+/// TF-GNN's `SimpleConv`: `message = f([sender, receiver])` on each edge, pooled at the receiver.
+#[derive(Module, Debug)]
+pub struct SimpleConv {
+    /// The message function.
+    pub message_fn: Dense,
+    /// Dropout on messages while training (per value, or per edge with `whole_edges`).
+    pub dropout: Option<Dropout>,
+    /// Dropout drops whole edges (MtAlbis' `ItemDropout`) rather than single values.
+    #[module(skip)]
+    pub whole_edges: bool,
+    /// Pooling.
+    #[module(skip)]
+    pub reduce: ReduceType,
+    /// Messages also read the receiver's state.
+    #[module(skip)]
+    pub use_receiver: bool,
+    /// Receiving end.
+    #[module(skip)]
+    pub receiver: Tag,
+}
+
+/// How a [`SimpleConv`] is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimpleConvSpec {
+    /// Message width.
+    pub units: usize,
+    /// Nonlinearity of the message function.
+    pub activation: Activation,
+    /// Pooling.
+    pub reduce: ReduceType,
+    /// Messages also read the receiver's state.
+    pub use_receiver: bool,
+    /// Receiving end.
+    pub receiver: Tag,
+    /// Dropout rate while training.
+    pub dropout: f64,
+    /// Dropout drops whole edges.
+    pub whole_edges: bool,
+}
+
+impl SimpleConv {
+    /// Weights `prefix/message_fn/{kernel,bias}`.
+    pub fn new(
+        spec: &SimpleConvSpec,
+        schema: &Schema,
+        edge_set: &str,
+        weights: &mut WeightSource,
+        prefix: &str,
+        device: &Device,
+    ) -> Result<Self> {
+        let sender = schema.width(schema.end(edge_set, spec.receiver.other())?)?;
+        let receiver = schema.width(schema.end(edge_set, spec.receiver)?)?;
+        let input = sender + if spec.use_receiver { receiver } else { 0 };
+        Ok(Self {
+            message_fn: Dense::new(
+                weights,
+                &role(prefix, "message_fn"),
+                [input, spec.units],
+                true,
+                spec.activation,
+                device,
+            )?,
+            dropout: dropout(spec.dropout),
+            whole_edges: spec.whole_edges,
+            reduce: spec.reduce.clone(),
+            use_receiver: spec.use_receiver,
+            receiver: spec.receiver,
+        })
+    }
+
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        let ends = ends(graph, edge_set, self.receiver)?;
+        // TF-GNN's input order: the sender's state, then the receiver's.
+        let mut inputs = vec![broadcast(ends.edges, self.receiver.other(), ends.sender)];
+        if self.use_receiver {
+            inputs.push(broadcast(ends.edges, self.receiver, ends.receiver));
+        }
+        let mut messages = self.message_fn.forward(Tensor::cat(inputs, 1));
+        if let Some(dropout) = &self.dropout {
+            messages = if self.whole_edges {
+                let keep = dropout.forward(Tensor::ones([ends.edges.edges, 1], &messages.device()));
+                messages * keep
+            } else {
+                dropout.forward(messages)
+            };
+        }
+        Ok(pool(ends.edges, self.receiver, &self.reduce, messages))
+    }
+}
+
+/// TF-GNN's `GCNConv`: messages scaled by degrees (and edge weights), summed, then a dense
+/// filter; sender and receiver are the same node set.
+#[derive(Module, Debug)]
+pub struct GcnConv {
+    /// `activation(x W + b)` on the pooled result.
+    pub filter: Dense,
+    /// Each node sends to itself with weight 1.
+    #[module(skip)]
+    pub self_loops: bool,
+    /// Degree scaling.
+    #[module(skip)]
+    pub normalization: DegreeNormalization,
+    /// Edges weighted by the edge set's weights.
+    #[module(skip)]
+    pub weighted: bool,
+    /// Receiving end.
+    #[module(skip)]
+    pub receiver: Tag,
+}
+
+impl GcnConv {
+    /// Weights `prefix/filter/{kernel,bias}`.
+    pub fn new(
+        config: &GcnConvConfig,
+        schema: &Schema,
+        edge_set: &str,
+        weights: &mut WeightSource,
+        prefix: &str,
+        device: &Device,
+    ) -> Result<Self> {
+        let (sender, receiver) =
+            (schema.end(edge_set, config.receiver_tag.other())?, schema.end(edge_set, config.receiver_tag)?);
+        if sender != receiver {
+            return Err(NslError::Config(format!(
+                "GCN needs an edge set within one node set; “{edge_set}” joins “{sender}” and “{receiver}”"
+            )));
+        }
+        let width = schema.width(receiver)?;
+        Ok(Self {
+            filter: Dense::new(
+                weights,
+                &role(prefix, "filter"),
+                [width, config.units],
+                config.use_bias,
+                config.activation,
+                device,
+            )?,
+            self_loops: config.add_self_loops,
+            normalization: config.degree_normalization,
+            weighted: config.edge_weight_feature_name.is_some(),
+            receiver: config.receiver_tag,
+        })
+    }
+
+    /// The (weighted) degree at the `tag` end, counting the self loop or at least 1.
+    fn degree(&self, edges: &EdgeSetTensor, tag: Tag, weight: Option<&Tensor<2>>) -> Tensor<2> {
+        let degree = match weight {
+            Some(w) => pool(edges, tag, &ReduceType::one(Reducer::Sum), w.clone()),
+            None => edges.end(tag).count.clone(),
+        };
+        if self.self_loops { degree + 1.0 } else { degree.clamp_min(1.0) }
+    }
+
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        let ends = ends(graph, edge_set, self.receiver)?;
+        let sender = self.receiver.other();
+        let weight = match (self.weighted, &ends.edges.weight) {
+            (true, Some(w)) => Some(w),
+            (true, None) => {
+                return Err(NslError::Config(format!(
+                    "GCN reads edge weights, and edge set “{edge_set}” has none"
+                )));
+            }
+            (false, _) => None,
+        };
+        let degree = |tag| self.degree(ends.edges, tag, weight);
+        let (sender_scale, receiver_scale) = match self.normalization {
+            DegreeNormalization::None => (None, None),
+            DegreeNormalization::In => (None, Some(degree(self.receiver).recip())),
+            DegreeNormalization::Out => (Some(degree(sender).recip()), None),
+            DegreeNormalization::InOut => {
+                (Some(degree(sender).sqrt().recip()), Some(degree(self.receiver).sqrt().recip()))
+            }
+            DegreeNormalization::InIn => {
+                let scale = degree(self.receiver).sqrt().recip();
+                (Some(scale.clone()), Some(scale))
+            }
+        };
+        let normalized = match sender_scale {
+            Some(scale) => ends.sender * scale,
+            None => ends.sender,
+        };
+        let mut messages = broadcast(ends.edges, sender, normalized.clone());
+        if let Some(w) = weight {
+            messages = messages * w.clone();
+        }
+        let mut pooled = pool(ends.edges, self.receiver, &ReduceType::one(Reducer::Sum), messages);
+        if let Some(scale) = &receiver_scale {
+            pooled = pooled * scale.clone();
+        }
+        if self.self_loops {
+            pooled = pooled
+                + match receiver_scale {
+                    Some(scale) => normalized * scale,
+                    None => normalized,
+                };
+        }
+        Ok(self.filter.forward(pooled))
+    }
+}
+
+/// TF-GNN's `GATv2Conv`: per head, `α = softmax(aᵀ act(W_q x_receiver + W_s x_sender))` over the
+/// receiver's edges, the result `activation(merge(Σ α W_s x_sender))`.
+#[derive(Module, Debug)]
+pub struct GatV2Conv {
+    /// `W_q` (and its bias) on the receiver's state.
+    pub w_query: Dense,
+    /// `W_s` (and its bias) on the sender's state: the values.
+    pub w_sender_node: Dense,
+    /// `a`: `[channels, heads]`.
+    pub attention_logits: Param<Tensor<2>>,
+    /// Dropout on α while training.
+    pub edge_dropout: Option<Dropout>,
+    /// Heads.
+    #[module(skip)]
+    pub heads: usize,
+    /// Channels per head.
+    #[module(skip)]
+    pub channels: usize,
+    /// Applied to `query + value` before the logits.
+    #[module(skip)]
+    pub attention_activation: Activation,
+    /// How heads merge.
+    #[module(skip)]
+    pub merge: HeadsMerge,
+    /// Applied after merging.
+    #[module(skip)]
+    pub activation: Activation,
+    /// Receiving end.
+    #[module(skip)]
+    pub receiver: Tag,
+}
+
+impl GatV2Conv {
+    /// Weights `prefix/w_query/…`, `prefix/w_sender_node/…`, `prefix/attention_logits_fn/kernel`.
+    pub fn new(
+        config: &GatV2ConvConfig,
+        schema: &Schema,
+        edge_set: &str,
+        weights: &mut WeightSource,
+        prefix: &str,
+        device: &Device,
+    ) -> Result<Self> {
+        let (heads, channels) = (config.num_heads, config.per_head_channels);
+        if heads == 0 || channels == 0 {
+            return Err(NslError::Config("GATv2 needs at least one head and one channel".into()));
+        }
+        let receiver = schema.width(schema.end(edge_set, config.receiver_tag)?)?;
+        let sender = schema.width(schema.end(edge_set, config.receiver_tag.other())?)?;
+        let width = heads * channels;
+        Ok(Self {
+            w_query: Dense::new(
+                weights,
+                &role(prefix, "w_query"),
+                [receiver, width],
+                config.use_bias,
+                Activation::Linear,
+                device,
+            )?,
+            w_sender_node: Dense::new(
+                weights,
+                &role(prefix, "w_sender_node"),
+                [sender, width],
+                config.use_bias,
+                Activation::Linear,
+                device,
+            )?,
+            attention_logits: weights.kernel(
+                &role(prefix, "attention_logits_fn/kernel"),
+                channels,
+                heads,
+                device,
+            )?,
+            edge_dropout: dropout(config.edge_dropout),
+            heads,
+            channels,
+            attention_activation: config.attention_activation,
+            merge: config.heads_merge_type,
+            activation: config.activation,
+            receiver: config.receiver_tag,
+        })
+    }
+
+    /// The pooled result and the attention coefficients `[edges, heads]`.
+    pub fn attend(&self, graph: &GraphTensor, edge_set: &str) -> Result<(Tensor<2>, Tensor<2>)> {
+        let ends = ends(graph, edge_set, self.receiver)?;
+        let (heads, channels, edges) = (self.heads, self.channels, ends.edges.edges);
+        let query = broadcast(ends.edges, self.receiver, self.w_query.forward(ends.receiver));
+        let value = broadcast(ends.edges, self.receiver.other(), self.w_sender_node.forward(ends.sender));
+        let features =
+            activate(self.attention_activation, query + value.clone()).reshape([edges, heads, channels]);
+        // logit[e, h] = Σ_c features[e, h, c] · a[c, h]
+        let a = self.attention_logits.val().transpose().reshape([1, heads, channels]);
+        let logits = (features * a).sum_dim(2).reshape([edges, heads]);
+        let alpha = softmax(ends.edges, self.receiver, logits);
+        let kept = match &self.edge_dropout {
+            Some(dropout) => dropout.forward(alpha.clone()),
+            None => alpha.clone(),
+        };
+        let messages = (value.reshape([edges, heads, channels]) * kept.reshape([edges, heads, 1]))
+            .reshape([edges, heads * channels]);
+        let pooled = pool(ends.edges, self.receiver, &ReduceType::one(Reducer::Sum), messages);
+        Ok((activate(self.activation, merge_heads(pooled, heads, channels, self.merge)), alpha))
+    }
+
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        Ok(self.attend(graph, edge_set)?.0)
+    }
+}
+
+/// `[nodes, heads · channels]` with heads side by side, or averaged into `[nodes, channels]`.
+fn merge_heads(x: Tensor<2>, heads: usize, channels: usize, merge: HeadsMerge) -> Tensor<2> {
+    match merge {
+        HeadsMerge::Concat => x,
+        HeadsMerge::Mean => {
+            let nodes = x.dims()[0];
+            x.reshape([nodes, heads, channels]).mean_dim(1).reshape([nodes, channels])
+        }
+    }
+}
+
+/// TF-GNN's `MultiHeadAttentionConv` as MtAlbis uses it: per head, `α = softmax(q · k / √C)`
+/// with `q = W_q x_receiver`, `k = W_k x_sender`; the result `relu(Σ α W_v x_sender)`, heads
+/// side by side.
+#[derive(Module, Debug)]
+pub struct MultiHeadConv {
+    /// `W_k` on the sender's state.
+    pub w_sender_node_to_key: Dense,
+    /// `W_v` on the sender's state.
+    pub w_sender_node_to_value: Dense,
+    /// `W_q` on the receiver's state.
+    pub w_query: Dense,
+    /// Dropout on α while training.
+    pub edge_dropout: Option<Dropout>,
+    /// Heads.
+    #[module(skip)]
+    pub heads: usize,
+    /// Channels per head.
+    #[module(skip)]
+    pub channels: usize,
+    /// Receiving end.
+    #[module(skip)]
+    pub receiver: Tag,
+}
+
+impl MultiHeadConv {
+    /// Weights `prefix/w_sender_node_to_key/…`, `prefix/w_sender_node_to_value/…`,
+    /// `prefix/w_query/…`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        heads: usize,
+        channels: usize,
+        edge_dropout: f64,
+        receiver: Tag,
+        schema: &Schema,
+        edge_set: &str,
+        weights: &mut WeightSource,
+        prefix: &str,
+        device: &Device,
+    ) -> Result<Self> {
+        let receiver_width = schema.width(schema.end(edge_set, receiver)?)?;
+        let sender_width = schema.width(schema.end(edge_set, receiver.other())?)?;
+        let width = heads * channels;
+        let linear = |weights: &mut WeightSource, name: &str, input| {
+            Dense::new(weights, &role(prefix, name), [input, width], true, Activation::Linear, device)
+        };
+        Ok(Self {
+            w_sender_node_to_key: linear(weights, "w_sender_node_to_key", sender_width)?,
+            w_sender_node_to_value: linear(weights, "w_sender_node_to_value", sender_width)?,
+            w_query: linear(weights, "w_query", receiver_width)?,
+            edge_dropout: dropout(edge_dropout),
+            heads,
+            channels,
+            receiver,
+        })
+    }
+
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        let ends = ends(graph, edge_set, self.receiver)?;
+        let (heads, channels, edges) = (self.heads, self.channels, ends.edges.edges);
+        let sender = self.receiver.other();
+        let query = broadcast(ends.edges, self.receiver, self.w_query.forward(ends.receiver));
+        let key = broadcast(ends.edges, sender, self.w_sender_node_to_key.forward(ends.sender.clone()));
+        let scores = (query * key).reshape([edges, heads, channels]).sum_dim(2).reshape([edges, heads])
+            / (channels as f64).sqrt();
+        let mut alpha = softmax(ends.edges, self.receiver, scores);
+        if let Some(dropout) = &self.edge_dropout {
+            alpha = dropout.forward(alpha);
+        }
+        let value = broadcast(ends.edges, sender, self.w_sender_node_to_value.forward(ends.sender));
+        let weighted = (value.reshape([edges, heads, channels]) * alpha.reshape([edges, heads, 1]))
+            .reshape([edges, heads * channels]);
+        let pooled = pool(ends.edges, self.receiver, &ReduceType::one(Reducer::Sum), weighted);
+        Ok(activate(Activation::Relu, pooled))
+    }
+}
+
+/// GraphSAGE's neighbor term: the senders' states (through a dense layer, for the pooling
+/// aggregator) pooled, then `W_neighbor` without bias.
+#[derive(Module, Debug)]
+pub struct SageConv {
+    /// The pooling aggregator's `relu(x W + b)`, before pooling.
+    pub pooling_transform_fn: Option<Dense>,
+    /// `W_neighbor`, after pooling.
+    pub transform_neighbor_fn: Dense,
+    /// Dropout on the senders' states while training.
+    pub dropout: Option<Dropout>,
+    /// Pooling.
+    #[module(skip)]
+    pub reduce: ReduceType,
+    /// Receiving end.
+    #[module(skip)]
+    pub receiver: Tag,
+}
+
+impl SageConv {
+    /// Weights `prefix/pooling_transform_fn/{kernel,bias}` (with `hidden_units`) and
+    /// `prefix/transform_neighbor_fn/kernel`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        units: usize,
+        hidden_units: Option<(usize, bool)>,
+        reduce: &ReduceType,
+        dropout_rate: f64,
+        receiver: Tag,
+        schema: &Schema,
+        edge_set: &str,
+        weights: &mut WeightSource,
+        prefix: &str,
+        device: &Device,
+    ) -> Result<Self> {
+        let sender = schema.width(schema.end(edge_set, receiver.other())?)?;
+        let pooling_transform_fn = match hidden_units {
+            Some((hidden, bias)) => Some(Dense::new(
+                weights,
+                &role(prefix, "pooling_transform_fn"),
+                [sender, hidden],
+                bias,
+                Activation::Relu,
+                device,
+            )?),
+            None => None,
+        };
+        let pooled = hidden_units.map_or(sender, |(hidden, _)| hidden) * reduce.reducers().len();
+        Ok(Self {
+            pooling_transform_fn,
+            transform_neighbor_fn: Dense::new(
+                weights,
+                &role(prefix, "transform_neighbor_fn"),
+                [pooled, units],
+                false,
+                Activation::Linear,
+                device,
+            )?,
+            dropout: dropout(dropout_rate),
+            reduce: reduce.clone(),
+            receiver,
+        })
+    }
+
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        let ends = ends(graph, edge_set, self.receiver)?;
+        let mut x = broadcast(ends.edges, self.receiver.other(), ends.sender);
+        if let Some(dropout) = &self.dropout {
+            x = dropout.forward(x);
+        }
+        if let Some(pooling) = &self.pooling_transform_fn {
+            x = pooling.forward(x);
+        }
+        Ok(self.transform_neighbor_fn.forward(pool(ends.edges, self.receiver, &self.reduce, x)))
+    }
+}

@@ -1,0 +1,309 @@
+//! A graph on the device, by name: the hidden state of every node set and the incidence of
+//! every edge set — what TF-GNN's layers read from a `GraphTensor` of one component. The host
+//! checks every index once, here; layers then gather and scatter without checking.
+
+use std::collections::BTreeMap;
+
+use burn::tensor::{Device, Int, Tensor};
+use nsl_graph::typed::{EdgeSet, Graph};
+
+use super::config::Tag;
+use crate::error::{NslError, Result};
+use crate::tensor::{labels, matrix};
+
+/// One end of an edge set: each edge's node there, and what pooling to that end needs.
+#[derive(Debug, Clone)]
+pub struct Incidence {
+    /// The node set at this end.
+    pub node_set: String,
+    /// Its number of nodes.
+    pub size: usize,
+    /// Each edge's node: `[edges]`.
+    pub index: Tensor<1, Int>,
+    /// Edges ending at each node: `[size, 1]`.
+    pub count: Tensor<2>,
+    /// Each node's edges padded to the largest degree, padding pointing one past the last edge:
+    /// `[size · width]` (the segment maximum and softmax gather through it).
+    pub slots: Tensor<1, Int>,
+    /// Slots per node (at least 1).
+    pub width: usize,
+}
+
+impl Incidence {
+    fn new(node_set: &str, size: usize, index: &[u32], device: &Device) -> Self {
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); size];
+        for (edge, &node) in index.iter().enumerate() {
+            lists[node as usize].push(edge as u32);
+        }
+        let width = lists.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let padding = index.len() as u32;
+        let mut slots = Vec::with_capacity(size * width);
+        for list in &lists {
+            slots.extend(list);
+            slots.extend(std::iter::repeat_n(padding, width - list.len()));
+        }
+        let count = lists.iter().map(|l| l.len() as f32).collect();
+        Self {
+            node_set: node_set.to_owned(),
+            size,
+            index: labels(index, device),
+            count: matrix(count, size, 1, device),
+            slots: labels(&slots, device),
+            width,
+        }
+    }
+}
+
+/// An edge set on the device.
+#[derive(Debug, Clone)]
+pub struct EdgeSetTensor {
+    /// Number of edges.
+    pub edges: usize,
+    /// The source end.
+    pub source: Incidence,
+    /// The target end.
+    pub target: Incidence,
+    /// Edge weights `[edges, 1]`, if the edge set has them.
+    pub weight: Option<Tensor<2>>,
+}
+
+impl EdgeSetTensor {
+    /// The end named by `tag`.
+    pub fn end(&self, tag: Tag) -> &Incidence {
+        match tag {
+            Tag::Source => &self.source,
+            Tag::Target => &self.target,
+        }
+    }
+}
+
+/// Node-set widths and edge-set endpoints: what building a layer needs to know of a graph.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Width of each node set's state.
+    pub node_sets: BTreeMap<String, usize>,
+    /// `(source, target)` node set of each edge set.
+    pub edge_sets: BTreeMap<String, (String, String)>,
+}
+
+impl Schema {
+    /// The node set at the `tag` end of `edge_set`.
+    pub fn end(&self, edge_set: &str, tag: Tag) -> Result<&str> {
+        let (source, target) = self
+            .edge_sets
+            .get(edge_set)
+            .ok_or_else(|| NslError::Config(format!("the graph has no edge set “{edge_set}”")))?;
+        Ok(match tag {
+            Tag::Source => source,
+            Tag::Target => target,
+        })
+    }
+
+    /// Width of `node_set`'s state.
+    pub fn width(&self, node_set: &str) -> Result<usize> {
+        self.node_sets
+            .get(node_set)
+            .copied()
+            .ok_or_else(|| NslError::Config(format!("the graph has no node set “{node_set}”")))
+    }
+
+    /// The edge sets whose `receiver` end is `node_set`, in name order (the order TF-GNN
+    /// concatenates their pooled messages in).
+    pub fn incoming(&self, node_set: &str, receiver: Tag) -> Vec<&str> {
+        self.edge_sets
+            .iter()
+            .filter(|(_, (source, target))| match receiver {
+                Tag::Source => source == node_set,
+                Tag::Target => target == node_set,
+            })
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// The node sets an update changes: `names` if given (each checked), else every node set
+    /// that receives at least one edge set, in name order.
+    pub fn receivers(&self, names: Option<&[String]>, receiver: Tag) -> Result<Vec<String>> {
+        match names {
+            Some(names) => {
+                for name in names {
+                    self.width(name)?;
+                    if self.incoming(name, receiver).is_empty() {
+                        return Err(NslError::Config(format!("node set “{name}” receives no edge set")));
+                    }
+                }
+                Ok(names.to_vec())
+            }
+            None => Ok(self
+                .node_sets
+                .keys()
+                .filter(|name| !self.incoming(name, receiver).is_empty())
+                .cloned()
+                .collect()),
+        }
+    }
+}
+
+/// A graph of one component on the device: node-set states and edge sets, by name.
+#[derive(Debug, Clone)]
+pub struct GraphTensor {
+    /// Each node set's hidden state `[size, width]`.
+    pub states: BTreeMap<String, Tensor<2>>,
+    /// Each edge set.
+    pub edge_sets: BTreeMap<String, EdgeSetTensor>,
+}
+
+impl GraphTensor {
+    /// Uploads `edge_sets` beside the given node-set states, checking that every edge set joins
+    /// node sets that have states and every index is in range.
+    pub fn new(
+        states: BTreeMap<String, Tensor<2>>,
+        edge_sets: &BTreeMap<String, EdgeSet>,
+        device: &Device,
+    ) -> Result<Self> {
+        let size = |name: &str, edge_set: &str| {
+            states.get(name).map(|s| s.dims()[0]).ok_or_else(|| {
+                NslError::Config(format!("edge set “{edge_set}” joins node set “{name}”, which has no state"))
+            })
+        };
+        let mut uploaded = BTreeMap::new();
+        for (name, set) in edge_sets {
+            let (sources, targets) = (size(&set.source, name)?, size(&set.target, name)?);
+            if set.sources.len() != set.targets.len() {
+                return Err(NslError::Config(format!(
+                    "edge set “{name}”: {} sources but {} targets",
+                    set.sources.len(),
+                    set.targets.len()
+                )));
+            }
+            for (end, index, bound) in [("source", &set.sources, sources), ("target", &set.targets, targets)]
+            {
+                if let Some(bad) = index.iter().find(|&&i| i as usize >= bound) {
+                    return Err(NslError::Config(format!(
+                        "edge set “{name}”: {end} index {bad} is out of range for {bound} nodes"
+                    )));
+                }
+            }
+            let weight = match &set.weights {
+                Some(w) if w.len() != set.len() => {
+                    return Err(NslError::Config(format!(
+                        "edge set “{name}”: {} weights for {} edges",
+                        w.len(),
+                        set.len()
+                    )));
+                }
+                Some(w) => Some(matrix(w.clone(), w.len(), 1, device)),
+                None => None,
+            };
+            uploaded.insert(
+                name.clone(),
+                EdgeSetTensor {
+                    edges: set.len(),
+                    source: Incidence::new(&set.source, sources, &set.sources, device),
+                    target: Incidence::new(&set.target, targets, &set.targets, device),
+                    weight,
+                },
+            );
+        }
+        Ok(Self { states, edge_sets: uploaded })
+    }
+
+    /// A typed graph with the dense feature `feature` of every node set as its state.
+    pub fn from_graph(graph: &Graph, feature: &str, device: &Device) -> Result<Self> {
+        let mut states = BTreeMap::new();
+        for (name, set) in &graph.node_sets {
+            let (dim, values) = set.dense(feature).ok_or_else(|| {
+                NslError::Config(format!("node set “{name}” has no dense feature “{feature}”"))
+            })?;
+            states.insert(name.clone(), matrix(values.to_vec(), set.size, dim, device));
+        }
+        Self::new(states, &graph.edge_sets, device)
+    }
+
+    /// The state of `node_set`.
+    pub fn state(&self, node_set: &str) -> Result<&Tensor<2>> {
+        self.states
+            .get(node_set)
+            .ok_or_else(|| NslError::Config(format!("the graph has no node set “{node_set}”")))
+    }
+
+    /// The edge set `name`.
+    pub fn edge_set(&self, name: &str) -> Result<&EdgeSetTensor> {
+        self.edge_sets
+            .get(name)
+            .ok_or_else(|| NslError::Config(format!("the graph has no edge set “{name}”")))
+    }
+
+    /// The same edge sets with some node-set states replaced.
+    pub fn with_states(&self, replaced: BTreeMap<String, Tensor<2>>) -> Self {
+        let mut states = self.states.clone();
+        states.extend(replaced);
+        Self { states, edge_sets: self.edge_sets.clone() }
+    }
+
+    /// Widths and endpoints.
+    pub fn schema(&self) -> Schema {
+        Schema {
+            node_sets: self.states.iter().map(|(name, s)| (name.clone(), s.dims()[1])).collect(),
+            edge_sets: self
+                .edge_sets
+                .iter()
+                .map(|(name, e)| (name.clone(), (e.source.node_set.clone(), e.target.node_set.clone())))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::to_vec;
+
+    fn tiny(device: &Device) -> (BTreeMap<String, Tensor<2>>, BTreeMap<String, EdgeSet>) {
+        let states = BTreeMap::from([
+            ("paper".to_owned(), matrix(vec![1.0, 2.0, 3.0], 3, 1, device)),
+            ("author".to_owned(), matrix(vec![5.0, 7.0], 2, 1, device)),
+        ]);
+        let edges = BTreeMap::from([
+            (
+                "writes".to_owned(),
+                EdgeSet::from_triples("author", "paper", &[(0, 0, 1.0), (0, 2, 1.0), (1, 2, 1.0)]),
+            ),
+            ("cites".to_owned(), EdgeSet::from_triples("paper", "paper", &[(0, 1, 1.0)])),
+        ]);
+        (states, edges)
+    }
+
+    #[test]
+    fn incidences_count_and_pad_each_end() {
+        let device = Device::flex();
+        let (states, edges) = tiny(&device);
+        let graph = GraphTensor::new(states, &edges, &device).unwrap();
+        let writes = graph.edge_set("writes").unwrap();
+        assert_eq!(to_vec(writes.target.count.clone()), vec![1.0, 0.0, 2.0]);
+        assert_eq!(writes.target.width, 2);
+        // Paper 0 has edge 0, paper 1 none, paper 2 edges 1 and 2; padding is edge 3.
+        assert_eq!(
+            writes.target.slots.clone().into_data().convert::<i64>().try_into_vec::<i64>().unwrap(),
+            vec![0, 3, 3, 3, 1, 2]
+        );
+        assert_eq!(to_vec(writes.source.count.clone()), vec![2.0, 1.0]);
+        let schema = graph.schema();
+        assert_eq!(schema.incoming("paper", Tag::Target), vec!["cites", "writes"]);
+        assert_eq!(schema.receivers(None, Tag::Target).unwrap(), vec!["paper"]);
+        assert_eq!(schema.receivers(None, Tag::Source).unwrap(), vec!["author", "paper"]);
+        assert!(schema.receivers(Some(&["author".into()]), Tag::Target).is_err());
+    }
+
+    #[test]
+    fn bad_edges_are_refused_with_their_edge_set() {
+        let device = Device::flex();
+        let (states, mut edges) = tiny(&device);
+        edges.insert("bad".into(), EdgeSet::from_triples("author", "paper", &[(2, 0, 1.0)]));
+        let err = GraphTensor::new(states.clone(), &edges, &device).unwrap_err().to_string();
+        assert!(err.contains("“bad”") && err.contains("source index 2"), "{err}");
+        edges.remove("bad");
+        edges.insert("lost".into(), EdgeSet::from_triples("venue", "paper", &[(0, 0, 1.0)]));
+        let err = GraphTensor::new(states, &edges, &device).unwrap_err().to_string();
+        assert!(err.contains("“venue”"), "{err}");
+    }
+}

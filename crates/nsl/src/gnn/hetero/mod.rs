@@ -1,0 +1,29 @@
+//! Heterogeneous message passing as TensorFlow GNN 1.0 computes it: a graph of named node
+//! sets and edge sets on the device ([`GraphTensor`]), per edge set a convolution into its
+//! receiver node set ([`conv`]), per node set a next state that combines the pooled messages of
+//! all its incoming edge sets ([`next_state`]), and TF-GNN's model templates built from them
+//! ([`update`]: `VanillaMPNNGraphUpdate`, `MtAlbisGraphUpdate`, `GraphSAGEGraphUpdate`).
+//!
+//! Every weight is created through a [`weights::WeightSource`] under its role, the place TF-GNN
+//! gives it in the layer tree (`node_set_updates/paper/edge_set_inputs/cites/message_fn/kernel`),
+//! so weights exported by TF-GNN load by name and `nsl conformance` replays TF-GNN's own
+//! vectors. Settings are plain data in [`config`]; nothing there imports a layer.
+
+pub mod config;
+pub mod conv;
+pub mod dense;
+pub mod graph;
+pub mod next_state;
+pub mod node_task;
+pub mod pool;
+pub mod update;
+pub mod weights;
+
+pub use config::{
+    AttentionType, Combine, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, GraphSageConfig, HeadsMerge,
+    HeteroModel, HeteroNodeConfig, MtAlbisConfig, NextStateType, Normalization, ReduceType, Reducer, Tag,
+    VanillaMpnnConfig,
+};
+pub use graph::{GraphTensor, Schema};
+pub use update::GraphUpdate;
+pub use weights::WeightSource;

@@ -1,0 +1,375 @@
+//! A graph update: for each receiving node set, a convolution per incoming edge set and a next
+//! state — TF-GNN's `GraphUpdate` as its `ConvGNNBuilder` assembles it, and the model templates
+//! built that way: `VanillaMPNNGraphUpdate`, `MtAlbisGraphUpdate`, `GraphSAGEGraphUpdate`.
+//! Every node set is updated from the input graph's states (not from states updated earlier in
+//! the same layer); node sets that receive nothing keep their state.
+
+use std::collections::BTreeMap;
+
+use burn::module::Module;
+use burn::nn::DropoutConfig;
+use burn::tensor::{Device, Tensor};
+
+use super::config::{
+    Activation, AttentionType, Combine, GatV2ConvConfig, GraphSageConfig, MtAlbisConfig, NextStateType,
+    Normalization, Tag, VanillaMpnnConfig,
+};
+use super::conv::{Conv, GatV2Conv, MultiHeadConv, SageConv, SimpleConv, SimpleConvSpec};
+use super::graph::{GraphTensor, Schema};
+use super::next_state::{ConcatNextState, MtAlbisNextState, NextState, SageNextState};
+use super::weights::WeightSource;
+use crate::error::{NslError, Result};
+
+/// One incoming edge set of a node-set update.
+#[derive(Module, Debug)]
+pub struct EdgeSetInput {
+    /// The edge set.
+    #[module(skip)]
+    pub edge_set: String,
+    /// Its convolution.
+    pub conv: Conv,
+}
+
+/// The update of one node set.
+#[derive(Module, Debug)]
+pub struct NodeSetUpdate {
+    /// The node set.
+    #[module(skip)]
+    pub node_set: String,
+    /// Incoming edge sets, in name order.
+    pub inputs: Vec<EdgeSetInput>,
+    /// Its next state.
+    pub next_state: NextState,
+}
+
+/// One round of message passing over a heterogeneous graph.
+#[derive(Module, Debug)]
+pub struct GraphUpdate {
+    /// The node sets updated, in name order.
+    pub node_sets: Vec<NodeSetUpdate>,
+}
+
+/// Where TF-GNN puts the weights of a node set's edge-set input and of its next state.
+fn edge_prefix(node_set: &str, edge_set: &str) -> String {
+    format!("node_set_updates/{node_set}/edge_set_inputs/{edge_set}")
+}
+
+fn next_state_prefix(node_set: &str) -> String {
+    format!("node_set_updates/{node_set}/next_state")
+}
+
+fn state_dropout(rate: f64) -> Option<burn::nn::Dropout> {
+    (rate > 0.0).then(|| DropoutConfig::new(rate).init())
+}
+
+/// Builds an update for every receiver: `conv(edge_set, prefix)` per incoming edge set, then
+/// `next(node_set, state width, conv output widths, prefix)`.
+fn assemble(
+    schema: &Schema,
+    node_set_names: Option<&[String]>,
+    receiver: Tag,
+    weights: &mut WeightSource,
+    mut conv: impl FnMut(&str, &str, &mut WeightSource) -> Result<Conv>,
+    mut next: impl FnMut(&str, usize, &[usize], &str, &mut WeightSource) -> Result<NextState>,
+) -> Result<GraphUpdate> {
+    let mut node_sets = Vec::new();
+    for node_set in schema.receivers(node_set_names, receiver)? {
+        let mut inputs = Vec::new();
+        for edge_set in schema.incoming(&node_set, receiver) {
+            let conv = conv(edge_set, &edge_prefix(&node_set, edge_set), weights)?;
+            inputs.push(EdgeSetInput { edge_set: edge_set.to_owned(), conv });
+        }
+        let widths: Vec<usize> = inputs.iter().map(|i| i.conv.output_width()).collect();
+        let next_state =
+            next(&node_set, schema.width(&node_set)?, &widths, &next_state_prefix(&node_set), weights)?;
+        node_sets.push(NodeSetUpdate { node_set, inputs, next_state });
+    }
+    Ok(GraphUpdate { node_sets })
+}
+
+impl GraphUpdate {
+    /// The graph with every updated node set's new state.
+    pub fn forward(&self, graph: &GraphTensor) -> Result<GraphTensor> {
+        let mut states = BTreeMap::new();
+        for update in &self.node_sets {
+            let pooled = update
+                .inputs
+                .iter()
+                .map(|i| i.conv.convolve(graph, &i.edge_set))
+                .collect::<Result<Vec<Tensor<2>>>>()?;
+            let state = graph.state(&update.node_set)?.clone();
+            states.insert(update.node_set.clone(), update.next_state.forward(state, pooled)?);
+        }
+        Ok(graph.with_states(states))
+    }
+
+    /// `VanillaMPNNGraphUpdate`.
+    pub fn vanilla_mpnn(
+        config: &VanillaMpnnConfig,
+        schema: &Schema,
+        weights: &mut WeightSource,
+        device: &Device,
+    ) -> Result<Self> {
+        let spec = SimpleConvSpec {
+            units: config.message_dim,
+            activation: Activation::Relu,
+            reduce: config.reduce_type.clone(),
+            use_receiver: true,
+            receiver: config.receiver_tag,
+            dropout: config.dropout_rate,
+            whole_edges: false,
+        };
+        assemble(
+            schema,
+            config.node_set_names.as_deref(),
+            config.receiver_tag,
+            weights,
+            |edge_set, prefix, weights| {
+                Ok(Conv::Simple(SimpleConv::new(&spec, schema, edge_set, weights, prefix, device)?))
+            },
+            |_, width, widths, prefix, weights| {
+                let input = width + widths.iter().sum::<usize>();
+                Ok(NextState::Concat(ConcatNextState::new(
+                    [input, config.units],
+                    config.use_layer_normalization,
+                    state_dropout(config.dropout_rate),
+                    weights,
+                    prefix,
+                    device,
+                )?))
+            },
+        )
+    }
+
+    /// `MtAlbisGraphUpdate`.
+    pub fn mt_albis(
+        config: &MtAlbisConfig,
+        schema: &Schema,
+        weights: &mut WeightSource,
+        device: &Device,
+    ) -> Result<Self> {
+        let heads = config.attention_num_heads;
+        if config.attention_type != AttentionType::None
+            && (heads == 0 || !config.message_dim.is_multiple_of(heads))
+        {
+            return Err(NslError::Config(format!(
+                "message_dim must be divisible by attention_num_heads, got {} and {heads}",
+                config.message_dim
+            )));
+        }
+        let attends = |edge_set: &str| {
+            config.attention_type != AttentionType::None
+                && config
+                    .attention_edge_set_names
+                    .as_ref()
+                    .is_none_or(|names| names.iter().any(|n| n == edge_set))
+        };
+        let simple = SimpleConvSpec {
+            units: config.message_dim,
+            activation: Activation::Relu,
+            reduce: config.simple_conv_reduce_type.clone(),
+            use_receiver: config.simple_conv_use_receiver_state,
+            receiver: config.receiver_tag,
+            dropout: config.edge_dropout_rate,
+            whole_edges: true,
+        };
+        let channels = config.message_dim.checked_div(heads).unwrap_or(0);
+        assemble(
+            schema,
+            config.node_set_names.as_deref(),
+            config.receiver_tag,
+            weights,
+            |edge_set, prefix, weights| {
+                Ok(match (attends(edge_set), config.attention_type) {
+                    (true, AttentionType::GatV2) => {
+                        let gat = GatV2ConvConfig {
+                            num_heads: heads,
+                            per_head_channels: channels,
+                            receiver_tag: config.receiver_tag,
+                            edge_dropout: config.edge_dropout_rate,
+                            ..GatV2ConvConfig::default()
+                        };
+                        Conv::GatV2(GatV2Conv::new(&gat, schema, edge_set, weights, prefix, device)?)
+                    }
+                    (true, AttentionType::MultiHead) => Conv::MultiHead(MultiHeadConv::new(
+                        heads,
+                        channels,
+                        config.edge_dropout_rate,
+                        config.receiver_tag,
+                        schema,
+                        edge_set,
+                        weights,
+                        prefix,
+                        device,
+                    )?),
+                    _ => Conv::Simple(SimpleConv::new(&simple, schema, edge_set, weights, prefix, device)?),
+                })
+            },
+            |node_set, width, widths, prefix, weights| {
+                let combined = match config.edge_set_combine_type {
+                    Combine::Concat => widths.iter().sum::<usize>(),
+                    Combine::Sum => widths[0],
+                };
+                let residual = config.next_state_type == NextStateType::Residual;
+                if residual && width != config.units {
+                    return Err(NslError::Config(format!(
+                        "a residual next state needs units = the state's width; node set “{node_set}” has {width}, units are {}",
+                        config.units
+                    )));
+                }
+                Ok(NextState::MtAlbis(MtAlbisNextState::new(
+                    [width + combined, config.units],
+                    residual,
+                    config.normalization_type == Normalization::Layer,
+                    config.edge_set_combine_type,
+                    state_dropout(config.state_dropout_rate),
+                    weights,
+                    prefix,
+                    device,
+                )?))
+            },
+        )
+    }
+
+    /// `GraphSAGEGraphUpdate`.
+    pub fn graph_sage(
+        config: &GraphSageConfig,
+        schema: &Schema,
+        weights: &mut WeightSource,
+        device: &Device,
+    ) -> Result<Self> {
+        if config.use_pooling != config.hidden_units.is_some() {
+            return Err(NslError::Config(
+                "GraphSAGE's use_pooling and hidden_units go together: set both or neither".into(),
+            ));
+        }
+        let hidden = config.hidden_units.map(|h| (h, config.use_bias));
+        assemble(
+            schema,
+            config.node_set_names.as_deref(),
+            config.receiver_tag,
+            weights,
+            |edge_set, prefix, weights| {
+                Ok(Conv::Sage(SageConv::new(
+                    config.units,
+                    hidden,
+                    &config.reduce_type,
+                    config.dropout_rate,
+                    config.receiver_tag,
+                    schema,
+                    edge_set,
+                    weights,
+                    prefix,
+                    device,
+                )?))
+            },
+            |_, width, widths, prefix, weights| {
+                let bias = config.use_bias.then(|| match config.combine_type {
+                    Combine::Sum => config.units,
+                    Combine::Concat => config.units + widths.iter().sum::<usize>(),
+                });
+                Ok(NextState::Sage(SageNextState::new(
+                    [width, config.units],
+                    bias,
+                    config.combine_type,
+                    config.activation,
+                    config.l2_normalize,
+                    state_dropout(config.dropout_rate),
+                    weights,
+                    prefix,
+                    device,
+                )?))
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nsl_graph::typed::EdgeSet;
+
+    use super::*;
+    use crate::tensor::{matrix, to_vec};
+
+    /// Papers (width 3) cite papers; authors (width 2) write papers; nobody writes to authors.
+    fn graph(device: &Device) -> GraphTensor {
+        let states = BTreeMap::from([
+            ("paper".to_owned(), matrix((0..12).map(|v| v as f32 / 7.0 - 0.8).collect(), 4, 3, device)),
+            ("author".to_owned(), matrix(vec![0.5, -1.0, 2.0, 0.25], 2, 2, device)),
+        ]);
+        let edges = BTreeMap::from([
+            (
+                "cites".to_owned(),
+                EdgeSet::from_triples("paper", "paper", &[(0, 1, 1.0), (1, 2, 1.0), (3, 2, 1.0)]),
+            ),
+            (
+                "writes".to_owned(),
+                EdgeSet::from_triples("author", "paper", &[(0, 0, 1.0), (1, 0, 1.0), (1, 3, 1.0)]),
+            ),
+        ]);
+        GraphTensor::new(states, &edges, device).unwrap()
+    }
+
+    #[test]
+    fn mt_albis_updates_each_receiver_from_all_its_edge_sets() {
+        let device = Device::flex();
+        let graph = graph(&device);
+        for attention_type in [AttentionType::None, AttentionType::GatV2, AttentionType::MultiHead] {
+            let config = MtAlbisConfig {
+                units: 5,
+                message_dim: 4,
+                attention_num_heads: 2,
+                attention_type,
+                ..Default::default()
+            };
+            let mut weights = WeightSource::seeded(3);
+            let update = GraphUpdate::mt_albis(&config, &graph.schema(), &mut weights, &device).unwrap();
+            assert_eq!(update.node_sets.len(), 1, "authors receive nothing");
+            let inputs: Vec<&str> = update.node_sets[0].inputs.iter().map(|i| i.edge_set.as_str()).collect();
+            assert_eq!(inputs, ["cites", "writes"]);
+            let out = update.forward(&graph).unwrap();
+            let paper = to_vec(out.state("paper").unwrap().clone());
+            assert_eq!(paper.len(), 4 * 5);
+            // Layer-normalised rows have mean 0.
+            for row in paper.chunks(5) {
+                assert!(row.iter().sum::<f32>().abs() < 1e-4, "{row:?}");
+            }
+            assert_eq!(to_vec(out.state("author").unwrap().clone()), vec![0.5, -1.0, 2.0, 0.25]);
+        }
+    }
+
+    #[test]
+    fn settings_that_cannot_be_built_are_refused() {
+        let device = Device::flex();
+        let schema = graph(&device).schema();
+        let residual =
+            MtAlbisConfig { units: 5, next_state_type: NextStateType::Residual, ..Default::default() };
+        let err =
+            GraphUpdate::mt_albis(&residual, &schema, &mut WeightSource::seeded(0), &device).unwrap_err();
+        assert!(err.to_string().contains("residual"), "{err}");
+        let heads = MtAlbisConfig {
+            message_dim: 6,
+            attention_num_heads: 4,
+            attention_type: AttentionType::GatV2,
+            ..Default::default()
+        };
+        assert!(GraphUpdate::mt_albis(&heads, &schema, &mut WeightSource::seeded(0), &device).is_err());
+        let sage = GraphSageConfig { use_pooling: true, ..Default::default() };
+        assert!(GraphUpdate::graph_sage(&sage, &schema, &mut WeightSource::seeded(0), &device).is_err());
+    }
+
+    #[test]
+    fn graph_sage_rows_have_unit_length() {
+        let device = Device::flex();
+        let graph = graph(&device);
+        let config = GraphSageConfig { units: 3, combine_type: Combine::Concat, ..Default::default() };
+        let update =
+            GraphUpdate::graph_sage(&config, &graph.schema(), &mut WeightSource::seeded(1), &device).unwrap();
+        let paper = to_vec(update.forward(&graph).unwrap().state("paper").unwrap().clone());
+        assert_eq!(paper.len(), 4 * 9, "self + two edge sets, side by side");
+        for row in paper.chunks(9) {
+            let norm: f32 = row.iter().map(|v| v * v).sum();
+            assert!((norm - 1.0).abs() < 1e-4 || norm == 0.0, "{row:?}");
+        }
+    }
+}
