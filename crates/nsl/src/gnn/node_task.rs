@@ -136,7 +136,8 @@ pub struct NodeRun {
     pub history: Vec<NodeEpoch>,
 }
 
-fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 {
+/// The share of `nodes` whose predicted class is their label (0 for no nodes).
+pub(crate) fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 {
     let correct = nodes.iter().filter(|&&n| predicted[n as usize] == i64::from(labels[n as usize])).count();
     correct as f64 / nodes.len().max(1) as f64
 }

@@ -4,13 +4,13 @@
 //! [`Schema`] and names its weights by their role under a prefix.
 
 use burn::module::{Module, Param};
-use burn::nn::{Dropout, DropoutConfig};
+use burn::nn::Dropout;
 use burn::tensor::{Device, Tensor};
 
 use super::config::{
     Activation, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, HeadsMerge, ReduceType, Reducer, Tag,
 };
-use super::dense::{Dense, activate};
+use super::dense::{Dense, activate, apply_dropout, dropout};
 use super::graph::{EdgeSetTensor, GraphTensor, Schema};
 use super::pool::{broadcast, pool, softmax};
 use super::weights::{WeightSource, role};
@@ -75,11 +75,6 @@ fn ends<'a>(graph: &'a GraphTensor, edge_set: &str, receiver: Tag) -> Result<End
         sender: graph.state(&edges.end(receiver.other()).node_set)?.clone(),
         receiver: graph.state(&edges.end(receiver).node_set)?.clone(),
     })
-}
-
-/// Dropout that is only built when its rate is positive.
-fn dropout(rate: f64) -> Option<Dropout> {
-    (rate > 0.0).then(|| DropoutConfig::new(rate).init())
 }
 
 /// TF-GNN's `SimpleConv`: `message = f([sender, receiver])` on each edge, pooled at the receiver.
@@ -377,19 +372,32 @@ impl GatV2Conv {
         let a = self.attention_logits.val().transpose().reshape([1, heads, channels]);
         let logits = (features * a).sum_dim(2).reshape([edges, heads]);
         let alpha = softmax(ends.edges, self.receiver, logits);
-        let kept = match &self.edge_dropout {
-            Some(dropout) => dropout.forward(alpha.clone()),
-            None => alpha.clone(),
-        };
-        let messages = (value.reshape([edges, heads, channels]) * kept.reshape([edges, heads, 1]))
-            .reshape([edges, heads * channels]);
-        let pooled = pool(ends.edges, self.receiver, &ReduceType::one(Reducer::Sum), messages);
+        let kept = apply_dropout(&self.edge_dropout, alpha.clone());
+        let pooled = attention_sum(ends.edges, self.receiver, value, kept, heads, channels);
         Ok((activate(self.activation, merge_heads(pooled, heads, channels, self.merge)), alpha))
     }
 
     pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
         Ok(self.attend(graph, edge_set)?.0)
     }
+}
+
+/// Each receiver's sum of its edges' values weighted per head by α.
+///
+/// # Shapes
+/// - `value`: `[edges, heads · channels]`; `alpha`: `[edges, heads]`; returns `[receivers, heads · channels]`.
+fn attention_sum(
+    edges: &EdgeSetTensor,
+    receiver: Tag,
+    value: Tensor<2>,
+    alpha: Tensor<2>,
+    heads: usize,
+    channels: usize,
+) -> Tensor<2> {
+    let count = edges.edges;
+    let weighted = (value.reshape([count, heads, channels]) * alpha.reshape([count, heads, 1]))
+        .reshape([count, heads * channels]);
+    pool(edges, receiver, &ReduceType::one(Reducer::Sum), weighted)
 }
 
 /// `[nodes, heads · channels]` with heads side by side, or averaged into `[nodes, channels]`.
@@ -467,15 +475,12 @@ impl MultiHeadConv {
         let key = broadcast(ends.edges, sender, self.w_sender_node_to_key.forward(ends.sender.clone()));
         let scores = (query * key).reshape([edges, heads, channels]).sum_dim(2).reshape([edges, heads])
             / (channels as f64).sqrt();
-        let mut alpha = softmax(ends.edges, self.receiver, scores);
-        if let Some(dropout) = &self.edge_dropout {
-            alpha = dropout.forward(alpha);
-        }
+        let alpha = apply_dropout(&self.edge_dropout, softmax(ends.edges, self.receiver, scores));
         let value = broadcast(ends.edges, sender, self.w_sender_node_to_value.forward(ends.sender));
-        let weighted = (value.reshape([edges, heads, channels]) * alpha.reshape([edges, heads, 1]))
-            .reshape([edges, heads * channels]);
-        let pooled = pool(ends.edges, self.receiver, &ReduceType::one(Reducer::Sum), weighted);
-        Ok(activate(Activation::Relu, pooled))
+        Ok(activate(
+            Activation::Relu,
+            attention_sum(ends.edges, self.receiver, value, alpha, heads, channels),
+        ))
     }
 }
 
@@ -544,10 +549,7 @@ impl SageConv {
 
     pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
         let ends = ends(graph, edge_set, self.receiver)?;
-        let mut x = broadcast(ends.edges, self.receiver.other(), ends.sender);
-        if let Some(dropout) = &self.dropout {
-            x = dropout.forward(x);
-        }
+        let mut x = apply_dropout(&self.dropout, broadcast(ends.edges, self.receiver.other(), ends.sender));
         if let Some(pooling) = &self.pooling_transform_fn {
             x = pooling.forward(x);
         }

@@ -2,6 +2,7 @@
 //! activation) and `LayerNormalization` (ε = 10⁻³, Keras' default).
 
 use burn::module::{Module, Param};
+use burn::nn::{Dropout, DropoutConfig};
 use burn::tensor::{Device, Tensor, activation};
 
 use super::config::Activation;
@@ -14,6 +15,19 @@ pub fn activate(activation: Activation, x: Tensor<2>) -> Tensor<2> {
         Activation::Linear => x,
         Activation::Relu => activation::relu(x),
         Activation::LeakyRelu => activation::leaky_relu(x, 0.2),
+    }
+}
+
+/// Dropout at `rate`, built only when the rate is positive (no layer, no work, at 0).
+pub fn dropout(rate: f64) -> Option<Dropout> {
+    (rate > 0.0).then(|| DropoutConfig::new(rate).init())
+}
+
+/// `x` through `dropout` if there is one (burn's dropout acts only while training).
+pub fn apply_dropout<const D: usize>(dropout: &Option<Dropout>, x: Tensor<D>) -> Tensor<D> {
+    match dropout {
+        Some(dropout) => dropout.forward(x),
+        None => x,
     }
 }
 

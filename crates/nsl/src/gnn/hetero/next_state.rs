@@ -6,7 +6,7 @@ use burn::nn::Dropout;
 use burn::tensor::{Device, Tensor};
 
 use super::config::{Activation, Combine};
-use super::dense::{Dense, LayerNorm, activate};
+use super::dense::{Dense, LayerNorm, activate, apply_dropout};
 use super::weights::{Start, WeightSource, role};
 use crate::error::{NslError, Result};
 
@@ -71,9 +71,7 @@ impl ConcatNextState {
 
     fn forward(&self, state: Tensor<2>, pooled: Vec<Tensor<2>>) -> Tensor<2> {
         let mut net = self.transformation.forward(Tensor::cat([vec![state], pooled].concat(), 1));
-        if let Some(dropout) = &self.dropout {
-            net = dropout.forward(net);
-        }
+        net = apply_dropout(&self.dropout, net);
         match &self.normalization {
             Some(norm) => norm.forward(net),
             None => net,
@@ -148,12 +146,9 @@ impl MtAlbisNextState {
     }
 
     fn forward(&self, state: Tensor<2>, pooled: Vec<Tensor<2>>) -> Result<Tensor<2>> {
-        let drop = |x: Tensor<2>| match &self.dropout {
-            Some(dropout) => dropout.forward(x),
-            None => x,
-        };
-        let messages = drop(combine(pooled, self.combine)?);
-        let mut net = drop(self.dense.forward(Tensor::cat(vec![state.clone(), messages], 1)));
+        let messages = apply_dropout(&self.dropout, combine(pooled, self.combine)?);
+        let mut net =
+            apply_dropout(&self.dropout, self.dense.forward(Tensor::cat(vec![state.clone(), messages], 1)));
         if self.residual {
             if state.dims() != net.dims() {
                 return Err(NslError::Config(format!(
@@ -228,10 +223,7 @@ impl SageNextState {
     }
 
     fn forward(&self, state: Tensor<2>, pooled: Vec<Tensor<2>>) -> Result<Tensor<2>> {
-        let state = match &self.dropout {
-            Some(dropout) => dropout.forward(state),
-            None => state,
-        };
+        let state = apply_dropout(&self.dropout, state);
         let own = self.self_transform.forward(state);
         let mut net = combine([vec![own], pooled].concat(), self.combine)?;
         if let Some(bias) = &self.bias {

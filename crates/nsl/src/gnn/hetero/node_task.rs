@@ -19,6 +19,7 @@ use super::graph::{GraphTensor, Schema};
 use super::update::GraphUpdate;
 use super::weights::WeightSource;
 use crate::error::{NslError, Result};
+use crate::gnn::node_task::{accuracy, read_classes};
 use crate::optim::adam;
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::tensor::labels;
@@ -217,11 +218,6 @@ fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
     Ok(Targets { labels, classes: classes.len(), train, val, test })
 }
 
-fn accuracy(predicted: &[i64], labels: &[u32], nodes: &[u32]) -> f64 {
-    let correct = nodes.iter().filter(|&&n| predicted[n as usize] == i64::from(labels[n as usize])).count();
-    correct as f64 / nodes.len() as f64
-}
-
 /// Trains `config` on `graph` (every node set's [`FEATURES`]) for `epochs` full-batch Adam steps.
 pub fn train(
     graph: &Graph,
@@ -259,7 +255,7 @@ pub fn train(
             return Err(NslError::Diverged { epoch, step: epoch, value });
         }
         losses.push(value);
-        let predicted = super::super::node_task::read_classes(model.valid().forward(&graph_eval)?.argmax(1));
+        let predicted = read_classes(model.valid().forward(&graph_eval)?.argmax(1));
         let val = accuracy(&predicted, &targets.labels, &targets.val);
         if val > best_val {
             best_val = val;

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use burn::module::Module;
-use burn::nn::DropoutConfig;
 use burn::tensor::{Device, Tensor};
 
 use super::config::{
@@ -15,6 +14,7 @@ use super::config::{
     Normalization, Tag, VanillaMpnnConfig,
 };
 use super::conv::{Conv, GatV2Conv, MultiHeadConv, SageConv, SimpleConv, SimpleConvSpec};
+use super::dense::dropout;
 use super::graph::{GraphTensor, Schema};
 use super::next_state::{ConcatNextState, MtAlbisNextState, NextState, SageNextState};
 use super::weights::WeightSource;
@@ -56,10 +56,6 @@ fn edge_prefix(node_set: &str, edge_set: &str) -> String {
 
 fn next_state_prefix(node_set: &str) -> String {
     format!("node_set_updates/{node_set}/next_state")
-}
-
-fn state_dropout(rate: f64) -> Option<burn::nn::Dropout> {
-    (rate > 0.0).then(|| DropoutConfig::new(rate).init())
 }
 
 /// Builds an update for every receiver: `conv(edge_set, prefix)` per incoming edge set, then
@@ -132,7 +128,7 @@ impl GraphUpdate {
                 Ok(NextState::Concat(ConcatNextState::new(
                     [input, config.units],
                     config.use_layer_normalization,
-                    state_dropout(config.dropout_rate),
+                    dropout(config.dropout_rate),
                     weights,
                     prefix,
                     device,
@@ -222,7 +218,7 @@ impl GraphUpdate {
                     residual,
                     config.normalization_type == Normalization::Layer,
                     config.edge_set_combine_type,
-                    state_dropout(config.state_dropout_rate),
+                    dropout(config.state_dropout_rate),
                     weights,
                     prefix,
                     device,
@@ -274,7 +270,7 @@ impl GraphUpdate {
                     config.combine_type,
                     config.activation,
                     config.l2_normalize,
-                    state_dropout(config.dropout_rate),
+                    dropout(config.dropout_rate),
                     weights,
                     prefix,
                     device,
