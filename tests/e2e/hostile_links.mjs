@@ -79,6 +79,16 @@ try {
     ['a GAT with 10⁶ heads', edit((s) => { s.model = { kind: 'gnn', gnn: { layer: 'gat', heads: 1e6 }, hidden: [8] }; }), 'model.gnn.heads: 1000000 heads'],
     ['sampling fanouts of 10⁹', edit((s) => { s.model = { kind: 'gnn', gnn: { layer: 'gcn' }, hidden: [8], sampling: { fanouts: [1e9], batch_size: 8 } }; }), 'model.sampling.fanouts[0]: 1000000000 neighbors'],
     ['a drawn graph of 1,000 classes', edit((s) => { s.data = { kind: 'graph', graph: { drawn: { classes: 1000, nodes: [{ x: 0, y: 0, class: 0 }] } } }; }), 'data.graph.drawn.classes: 1000 classes'],
+    ['a motif set of 10⁹ graphs per class', edit((s) => {
+      s.data = { kind: 'motifs', graphs_per_class: 1e9, min_nodes: 14, max_nodes: 22, extra_edges: 2, train_fraction: 0.6, val_fraction: 0.2, seed: 0 };
+    }), 'data.graphs_per_class: 1000000000 graphs, over the limit of 20000'],
+    ['a typed-graph setup the page does not train (a valid spec)', edit((s) => {
+      s.data = { kind: 'motifs', graphs_per_class: 10, min_nodes: 14, max_nodes: 22, extra_edges: 2, train_fraction: 0.6, val_fraction: 0.2, seed: 0 };
+      s.model = { kind: 'hetero', encoder: { node_set: 'nodes', hidden: 8, rounds: 1, model: 'mlp' }, readout: 'sum' };
+      s.task = { kind: 'graph_classification' };
+      s.regularization = {};
+      s.evaluation = {};
+    }), 'run it with `nsl train --spec`'],
     ['a name of 10,000 characters', edit((s) => { s.name = 'n'.repeat(10000); }), 'name: 10000 characters, over the limit of 200'],
     ['NaN in a number', raw(baseJson.replace(/"epochs":\d+/, '"epochs":NaN')), 'not an experiment spec'],
     ['∞ in a number', raw(baseJson.replace(/"learning_rate":[0-9.e-]+/, '"learning_rate":1e999')), 'not an experiment spec'],

@@ -100,6 +100,35 @@ fn train_runs_a_spec_file_and_prints_json() {
 }
 
 #[test]
+fn train_prints_each_task_metric_of_the_typed_graph_builtins() {
+    let run = |args: &[&str]| {
+        let out = nsl(args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str::<serde_json::Value>(stdout(&out).trim()).expect("stdout is one JSON object")
+    };
+    // Graph classification: 120 test graphs, so accuracies are multiples of 1/120.
+    let graphs = run(&["train", "--builtin", "motifs-mtalbis", "--epochs", "3", "--history"]);
+    let acc = graphs["base"]["test_acc"].as_f64().unwrap();
+    assert!((acc * 120.0 - (acc * 120.0).round()).abs() < 1e-9 && acc > 1.0 / 3.0, "{graphs}");
+    assert_eq!(graphs["history"]["base"].as_array().unwrap().len(), 3);
+    // Node classification with Deep Graph Infomax: both tasks' metrics.
+    let joint = run(&["train", "--builtin", "mag-mtalbis-dgi", "--epochs", "2"]);
+    assert!(joint["base"]["test_acc"].is_f64() && joint["base"]["dgi_acc"].is_f64(), "{joint}");
+    let plain = run(&["train", "--builtin", "mag-mlp", "--epochs", "2"]);
+    assert!(plain["base"]["test_acc"].is_f64() && plain["base"].get("dgi_acc").is_none(), "{plain}");
+    // Typed graphs have no TensorFlow NSL Keras script.
+    let dir = std::env::temp_dir().join(format!("nsl-export-hetero-{}", std::process::id()));
+    let out = nsl(&["export", "--builtin", "motifs-mtalbis", "--out", dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("hetero model"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn spec_prints_a_builtin_that_train_accepts() {
     let out = nsl(&["spec", "--builtin", "cora-graph-reg", "--data-dir", "/data/cora"]);
     assert!(out.status.success());

@@ -156,7 +156,7 @@ fn ours(case: &Case, graph: &GraphTensor, weights: &mut WeightSource, device: &D
             }
             let Pool { reduce_type } = args(case)?;
             let node_set = only(&graph.states, "node set")?;
-            Ok(pool_nodes_to_context(graph.state(node_set)?.clone(), &reduce_type))
+            pool_nodes_to_context(graph, node_set, &reduce_type, graph.state(node_set)?.clone())
         }
         other => Err(NslError::Config(format!("no layer “{other}” to replay"))),
     }

@@ -4,6 +4,7 @@
 //!
 //! Everything runs natively (in parallel where it pays) and in wasm (sequentially).
 
+pub mod batch;
 pub mod build;
 pub mod datasets;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod rng;
 pub mod sample;
 pub mod typed;
 
+pub use batch::GraphBatch;
 pub use build::{Embeddings, GraphBuilderConfig, build_graph};
 pub use error::{GraphError, Result};
 pub use pack::{PackConfig, PackedNeighbors, pack_nbrs};

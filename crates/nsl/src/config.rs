@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod tfgnn;
+
 /// The norm used to normalise gradients and to bound perturbations (`nsl.configs.NormType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

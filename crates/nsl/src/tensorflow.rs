@@ -50,6 +50,9 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
             ])
         }
         DataSpec::Mnist { .. } | DataSpec::Planetoid { .. } => Ok(Vec::new()),
+        DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(NslError::Config(
+            "typed graphs (MAG-like, motifs) have no TensorFlow NSL Keras export".into(),
+        )),
     }
 }
 
@@ -117,6 +120,7 @@ pub fn python_script(spec: &ExperimentSpec) -> Result<String> {
     x = tf.keras.layers.Dropout({dropout:?})(x)"##
         ),
         ModelSpec::Gnn { .. } => return refuse("a GNN model"),
+        ModelSpec::Hetero { .. } => return refuse("the hetero model (TF-GNN's)"),
     };
     if spec.task != TaskSpec::Classification {
         return refuse("link prediction");
@@ -206,6 +210,9 @@ x_test, y_test = features[test_idx], labels[test_idx]
 NUM_CLASSES = len(classes)"##,
                 undirected = python_bool(undirected)
             );
+        }
+        DataSpec::Mag(_) | DataSpec::Motifs(_) => {
+            unreachable!("validated: typed graphs train the hetero model, refused above")
         }
     }
     let _ = writeln!(

@@ -92,14 +92,16 @@ pub const MODELS: [(ModelChoice, &str); 5] = [
 ];
 
 impl ModelChoice {
-    /// The choice `model` is.
-    pub fn of(model: &ModelSpec) -> ModelChoice {
+    /// The choice `model` is; none for TF-GNN's hetero model, which the page does not train
+    /// ([`page_trains`](crate::fragment::page_trains)).
+    pub fn of(model: &ModelSpec) -> Option<ModelChoice> {
         match model {
-            ModelSpec::Mlp { .. } => ModelChoice::Mlp,
-            ModelSpec::Cnn { .. } => ModelChoice::Cnn,
-            ModelSpec::Gnn { gnn: GnnKind::Gcn, .. } => ModelChoice::Gcn,
-            ModelSpec::Gnn { gnn: GnnKind::Sage { .. }, .. } => ModelChoice::Sage,
-            ModelSpec::Gnn { gnn: GnnKind::Gat { .. }, .. } => ModelChoice::Gat,
+            ModelSpec::Mlp { .. } => Some(ModelChoice::Mlp),
+            ModelSpec::Cnn { .. } => Some(ModelChoice::Cnn),
+            ModelSpec::Gnn { gnn: GnnKind::Gcn, .. } => Some(ModelChoice::Gcn),
+            ModelSpec::Gnn { gnn: GnnKind::Sage { .. }, .. } => Some(ModelChoice::Sage),
+            ModelSpec::Gnn { gnn: GnnKind::Gat { .. }, .. } => Some(ModelChoice::Gat),
+            ModelSpec::Hetero { .. } => None,
         }
     }
 
@@ -258,6 +260,7 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
                     (hidden.clone(), *dropout)
                 }
                 ModelSpec::Cnn { dense, dropout, .. } => (vec![*dense], *dropout),
+                ModelSpec::Hetero { encoder, .. } => (vec![encoder.hidden; encoder.rounds], 0.0),
             };
             let gnn = |gnn| ModelSpec::Gnn { gnn, hidden: hidden.clone(), dropout, sampling: None };
             if choice.fits(&next.data) {
@@ -300,10 +303,12 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             }
         }
         Edit::Dropout(d) => {
-            let (ModelSpec::Mlp { dropout, .. }
+            if let ModelSpec::Mlp { dropout, .. }
             | ModelSpec::Gnn { dropout, .. }
-            | ModelSpec::Cnn { dropout, .. }) = &mut next.model;
-            *dropout = *d;
+            | ModelSpec::Cnn { dropout, .. } = &mut next.model
+            {
+                *dropout = *d;
+            }
         }
         Edit::Kind(kind) => {
             let mut memory = remembered.clone();
@@ -458,14 +463,14 @@ mod tests {
         assert!(parse_hidden("").unwrap().is_empty());
 
         let gcn = apply(&karate, &Edit::Model(ModelChoice::Gcn), &memory);
-        assert_eq!(ModelChoice::of(&gcn.model), ModelChoice::Gcn);
+        assert_eq!(ModelChoice::of(&gcn.model), Some(ModelChoice::Gcn));
         gcn.validate().unwrap();
         let gat =
             apply(&apply(&gcn, &Edit::Model(ModelChoice::Gat), &memory), &Edit::Hidden(vec![4]), &memory);
         let ModelSpec::Gnn { hidden, .. } = &gat.model else { panic!("gnn") };
         assert_eq!(hidden, &vec![4]);
         let back = apply(&gat, &Edit::Model(ModelChoice::Mlp), &memory);
-        assert_eq!(ModelChoice::of(&back.model), ModelChoice::Mlp);
+        assert_eq!(ModelChoice::of(&back.model), Some(ModelChoice::Mlp));
         let ngm = apply(&karate, &Edit::Kind(RegKind::Ngm), &memory);
         let ngm = apply(&ngm, &Edit::NgmAlpha(2, 1.5), &memory);
         ngm.validate().unwrap();
@@ -478,9 +483,9 @@ mod tests {
         cnn.validate().unwrap();
         assert_eq!(
             ModelChoice::of(&apply(&karate, &Edit::Model(ModelChoice::Cnn), &memory).model),
-            ModelChoice::Mlp
+            Some(ModelChoice::Mlp)
         );
         let plane = apply(&opening_scene(), &Edit::Model(ModelChoice::Gcn), &memory);
-        assert_eq!(ModelChoice::of(&plane.model), ModelChoice::Mlp, "no GNN without a graph");
+        assert_eq!(ModelChoice::of(&plane.model), Some(ModelChoice::Mlp), "no GNN without a graph");
     }
 }

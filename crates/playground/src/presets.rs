@@ -50,7 +50,7 @@ impl Family {
             DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
             DataSpec::Graph { graph: GraphSource::Drawn(_) } => Some(Family::Drawn),
             DataSpec::Graph { graph: GraphSource::Loaded(_) } => None,
-            DataSpec::Planetoid { .. } => None,
+            DataSpec::Planetoid { .. } | DataSpec::Mag(_) | DataSpec::Motifs(_) => None,
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod karate;
 pub mod knn;
 pub mod mag;
+pub mod motifs;
 pub mod sbm;
 
 use rand::{Rng, RngExt};

@@ -47,6 +47,7 @@ pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
             let (graph, undirected) = load_graph(&spec.data)?;
             graph_data(graph, spec, undirected, &data_origin(&spec.data))
         }
+        DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(typed_graph_refusal()),
     }
 }
 
@@ -58,7 +59,14 @@ pub fn load_graph(data: &DataSpec) -> Result<(Planetoid, bool)> {
         DataSpec::Mnist { .. } | DataSpec::Toy(_) => {
             Err(NslError::Config("this task needs graph data (planetoid or a built-in graph)".into()))
         }
+        DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(typed_graph_refusal()),
     }
+}
+
+/// Typed graphs (MAG-like, motifs) are not rows or one-node-set graphs: the hetero model
+/// generates and reads them itself.
+fn typed_graph_refusal() -> NslError {
+    NslError::Config("MAG-like and motif data train only the hetero model (model kind \"hetero\")".into())
 }
 
 fn data_origin(data: &DataSpec) -> String {
@@ -66,6 +74,8 @@ fn data_origin(data: &DataSpec) -> String {
         DataSpec::Mnist { dir, .. } | DataSpec::Planetoid { dir, .. } => dir.display().to_string(),
         DataSpec::Graph { graph } => graph.name().into(),
         DataSpec::Toy(_) => "2D set".into(),
+        DataSpec::Mag(_) => "MAG-like graph".into(),
+        DataSpec::Motifs(_) => "motif graphs".into(),
     }
 }
 

@@ -48,8 +48,9 @@ pub fn full_batch_trainer(
             let ngm = r.neural_graph_machine.as_ref();
             Ok(Box::new(NgmTrainer::new(data, &layers, ngm, &options, device)?))
         }
-        ModelSpec::Cnn { .. } => {
-            Err(NslError::Config("full-batch training is for GNNs and MLPs on graphs, not CNNs".into()))
-        }
+        ModelSpec::Cnn { .. } | ModelSpec::Hetero { .. } => Err(NslError::Config(
+            "full-batch training of one-node-set graphs is for GNNs and MLPs, not CNNs or the hetero model"
+                .into(),
+        )),
     }
 }

@@ -75,7 +75,8 @@ pub fn rows_only() -> NslError {
 /// does: the base of a Neural Graph Machine is the same MLP full batch without graph terms.
 ///
 /// # Errors
-/// For plans no session steps (sampled subgraphs, link prediction: `nsl train` runs them),
+/// For plans no session steps (sampled subgraphs, link prediction, typed graphs: `nsl train`
+/// runs them),
 /// and when the rows a minibatch session needs were not loaded.
 pub fn open(
     spec: &ExperimentSpec,
@@ -91,9 +92,12 @@ pub fn open(
             Some(graph) => NodeSession::with_graph(spec, graph, device)?,
             None => NodeSession::new(spec, device)?,
         })),
-        (Plan::SampledSubgraphs | Plan::LinkPrediction, _) => Err(NslError::Config(
-            "sampled-subgraph training and link prediction run in `nsl train`, not step by step".into(),
-        )),
+        (Plan::SampledSubgraphs | Plan::LinkPrediction | Plan::HeteroNodes | Plan::GraphClassification, _) => {
+            Err(NslError::Config(
+                "sampled-subgraph training, link prediction and the models over typed graphs run in `nsl train`, not step by step"
+                    .into(),
+            ))
+        }
     }
 }
 

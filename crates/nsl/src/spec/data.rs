@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use nsl_graph::datasets::mag::MagSpec;
+use nsl_graph::datasets::motifs::MotifSpec;
 use nsl_graph::datasets::sbm::SbmSpec;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,12 @@ pub enum DataSpec {
         /// Which graph.
         graph: GraphSource,
     },
+    /// A heterogeneous graph shaped like OGBN-MAG, drawn from its own seed: papers, authors,
+    /// institutions and fields of study; each paper's venue is its class.
+    Mag(MagSpec),
+    /// A graph-classification set drawn from its own seed: small graphs, each classified by
+    /// the motif it contains (cycle, house, grid).
+    Motifs(MotifSpec),
 }
 
 impl DataSpec {
@@ -53,9 +61,16 @@ impl DataSpec {
         }
     }
 
-    /// Whether the data is a graph (node classification, graph regularization, GNNs, NGM).
+    /// Whether the data is one graph of one node set (node classification, graph
+    /// regularization, GNNs, NGM).
     pub fn is_graph(&self) -> bool {
         matches!(self, Self::Planetoid { .. } | Self::Graph { .. })
+    }
+
+    /// Whether the data is for TF-GNN's models over typed graphs (several node and edge sets,
+    /// or many graphs).
+    pub fn is_typed_graph(&self) -> bool {
+        matches!(self, Self::Mag(_) | Self::Motifs(_))
     }
 }
 

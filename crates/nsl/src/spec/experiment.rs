@@ -37,7 +37,7 @@ pub struct ExperimentSpec {
     /// Also train the same model without regularization (same seed, same data) and report both.
     #[serde(default)]
     pub compare_with_base: bool,
-    /// What is learned: node (or example) classes, or links.
+    /// What is learned: node (or example) classes, graph classes, or links.
     #[serde(default, skip_serializing_if = "TaskSpec::is_classification")]
     pub task: TaskSpec,
 }
@@ -49,6 +49,14 @@ pub enum TaskSpec {
     /// Predict each example's (node's) class.
     #[default]
     Classification,
+    /// Predict each graph's class (data of many small graphs).
+    GraphClassification,
+    /// Node classification and Deep Graph Infomax trained jointly on one encoder (TF-GNN's
+    /// runner with two tasks): the loss is the classification loss plus `dgi_weight` × DGI's.
+    NodeClassificationAndDgi {
+        /// DGI's loss weight (> 0).
+        dgi_weight: f64,
+    },
     /// Predict held-out edges of a graph from node embeddings (a GNN's output) by dot product.
     LinkPrediction {
         /// Embedding width (the GNN's output).
@@ -116,10 +124,20 @@ impl ExperimentSpec {
         if !(self.optimizer.weight_decay.is_finite() && self.optimizer.weight_decay >= 0.0) {
             return bad(format!("weight_decay must be ≥ 0, got {}", self.optimizer.weight_decay));
         }
+        if self.data.is_typed_graph() || matches!(self.model, ModelSpec::Hetero { .. }) {
+            return self.validate_typed_graph();
+        }
+        if self.task == TaskSpec::GraphClassification {
+            return bad("graph classification needs a set of graphs (motifs) and a hetero model".into());
+        }
+        if let TaskSpec::NodeClassificationAndDgi { .. } = self.task {
+            return bad("Deep Graph Infomax trains beside the hetero model on the MAG-like graph".into());
+        }
         let (hidden, dropout) = match &self.model {
             ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
                 (hidden.clone(), dropout)
             }
+            ModelSpec::Hetero { .. } => unreachable!("checked above"),
             ModelSpec::Cnn { channels, dense, dropout } => {
                 if !matches!(self.data, DataSpec::Mnist { .. }) {
                     return bad("a CNN needs image data (mnist)".into());
@@ -205,6 +223,48 @@ impl ExperimentSpec {
         Ok(())
     }
 
+    /// The checks of TF-GNN's models on typed graphs: which data goes with which task, and
+    /// what they do not take (regularizers, attacks).
+    fn validate_typed_graph(&self) -> crate::Result<()> {
+        let bad = |m: &str| Err(crate::NslError::Config(m.into()));
+        let ModelSpec::Hetero { encoder, .. } = &self.model else {
+            return bad("MAG-like and motif data train the hetero model (kind \"hetero\")");
+        };
+        match (&self.data, self.task) {
+            (DataSpec::Mag(_), TaskSpec::Classification)
+            | (DataSpec::Motifs(_), TaskSpec::GraphClassification) => {}
+            (DataSpec::Mag(_), TaskSpec::NodeClassificationAndDgi { dgi_weight }) => {
+                if !(dgi_weight.is_finite() && dgi_weight > 0.0) {
+                    return bad("dgi_weight must be > 0");
+                }
+            }
+            (DataSpec::Mag(_), _) => {
+                return bad("the MAG-like graph trains node classification (of its papers)");
+            }
+            (DataSpec::Motifs(_), _) => {
+                return bad("motif graphs train graph classification (task graph_classification)");
+            }
+            _ => return bad("the hetero model trains on typed graphs (MAG-like or motif data)"),
+        }
+        if !self.regularization.is_none() || self.evaluation != EvaluationSpec::default() {
+            return bad("the hetero model trains without regularizers and is not attacked");
+        }
+        if encoder.rounds == 0 {
+            return bad("the hetero model needs ≥ 1 round");
+        }
+        if let crate::config::tfgnn::HeteroModel::MtAlbis(mt) = &encoder.model {
+            if mt.units == 0 || mt.message_dim == 0 || mt.attention_num_heads == 0 {
+                return bad("MtAlbis needs units, message_dim and attention_num_heads ≥ 1");
+            }
+            if !(0.0..1.0).contains(&mt.state_dropout_rate) || !(0.0..1.0).contains(&mt.edge_dropout_rate) {
+                return bad("MtAlbis' dropout rates must be in [0, 1)");
+            }
+        } else if encoder.hidden == 0 {
+            return bad("the hetero model needs a hidden width ≥ 1");
+        }
+        Ok(())
+    }
+
     /// The name of the regularized variant in reports: `adv_reg`, `graph_reg`, `vat_reg`, or
     /// their combination (`graph_adv_reg`), `base` without regularization.
     pub fn variant_name(&self) -> String {
@@ -282,5 +342,45 @@ mod tests {
         let named = ExperimentSpec { name: "x".repeat(201), ..moons() };
         assert!(refusal(named).contains("name: 201 characters"));
         moons().validate().unwrap();
+    }
+
+    #[test]
+    fn typed_graph_data_goes_with_the_hetero_model_and_its_task() {
+        let builtin = |name: &str| crate::spec::builtin::builtin(name, None, 0).unwrap();
+        let refusal = |spec: ExperimentSpec| spec.validate().unwrap_err().to_string();
+        let (mag, motifs) = (builtin("mag-mtalbis"), builtin("motifs-mtalbis"));
+        mag.validate().unwrap();
+        motifs.validate().unwrap();
+        let json = serde_json::to_value(&motifs).unwrap();
+        assert_eq!(json["task"]["kind"], "graph_classification");
+        assert_eq!(json["data"]["kind"], "motifs");
+        assert_eq!(json["model"]["readout"], "sum");
+
+        let swapped = ExperimentSpec { task: TaskSpec::Classification, ..motifs.clone() };
+        assert!(refusal(swapped).contains("graph classification"));
+        let swapped = ExperimentSpec { task: TaskSpec::GraphClassification, ..mag.clone() };
+        assert!(refusal(swapped).contains("node classification"));
+        let mlp_on_mag = ExperimentSpec { model: builtin("moons-adv").model, ..mag.clone() };
+        assert!(refusal(mlp_on_mag).contains("hetero"));
+        let hetero_on_moons = ExperimentSpec { model: mag.model.clone(), ..builtin("moons-adv") };
+        assert!(refusal(hetero_on_moons).contains("typed graphs"));
+        let regularized =
+            ExperimentSpec { regularization: builtin("moons-adv").regularization, ..mag.clone() };
+        assert!(refusal(regularized).contains("without regularizers"));
+        let graphs_of_moons = ExperimentSpec { task: TaskSpec::GraphClassification, ..builtin("moons-adv") };
+        assert!(refusal(graphs_of_moons).contains("set of graphs"));
+
+        let mut huge = motifs.clone();
+        let DataSpec::Motifs(set) = &mut huge.data else { panic!("motif data") };
+        set.graphs_per_class = 1_000_000;
+        assert!(refusal(huge).contains("data.graphs_per_class: 1000000 graphs, over the limit of 20000"));
+        let mut deep = mag.clone();
+        let ModelSpec::Hetero { encoder, .. } = &mut deep.model else { panic!("the hetero model") };
+        encoder.rounds = 100;
+        assert!(refusal(deep).contains("model.encoder.rounds: 100 rounds"));
+        let mut dense = mag;
+        let DataSpec::Mag(graph) = &mut dense.data else { panic!("MAG data") };
+        graph.citations_per_paper = 1_000_000_000;
+        assert!(refusal(dense).contains("data.citations_per_paper: 1000000000 edges"));
     }
 }

@@ -13,6 +13,7 @@ use super::data::{DataSpec, GraphSource};
 use super::drawn::{MAX_DRAWN_CLASSES, MAX_DRAWN_NODES, NodeFeatures};
 use super::evaluation::EvaluationSpec;
 use super::model::{GnnKind, ModelSpec};
+use crate::config::tfgnn::HeteroModel;
 use crate::config::{AdvNeighborConfig, Regularization};
 use crate::error::{NslError, Result};
 
@@ -86,6 +87,24 @@ pub const DRAWN_CLASSES: Limit =
 pub const DRAWN_FEATURES: Limit = Limit::new("data.graph.drawn.features.rows[i]", "columns", 64);
 /// The name of a loaded graph.
 pub const LOADED_NAME: Limit = Limit::new("data.graph.loaded.name", "characters", 200);
+/// Nodes of the MAG-like graph (papers, authors, institutions and fields together).
+pub const MAG_NODES: Limit = Limit::new("data.papers + authors + institutions + fields", "nodes", 1_000_000);
+/// Edges drawn per paper or author of the MAG-like graph (each of the `*_per_*` counts).
+pub const MAG_DEGREE: Limit =
+    Limit::new("data.{authors,citations,topics}_per_paper, affiliations_per_author", "edges", 50);
+/// Feature width of the MAG-like graph.
+pub const MAG_FEATURES: Limit = Limit::new("data.feature_dim", "columns", 512);
+/// Graphs of each class of the motif set.
+pub const MOTIF_GRAPHS: Limit = Limit::new("data.graphs_per_class", "graphs", 20_000);
+/// Nodes of one motif graph.
+pub const MOTIF_NODES: Limit = Limit::new("data.max_nodes", "nodes", 200);
+/// Hidden width of the hetero model (`units` and `message_dim` for MtAlbis).
+pub const HETERO_UNITS: Limit =
+    Limit::new("model.encoder.hidden, model.encoder.model.mt_albis.{units,message_dim}", "units", 1024);
+/// Rounds of message passing of the hetero model.
+pub const HETERO_ROUNDS: Limit = Limit::new("model.encoder.rounds", "rounds", 8);
+/// Attention heads of MtAlbis.
+pub const HETERO_HEADS: Limit = Limit::new("model.encoder.model.mt_albis.attention_num_heads", "heads", 16);
 /// Hidden layers of an MLP or a GNN.
 pub const HIDDEN_LAYERS: Limit = Limit::new("model.hidden", "layers", 8);
 /// Units of one hidden layer (per head for GAT).
@@ -127,7 +146,7 @@ pub const ROBUSTNESS_PGD: Limit = Limit::new("evaluation.robustness.pgd_iteratio
 pub const LINK_EMBEDDING: Limit = Limit::new("task.embedding", "units", 2048);
 
 /// Every limit, in the order of the README's table.
-pub const LIMITS: [Limit; 32] = [
+pub const LIMITS: [Limit; 40] = [
     NAME,
     EPOCHS,
     BATCH_SIZE,
@@ -143,6 +162,11 @@ pub const LIMITS: [Limit; 32] = [
     DRAWN_CLASSES,
     DRAWN_FEATURES,
     LOADED_NAME,
+    MAG_NODES,
+    MAG_DEGREE,
+    MAG_FEATURES,
+    MOTIF_GRAPHS,
+    MOTIF_NODES,
     HIDDEN_LAYERS,
     HIDDEN_UNITS,
     CNN_CHANNELS,
@@ -160,6 +184,9 @@ pub const LIMITS: [Limit; 32] = [
     ROBUSTNESS_POINTS,
     ROBUSTNESS_PGD,
     LINK_EMBEDDING,
+    HETERO_UNITS,
+    HETERO_ROUNDS,
+    HETERO_HEADS,
 ];
 
 /// The run-wide sizes: name, epochs, batch size.
@@ -197,6 +224,23 @@ pub(super) fn check_data(data: &DataSpec) -> Result<()> {
             }
             GraphSource::Loaded(loaded) => LOADED_NAME.check(loaded.name.chars().count()),
         },
+        DataSpec::Mag(mag) => {
+            let nodes = [mag.papers, mag.authors, mag.institutions, mag.fields];
+            MAG_NODES.check(nodes.iter().fold(0usize, |a, &n| a.saturating_add(n)))?;
+            for (field, count) in [
+                ("authors_per_paper", mag.authors_per_paper),
+                ("citations_per_paper", mag.citations_per_paper),
+                ("topics_per_paper", mag.topics_per_paper),
+                ("affiliations_per_author", mag.affiliations_per_author),
+            ] {
+                MAG_DEGREE.check_at(&format!("data.{field}"), count)?;
+            }
+            MAG_FEATURES.check(mag.feature_dim)
+        }
+        DataSpec::Motifs(motifs) => {
+            MOTIF_GRAPHS.check(motifs.graphs_per_class)?;
+            MOTIF_NODES.check(motifs.max_nodes)
+        }
     }
 }
 
@@ -223,6 +267,16 @@ pub(super) fn check_model(model: &ModelSpec) -> Result<()> {
                 SAMPLING_HOPS.check(sampling.fanouts.len())?;
                 SAMPLING_FANOUT.check_each(sampling.fanouts.iter().copied())?;
                 SAMPLING_BATCH.check(sampling.batch_size)?;
+            }
+            Ok(())
+        }
+        ModelSpec::Hetero { encoder, .. } => {
+            HETERO_UNITS.check_at("model.encoder.hidden", encoder.hidden)?;
+            HETERO_ROUNDS.check(encoder.rounds)?;
+            if let HeteroModel::MtAlbis(mt) = &encoder.model {
+                HETERO_UNITS.check_at("model.encoder.model.mt_albis.units", mt.units)?;
+                HETERO_UNITS.check_at("model.encoder.model.mt_albis.message_dim", mt.message_dim)?;
+                HETERO_HEADS.check(mt.attention_num_heads)?;
             }
             Ok(())
         }

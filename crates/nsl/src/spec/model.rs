@@ -1,8 +1,11 @@
 //! What model a spec trains: the base model's kind and sizes (MLP, CNN, GNN with its layer
-//! kind), and how a GNN samples its training subgraphs. Plain data.
+//! kind, TF-GNN's models over typed graphs), and how a GNN samples its training subgraphs.
+//! Plain data.
 
 use nsl_graph::SamplingStrategy;
 use serde::{Deserialize, Serialize};
+
+use crate::config::tfgnn::{HeteroEncoderConfig, ReduceType};
 
 /// Base models.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +46,18 @@ pub enum ModelSpec {
         /// Train on minibatches of sampled subgraphs instead of the whole graph.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sampling: Option<SubgraphSampling>,
+    },
+    /// TF-GNN's models over a typed graph's node sets and edge sets (heterogeneous graphs,
+    /// batches of small graphs): every node set's features projected, rounds of message
+    /// passing, then the read-out node set's states classified (node tasks) or pooled into
+    /// each graph's context and classified (graph classification).
+    Hetero {
+        /// Read-out node set, hidden width, rounds, and the model (MLP, GCN on one edge set,
+        /// MtAlbis).
+        encoder: HeteroEncoderConfig,
+        /// How the nodes pool into a graph's context (graph classification only).
+        #[serde(default)]
+        readout: ReduceType,
     },
 }
 

@@ -20,6 +20,10 @@ pub enum Plan {
     SampledSubgraphs,
     /// A GNN encoder scoring held-out edges (full batch).
     LinkPrediction,
+    /// TF-GNN's models classifying one node set of a heterogeneous graph, full batch.
+    HeteroNodes,
+    /// TF-GNN's models classifying small graphs, on minibatches of graphs merged as components.
+    GraphClassification,
 }
 
 impl Plan {
@@ -43,6 +47,8 @@ impl ExperimentSpec {
     /// How this spec trains.
     pub fn plan(&self) -> Plan {
         match (&self.model, &self.task) {
+            (_, TaskSpec::GraphClassification) => Plan::GraphClassification,
+            (ModelSpec::Hetero { .. }, _) => Plan::HeteroNodes,
             (_, TaskSpec::LinkPrediction { .. }) => Plan::LinkPrediction,
             (ModelSpec::Gnn { sampling: Some(_), .. }, _) => Plan::SampledSubgraphs,
             (ModelSpec::Gnn { .. }, _) => Plan::FullBatch,
@@ -119,6 +125,9 @@ mod tests {
         assert_eq!(plan("cora-ngm"), Plan::FullBatch);
         assert_eq!(plan("cora-sage-sampled"), Plan::SampledSubgraphs);
         assert_eq!(plan("cora-linkpred"), Plan::LinkPrediction);
+        assert_eq!(plan("mag-mtalbis"), Plan::HeteroNodes);
+        assert_eq!(plan("mag-mlp"), Plan::HeteroNodes);
+        assert_eq!(plan("motifs-mtalbis"), Plan::GraphClassification);
         assert!(plan("cora-gcn").reads_whole_graph() && !plan("mnist-adv").reads_whole_graph());
 
         let adv = builtin("mnist-adv", None, 0).unwrap();

@@ -30,6 +30,10 @@ pub struct Metrics {
     /// ROC AUC of held-out edges against non-edges (link prediction).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_auc: Option<f64>,
+    /// Deep Graph Infomax's binary accuracy, clean states against shuffled ones (when DGI
+    /// trains beside node classification).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dgi_acc: Option<f64>,
 }
 
 /// Accuracy of `model` (its inference copy is used) on `examples`, and, with `fgsm`, under

@@ -11,10 +11,13 @@ use crate::data::load::{load_data, load_graph};
 use crate::error::{NslError, Result};
 use crate::gnn::GnnConfig;
 use crate::gnn::full_batch::full_batch_trainer;
+use crate::gnn::hetero::graph_task::GraphTrainOptions;
+use crate::gnn::hetero::node_task::HeteroNodeOptions;
+use crate::gnn::hetero::{self, HeteroEncoderConfig, HeteroGraphConfig, Progress, ReduceType};
 use crate::gnn::link_task::{split_edges, train_link_predictor};
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, run_epochs};
 use crate::gnn::sampled::train_node_classifier_sampled;
-use crate::spec::{ExperimentSpec, ModelSpec, Plan, TaskSpec};
+use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, Plan, TaskSpec};
 use crate::train::eval::{Metrics, evaluate};
 use crate::train::robustness::{RobustnessPoint, robustness_curve};
 use crate::train::trainer::{EpochStats, Trainer};
@@ -160,8 +163,96 @@ pub fn run(
                 robustness: Vec::new(),
             });
         }
+        Plan::HeteroNodes => runs.push(run_hetero_nodes(spec, device, on_event)?),
+        Plan::GraphClassification => runs.push(run_graph_classification(spec, device, on_event)?),
     }
     Ok(ExperimentOutcome { name: spec.name.clone(), runs })
+}
+
+/// One run of TF-GNN's models, reported like the others: `train` gets the progress sink and
+/// returns the test metrics and training seconds.
+fn typed_graph_run(
+    spec: &ExperimentSpec,
+    steps_per_epoch: usize,
+    on_event: &mut dyn FnMut(Event<'_>),
+    train: &mut dyn FnMut(ProgressSink<'_>) -> Result<(Metrics, f64)>,
+) -> Result<RunOutcome> {
+    let variant = "base";
+    on_event(Event::RunStarted { variant, epochs: spec.epochs, steps_per_epoch });
+    let mut history = Vec::with_capacity(spec.epochs);
+    let (metrics, train_seconds) = train(&mut |progress| match progress {
+        Progress::Step { epoch, step } => on_event(Event::Step { variant, epoch, step }),
+        Progress::Epoch { epoch, loss } => {
+            let stats = EpochStats {
+                epoch,
+                total: loss,
+                supervised: loss,
+                graph: None,
+                adversarial: None,
+                virtual_adversarial: None,
+            };
+            on_event(Event::Epoch { variant, stats });
+            history.push(stats);
+        }
+    })?;
+    on_event(Event::RunFinished { variant, metrics });
+    Ok(RunOutcome { variant: variant.into(), metrics, train_seconds, history, robustness: Vec::new() })
+}
+
+/// The hetero model's encoder and read-out of a spec whose plan says typed graphs.
+fn hetero_model(spec: &ExperimentSpec) -> (&HeteroEncoderConfig, &ReduceType) {
+    let ModelSpec::Hetero { encoder, readout } = &spec.model else {
+        unreachable!("the plan says the hetero model")
+    };
+    (encoder, readout)
+}
+
+/// Node classification on a MAG-like graph.
+fn run_hetero_nodes(
+    spec: &ExperimentSpec,
+    device: &Device,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<RunOutcome> {
+    let DataSpec::Mag(mag) = &spec.data else { unreachable!("the spec was validated") };
+    let graph = nsl_graph::datasets::mag::generate(mag).map_err(|e| NslError::Config(e.to_string()))?;
+    let (encoder, _) = hetero_model(spec);
+    let options = HeteroNodeOptions {
+        epochs: spec.epochs,
+        learning_rate: spec.optimizer.learning_rate,
+        seed: spec.seed,
+        dgi_weight: match spec.task {
+            TaskSpec::NodeClassificationAndDgi { dgi_weight } => Some(dgi_weight),
+            _ => None,
+        },
+    };
+    typed_graph_run(spec, 1, on_event, &mut |on_progress| {
+        let run = hetero::node_task::train(&graph, encoder, &options, device, on_progress)?;
+        let metrics = Metrics { test_acc: Some(run.test_acc), dgi_acc: run.dgi_acc, ..Default::default() };
+        Ok((metrics, run.train_seconds))
+    })
+}
+
+/// Graph classification of motif graphs.
+fn run_graph_classification(
+    spec: &ExperimentSpec,
+    device: &Device,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<RunOutcome> {
+    let DataSpec::Motifs(motifs) = &spec.data else { unreachable!("the spec was validated") };
+    let set = nsl_graph::datasets::motifs::generate(motifs).map_err(|e| NslError::Config(e.to_string()))?;
+    let (encoder, readout) = hetero_model(spec);
+    let config = HeteroGraphConfig { encoder: encoder.clone(), readout: readout.clone() };
+    let options = GraphTrainOptions {
+        epochs: spec.epochs,
+        batch_size: spec.optimizer.batch_size,
+        learning_rate: spec.optimizer.learning_rate,
+        seed: spec.seed,
+    };
+    let steps = set.indices(nsl_graph::SplitKind::Train).len().div_ceil(options.batch_size);
+    typed_graph_run(spec, steps, on_event, &mut |on_progress| {
+        let run = hetero::graph_task::train(&set, &config, &options, device, on_progress)?;
+        Ok((Metrics { test_acc: Some(run.test_acc), ..Default::default() }, run.train_seconds))
+    })
 }
 
 /// The GNN of a GNN spec on `data` (its output: the classes, or the link task's embedding).
@@ -170,11 +261,16 @@ fn gnn_config(spec: &ExperimentSpec, data: &NodeData) -> Result<GnnConfig> {
         return Err(NslError::Config("this task needs a GNN model".into()));
     };
     let output = match spec.task {
-        TaskSpec::Classification => data.classes,
+        TaskSpec::Classification
+        | TaskSpec::GraphClassification
+        | TaskSpec::NodeClassificationAndDgi { .. } => data.classes,
         TaskSpec::LinkPrediction { embedding, .. } => embedding,
     };
     Ok(GnnConfig { kind: *gnn, input: data.dim, hidden: hidden.clone(), output, dropout: *dropout })
 }
+
+/// Where a run of TF-GNN's models reports its steps and epochs.
+type ProgressSink<'a> = &'a mut dyn FnMut(Progress);
 
 /// Where a full-batch run reports each epoch.
 type EpochSink<'a> = &'a mut dyn FnMut(&NodeEpoch);

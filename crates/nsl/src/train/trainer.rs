@@ -166,7 +166,7 @@ impl Trainer {
                 config.validate()?;
                 Classifier::Cnn(config.init(seed, &device))
             }
-            ModelSpec::Gnn { .. } => {
+            ModelSpec::Gnn { .. } | ModelSpec::Hetero { .. } => {
                 return Err(NslError::Config(
                     "the minibatch trainer trains MLPs and CNNs; GNNs train full batch".into(),
                 ));

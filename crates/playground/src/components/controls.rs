@@ -69,7 +69,7 @@ pub fn data_controls(props: &ControlsProps) -> Html {
         DataSpec::Graph { .. } => html! {
             <p class="hint">{ "Node classification: few nodes are labeled; the edges carry the rest." }</p>
         },
-        DataSpec::Planetoid { .. } => Html::default(),
+        DataSpec::Planetoid { .. } | DataSpec::Mag(_) | DataSpec::Motifs(_) => Html::default(),
     };
     html! {
         <section class="card" aria-labelledby="data-title">
@@ -89,12 +89,15 @@ const ACTIVATIONS: [(Activation, &str); 3] =
 #[function_component(ModelControls)]
 pub fn model_controls(props: &ControlsProps) -> Html {
     let (widths, dropout) = match &props.spec.model {
-        ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => (hidden, *dropout),
-        ModelSpec::Cnn { channels, dropout, .. } => (channels, *dropout),
+        ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
+            (hidden.clone(), *dropout)
+        }
+        ModelSpec::Cnn { channels, dropout, .. } => (channels.clone(), *dropout),
+        ModelSpec::Hetero { encoder, .. } => (vec![encoder.hidden; encoder.rounds], 0.0),
     };
     let activation = match &props.spec.model {
         ModelSpec::Mlp { activation, .. } => Some(*activation),
-        ModelSpec::Gnn { .. } | ModelSpec::Cnn { .. } => None,
+        ModelSpec::Gnn { .. } | ModelSpec::Cnn { .. } | ModelSpec::Hetero { .. } => None,
     };
     let dense = match &props.spec.model {
         ModelSpec::Cnn { dense, .. } => Some(*dense),
@@ -142,7 +145,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
     html! {
         <section class="card" aria-labelledby="model-title">
             <h2 id="model-title">{ "Model" }</h2>
-            <Choice id="model" label="Model" options={opts(&MODELS, model_key)} selected={model_key(ModelChoice::of(&props.spec.model))}
+            <Choice id="model" label="Model" options={opts(&MODELS, model_key)} selected={ModelChoice::of(&props.spec.model).map(model_key).unwrap_or_default()}
                 disabled={no_graph} on_change={on_model} />
             <div class="knob">
                 <label for="hidden">{ if is_cnn { "Convolution blocks (channels)" } else { "Hidden layers (widths)" } }</label>

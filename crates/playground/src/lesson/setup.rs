@@ -42,6 +42,7 @@ impl Setup {
         };
         if self.set.is_empty() {
             start.validate().map_err(said)?;
+            crate::fragment::page_trains(&start).map_err(said)?;
             return Ok(start);
         }
         let mut json = serde_json::to_value(&start).map_err(|e| e.to_string())?;
@@ -51,6 +52,7 @@ impl Setup {
         let spec: ExperimentSpec =
             serde_json::from_value(json).map_err(|e| format!("the changed setup is not a spec: {e}"))?;
         spec.validate().map_err(said)?;
+        crate::fragment::page_trains(&spec).map_err(said)?;
         Ok(spec)
     }
 }

@@ -122,6 +122,7 @@ pub fn load(
             "{}: the browser cannot read directories; pick a built-in graph",
             dir.display()
         ))),
+        DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(crate::fragment::not_on_the_page(spec)),
     }
 }
 

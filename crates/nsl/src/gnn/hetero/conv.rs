@@ -7,13 +7,13 @@ use burn::module::{Module, Param};
 use burn::nn::Dropout;
 use burn::tensor::{Device, Tensor};
 
-use super::config::{
-    Activation, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, HeadsMerge, ReduceType, Reducer, Tag,
-};
 use super::dense::{Dense, activate, apply_dropout, dropout};
 use super::graph::{EdgeSetTensor, GraphTensor, Schema};
 use super::pool::{broadcast, pool, softmax};
 use super::weights::{WeightSource, role};
+use crate::config::tfgnn::{
+    Activation, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, HeadsMerge, ReduceType, Reducer, Tag,
+};
 use crate::error::{NslError, Result};
 
 /// A convolution over one edge set.

@@ -5,8 +5,8 @@ use burn::module::{Module, Param};
 use burn::nn::{Dropout, DropoutConfig};
 use burn::tensor::{Device, Tensor, activation};
 
-use super::config::Activation;
 use super::weights::{Start, WeightSource, role};
+use crate::config::tfgnn::Activation;
 use crate::error::Result;
 
 /// Applies `activation`.

@@ -1,17 +1,21 @@
-//! A graph on the device, by name: the hidden state of every node set and the incidence of
-//! every edge set — what TF-GNN's layers read from a `GraphTensor` of one component. The host
-//! checks every index once, here; layers then gather and scatter without checking.
+//! A graph on the device, by name: the hidden state of every node set, the incidence of every
+//! edge set, and which component (graph of a batch) each node belongs to — what TF-GNN's layers
+//! read from a `GraphTensor`. The host checks every index once, here; layers then gather and
+//! scatter without checking.
 
 use std::collections::BTreeMap;
 
 use burn::tensor::{Device, Int, Tensor};
+use nsl_graph::GraphBatch;
 use nsl_graph::typed::{EdgeSet, Graph};
 
-use super::config::Tag;
+use crate::config::tfgnn::Tag;
 use crate::error::{NslError, Result};
 use crate::tensor::{labels, matrix};
 
-/// One end of an edge set: each edge's node there, and what pooling to that end needs.
+/// One end of an edge set: each edge's node there, and what pooling to that end needs. The
+/// same structure maps a node set's nodes to the graph's components (nodes in the place of
+/// edges, components in the place of nodes), for pooling to the context.
 #[derive(Debug, Clone)]
 pub struct Incidence {
     /// The node set at this end.
@@ -143,23 +147,52 @@ impl Schema {
     }
 }
 
-/// A graph of one component on the device: node-set states and edge sets, by name.
+/// A graph on the device: node-set states, edge sets and components, by name.
 #[derive(Debug, Clone)]
 pub struct GraphTensor {
     /// Each node set's hidden state `[size, width]`.
     pub states: BTreeMap<String, Tensor<2>>,
     /// Each edge set.
     pub edge_sets: BTreeMap<String, EdgeSetTensor>,
+    /// Each node set's nodes by component (its `size` is the number of components).
+    pub components: BTreeMap<String, Incidence>,
 }
 
 impl GraphTensor {
-    /// Uploads `edge_sets` beside the given node-set states, checking that every edge set joins
-    /// node sets that have states and every index is in range.
+    /// Uploads `edge_sets` beside the given node-set states as one component, checking that
+    /// every edge set joins node sets that have states and every index is in range.
     pub fn new(
         states: BTreeMap<String, Tensor<2>>,
         edge_sets: &BTreeMap<String, EdgeSet>,
         device: &Device,
     ) -> Result<Self> {
+        let node_components = states.iter().map(|(name, s)| (name.clone(), vec![0; s.dims()[0]])).collect();
+        Self::with_components(states, edge_sets, 1, &node_components, device)
+    }
+
+    /// [`GraphTensor::new`] for a graph of `components` components, `node_components` giving
+    /// each node's.
+    pub fn with_components(
+        states: BTreeMap<String, Tensor<2>>,
+        edge_sets: &BTreeMap<String, EdgeSet>,
+        components: usize,
+        node_components: &BTreeMap<String, Vec<u32>>,
+        device: &Device,
+    ) -> Result<Self> {
+        let mut by_component = BTreeMap::new();
+        for (name, state) in &states {
+            let index = node_components
+                .get(name)
+                .ok_or_else(|| NslError::Config(format!("node set “{name}” has no components")))?;
+            if index.len() != state.dims()[0] || index.iter().any(|&c| c as usize >= components) {
+                return Err(NslError::Config(format!(
+                    "node set “{name}”: {} component indices for {} nodes in {components} components",
+                    index.len(),
+                    state.dims()[0]
+                )));
+            }
+            by_component.insert(name.clone(), Incidence::new(name, components, index, device));
+        }
         let size = |name: &str, edge_set: &str| {
             states.get(name).map(|s| s.dims()[0]).ok_or_else(|| {
                 NslError::Config(format!("edge set “{edge_set}” joins node set “{name}”, which has no state"))
@@ -204,19 +237,31 @@ impl GraphTensor {
                 },
             );
         }
-        Ok(Self { states, edge_sets: uploaded })
+        Ok(Self { states, edge_sets: uploaded, components: by_component })
     }
 
     /// A typed graph with the dense feature `feature` of every node set as its state.
     pub fn from_graph(graph: &Graph, feature: &str, device: &Device) -> Result<Self> {
-        let mut states = BTreeMap::new();
-        for (name, set) in &graph.node_sets {
-            let (dim, values) = set.dense(feature).ok_or_else(|| {
-                NslError::Config(format!("node set “{name}” has no dense feature “{feature}”"))
-            })?;
-            states.insert(name.clone(), matrix(values.to_vec(), set.size, dim, device));
-        }
-        Self::new(states, &graph.edge_sets, device)
+        Self::new(dense_states(graph, feature, device)?, &graph.edge_sets, device)
+    }
+
+    /// A batch of graphs, one component each, with the dense feature `feature` as the state.
+    pub fn from_batch(batch: &GraphBatch, feature: &str, device: &Device) -> Result<Self> {
+        let states = dense_states(&batch.graph, feature, device)?;
+        Self::with_components(
+            states,
+            &batch.graph.edge_sets,
+            batch.components,
+            &batch.node_components,
+            device,
+        )
+    }
+
+    /// The nodes of `node_set` by component.
+    pub fn components(&self, node_set: &str) -> Result<&Incidence> {
+        self.components
+            .get(node_set)
+            .ok_or_else(|| NslError::Config(format!("the graph has no node set “{node_set}”")))
     }
 
     /// The state of `node_set`.
@@ -237,7 +282,7 @@ impl GraphTensor {
     pub fn with_states(&self, replaced: BTreeMap<String, Tensor<2>>) -> Self {
         let mut states = self.states.clone();
         states.extend(replaced);
-        Self { states, edge_sets: self.edge_sets.clone() }
+        Self { states, edge_sets: self.edge_sets.clone(), components: self.components.clone() }
     }
 
     /// Widths and endpoints.
@@ -251,6 +296,18 @@ impl GraphTensor {
                 .collect(),
         }
     }
+}
+
+/// Every node set's dense feature `feature`, uploaded.
+fn dense_states(graph: &Graph, feature: &str, device: &Device) -> Result<BTreeMap<String, Tensor<2>>> {
+    let mut states = BTreeMap::new();
+    for (name, set) in &graph.node_sets {
+        let (dim, values) = set
+            .dense(feature)
+            .ok_or_else(|| NslError::Config(format!("node set “{name}” has no dense feature “{feature}”")))?;
+        states.insert(name.clone(), matrix(values.to_vec(), set.size, dim, device));
+    }
+    Ok(states)
 }
 
 #[cfg(test)]

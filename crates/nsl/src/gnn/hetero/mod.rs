@@ -7,23 +7,44 @@
 //! Every weight is created through a [`weights::WeightSource`] under its role, the place TF-GNN
 //! gives it in the layer tree (`node_set_updates/paper/edge_set_inputs/cites/message_fn/kernel`),
 //! so weights exported by TF-GNN load by name and `nsl conformance` replays TF-GNN's own
-//! vectors. Settings are plain data in [`config`]; nothing there imports a layer.
+//! vectors. Settings are plain data in [`crate::config::tfgnn`]; nothing there imports a layer.
 
-pub mod config;
 pub mod conv;
 pub mod dense;
+pub mod dgi;
+pub mod encoder;
 pub mod graph;
+pub mod graph_task;
 pub mod next_state;
 pub mod node_task;
 pub mod pool;
 pub mod update;
 pub mod weights;
 
-pub use config::{
+pub use crate::config::tfgnn::{
     AttentionType, Combine, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, GraphSageConfig, HeadsMerge,
-    HeteroModel, HeteroNodeConfig, MtAlbisConfig, NextStateType, Normalization, ReduceType, Reducer, Tag,
-    VanillaMpnnConfig,
+    HeteroEncoderConfig, HeteroGraphConfig, HeteroModel, MtAlbisConfig, NextStateType, Normalization,
+    ReduceType, Reducer, Tag, VanillaMpnnConfig,
 };
 pub use graph::{GraphTensor, Schema};
 pub use update::GraphUpdate;
 pub use weights::WeightSource;
+
+/// What a training run of these models reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Progress {
+    /// An optimizer step finished (both 1-based).
+    Step {
+        /// Epoch.
+        epoch: usize,
+        /// Step within it.
+        step: usize,
+    },
+    /// An epoch finished.
+    Epoch {
+        /// Epoch (1-based).
+        epoch: usize,
+        /// Its mean training loss.
+        loss: f32,
+    },
+}

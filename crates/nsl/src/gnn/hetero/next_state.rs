@@ -5,9 +5,9 @@ use burn::module::{Module, Param};
 use burn::nn::Dropout;
 use burn::tensor::{Device, Tensor};
 
-use super::config::{Activation, Combine};
 use super::dense::{Dense, LayerNorm, activate, apply_dropout};
 use super::weights::{Start, WeightSource, role};
+use crate::config::tfgnn::{Activation, Combine};
 use crate::error::{NslError, Result};
 
 /// A next-state layer.

@@ -1,9 +1,9 @@
 //! Node classification on one node set of a heterogeneous graph, full batch: the model reads
 //! every node set's features, passes messages over the edge sets, and classifies the chosen
 //! node set's nodes; the loss is taken on its training nodes and the model kept is the one with
-//! the best validation accuracy (ties: the earlier epoch).
-
-use std::collections::BTreeMap;
+//! the best validation accuracy (ties: the earlier epoch). Deep Graph Infomax can train beside
+//! it on the same encoder, as TF-GNN's runner trains two tasks: the loss is then the
+//! classification loss plus the DGI loss times its weight.
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -12,130 +12,46 @@ use nsl_graph::typed::{FEATURES, Graph, LABEL, SPLIT, SplitKind};
 use serde::Serialize;
 use web_time::Instant;
 
-use super::config::{Activation, GcnConvConfig, HeteroModel, HeteroNodeConfig};
-use super::conv::GcnConv;
+use super::Progress;
 use super::dense::Dense;
+use super::dgi::{Dgi, shuffle_features};
+use super::encoder::HeteroEncoder;
 use super::graph::{GraphTensor, Schema};
-use super::update::GraphUpdate;
 use super::weights::WeightSource;
+use crate::config::tfgnn::{Activation, HeteroEncoderConfig};
 use crate::error::{NslError, Result};
 use crate::gnn::node_task::{accuracy, read_classes};
 use crate::optim::adam;
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::tensor::labels;
+use nsl_graph::rng::seeded;
 
-/// A node set's features projected to the hidden width.
-#[derive(Module, Debug)]
-pub struct Projection {
-    /// The node set.
-    #[module(skip)]
-    pub node_set: String,
-    /// `relu(x W + b)`.
-    pub dense: Dense,
-}
-
-/// GCN over one edge set.
-#[derive(Module, Debug)]
-pub struct GcnRound {
-    /// The edge set.
-    #[module(skip)]
-    pub edge_set: String,
-    /// The convolution.
-    pub conv: GcnConv,
-}
-
-/// One round of a [`HeteroNodeModel`].
-#[derive(Module, Debug)]
-pub enum Round {
-    /// A dense layer on the classified node set (the MLP).
-    Dense(Dense),
-    /// A GCN convolution.
-    Gcn(GcnRound),
-    /// A graph update of every receiving node set.
-    Update(GraphUpdate),
-}
-
-/// Projections, rounds, read-out.
+/// An encoder and a linear read-out of its node set's states (and DGI's discriminator when
+/// DGI trains beside the classification).
 #[derive(Module, Debug)]
 pub struct HeteroNodeModel {
-    /// One per node set the model reads.
-    pub projections: Vec<Projection>,
-    /// Message passing.
-    pub rounds: Vec<Round>,
+    /// Hidden states.
+    pub encoder: HeteroEncoder,
     /// Linear read-out to the classes.
     pub head: Dense,
-    /// The classified node set.
-    #[module(skip)]
-    pub node_set: String,
+    /// Deep Graph Infomax on the same states.
+    pub dgi: Option<Dgi>,
 }
 
 impl HeteroNodeModel {
     /// A model for graphs of `schema` (the widths of their features), weights from `weights`.
     pub fn new(
-        config: &HeteroNodeConfig,
+        config: &HeteroEncoderConfig,
         schema: &Schema,
         classes: usize,
+        with_dgi: bool,
         weights: &mut WeightSource,
         device: &Device,
     ) -> Result<Self> {
-        let hidden = match &config.model {
-            HeteroModel::MtAlbis(mt) => mt.units,
-            _ => config.hidden,
-        };
-        if hidden == 0 || config.rounds == 0 {
-            return Err(NslError::Config("a hidden width and at least one round are needed".into()));
-        }
-        schema.width(&config.node_set)?;
-        let read: Vec<&String> = match config.model {
-            HeteroModel::MtAlbis(_) => schema.node_sets.keys().collect(),
-            _ => vec![&config.node_set],
-        };
-        let mut projections = Vec::new();
-        for node_set in read {
-            let prefix = format!("projection/{node_set}");
-            let width = schema.width(node_set)?;
-            let dense = Dense::new(weights, &prefix, [width, hidden], true, Activation::Relu, device)?;
-            projections.push(Projection { node_set: node_set.clone(), dense });
-        }
-        let hidden_schema = Schema {
-            node_sets: projections.iter().map(|p| (p.node_set.clone(), hidden)).collect(),
-            edge_sets: match config.model {
-                HeteroModel::MtAlbis(_) => schema.edge_sets.clone(),
-                _ => schema
-                    .edge_sets
-                    .iter()
-                    .filter(|(_, (s, t))| *s == config.node_set && *t == config.node_set)
-                    .map(|(n, e)| (n.clone(), e.clone()))
-                    .collect(),
-            },
-        };
-        let mut rounds = Vec::new();
-        for round in 0..config.rounds {
-            let prefix = format!("round/{round}");
-            rounds.push(match &config.model {
-                HeteroModel::Mlp => Round::Dense(Dense::new(
-                    weights,
-                    &prefix,
-                    [hidden, hidden],
-                    true,
-                    Activation::Relu,
-                    device,
-                )?),
-                HeteroModel::Gcn { edge_set } => {
-                    let gcn =
-                        GcnConvConfig { units: hidden, add_self_loops: true, ..GcnConvConfig::default() };
-                    Round::Gcn(GcnRound {
-                        edge_set: edge_set.clone(),
-                        conv: GcnConv::new(&gcn, &hidden_schema, edge_set, weights, &prefix, device)?,
-                    })
-                }
-                HeteroModel::MtAlbis(mt) => Round::Update(
-                    weights.within(&prefix, |w| GraphUpdate::mt_albis(mt, &hidden_schema, w, device))?,
-                ),
-            });
-        }
-        let head = Dense::new(weights, "head", [hidden, classes], true, Activation::Linear, device)?;
-        Ok(Self { projections, rounds, head, node_set: config.node_set.clone() })
+        let encoder = HeteroEncoder::new(config, schema, weights, device)?;
+        let head = Dense::new(weights, "head", [encoder.hidden, classes], true, Activation::Linear, device)?;
+        let dgi = if with_dgi { Some(Dgi::new(encoder.hidden, weights, device)?) } else { None };
+        Ok(Self { encoder, head, dgi })
     }
 
     /// Logits of every node of the classified node set.
@@ -143,25 +59,7 @@ impl HeteroNodeModel {
     /// # Shapes
     /// - returns `[nodes, classes]`.
     pub fn forward(&self, graph: &GraphTensor) -> Result<Tensor<2>> {
-        let mut states = BTreeMap::new();
-        for p in &self.projections {
-            states.insert(p.node_set.clone(), p.dense.forward(graph.state(&p.node_set)?.clone()));
-        }
-        let mut hidden = GraphTensor { states, edge_sets: graph.edge_sets.clone() };
-        for round in &self.rounds {
-            hidden = match round {
-                Round::Dense(dense) => {
-                    let next = dense.forward(hidden.state(&self.node_set)?.clone());
-                    hidden.with_states(BTreeMap::from([(self.node_set.clone(), next)]))
-                }
-                Round::Gcn(gcn) => {
-                    let next = gcn.conv.convolve(&hidden, &gcn.edge_set)?;
-                    hidden.with_states(BTreeMap::from([(self.node_set.clone(), next)]))
-                }
-                Round::Update(update) => update.forward(&hidden)?,
-            };
-        }
-        Ok(self.head.forward(hidden.state(&self.node_set)?.clone()))
+        Ok(self.head.forward(self.encoder.node_states(graph)?))
     }
 }
 
@@ -174,10 +72,27 @@ pub struct HeteroNodeRun {
     pub val_acc: f64,
     /// Its epoch (1-based).
     pub best_epoch: usize,
-    /// Training loss of every epoch.
+    /// Training loss of every epoch (classification plus weighted DGI).
     pub losses: Vec<f32>,
+    /// DGI's loss of every epoch (empty without DGI).
+    pub dgi_losses: Vec<f32>,
+    /// DGI's binary accuracy (clean vs shuffled) of the kept model, with DGI.
+    pub dgi_acc: Option<f64>,
     /// Training seconds (steps only).
     pub train_seconds: f64,
+}
+
+/// How a run trains.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeteroNodeOptions {
+    /// Full-batch steps.
+    pub epochs: usize,
+    /// Adam's step size.
+    pub learning_rate: f64,
+    /// Seed of initialisation, dropout and the DGI corruption.
+    pub seed: u64,
+    /// Train Deep Graph Infomax beside, its loss weighted so.
+    pub dgi_weight: Option<f64>,
 }
 
 /// Labels and split of the classified node set.
@@ -218,15 +133,16 @@ fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
     Ok(Targets { labels, classes: classes.len(), train, val, test })
 }
 
-/// Trains `config` on `graph` (every node set's [`FEATURES`]) for `epochs` full-batch Adam steps.
+/// Trains `config` on `graph` (every node set's [`FEATURES`]) for `epochs` full-batch Adam
+/// steps (one per epoch), reporting each to `on_progress`.
 pub fn train(
     graph: &Graph,
-    config: &HeteroNodeConfig,
-    epochs: usize,
-    learning_rate: f64,
-    seed: u64,
+    config: &HeteroEncoderConfig,
+    options: &HeteroNodeOptions,
     device: &Device,
+    on_progress: &mut dyn FnMut(Progress),
 ) -> Result<HeteroNodeRun> {
+    let HeteroNodeOptions { epochs, learning_rate, seed, dgi_weight } = *options;
     let targets = targets(graph, &config.node_set)?;
     let train_device = device.clone().autodiff();
     train_device.seed(seed);
@@ -234,19 +150,34 @@ pub fn train(
     let graph_train = GraphTensor::from_graph(graph, FEATURES, &train_device)?;
     let graph_eval = GraphTensor::from_graph(graph, FEATURES, &eval_device)?;
     let mut weights = WeightSource::seeded(seed);
-    let mut model =
-        HeteroNodeModel::new(config, &graph_train.schema(), targets.classes, &mut weights, &train_device)?;
+    let mut model = HeteroNodeModel::new(
+        config,
+        &graph_train.schema(),
+        targets.classes,
+        dgi_weight.is_some(),
+        &mut weights,
+        &train_device,
+    )?;
+    let mut corruption = seeded(seed ^ 0xd61);
     let mut optimizer: ModuleOptimizer = adam(0.0);
     let train_nodes = labels(&targets.train, &train_device);
     let train_labels: Tensor<1, Int> =
         labels(&targets.train.iter().map(|&n| targets.labels[n as usize]).collect::<Vec<_>>(), &train_device);
     let (mut best_val, mut best_test, mut best_epoch) = (-1.0, 0.0, 0);
-    let mut losses = Vec::with_capacity(epochs);
+    let (mut losses, mut dgi_losses) = (Vec::with_capacity(epochs), Vec::new());
+    let mut dgi_acc = None;
     let mut seconds = 0.0;
     for epoch in 1..=epochs {
         let start = Instant::now();
-        let logits = model.forward(&graph_train)?.select(0, train_nodes.clone());
-        let loss = sparse_softmax_cross_entropy(logits, train_labels.clone());
+        let states = model.encoder.node_states(&graph_train)?;
+        let logits = model.head.forward(states.clone()).select(0, train_nodes.clone());
+        let mut loss = sparse_softmax_cross_entropy(logits, train_labels.clone());
+        if let (Some(dgi), Some(weight)) = (&model.dgi, dgi_weight) {
+            let corrupted = model.encoder.node_states(&shuffle_features(&graph_train, &mut corruption))?;
+            let dgi_loss = dgi.logits(states, corrupted).loss();
+            dgi_losses.push(dgi_loss.clone().inner().into_scalar());
+            loss = loss + dgi_loss * weight;
+        }
         let value: f32 = loss.clone().inner().into_scalar();
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(learning_rate, model, grads);
@@ -255,15 +186,33 @@ pub fn train(
             return Err(NslError::Diverged { epoch, step: epoch, value });
         }
         losses.push(value);
-        let predicted = read_classes(model.valid().forward(&graph_eval)?.argmax(1));
+        on_progress(Progress::Step { epoch, step: 1 });
+        on_progress(Progress::Epoch { epoch, loss: value });
+        let eval = model.valid();
+        let states = eval.encoder.node_states(&graph_eval)?;
+        let predicted = read_classes(eval.head.forward(states.clone()).argmax(1));
         let val = accuracy(&predicted, &targets.labels, &targets.val);
         if val > best_val {
             best_val = val;
             best_test = accuracy(&predicted, &targets.labels, &targets.test);
             best_epoch = epoch;
+            if let Some(dgi) = &eval.dgi {
+                // One fixed corruption, so that every epoch is scored on the same negatives.
+                let corrupted =
+                    eval.encoder.node_states(&shuffle_features(&graph_eval, &mut seeded(seed)))?;
+                dgi_acc = Some(dgi.logits(states, corrupted).accuracy());
+            }
         }
     }
-    Ok(HeteroNodeRun { test_acc: best_test, val_acc: best_val, best_epoch, losses, train_seconds: seconds })
+    Ok(HeteroNodeRun {
+        test_acc: best_test,
+        val_acc: best_val,
+        best_epoch,
+        losses,
+        dgi_losses,
+        dgi_acc,
+        train_seconds: seconds,
+    })
 }
 
 #[cfg(test)]
@@ -271,7 +220,7 @@ mod tests {
     use nsl_graph::datasets::mag::{self, MagSpec};
 
     use super::*;
-    use crate::gnn::hetero::config::MtAlbisConfig;
+    use crate::config::tfgnn::{HeteroModel, MtAlbisConfig};
 
     fn small() -> Graph {
         mag::generate(&MagSpec {
@@ -293,8 +242,9 @@ mod tests {
             HeteroModel::Gcn { edge_set: mag::CITES.into() },
             HeteroModel::MtAlbis(MtAlbisConfig { units: 16, message_dim: 16, ..Default::default() }),
         ] {
-            let config = HeteroNodeConfig { node_set: mag::PAPER.into(), hidden: 16, rounds: 2, model };
-            let run = train(&graph, &config, 30, 0.01, 1, &device).unwrap();
+            let config = HeteroEncoderConfig { node_set: mag::PAPER.into(), hidden: 16, rounds: 2, model };
+            let options = HeteroNodeOptions { epochs: 30, learning_rate: 0.01, seed: 1, dgi_weight: None };
+            let run = train(&graph, &config, &options, &device, &mut |_| {}).unwrap();
             let (first, last) = (run.losses[0], *run.losses.last().unwrap());
             assert!(last < 0.8 * first, "{:?}: loss {first} → {last}", config.model);
             assert!(run.test_acc > 1.0 / 8.0, "{:?}: {run:?}", config.model);
@@ -303,13 +253,38 @@ mod tests {
 
     #[test]
     fn a_gcn_on_an_edge_set_between_two_node_sets_is_refused() {
-        let config = HeteroNodeConfig {
+        let config = HeteroEncoderConfig {
             node_set: mag::PAPER.into(),
             hidden: 8,
             rounds: 1,
             model: HeteroModel::Gcn { edge_set: mag::WRITES.into() },
         };
-        let err = train(&small(), &config, 1, 0.01, 0, &Device::flex()).unwrap_err().to_string();
+        let options = HeteroNodeOptions { epochs: 1, learning_rate: 0.01, seed: 0, dgi_weight: None };
+        let err = train(&small(), &config, &options, &Device::flex(), &mut |_| {}).unwrap_err().to_string();
         assert!(err.contains("writes"), "{err}");
+    }
+
+    #[test]
+    fn dgi_trains_beside_and_tells_clean_from_shuffled() {
+        let graph = mag::generate(&MagSpec::playground()).unwrap();
+        let device = Device::flex();
+        let mt = MtAlbisConfig { units: 32, message_dim: 32, ..Default::default() };
+        let config = HeteroEncoderConfig {
+            node_set: mag::PAPER.into(),
+            hidden: 32,
+            rounds: 2,
+            model: HeteroModel::MtAlbis(mt),
+        };
+        let options = HeteroNodeOptions { epochs: 40, learning_rate: 0.01, seed: 0, dgi_weight: Some(0.1) };
+        let run = train(&graph, &config, &options, &device, &mut |_| {}).unwrap();
+        assert_eq!(run.dgi_losses.len(), 40);
+        assert!(run.dgi_losses[39] < 0.5 * run.dgi_losses[0], "{:?}", run.dgi_losses);
+        let acc = run.dgi_acc.unwrap();
+        assert!(acc > 0.6, "DGI accuracy {acc}: no better than telling shuffled features by chance");
+        assert!(run.test_acc > 0.7, "the classification still learns beside DGI: {}", run.test_acc);
+        let plain = HeteroNodeOptions { epochs: 2, dgi_weight: None, ..options };
+        let plain = train(&graph, &config, &plain, &device, &mut |_| {}).unwrap();
+        assert!(plain.dgi_acc.is_none() && plain.dgi_losses.is_empty());
+        assert_ne!(plain.losses[..2], run.losses[..2], "the DGI term is in the loss");
     }
 }

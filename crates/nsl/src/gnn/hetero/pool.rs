@@ -5,8 +5,9 @@
 
 use burn::tensor::{IndexingUpdateOp, Tensor};
 
-use super::config::{ReduceType, Reducer, Tag};
-use super::graph::{EdgeSetTensor, Incidence};
+use super::graph::{EdgeSetTensor, GraphTensor, Incidence};
+use crate::config::tfgnn::{ReduceType, Reducer, Tag};
+use crate::error::Result;
 
 /// The value of the node at the `tag` end of each edge.
 ///
@@ -70,24 +71,22 @@ pub fn softmax(edge_set: &EdgeSetTensor, receiver: Tag, scores: Tensor<2>) -> Te
     exp / total
 }
 
-/// A node set's values pooled into the graph's context (one component), one block per reducer.
+/// Values of `node_set`'s nodes pooled into the graph's context, a row per component (graph of
+/// a batch), one block of `width` columns per reducer; an empty component pools as an edgeless
+/// node does (0, or the lowest float for `max`).
 ///
 /// # Shapes
-/// - `value`: `[nodes, width]`; returns `[1, width · reducers]`.
-pub fn pool_nodes_to_context(value: Tensor<2>, reduce: &ReduceType) -> Tensor<2> {
-    let [nodes, width] = value.dims();
-    let parts: Vec<Tensor<2>> = reduce
-        .reducers()
-        .iter()
-        .map(|reducer| match (reducer, nodes) {
-            (Reducer::Sum, _) => value.clone().sum_dim(0),
-            (Reducer::Mean, 0) | (Reducer::MaxNoInf, 0) => Tensor::zeros([1, width], &value.device()),
-            (Reducer::Max, 0) => Tensor::full([1, width], f32::MIN, &value.device()),
-            (Reducer::Mean, _) => value.clone().mean_dim(0),
-            (Reducer::Max | Reducer::MaxNoInf, _) => value.clone().max_dim(0),
-        })
-        .collect();
-    Tensor::cat(parts, 1)
+/// - `value`: `[nodes, width]`; returns `[components, width · reducers]`.
+pub fn pool_nodes_to_context(
+    graph: &GraphTensor,
+    node_set: &str,
+    reduce: &ReduceType,
+    value: Tensor<2>,
+) -> Result<Tensor<2>> {
+    let components = graph.components(node_set)?;
+    let parts: Vec<Tensor<2>> =
+        reduce.reducers().iter().map(|&r| pool_one(components, r, value.clone())).collect();
+    Ok(Tensor::cat(parts, 1))
 }
 
 #[cfg(test)]
@@ -146,8 +145,37 @@ mod tests {
     fn nodes_pool_into_the_context() {
         let device = Device::flex();
         let x = matrix(vec![1.0, -2.0, 3.0, 4.0], 2, 2, &device);
-        assert_eq!(to_vec(pool_nodes_to_context(x.clone(), &"sum".parse().unwrap())), vec![4.0, 2.0]);
-        assert_eq!(to_vec(pool_nodes_to_context(x.clone(), &"max".parse().unwrap())), vec![3.0, 4.0]);
-        assert_eq!(to_vec(pool_nodes_to_context(x, &"mean|sum".parse().unwrap())), vec![2.0, 1.0, 4.0, 2.0]);
+        let graph =
+            GraphTensor::new(BTreeMap::from([("n".to_owned(), x.clone())]), &BTreeMap::new(), &device)
+                .unwrap();
+        let pooled = |text: &str| {
+            to_vec(pool_nodes_to_context(&graph, "n", &text.parse().unwrap(), x.clone()).unwrap())
+        };
+        assert_eq!(pooled("sum"), vec![4.0, 2.0]);
+        assert_eq!(pooled("max"), vec![3.0, 4.0]);
+        assert_eq!(pooled("mean|sum"), vec![2.0, 1.0, 4.0, 2.0]);
+        assert!(pool_nodes_to_context(&graph, "m", &"sum".parse().unwrap(), x).is_err());
+    }
+
+    #[test]
+    fn each_component_pools_into_its_own_row() {
+        let device = Device::flex();
+        // Nodes 0 and 2 in graph 0, node 1 in graph 2; graph 1 is empty.
+        let x = matrix(vec![1.0, 5.0, -3.0], 3, 1, &device);
+        let graph = GraphTensor::with_components(
+            BTreeMap::from([("n".to_owned(), x.clone())]),
+            &BTreeMap::new(),
+            3,
+            &BTreeMap::from([("n".to_owned(), vec![0, 2, 0])]),
+            &device,
+        )
+        .unwrap();
+        let pooled = |text: &str| {
+            to_vec(pool_nodes_to_context(&graph, "n", &text.parse().unwrap(), x.clone()).unwrap())
+        };
+        assert_eq!(pooled("sum"), vec![-2.0, 0.0, 5.0]);
+        assert_eq!(pooled("mean"), vec![-1.0, 0.0, 5.0]);
+        assert_eq!(pooled("max"), vec![1.0, f32::MIN, 5.0]);
+        assert_eq!(pooled("max_no_inf|sum"), vec![1.0, -2.0, 0.0, 0.0, 5.0, 5.0]);
     }
 }

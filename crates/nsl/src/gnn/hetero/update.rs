@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
 
-use super::config::{
-    Activation, AttentionType, Combine, GatV2ConvConfig, GraphSageConfig, MtAlbisConfig, NextStateType,
-    Normalization, Tag, VanillaMpnnConfig,
-};
 use super::conv::{Conv, GatV2Conv, MultiHeadConv, SageConv, SimpleConv, SimpleConvSpec};
 use super::dense::dropout;
 use super::graph::{GraphTensor, Schema};
 use super::next_state::{ConcatNextState, MtAlbisNextState, NextState, SageNextState};
 use super::weights::WeightSource;
+use crate::config::tfgnn::{
+    Activation, AttentionType, Combine, GatV2ConvConfig, GraphSageConfig, MtAlbisConfig, NextStateType,
+    Normalization, Tag, VanillaMpnnConfig,
+};
 use crate::error::{NslError, Result};
 
 /// One incoming edge set of a node-set update.

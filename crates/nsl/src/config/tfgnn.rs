@@ -1,4 +1,5 @@
-//! Settings of TF-GNN's layers and model templates, as plain data. Field names and defaults are
+//! Settings of TF-GNN's layers and model templates (built by `nsl::gnn::hetero`), as plain
+//! data. Field names and defaults are
 //! TF-GNN's own keyword arguments, so a layer's arguments as TF-GNN logs them deserialize here
 //! unchanged (the conformance vectors do exactly that).
 
@@ -412,7 +413,7 @@ impl Default for GraphSageConfig {
     }
 }
 
-/// The model of a [`HeteroNodeConfig`].
+/// The model of a [`HeteroEncoderConfig`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum HeteroModel {
@@ -428,13 +429,13 @@ pub enum HeteroModel {
     MtAlbis(MtAlbisConfig),
 }
 
-/// Node classification on one node set of a heterogeneous graph: every node set's features
-/// projected to the hidden width (`relu(x W + b)`), `rounds` of message passing, a linear
-/// read-out of the classified node set's states.
+/// What turns a heterogeneous graph's features into hidden states: every node set's features
+/// projected to the hidden width (`relu(x W + b)`), then `rounds` of message passing. A node
+/// task reads the states of `node_set` out; a graph task pools them into the context.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HeteroNodeConfig {
-    /// The node set classified (it holds the labels and the split).
+pub struct HeteroEncoderConfig {
+    /// The node set read out (for node tasks it holds the labels and the split).
     pub node_set: String,
     /// Hidden width (for MtAlbis, its `units` are used).
     pub hidden: usize,
@@ -442,6 +443,18 @@ pub struct HeteroNodeConfig {
     pub rounds: usize,
     /// The model.
     pub model: HeteroModel,
+}
+
+/// Graph classification: the encoder's states of its node set pooled into each graph's
+/// context (TF-GNN's `pool_nodes_to_context`), then a linear read-out to the classes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeteroGraphConfig {
+    /// Hidden states.
+    pub encoder: HeteroEncoderConfig,
+    /// How the nodes pool into the context (`"mean"`, `"sum|max_no_inf"`, …).
+    #[serde(default)]
+    pub readout: ReduceType,
 }
 
 #[cfg(test)]
