@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::data::{DataSpec, ToyShape, ToySpec};
 use super::evaluation::{EvaluationSpec, FgsmSpec, RobustnessSpec};
-use super::experiment::{ExperimentSpec, OptimizerSpec, TaskSpec};
+use super::experiment::{ExperimentSpec, LinkScore, OptimizerSpec, TaskSpec};
 use super::model::{Activation, GnnKind, ModelSpec, SageAggregator, SubgraphSampling};
 use crate::config::NgmConfig;
 use crate::config::Regularization;
@@ -229,8 +229,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             let model = ModelSpec::Gnn { gnn: GnnKind::Gcn, hidden: vec![128], dropout: 0.0, sampling: None };
             let mut spec = cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200);
             spec.optimizer.weight_decay = 0.0;
-            spec.task =
-                TaskSpec::LinkPrediction { embedding: 64, validation_fraction: 0.05, test_fraction: 0.1 };
+            spec.task = TaskSpec::LinkPrediction {
+                embedding: 64,
+                validation_fraction: 0.05,
+                test_fraction: 0.1,
+                score: LinkScore::DotProduct,
+            };
             Ok(spec)
         }
         "mag-mlp" | "mag-gcn" | "mag-mtalbis" | "mag-mtalbis-dgi" => {

@@ -57,7 +57,9 @@ pub enum TaskSpec {
         /// DGI's loss weight (> 0).
         dgi_weight: f64,
     },
-    /// Predict held-out edges of a graph from node embeddings (a GNN's output) by dot product.
+    /// Predict held-out edges of a graph from node embeddings (a GNN's output), scored by
+    /// their dot product or by a dense layer on their Hadamard product (TF-GNN's
+    /// `DotProductLinkPrediction` and `HadamardProductLinkPrediction`).
     LinkPrediction {
         /// Embedding width (the GNN's output).
         embedding: usize,
@@ -65,7 +67,22 @@ pub enum TaskSpec {
         validation_fraction: f64,
         /// Fraction of the edges held out for testing.
         test_fraction: f64,
+        /// How two embeddings score a link.
+        #[serde(default)]
+        score: LinkScore,
     },
+}
+
+/// How a link's two node embeddings become its score (a logit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkScore {
+    /// `zₐ · z_b`.
+    #[default]
+    DotProduct,
+    /// `w · (zₐ ⊙ z_b) + c`: a dense layer on the element-wise product, learned with the
+    /// encoder.
+    HadamardProduct,
 }
 
 impl TaskSpec {
@@ -173,7 +190,7 @@ impl ExperimentSpec {
                 return bad("GAT needs at least one head".into());
             }
         }
-        if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction } = self.task {
+        if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction, .. } = self.task {
             if !matches!(self.model, ModelSpec::Gnn { .. }) || embedding == 0 {
                 return bad("link prediction needs a GNN model and an embedding width ≥ 1".into());
             }
@@ -382,5 +399,20 @@ mod tests {
         let DataSpec::Mag(graph) = &mut dense.data else { panic!("MAG data") };
         graph.citations_per_paper = 1_000_000_000;
         assert!(refusal(dense).contains("data.citations_per_paper: 1000000000 edges"));
+    }
+
+    #[test]
+    fn link_scores_default_to_the_dot_product() {
+        let mut spec = crate::spec::builtin::builtin("cora-linkpred", None, 0).unwrap();
+        let mut json = serde_json::to_value(&spec).unwrap();
+        assert_eq!(json["task"]["score"], "dot_product");
+        json["task"].as_object_mut().unwrap().remove("score");
+        assert_eq!(serde_json::from_value::<ExperimentSpec>(json.clone()).unwrap(), spec);
+        json["task"]["score"] = "hadamard_product".into();
+        let TaskSpec::LinkPrediction { score, .. } = &mut spec.task else { panic!("link prediction") };
+        *score = LinkScore::HadamardProduct;
+        assert_eq!(serde_json::from_value::<ExperimentSpec>(json.clone()).unwrap(), spec);
+        json["task"]["score"] = "cosine".into();
+        assert!(serde_json::from_value::<ExperimentSpec>(json).is_err());
     }
 }

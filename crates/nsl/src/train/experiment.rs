@@ -145,14 +145,14 @@ pub fn run(
         }
         Plan::LinkPrediction => {
             let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
-            let TaskSpec::LinkPrediction { validation_fraction, test_fraction, .. } = spec.task else {
+            let TaskSpec::LinkPrediction { validation_fraction, test_fraction, score, .. } = spec.task else {
                 unreachable!("the plan says link prediction")
             };
             let config = gnn_config(spec, &data)?;
             let options = NodeTrainOptions::of(spec);
             let split = split_edges(&data.adjacency, validation_fraction, test_fraction, spec.seed)?;
             on_event(Event::RunStarted { variant: "base", epochs: spec.epochs, steps_per_epoch: 1 });
-            let run = train_link_predictor(&data, &split, &config, &options, device)?;
+            let run = train_link_predictor(&data, &split, &config, score, &options, device)?;
             let metrics = Metrics { test_auc: Some(run.test_auc), ..Default::default() };
             on_event(Event::RunFinished { variant: "base", metrics });
             runs.push(RunOutcome {
