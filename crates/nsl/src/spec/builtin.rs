@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use super::data::{DataSpec, ToyShape, ToySpec};
 use super::evaluation::{EvaluationSpec, FgsmSpec, RobustnessSpec};
 use super::experiment::{ExperimentSpec, LinkScore, OptimizerSpec, TaskSpec};
-use super::model::{Activation, GnnKind, ModelSpec, SageAggregator, SubgraphSampling};
+use super::model::{Activation, GnnKind, HeteroSampling, ModelSpec, SageAggregator, SubgraphSampling};
 use crate::config::NgmConfig;
 use crate::config::Regularization;
-use crate::config::tfgnn::{HeteroEncoderConfig, HeteroModel, MtAlbisConfig, ReduceType, Reducer};
+use crate::config::tfgnn::{HeteroEncoderConfig, HeteroModel, MtAlbisConfig, ReduceType, Reducer, Tag};
 use crate::config::{
     AdvNeighborConfig, AdvRegConfig, DistanceConfig, GraphNeighborConfig, GraphRegConfig, NormType,
     SumOverAxis, TransformType,
@@ -48,6 +48,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("mag-mtalbis", "MAG-like graph, paper venue: MtAlbis (64 units, 2 rounds) over all five edge sets"),
     ("mag-mtalbis-dgi", "mag-mtalbis with Deep Graph Infomax trained beside it (loss weight 0.1)"),
     (
+        "mag-mtalbis-sampled",
+        "mag-mtalbis (messages to the source end) on subgraphs sampled around 64 papers a step over five edge sets",
+    ),
+    (
         "motifs-mlp",
         "600 motif graphs (cycle, house, grid), graph class from degree features pooled: MLP 32 × 3",
     ),
@@ -70,7 +74,7 @@ fn typed_graph(
     ExperimentSpec {
         name: name.into(),
         data,
-        model: ModelSpec::Hetero { encoder, readout: ReduceType::one(Reducer::Sum) },
+        model: ModelSpec::Hetero { encoder, readout: ReduceType::one(Reducer::Sum), sampling: None },
         regularization: Regularization::default(),
         optimizer: OptimizerSpec { learning_rate: 0.01, batch_size: 32, weight_decay: 0.0 },
         epochs,
@@ -235,6 +239,17 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
                 test_fraction: 0.1,
                 score: LinkScore::DotProduct,
             };
+            Ok(spec)
+        }
+        "mag-mtalbis-sampled" => {
+            let mt =
+                MtAlbisConfig { units: 64, message_dim: 64, receiver_tag: Tag::Source, ..Default::default() };
+            let model = HeteroModel::MtAlbis(mt);
+            let encoder = HeteroEncoderConfig { node_set: mag::PAPER.into(), hidden: 64, rounds: 2, model };
+            let mut spec = typed_graph(name, DataSpec::Mag(MagSpec::playground()), encoder, 10, seed);
+            if let ModelSpec::Hetero { sampling, .. } = &mut spec.model {
+                *sampling = Some(HeteroSampling::mag(&[8, 4, 2, 4, 1], 64));
+            }
             Ok(spec)
         }
         "mag-mlp" | "mag-gcn" | "mag-mtalbis" | "mag-mtalbis-dgi" => {

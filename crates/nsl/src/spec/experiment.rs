@@ -244,7 +244,7 @@ impl ExperimentSpec {
     /// what they do not take (regularizers, attacks).
     fn validate_typed_graph(&self) -> crate::Result<()> {
         let bad = |m: &str| Err(crate::NslError::Config(m.into()));
-        let ModelSpec::Hetero { encoder, .. } = &self.model else {
+        let ModelSpec::Hetero { encoder, sampling, .. } = &self.model else {
             return bad("MAG-like and motif data train the hetero model (kind \"hetero\")");
         };
         match (&self.data, self.task) {
@@ -268,6 +268,19 @@ impl ExperimentSpec {
         }
         if encoder.rounds == 0 {
             return bad("the hetero model needs ≥ 1 round");
+        }
+        if let Some(sampling) = sampling {
+            if !matches!((&self.data, self.task), (DataSpec::Mag(_), TaskSpec::Classification)) {
+                return bad(
+                    "sampled training of the hetero model is for node classification on the MAG-like graph",
+                );
+            }
+            if sampling.batch_size == 0 || sampling.spec.sampling_ops.iter().any(|op| op.sample_size == 0) {
+                return bad("sampled training needs ≥ 1 root per step and sample sizes ≥ 1");
+            }
+            if sampling.spec.seed_op.node_set_name != encoder.node_set {
+                return bad("sampling must start at the node set the hetero model classifies");
+            }
         }
         if let crate::config::tfgnn::HeteroModel::MtAlbis(mt) = &encoder.model {
             if mt.units == 0 || mt.message_dim == 0 || mt.attention_num_heads == 0 {

@@ -103,6 +103,11 @@ pub const HETERO_UNITS: Limit =
     Limit::new("model.encoder.hidden, model.encoder.model.mt_albis.{units,message_dim}", "units", 1024);
 /// Rounds of message passing of the hetero model.
 pub const HETERO_ROUNDS: Limit = Limit::new("model.encoder.rounds", "rounds", 8);
+/// Sampling ops of the hetero model's sampled training.
+pub const HETERO_SAMPLING_OPS: Limit = Limit::new("model.sampling.spec.sampling_ops", "ops", 16);
+/// Edges kept per node by one sampling op.
+pub const HETERO_SAMPLE_SIZE: Limit =
+    Limit::new("model.sampling.spec.sampling_ops[i].sample_size", "edges", 100);
 /// Attention heads of MtAlbis.
 pub const HETERO_HEADS: Limit = Limit::new("model.encoder.model.mt_albis.attention_num_heads", "heads", 16);
 /// Hidden layers of an MLP or a GNN.
@@ -146,7 +151,7 @@ pub const ROBUSTNESS_PGD: Limit = Limit::new("evaluation.robustness.pgd_iteratio
 pub const LINK_EMBEDDING: Limit = Limit::new("task.embedding", "units", 2048);
 
 /// Every limit, in the order of the README's table.
-pub const LIMITS: [Limit; 40] = [
+pub const LIMITS: [Limit; 42] = [
     NAME,
     EPOCHS,
     BATCH_SIZE,
@@ -187,6 +192,8 @@ pub const LIMITS: [Limit; 40] = [
     HETERO_UNITS,
     HETERO_ROUNDS,
     HETERO_HEADS,
+    HETERO_SAMPLING_OPS,
+    HETERO_SAMPLE_SIZE,
 ];
 
 /// The run-wide sizes: name, epochs, batch size.
@@ -270,7 +277,12 @@ pub(super) fn check_model(model: &ModelSpec) -> Result<()> {
             }
             Ok(())
         }
-        ModelSpec::Hetero { encoder, .. } => {
+        ModelSpec::Hetero { encoder, sampling, .. } => {
+            if let Some(sampling) = sampling {
+                SAMPLING_BATCH.check(sampling.batch_size)?;
+                HETERO_SAMPLING_OPS.check(sampling.spec.sampling_ops.len())?;
+                HETERO_SAMPLE_SIZE.check_each(sampling.spec.sampling_ops.iter().map(|op| op.sample_size))?;
+            }
             HETERO_UNITS.check_at("model.encoder.hidden", encoder.hidden)?;
             HETERO_ROUNDS.check(encoder.rounds)?;
             if let HeteroModel::MtAlbis(mt) = &encoder.model {

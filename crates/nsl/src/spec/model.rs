@@ -2,7 +2,9 @@
 //! kind, TF-GNN's models over typed graphs), and how a GNN samples its training subgraphs.
 //! Plain data.
 
-use nsl_graph::SamplingStrategy;
+use nsl_graph::datasets::mag;
+use nsl_graph::sample::{SamplingOp, SeedOp};
+use nsl_graph::{SamplingSpec, SamplingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::config::tfgnn::{HeteroEncoderConfig, ReduceType};
@@ -58,7 +60,48 @@ pub enum ModelSpec {
         /// How the nodes pool into a graph's context (graph classification only).
         #[serde(default)]
         readout: ReduceType,
+        /// Train on rooted subgraphs sampled over several edge sets instead of the whole graph
+        /// (node classification only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sampling: Option<HeteroSampling>,
     },
+}
+
+/// TF-GNN's sampled training of a heterogeneous graph: a `SamplingSpec` (seed op and sampling
+/// ops over named edge sets, TF-GNN's field names) and the roots per step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeteroSampling {
+    /// What is sampled around each root; its seed op's node set is the classified one.
+    pub spec: SamplingSpec,
+    /// Roots per step.
+    pub batch_size: usize,
+}
+
+impl HeteroSampling {
+    /// The MAG-like graph's spec around a paper, as TF-GNN's OGBN-MAG example samples it:
+    /// `sizes` of cited papers, authors (`written`), fields (`has_topic`), then from the
+    /// authors their other papers (`writes`) and institutions (`affiliated_with`).
+    pub fn mag(sizes: &[usize; 5], batch_size: usize) -> Self {
+        let op = |name: &str, input: &str, edge_set: &str, size: usize| SamplingOp {
+            op_name: name.into(),
+            input_op_names: vec![input.into()],
+            edge_set_name: edge_set.into(),
+            sample_size: size,
+            strategy: SamplingStrategy::RandomUniform,
+        };
+        let spec = SamplingSpec {
+            seed_op: SeedOp { op_name: "seed".into(), node_set_name: mag::PAPER.into() },
+            sampling_ops: vec![
+                op("cited", "seed", mag::CITES, sizes[0]),
+                op("authors", "seed", mag::WRITTEN, sizes[1]),
+                op("fields", "seed", mag::HAS_TOPIC, sizes[2]),
+                op("author_papers", "authors", mag::WRITES, sizes[3]),
+                op("institutions", "authors", mag::AFFILIATED_WITH, sizes[4]),
+            ],
+        };
+        Self { spec, batch_size }
+    }
 }
 
 /// Hidden-layer non-linearity.

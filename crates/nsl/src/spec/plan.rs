@@ -127,6 +127,7 @@ mod tests {
         assert_eq!(plan("cora-linkpred"), Plan::LinkPrediction);
         assert_eq!(plan("mag-mtalbis"), Plan::HeteroNodes);
         assert_eq!(plan("mag-mlp"), Plan::HeteroNodes);
+        assert_eq!(plan("mag-mtalbis-sampled"), Plan::HeteroNodes);
         assert_eq!(plan("motifs-mtalbis"), Plan::GraphClassification);
         assert!(plan("cora-gcn").reads_whole_graph() && !plan("mnist-adv").reads_whole_graph());
 

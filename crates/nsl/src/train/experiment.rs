@@ -201,7 +201,7 @@ fn typed_graph_run(
 
 /// The hetero model's encoder and read-out of a spec whose plan says typed graphs.
 fn hetero_model(spec: &ExperimentSpec) -> (&HeteroEncoderConfig, &ReduceType) {
-    let ModelSpec::Hetero { encoder, readout } = &spec.model else {
+    let ModelSpec::Hetero { encoder, readout, .. } = &spec.model else {
         unreachable!("the plan says the hetero model")
     };
     (encoder, readout)
@@ -225,8 +225,29 @@ fn run_hetero_nodes(
             _ => None,
         },
     };
-    typed_graph_run(spec, 1, on_event, &mut |on_progress| {
-        let run = hetero::node_task::train(&graph, encoder, &options, device, on_progress)?;
+    let sampling = match &spec.model {
+        ModelSpec::Hetero { sampling, .. } => sampling.as_ref(),
+        _ => None,
+    };
+    let steps = match sampling {
+        Some(s) => graph.node_set(&encoder.node_set).map_or(0, |set| {
+            set.split(nsl_graph::typed::SPLIT).map_or(0, |split| {
+                split
+                    .iter()
+                    .filter(|&&k| k == nsl_graph::SplitKind::Train)
+                    .count()
+                    .div_ceil(s.batch_size.max(1))
+            })
+        }),
+        None => 1,
+    };
+    typed_graph_run(spec, steps, on_event, &mut |on_progress| {
+        let run = match sampling {
+            Some(sampling) => {
+                hetero::sampled::train_sampled(&graph, encoder, sampling, &options, device, on_progress)?
+            }
+            None => hetero::node_task::train(&graph, encoder, &options, device, on_progress)?,
+        };
         let metrics = Metrics { test_acc: Some(run.test_acc), dgi_acc: run.dgi_acc, ..Default::default() };
         Ok((metrics, run.train_seconds))
     })

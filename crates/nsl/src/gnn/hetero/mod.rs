@@ -18,6 +18,7 @@ pub mod graph_task;
 pub mod next_state;
 pub mod node_task;
 pub mod pool;
+pub mod sampled;
 pub mod update;
 pub mod weights;
 

@@ -96,15 +96,16 @@ pub struct HeteroNodeOptions {
 }
 
 /// Labels and split of the classified node set.
-struct Targets {
-    labels: Vec<u32>,
-    classes: usize,
-    train: Vec<u32>,
-    val: Vec<u32>,
-    test: Vec<u32>,
+pub(super) struct Targets {
+    pub(super) labels: Vec<u32>,
+    pub(super) classes: usize,
+    pub(super) train: Vec<u32>,
+    pub(super) val: Vec<u32>,
+    pub(super) test: Vec<u32>,
 }
 
-fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
+/// The labels and split of `node_set`, with its labeled train, val and test nodes.
+pub(super) fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
     let set = graph.node_set(node_set).map_err(|e| NslError::Config(e.to_string()))?;
     let (classes, values) = set
         .labels(LABEL)
