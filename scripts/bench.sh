@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks, kept out of the test command: they print what they measure and assert no
-# speed (machines of this kind differ up to 3×). Natively `nsl bench` (CPU training seconds of
-# the built-ins) and `nsl bench-graph`; in headless Chromium tests/e2e/bench.mjs (steps/s, view
+# speed (machines of this kind differ up to 3×). Natively `nsl bench --mag` (CPU training seconds of
+# the built-ins, and MtAlbis on the native MAG-like graph) and `nsl bench-graph`; in headless Chromium tests/e2e/bench.mjs (steps/s, view
 # refreshes/s, the longest main-thread task while training, first paint and app ready) beside
 # the baseline in tests/e2e/bench-baseline.json.
 #
@@ -14,7 +14,7 @@ cd "$ROOT"
 step "native build (the test command's: same profile and features, so burn is not built twice)"
 linted cargo test --workspace --locked --no-run
 step "native benchmark (CPU backend)"
-"$CARGO_TARGET_DIR/debug/nsl" bench
+"$CARGO_TARGET_DIR/debug/nsl" bench --mag
 if require_shared data/cora; then
   "$CARGO_TARGET_DIR/debug/nsl" bench-graph --cora-dir "$ROOT/../shared/data/cora"
 fi
