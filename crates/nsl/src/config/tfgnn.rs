@@ -299,6 +299,9 @@ pub enum Normalization {
     /// Layer normalisation.
     #[default]
     Layer,
+    /// Batch normalisation: each unit normalised over the batch's nodes while training, by its
+    /// moving mean and variance otherwise.
+    Batch,
 }
 
 /// MtAlbis' next-state form.
@@ -340,6 +343,12 @@ pub struct MtAlbisConfig {
     pub edge_dropout_rate: f64,
     /// Normalisation of new states.
     pub normalization_type: Normalization,
+    /// Keras' `BatchNormalization(momentum=…)`: the weight of the old moving statistics in
+    /// each update (batch normalisation only).
+    pub batch_normalization_momentum: f64,
+    /// `λ` of the L2 penalty `λ Σ w²` on every kernel of the update (not on biases), added
+    /// to the training loss.
+    pub l2_regularization: f64,
     /// Dense or residual next state.
     pub next_state_type: NextStateType,
     /// How the pooled messages of several edge sets are combined.
@@ -361,6 +370,8 @@ impl Default for MtAlbisConfig {
             state_dropout_rate: 0.0,
             edge_dropout_rate: 0.0,
             normalization_type: Normalization::Layer,
+            batch_normalization_momentum: 0.99,
+            l2_regularization: 0.0,
             next_state_type: NextStateType::Dense,
             edge_set_combine_type: Combine::Concat,
         }

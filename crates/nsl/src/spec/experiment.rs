@@ -289,6 +289,10 @@ impl ExperimentSpec {
             if !(0.0..1.0).contains(&mt.state_dropout_rate) || !(0.0..1.0).contains(&mt.edge_dropout_rate) {
                 return bad("MtAlbis' dropout rates must be in [0, 1)");
             }
+            let l2_ok = mt.l2_regularization.is_finite() && mt.l2_regularization >= 0.0;
+            if !l2_ok || !(0.0..1.0).contains(&mt.batch_normalization_momentum) {
+                return bad("MtAlbis needs batch_normalization_momentum in [0, 1) and l2_regularization ≥ 0");
+            }
         } else if encoder.hidden == 0 {
             return bad("the hetero model needs a hidden width ≥ 1");
         }

@@ -1,8 +1,8 @@
 //! The feed-forward pieces TF-GNN's layers are made of: Keras' `Dense` (kernel, optional bias,
-//! activation) and `LayerNormalization` (ε = 10⁻³, Keras' default).
+//! activation), `LayerNormalization` and `BatchNormalization` (ε = 10⁻³, Keras' default).
 
 use burn::module::{Module, Param};
-use burn::nn::{Dropout, DropoutConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig};
 use burn::tensor::{Device, Tensor, activation};
 
 use super::weights::{Start, WeightSource, role};
@@ -106,6 +106,34 @@ impl LayerNorm {
         let centred = x - mean;
         let variance = centred.clone().powi_scalar(2).mean_dim(1);
         centred / (variance + EPSILON).sqrt() * self.gamma.val().unsqueeze() + self.beta.val().unsqueeze()
+    }
+}
+
+/// The normalisation of new node states.
+#[derive(Module, Debug)]
+pub enum Normalize {
+    /// [`LayerNorm`].
+    Layer(LayerNorm),
+    /// burn's batch normalisation, with Keras' ε; `momentum` is Keras' (the old statistics'
+    /// weight), burn's is its complement.
+    Batch(BatchNorm),
+}
+
+impl Normalize {
+    /// Batch normalisation of `width` units with Keras' `momentum`.
+    pub fn batch(width: usize, momentum: f64, device: &Device) -> Self {
+        Self::Batch(
+            BatchNormConfig::new(width).with_epsilon(EPSILON).with_momentum(1.0 - momentum).init(device),
+        )
+    }
+
+    /// # Shapes
+    /// - `x`: `[rows, width]`; returns `[rows, width]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        match self {
+            Self::Layer(norm) => norm.forward(x),
+            Self::Batch(norm) => norm.forward(x),
+        }
     }
 }
 

@@ -153,6 +153,20 @@ impl HeteroEncoder {
         Ok(hidden)
     }
 
+    /// The L2 penalty of every round that has one (MtAlbis' `l2_regularization`), summed.
+    ///
+    /// # Shapes
+    /// - returns `[1]`.
+    pub fn l2_penalty(&self) -> Option<Tensor<1>> {
+        self.rounds
+            .iter()
+            .filter_map(|round| match round {
+                Round::Update(update) => update.l2_penalty(),
+                Round::Dense(_) | Round::Gcn(_) => None,
+            })
+            .reduce(|a, b| a + b)
+    }
+
     /// The read-out node set's hidden states.
     ///
     /// # Shapes

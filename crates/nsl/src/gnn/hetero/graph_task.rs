@@ -148,7 +148,10 @@ pub fn train(
             let batch = upload(set, graphs, &train_device)?;
             let targets: Tensor<1, Int> =
                 labels(&graphs.iter().map(|&g| set.labels[g as usize]).collect::<Vec<_>>(), &train_device);
-            let loss = sparse_softmax_cross_entropy(model.forward(&batch)?, targets);
+            let mut loss = sparse_softmax_cross_entropy(model.forward(&batch)?, targets);
+            if let Some(penalty) = model.encoder.l2_penalty() {
+                loss = loss + penalty;
+            }
             let value: f32 = loss.clone().inner().into_scalar();
             if !value.is_finite() {
                 return Err(NslError::Diverged { epoch, step: step + 1, value });

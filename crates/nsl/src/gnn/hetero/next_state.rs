@@ -5,9 +5,9 @@ use burn::module::{Module, Param};
 use burn::nn::Dropout;
 use burn::tensor::{Device, Tensor};
 
-use super::dense::{Dense, LayerNorm, activate, apply_dropout};
+use super::dense::{Dense, LayerNorm, Normalize, activate, apply_dropout};
 use super::weights::{Start, WeightSource, role};
-use crate::config::tfgnn::{Activation, Combine};
+use crate::config::tfgnn::{Activation, Combine, Normalization};
 use crate::error::{NslError, Result};
 
 /// A next-state layer.
@@ -103,8 +103,8 @@ pub struct MtAlbisNextState {
     pub dense: Dense,
     /// State dropout while training (on the combined messages and on the result).
     pub dropout: Option<Dropout>,
-    /// Layer normalisation of the result.
-    pub normalization: Option<LayerNorm>,
+    /// Layer or batch normalisation of the result.
+    pub normalization: Option<Normalize>,
     /// Adds the old state.
     #[module(skip)]
     pub residual: bool,
@@ -114,12 +114,15 @@ pub struct MtAlbisNextState {
 }
 
 impl MtAlbisNextState {
-    /// Weights `prefix/dense/{kernel,bias}` and, with `layer_norm`, `prefix/normalization/{gamma,beta}`.
+    /// Weights `prefix/dense/{kernel,bias}` and, with layer normalisation,
+    /// `prefix/normalization/{gamma,beta}` (batch normalisation starts at γ = 1, β = 0, moving
+    /// mean 0 and variance 1, as Keras does). `normalization` is the kind and Keras' batch
+    /// momentum.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         [input, units]: [usize; 2],
         residual: bool,
-        layer_norm: bool,
+        normalization: (Normalization, f64),
         combine: Combine,
         dropout: Option<Dropout>,
         weights: &mut WeightSource,
@@ -136,9 +139,15 @@ impl MtAlbisNextState {
                 device,
             )?,
             dropout,
-            normalization: match layer_norm {
-                true => Some(LayerNorm::new(weights, &role(prefix, "normalization"), units, device)?),
-                false => None,
+            normalization: match normalization {
+                (Normalization::Layer, _) => Some(Normalize::Layer(LayerNorm::new(
+                    weights,
+                    &role(prefix, "normalization"),
+                    units,
+                    device,
+                )?)),
+                (Normalization::Batch, momentum) => Some(Normalize::batch(units, momentum, device)),
+                (Normalization::None, _) => None,
             },
             residual,
             combine,

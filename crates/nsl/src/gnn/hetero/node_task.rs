@@ -173,6 +173,9 @@ pub fn train(
         let states = model.encoder.node_states(&graph_train)?;
         let logits = model.head.forward(states.clone()).select(0, train_nodes.clone());
         let mut loss = sparse_softmax_cross_entropy(logits, train_labels.clone());
+        if let Some(penalty) = model.encoder.l2_penalty() {
+            loss = loss + penalty;
+        }
         if let (Some(dgi), Some(weight)) = (&model.dgi, dgi_weight) {
             let corrupted = model.encoder.node_states(&shuffle_features(&graph_train, &mut corruption))?;
             let dgi_loss = dgi.logits(states, corrupted).loss();

@@ -89,7 +89,10 @@ pub fn train_sampled(
             let root_labels: Tensor<1, Int> =
                 labels(&chunk.iter().map(|&n| targets.labels[n as usize]).collect::<Vec<_>>(), &train_device);
             let logits = model.forward(&tensor)?.select(0, root_rows);
-            let loss = sparse_softmax_cross_entropy(logits, root_labels);
+            let mut loss = sparse_softmax_cross_entropy(logits, root_labels);
+            if let Some(penalty) = model.encoder.l2_penalty() {
+                loss = loss + penalty;
+            }
             let value: f32 = loss.clone().inner().into_scalar();
             if !value.is_finite() {
                 return Err(NslError::Diverged { epoch, step: step + 1, value });

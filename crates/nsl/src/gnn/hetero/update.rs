@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor};
 
 use super::conv::{Conv, GatV2Conv, MultiHeadConv, SageConv, SimpleConv, SimpleConvSpec};
@@ -15,8 +15,8 @@ use super::graph::{GraphTensor, Schema};
 use super::next_state::{ConcatNextState, MtAlbisNextState, NextState, SageNextState};
 use super::weights::WeightSource;
 use crate::config::tfgnn::{
-    Activation, AttentionType, Combine, GatV2ConvConfig, GraphSageConfig, MtAlbisConfig, NextStateType,
-    Normalization, Tag, VanillaMpnnConfig,
+    Activation, AttentionType, Combine, GatV2ConvConfig, GraphSageConfig, MtAlbisConfig, NextStateType, Tag,
+    VanillaMpnnConfig,
 };
 use crate::error::{NslError, Result};
 
@@ -47,6 +47,28 @@ pub struct NodeSetUpdate {
 pub struct GraphUpdate {
     /// The node sets updated, in name order.
     pub node_sets: Vec<NodeSetUpdate>,
+    /// `λ` of the L2 penalty on its kernels (MtAlbis' `l2_regularization`; 0: none).
+    #[module(skip)]
+    pub l2: f64,
+}
+
+/// `Σ w²` over every kernel (2-D weight) a module holds; biases, scales and moving statistics
+/// are vectors and are left out, as TF-GNN's `kernel_regularizer` leaves them.
+#[derive(Default)]
+struct KernelSquares {
+    sum: Option<Tensor<1>>,
+}
+
+impl ModuleVisitor for KernelSquares {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        if D == 2 {
+            let squares = param.val().powi_scalar(2).sum();
+            self.sum = Some(match self.sum.take() {
+                Some(sum) => sum + squares,
+                None => squares,
+            });
+        }
+    }
 }
 
 /// Where TF-GNN puts the weights of a node set's edge-set input and of its next state.
@@ -80,10 +102,23 @@ fn assemble(
             next(&node_set, schema.width(&node_set)?, &widths, &next_state_prefix(&node_set), weights)?;
         node_sets.push(NodeSetUpdate { node_set, inputs, next_state });
     }
-    Ok(GraphUpdate { node_sets })
+    Ok(GraphUpdate { node_sets, l2: 0.0 })
 }
 
 impl GraphUpdate {
+    /// `λ Σ w²` over the update's kernels (Keras' `l2(λ)` regularizer), when `λ > 0`.
+    ///
+    /// # Shapes
+    /// - returns `[1]`.
+    pub fn l2_penalty(&self) -> Option<Tensor<1>> {
+        if self.l2 <= 0.0 {
+            return None;
+        }
+        let mut squares = KernelSquares::default();
+        self.visit(&mut squares);
+        squares.sum.map(|sum| sum * self.l2)
+    }
+
     /// The graph with every updated node set's new state.
     pub fn forward(&self, graph: &GraphTensor) -> Result<GraphTensor> {
         let mut states = BTreeMap::new();
@@ -216,7 +251,7 @@ impl GraphUpdate {
                 Ok(NextState::MtAlbis(MtAlbisNextState::new(
                     [width + combined, config.units],
                     residual,
-                    config.normalization_type == Normalization::Layer,
+                    (config.normalization_type, config.batch_normalization_momentum),
                     config.edge_set_combine_type,
                     dropout(config.state_dropout_rate),
                     weights,
@@ -225,6 +260,7 @@ impl GraphUpdate {
                 )?))
             },
         )
+        .map(|update| GraphUpdate { l2: config.l2_regularization, ..update })
     }
 
     /// `GraphSAGEGraphUpdate`.
@@ -285,6 +321,7 @@ mod tests {
     use nsl_graph::typed::EdgeSet;
 
     use super::*;
+    use crate::config::tfgnn::Normalization;
     use crate::tensor::{matrix, to_vec};
 
     /// Papers (width 3) cite papers; authors (width 2) write papers; nobody writes to authors.
@@ -367,5 +404,60 @@ mod tests {
             let norm: f32 = row.iter().map(|v| v * v).sum();
             assert!((norm - 1.0).abs() < 1e-4 || norm == 0.0, "{row:?}");
         }
+    }
+
+    #[test]
+    fn batch_normalisation_uses_the_batch_while_training_and_moving_statistics_after() {
+        let device = Device::flex();
+        let config = MtAlbisConfig {
+            units: 5,
+            message_dim: 4,
+            normalization_type: Normalization::Batch,
+            batch_normalization_momentum: 0.5,
+            ..Default::default()
+        };
+        let train_device = device.clone().autodiff();
+        let batch = graph(&train_device);
+        let update =
+            GraphUpdate::mt_albis(&config, &batch.schema(), &mut WeightSource::seeded(3), &train_device)
+                .unwrap();
+        let trained = to_vec(update.forward(&batch).unwrap().state("paper").unwrap().clone().inner());
+        // Each unit is normalised over the 4 papers: mean 0 (γ = 1, β = 0).
+        for unit in 0..5 {
+            let column: f32 = (0..4).map(|row| trained[row * 5 + unit]).sum();
+            assert!(column.abs() < 1e-4, "unit {unit}: {trained:?}");
+        }
+        // After the step the moving mean has moved halfway to the batch's (momentum 0.5), and
+        // inference normalises by it instead.
+        let NextState::MtAlbis(next) = &update.node_sets[0].next_state else { panic!("MtAlbis") };
+        let Some(crate::gnn::hetero::dense::Normalize::Batch(norm)) = &next.normalization else {
+            panic!("batch")
+        };
+        assert!(
+            to_vec(norm.running_mean.value_sync()).iter().any(|&m| m.abs() > 1e-3),
+            "the moving mean moved"
+        );
+        let inferred =
+            to_vec(update.valid().forward(&graph(&device)).unwrap().state("paper").unwrap().clone());
+        assert_ne!(inferred, trained);
+    }
+
+    #[test]
+    fn the_l2_penalty_is_lambda_times_the_squared_kernels() {
+        let device = Device::flex();
+        let schema = graph(&device).schema();
+        let plain = MtAlbisConfig { units: 5, message_dim: 4, ..Default::default() };
+        let update = GraphUpdate::mt_albis(&plain, &schema, &mut WeightSource::seeded(3), &device).unwrap();
+        assert!(update.l2_penalty().is_none(), "no penalty at λ = 0");
+        let config = MtAlbisConfig { l2_regularization: 0.01, ..plain };
+        let update = GraphUpdate::mt_albis(&config, &schema, &mut WeightSource::seeded(3), &device).unwrap();
+        let NextState::MtAlbis(next) = &update.node_sets[0].next_state else { panic!("MtAlbis") };
+        let mut by_hand: f32 = to_vec(next.dense.kernel.val()).iter().map(|w| w * w).sum();
+        for input in &update.node_sets[0].inputs {
+            let Conv::Simple(conv) = &input.conv else { panic!("simple convolutions") };
+            by_hand += to_vec(conv.message_fn.kernel.val()).iter().map(|w| w * w).sum::<f32>();
+        }
+        let penalty = to_vec(update.l2_penalty().unwrap())[0];
+        assert!((penalty - 0.01 * by_hand).abs() < 1e-5 * by_hand, "{penalty} vs {}", 0.01 * by_hand);
     }
 }
