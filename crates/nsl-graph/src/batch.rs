@@ -130,48 +130,38 @@ fn same_features(first: &Features, other: &Features) -> std::result::Result<(), 
 /// The rows of `parts` (one feature of one schema) one after the other.
 fn concat(parts: &[&Feature]) -> Feature {
     match parts[0] {
-        Feature::Dense { dim, .. } => {
-            Feature::Dense { dim: *dim, values: parts.iter().flat_map(|p| dense(p)).copied().collect() }
-        }
+        Feature::Dense { dim, .. } => Feature::Dense {
+            dim: *dim,
+            values: rows(parts, |p| match p {
+                Feature::Dense { values, .. } => values,
+                _ => unreachable!("the schema was checked"),
+            }),
+        },
         Feature::Labels { classes, .. } => Feature::Labels {
             classes: classes.clone(),
-            values: parts
-                .iter()
-                .flat_map(|p| match p {
-                    Feature::Labels { values, .. } => values.as_slice(),
-                    _ => unreachable!("the schema was checked"),
-                })
-                .copied()
-                .collect(),
+            values: rows(parts, |p| match p {
+                Feature::Labels { values, .. } => values,
+                _ => unreachable!("the schema was checked"),
+            }),
         },
         Feature::Split { .. } => Feature::Split {
-            values: parts
-                .iter()
-                .flat_map(|p| match p {
-                    Feature::Split { values } => values.as_slice(),
-                    _ => unreachable!("the schema was checked"),
-                })
-                .copied()
-                .collect(),
+            values: rows(parts, |p| match p {
+                Feature::Split { values } => values,
+                _ => unreachable!("the schema was checked"),
+            }),
         },
         Feature::Int { .. } => Feature::Int {
-            values: parts
-                .iter()
-                .flat_map(|p| match p {
-                    Feature::Int { values } => values.as_slice(),
-                    _ => unreachable!("the schema was checked"),
-                })
-                .copied()
-                .collect(),
+            values: rows(parts, |p| match p {
+                Feature::Int { values } => values,
+                _ => unreachable!("the schema was checked"),
+            }),
         },
     }
 }
 
-fn dense(feature: &Feature) -> &[f32] {
-    match feature {
-        Feature::Dense { values, .. } => values,
-        _ => unreachable!("the schema was checked"),
-    }
+/// The values `of` each part, one part after the other.
+fn rows<T: Copy>(parts: &[&Feature], of: impl Fn(&Feature) -> &Vec<T>) -> Vec<T> {
+    parts.iter().flat_map(|p| of(p)).copied().collect()
 }
 
 #[cfg(test)]

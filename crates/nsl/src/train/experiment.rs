@@ -17,7 +17,7 @@ use crate::gnn::hetero::{self, HeteroEncoderConfig, HeteroGraphConfig, Progress,
 use crate::gnn::link_task::{split_edges, train_link_predictor};
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, run_epochs};
 use crate::gnn::sampled::train_node_classifier_sampled;
-use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, Plan, TaskSpec};
+use crate::spec::{DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, Plan, TaskSpec};
 use crate::train::eval::{Metrics, evaluate};
 use crate::train::robustness::{RobustnessPoint, robustness_curve};
 use crate::train::trainer::{EpochStats, Trainer};
@@ -199,12 +199,12 @@ fn typed_graph_run(
     Ok(RunOutcome { variant: variant.into(), metrics, train_seconds, history, robustness: Vec::new() })
 }
 
-/// The hetero model's encoder and read-out of a spec whose plan says typed graphs.
-fn hetero_model(spec: &ExperimentSpec) -> (&HeteroEncoderConfig, &ReduceType) {
-    let ModelSpec::Hetero { encoder, readout, .. } = &spec.model else {
+/// The hetero model's encoder, read-out and sampling of a spec whose plan says typed graphs.
+fn hetero_model(spec: &ExperimentSpec) -> (&HeteroEncoderConfig, &ReduceType, Option<&HeteroSampling>) {
+    let ModelSpec::Hetero { encoder, readout, sampling } = &spec.model else {
         unreachable!("the plan says the hetero model")
     };
-    (encoder, readout)
+    (encoder, readout, sampling.as_ref())
 }
 
 /// Node classification on a MAG-like graph.
@@ -215,7 +215,7 @@ fn run_hetero_nodes(
 ) -> Result<RunOutcome> {
     let DataSpec::Mag(mag) = &spec.data else { unreachable!("the spec was validated") };
     let graph = nsl_graph::datasets::mag::generate(mag).map_err(|e| NslError::Config(e.to_string()))?;
-    let (encoder, _) = hetero_model(spec);
+    let (encoder, _, sampling) = hetero_model(spec);
     let options = HeteroNodeOptions {
         epochs: spec.epochs,
         learning_rate: spec.optimizer.learning_rate,
@@ -225,20 +225,8 @@ fn run_hetero_nodes(
             _ => None,
         },
     };
-    let sampling = match &spec.model {
-        ModelSpec::Hetero { sampling, .. } => sampling.as_ref(),
-        _ => None,
-    };
     let steps = match sampling {
-        Some(s) => graph.node_set(&encoder.node_set).map_or(0, |set| {
-            set.split(nsl_graph::typed::SPLIT).map_or(0, |split| {
-                split
-                    .iter()
-                    .filter(|&&k| k == nsl_graph::SplitKind::Train)
-                    .count()
-                    .div_ceil(s.batch_size.max(1))
-            })
-        }),
+        Some(sampling) => hetero::sampled::steps_per_epoch(&graph, &encoder.node_set, sampling)?,
         None => 1,
     };
     typed_graph_run(spec, steps, on_event, &mut |on_progress| {
@@ -261,7 +249,7 @@ fn run_graph_classification(
 ) -> Result<RunOutcome> {
     let DataSpec::Motifs(motifs) = &spec.data else { unreachable!("the spec was validated") };
     let set = nsl_graph::datasets::motifs::generate(motifs).map_err(|e| NslError::Config(e.to_string()))?;
-    let (encoder, readout) = hetero_model(spec);
+    let (encoder, readout, _) = hetero_model(spec);
     let config = HeteroGraphConfig { encoder: encoder.clone(), readout: readout.clone() };
     let options = GraphTrainOptions {
         epochs: spec.epochs,

@@ -167,6 +167,14 @@ impl HeteroEncoder {
             .reduce(|a, b| a + b)
     }
 
+    /// `loss` plus [`HeteroEncoder::l2_penalty`], when there is one.
+    pub fn regularized(&self, loss: Tensor<1>) -> Tensor<1> {
+        match self.l2_penalty() {
+            Some(penalty) => loss + penalty,
+            None => loss,
+        }
+    }
+
     /// The read-out node set's hidden states.
     ///
     /// # Shapes

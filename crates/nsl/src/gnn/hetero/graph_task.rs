@@ -4,7 +4,7 @@
 //! validation accuracy (ties: the earlier epoch).
 
 use burn::module::Module;
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::GraphBatch;
 use nsl_graph::datasets::motifs::GraphSet;
@@ -19,6 +19,7 @@ use super::dense::Dense;
 use super::encoder::HeteroEncoder;
 use super::graph::GraphTensor;
 use super::pool::pool_nodes_to_context;
+use super::step::descend;
 use super::weights::WeightSource;
 use crate::config::tfgnn::{Activation, HeteroGraphConfig, ReduceType};
 use crate::error::{NslError, Result};
@@ -137,7 +138,7 @@ pub fn train(
     let mut rng = seeded(options.seed ^ 0x6a_9c);
     let mut order = train.clone();
     let (mut best_val, mut best_epoch) = (-1.0, 0);
-    let mut best_predictions = Vec::new();
+    let (mut best_predictions, mut best_test) = (Vec::new(), 0.0);
     let mut losses = Vec::with_capacity(options.epochs);
     let mut seconds = 0.0;
     for epoch in 1..=options.epochs {
@@ -148,22 +149,17 @@ pub fn train(
             let batch = upload(set, graphs, &train_device)?;
             let targets: Tensor<1, Int> =
                 labels(&graphs.iter().map(|&g| set.labels[g as usize]).collect::<Vec<_>>(), &train_device);
-            let mut loss = sparse_softmax_cross_entropy(model.forward(&batch)?, targets);
-            if let Some(penalty) = model.encoder.l2_penalty() {
-                loss = loss + penalty;
-            }
-            let value: f32 = loss.clone().inner().into_scalar();
-            if !value.is_finite() {
-                return Err(NslError::Diverged { epoch, step: step + 1, value });
-            }
+            let loss =
+                model.encoder.regularized(sparse_softmax_cross_entropy(model.forward(&batch)?, targets));
+            let value;
+            (model, value) = descend(model, loss, &mut optimizer, options.learning_rate, (epoch, step + 1))?;
             total += value * graphs.len() as f32;
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optimizer.step(options.learning_rate, model, grads);
             on_progress(Progress::Step { epoch, step: step + 1 });
         }
         seconds += start.elapsed().as_secs_f64();
-        losses.push(total / train.len() as f32);
-        on_progress(Progress::Epoch { epoch, loss: total / train.len() as f32 });
+        let loss = total / train.len() as f32;
+        losses.push(loss);
+        on_progress(Progress::Epoch { epoch, loss });
         let eval = model.valid();
         let score = |graph: &GraphTensor, indices: &[u32]| -> Result<(Vec<i64>, f64)> {
             let predicted = read_classes(eval.forward(graph)?.argmax(1));
@@ -176,13 +172,11 @@ pub fn train(
         if val_acc > best_val {
             best_val = val_acc;
             best_epoch = epoch;
-            best_predictions = score(&test_graph, &test)?.0;
+            (best_predictions, best_test) = score(&test_graph, &test)?;
         }
     }
-    let test_labels: Vec<u32> = test.iter().map(|&g| set.labels[g as usize]).collect();
-    let positions: Vec<u32> = (0..test.len() as u32).collect();
     Ok(HeteroGraphRun {
-        test_acc: accuracy(&best_predictions, &test_labels, &positions),
+        test_acc: best_test,
         val_acc: best_val,
         best_epoch,
         losses,

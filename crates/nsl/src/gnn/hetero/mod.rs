@@ -19,6 +19,7 @@ pub mod next_state;
 pub mod node_task;
 pub mod pool;
 pub mod sampled;
+mod step;
 pub mod update;
 pub mod weights;
 

@@ -6,7 +6,7 @@
 //! classification loss plus the DGI loss times its weight.
 
 use burn::module::Module;
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::typed::{FEATURES, Graph, LABEL, SPLIT, SplitKind};
 use serde::Serialize;
@@ -17,6 +17,7 @@ use super::dense::Dense;
 use super::dgi::{Dgi, shuffle_features};
 use super::encoder::HeteroEncoder;
 use super::graph::{GraphTensor, Schema};
+use super::step::descend;
 use super::weights::WeightSource;
 use crate::config::tfgnn::{Activation, HeteroEncoderConfig};
 use crate::error::{NslError, Result};
@@ -172,23 +173,16 @@ pub fn train(
         let start = Instant::now();
         let states = model.encoder.node_states(&graph_train)?;
         let logits = model.head.forward(states.clone()).select(0, train_nodes.clone());
-        let mut loss = sparse_softmax_cross_entropy(logits, train_labels.clone());
-        if let Some(penalty) = model.encoder.l2_penalty() {
-            loss = loss + penalty;
-        }
+        let mut loss = model.encoder.regularized(sparse_softmax_cross_entropy(logits, train_labels.clone()));
         if let (Some(dgi), Some(weight)) = (&model.dgi, dgi_weight) {
             let corrupted = model.encoder.node_states(&shuffle_features(&graph_train, &mut corruption))?;
             let dgi_loss = dgi.logits(states, corrupted).loss();
             dgi_losses.push(dgi_loss.clone().inner().into_scalar());
             loss = loss + dgi_loss * weight;
         }
-        let value: f32 = loss.clone().inner().into_scalar();
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optimizer.step(learning_rate, model, grads);
+        let value;
+        (model, value) = descend(model, loss, &mut optimizer, learning_rate, (epoch, epoch))?;
         seconds += start.elapsed().as_secs_f64();
-        if !value.is_finite() {
-            return Err(NslError::Diverged { epoch, step: epoch, value });
-        }
         losses.push(value);
         on_progress(Progress::Step { epoch, step: 1 });
         on_progress(Progress::Epoch { epoch, loss: value });

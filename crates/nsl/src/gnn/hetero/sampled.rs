@@ -8,7 +8,7 @@
 //! the edges' source end (`receiver_tag: source`).
 
 use burn::module::Module;
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::rng::seeded;
 use nsl_graph::typed::{FEATURES, Graph};
@@ -19,6 +19,7 @@ use web_time::Instant;
 use super::Progress;
 use super::graph::GraphTensor;
 use super::node_task::{HeteroNodeModel, HeteroNodeOptions, HeteroNodeRun, targets};
+use super::step::descend;
 use super::weights::WeightSource;
 use crate::config::tfgnn::HeteroEncoderConfig;
 use crate::error::{NslError, Result};
@@ -36,6 +37,12 @@ fn roots(batch: &GraphBatch, node_set: &str) -> Vec<u32> {
         first[c as usize] = i as u32;
     }
     first
+}
+
+/// Optimizer steps in one epoch of [`train_sampled`]: the labelled training nodes of
+/// `node_set`, `sampling.batch_size` roots a step.
+pub fn steps_per_epoch(graph: &Graph, node_set: &str, sampling: &HeteroSampling) -> Result<usize> {
+    Ok(targets(graph, node_set)?.train.len().div_ceil(sampling.batch_size.max(1)))
 }
 
 /// Trains `config` on subgraphs sampled from `graph` as `sampling` says, `options.epochs`
@@ -89,17 +96,10 @@ pub fn train_sampled(
             let root_labels: Tensor<1, Int> =
                 labels(&chunk.iter().map(|&n| targets.labels[n as usize]).collect::<Vec<_>>(), &train_device);
             let logits = model.forward(&tensor)?.select(0, root_rows);
-            let mut loss = sparse_softmax_cross_entropy(logits, root_labels);
-            if let Some(penalty) = model.encoder.l2_penalty() {
-                loss = loss + penalty;
-            }
-            let value: f32 = loss.clone().inner().into_scalar();
-            if !value.is_finite() {
-                return Err(NslError::Diverged { epoch, step: step + 1, value });
-            }
+            let loss = model.encoder.regularized(sparse_softmax_cross_entropy(logits, root_labels));
+            let value;
+            (model, value) = descend(model, loss, &mut optimizer, options.learning_rate, (epoch, step + 1))?;
             total += value * chunk.len() as f32;
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optimizer.step(options.learning_rate, model, grads);
             on_progress(Progress::Step { epoch, step: step + 1 });
         }
         seconds += start.elapsed().as_secs_f64();
