@@ -92,6 +92,14 @@ ensure_browser_tools() {
   export NSL_TOOLS="$E2E_DEPS"
 }
 
+# Python 3: the tests compile the exported TensorFlow NSL and TensorFlow GNN programs.
+ensure_python() {
+  if ! command -v python3 >/dev/null; then
+    step "installing Python 3 (Debian)"
+    apt_install python3
+  fi
+}
+
 # Mesa's software Vulkan (lavapipe): burn's wgpu backend runs natively without a GPU.
 ensure_vulkan() {
   if ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1; then

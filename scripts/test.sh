@@ -7,6 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_wasm_tools
 ensure_vulkan
+ensure_python
 ensure_browser_tools
 fetch_crates
 cd "$ROOT"

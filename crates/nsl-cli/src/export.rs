@@ -1,12 +1,11 @@
 //! `nsl export`: an experiment as files another tool can run — its JSON spec (what
-//! `nsl train --spec` runs), an equivalent TensorFlow NSL (Keras) script, and for 2D sets the
-//! drawn points as CSV for that script.
+//! `nsl train --spec` runs), the equivalent program (TensorFlow GNN 1.0 for typed graphs,
+//! TensorFlow NSL's Keras API otherwise) and the data files that program reads.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use nsl::spec::DataSpec;
 
 /// Arguments of `nsl export`.
 #[derive(Debug, clap::Args)]
@@ -28,11 +27,11 @@ pub struct ExportArgs {
     out: PathBuf,
 }
 
-fn write(path: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes `spec.json`, `NAME.py` and, for 2D sets, `train.csv` and `test.csv`.
+/// Writes `spec.json`, `NAME.py` and the data files `NAME.py` reads.
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let mut spec = crate::train::load_spec(
         args.builtin.as_deref(),
@@ -43,17 +42,23 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(seed) = args.seed {
         spec.seed = seed;
     }
-    let script = nsl::tensorflow::python_script(&spec)?;
+    let export = nsl::tensorflow::export(&spec)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let name = if spec.name.is_empty() { "experiment".to_string() } else { spec.name.clone() };
-    write(&args.out.join("spec.json"), &serde_json::to_string_pretty(&spec)?)?;
-    write(&args.out.join(format!("{name}.py")), &script)?;
-    if let DataSpec::Toy(toy) = &spec.data {
-        let (train, test) = nsl::data::toy::generate(toy);
-        for (file, examples) in nsl::tensorflow::TOY_FILES.iter().zip([&train, &test]) {
-            write(&args.out.join(file), &nsl::tensorflow::toy_csv(examples))?;
+    write(&args.out.join("spec.json"), serde_json::to_string_pretty(&spec)?.as_bytes())?;
+    write(&args.out.join(format!("{name}.py")), export.program.as_bytes())?;
+    for (file, bytes) in &export.files {
+        let path = args.out.join(file);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        write(&path, bytes)?;
     }
-    eprintln!("wrote spec.json and {name}.py to {}", args.out.display());
+    eprintln!(
+        "wrote spec.json, {name}.py ({}) and {} data file(s) to {}",
+        export.tool,
+        export.files.len(),
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

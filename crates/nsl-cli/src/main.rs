@@ -47,7 +47,7 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Time build_graph (brute force and LSH, with recall) and the subgraph sampler.
     BenchGraph(bench_graph::BenchGraphArgs),
-    /// Write an experiment's spec, an equivalent TensorFlow NSL (Keras) script, and 2D data as CSV.
+    /// Write an experiment's spec, the equivalent program (TensorFlow GNN 1.0 for typed graphs, TensorFlow NSL's Keras API otherwise) and the data it reads.
     Export(export::ExportArgs),
     /// Sweep Neural Graph Machines' α₁, α₂, α₃ on Cora.
     NgmSweep(ngm_sweep::NgmSweepArgs),

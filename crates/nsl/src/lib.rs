@@ -39,6 +39,7 @@ pub mod session;
 pub mod spec;
 pub mod tensor;
 pub mod tensorflow;
+pub mod tensorflow_gnn;
 pub mod train;
 
 /// The burn version this crate computes with, for callers that create devices and tensors.

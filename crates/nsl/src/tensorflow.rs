@@ -14,6 +14,31 @@ use crate::error::{NslError, Result};
 use crate::spec::Activation;
 use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
 
+/// An experiment as a program for another tool, with the data files it reads beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    /// The Python program.
+    pub program: String,
+    /// `(path relative to the program, bytes)` of every data file it reads.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// What runs it (for messages and READMEs).
+    pub tool: &'static str,
+}
+
+/// The export of `spec`: a TensorFlow GNN 1.0 program for typed-graph specs
+/// ([`crate::tensorflow_gnn`]), a TensorFlow NSL (Keras) script for the rest.
+pub fn export(spec: &ExperimentSpec) -> Result<Export> {
+    if spec.data.is_typed_graph() {
+        Ok(Export {
+            program: crate::tensorflow_gnn::program(spec)?,
+            files: crate::tensorflow_gnn::data_files(spec)?,
+            tool: "TensorFlow GNN 1.0",
+        })
+    } else {
+        Ok(Export { program: python_script(spec)?, files: data_files(spec)?, tool: "TensorFlow NSL 1.4" })
+    }
+}
+
 /// File names the script expects beside it for a 2D set.
 pub const TOY_FILES: [&str; 2] = ["train.csv", "test.csv"];
 
@@ -51,7 +76,8 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
         }
         DataSpec::Mnist { .. } | DataSpec::Planetoid { .. } => Ok(Vec::new()),
         DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(NslError::Config(
-            "typed graphs (MAG-like, motifs) have no TensorFlow NSL Keras export".into(),
+            "typed graphs (MAG-like, motifs) export to TensorFlow GNN, not to TensorFlow NSL's Keras API"
+                .into(),
         )),
     }
 }
@@ -120,7 +146,7 @@ pub fn python_script(spec: &ExperimentSpec) -> Result<String> {
     x = tf.keras.layers.Dropout({dropout:?})(x)"##
         ),
         ModelSpec::Gnn { .. } => return refuse("a GNN model"),
-        ModelSpec::Hetero { .. } => return refuse("the hetero model (TF-GNN's)"),
+        ModelSpec::Hetero { .. } => return refuse("the hetero model (it exports to TensorFlow GNN)"),
     };
     if spec.task != TaskSpec::Classification {
         return refuse("link prediction");

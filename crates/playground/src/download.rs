@@ -50,26 +50,27 @@ pub fn results_csv(state: &State) -> String {
     out
 }
 
-/// `NAME.tar`: `NAME/NAME.py` (TensorFlow NSL Keras), `NAME/spec.json`, the data files the
-/// script reads, and a README saying how to run both.
+/// `NAME.tar`: `NAME/NAME.py` (the program of [`nsl::tensorflow::export`]), `NAME/spec.json`,
+/// the data files the program reads, and a README saying how to run both.
 pub fn tensorflow_bundle(spec: &ExperimentSpec) -> Result<Vec<u8>, String> {
-    let script = nsl::tensorflow::python_script(spec).map_err(|e| e.to_string())?;
+    let export = nsl::tensorflow::export(spec).map_err(|e| e.to_string())?;
     let stem = stem(spec);
     let mut files = vec![
-        (format!("{stem}.py"), script.into_bytes()),
+        (format!("{stem}.py"), export.program.into_bytes()),
         ("spec.json".to_string(), spec_json(spec).into_bytes()),
         (
             "README.txt".to_string(),
             format!(
                 "Exported from NSL Playground.\n\n\
-                 TensorFlow NSL:  python {stem}.py\n\
-                 This project:    nsl train --spec spec.json\n\
-                 (MNIST reads the digits from the directory named in the script and the spec.)\n"
+                 {tool}: python {stem}.py\n\
+                 This project: nsl train --spec spec.json\n\
+                 (MNIST reads the digits from the directory named in the script and the spec.)\n",
+                tool = export.tool,
             )
             .into_bytes(),
         ),
     ];
-    files.extend(nsl::tensorflow::data_files(spec).map_err(|e| e.to_string())?);
+    files.extend(export.files);
     let mut archive = tar::Builder::new(Vec::new());
     for (name, bytes) in files {
         let mut header = tar::Header::new_ustar();

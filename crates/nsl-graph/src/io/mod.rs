@@ -7,6 +7,7 @@
 //! | LINQS | `NAME.content` (+ `.cites`, `.split`) | features, labels, split, edges |
 //! | CSV tables | `NAME.nodes.csv` + `NAME.edges.csv` | ids, label, split, features, edges |
 //! | MNIST bytes | `images-NAME.u8` + `labels-NAME.u8` | pixels and labels |
+//! | TF-GNN unigraph (written only) | `graph_schema.pbtxt` + `nodes-SET.tfrecords`, `edges-SET.tfrecords` | every set, features, edges |
 //!
 //! Every reader streams (or reads at most `Limits::max_bytes`), enforces [`Limits`], reports the
 //! file, line and reason of the first bad input, and returns an error rather than panicking.
@@ -18,6 +19,8 @@ pub mod json;
 pub mod lines;
 pub mod linqs;
 pub mod mnist;
+pub mod tfgnn;
+pub mod tfrecord;
 pub mod tsv;
 
 use std::path::Path;
