@@ -3,13 +3,18 @@
 GRAPH_SPEC = tfgnn.create_graph_spec_from_schema_pb(SCHEMA)
 
 
+def graphs_path(split):
+    """The TFRecord file of `split`'s serialized GraphTensors (one small graph each, its class in
+    the context)."""
+    return os.path.join(GRAPH_DIR, "graphs-%s.tfrecords" % split)
+
+
 def graphs(split):
-    """The serialized GraphTensors of `split` (one small graph each, its class in the context)."""
-    return runner.TFRecordDatasetProvider(file_pattern=os.path.join(GRAPH_DIR, "graphs-%s.tfrecords" % split))
+    return runner.TFRecordDatasetProvider(file_pattern=graphs_path(split))
 
 
 def count(split):
-    return sum(1 for _ in tf.data.TFRecordDataset(os.path.join(GRAPH_DIR, "graphs-%s.tfrecords" % split)))
+    return sum(1 for _ in tf.data.TFRecordDataset(graphs_path(split)))
 
 
 def main():
@@ -30,5 +35,5 @@ def main():
         global_batch_size=BATCH_SIZE,
         epochs=1 if args.steps else args.epochs,
     )
-    test = tf.data.TFRecordDataset(os.path.join(GRAPH_DIR, "graphs-test.tfrecords")).batch(BATCH_SIZE)
+    test = tf.data.TFRecordDataset(graphs_path("test")).batch(BATCH_SIZE)
     print("test accuracy:", test_accuracy(result, test))
