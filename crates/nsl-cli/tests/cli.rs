@@ -114,6 +114,13 @@ fn train_prints_each_task_metric_of_the_typed_graph_builtins() {
     // Node classification with Deep Graph Infomax: both tasks' metrics.
     let joint = run(&["train", "--builtin", "mag-mtalbis-dgi", "--epochs", "2"]);
     assert!(joint["base"]["test_acc"].is_f64() && joint["base"]["dgi_acc"].is_f64(), "{joint}");
+    assert!(joint["base"].get("test_auc").is_none(), "{joint}");
+    // Three tasks: venues, links of “cites” and DGI, each with its metric.
+    let three = run(&["train", "--builtin", "mag-mtalbis-joint", "--epochs", "2"]);
+    for metric in ["test_acc", "dgi_acc", "test_auc"] {
+        let value = three["base"][metric].as_f64().unwrap_or_else(|| panic!("no {metric}: {three}"));
+        assert!((0.0..=1.0).contains(&value), "{metric}: {three}");
+    }
     let plain = run(&["train", "--builtin", "mag-mlp", "--epochs", "2"]);
     assert!(plain["base"]["test_acc"].is_f64() && plain["base"].get("dgi_acc").is_none(), "{plain}");
 }
@@ -142,6 +149,7 @@ fn export_writes_a_tf_gnn_program_and_its_data_for_typed_graphs() {
             &["graph/nodes-paper.tfrecords", "graph/edges-cites.tfrecords", "graph/sampling_spec.pbtxt"][..],
         ),
         ("mag-gcn", &["graph/nodes-author.tfrecords", "graph/edges-written.tfrecords"][..]),
+        ("mag-mtalbis-joint", &["graph/edges-cites.tfrecords", "graph/links.tfrecords"][..]),
         (
             "motifs-mtalbis",
             &["graph/graphs-train.tfrecords", "graph/graphs-val.tfrecords", "graph/graphs-test.tfrecords"][..],
@@ -185,6 +193,15 @@ fn export_writes_a_tf_gnn_program_and_its_data_for_typed_graphs() {
             .parse()
             .unwrap();
         assert!((0.0..=1.0).contains(&accuracy), "{builtin}: {accuracy}");
+        if text.contains("LINK_EDGE_SET = \"") {
+            let auc = printed.lines().find_map(|l| l.strip_prefix("test link AUC: "));
+            let auc: f64 = auc
+                .unwrap_or_else(|| panic!("{builtin} printed no link AUC: {printed}"))
+                .trim()
+                .parse()
+                .unwrap();
+            assert!((0.0..=1.0).contains(&auc), "{builtin}: link AUC {auc}");
+        }
         eprintln!("{builtin}: TF-GNN ran 2 steps, test accuracy {accuracy}");
     }
     let _ = std::fs::remove_dir_all(root);

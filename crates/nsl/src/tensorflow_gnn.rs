@@ -9,6 +9,11 @@
 //!   `graph/sampling_spec.pbtxt` and train on subgraphs that TF-GNN's in-memory sampler draws
 //!   from it, with `runner.RootNodeMulticlassClassification`. Deep Graph Infomax trains beside
 //!   the classification as `contrastive_losses.DeepGraphInfomaxTask` with the spec's weight.
+//!   Link prediction beside it is `runner.DotProductLinkPrediction` or
+//!   `HadamardProductLinkPrediction` on TF-GNN's link readout (`_readout`, `_readout/source`,
+//!   `_readout/target`; the classification's readout is then `_readout:nodes`): the tables hold
+//!   the graph without the held-out links and `graph/links.tfrecords` the links split as
+//!   `nsl train` splits them, with its test non-edges.
 //! - **Graph classification** (motif graphs): every graph as a serialized `GraphTensor`
 //!   (`graph/graphs-{train,val,test}.tfrecords`) read by `runner.TFRecordDatasetProvider`, and
 //!   `runner.GraphMulticlassClassification` with the spec's read-out.
@@ -29,10 +34,15 @@ use crate::config::tfgnn::{
     AttentionType, Combine, HeteroModel, MtAlbisConfig, NextStateType, Normalization, Tag,
 };
 use crate::error::{NslError, Result};
-use crate::spec::{DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, TaskSpec};
+use crate::gnn::hetero::link_task::LinkHoldout;
+use crate::spec::{AuxiliaryTask, DataSpec, ExperimentSpec, HeteroSampling, LinkScore, ModelSpec, TaskSpec};
 
 /// Directory (beside the program) of the exported data.
 pub const DATA_DIR: &str = "graph";
+
+/// The link table of a run with link prediction beside the classification: a `tf.Example`
+/// per pair (`source`, `target` node rows; `label` 1 for a link, 0 for a non-edge; `split`).
+pub const LINKS_FILE: &str = "links.tfrecords";
 
 /// The sampling spec's file (sampled specs).
 pub const SAMPLING_SPEC_FILE: &str = "sampling_spec.pbtxt";
@@ -80,8 +90,15 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
     let parts = parts(spec)?;
     let files = match &spec.data {
         DataSpec::Mag(m) => {
-            let graph = mag::generate(m).map_err(graph_error)?;
+            let mut graph = mag::generate(m).map_err(graph_error)?;
+            let mut links = None;
+            if let Some((edge_set, test_fraction)) = link_task(spec) {
+                let holdout = LinkHoldout::new(&graph, edge_set, test_fraction, spec.seed)?;
+                links = Some(links_table(&holdout));
+                graph = holdout.graph;
+            }
             let mut files = tfgnn::unigraph(&graph).map_err(graph_error)?;
+            files.extend(links.map(|table| (LINKS_FILE.to_string(), table)));
             if let Some(sampling) = parts.sampling {
                 files.push((SAMPLING_SPEC_FILE.into(), sampling_spec(&sampling.spec).into_bytes()));
             }
@@ -113,6 +130,39 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
         _ => return Err(NslError::Config("only typed graphs (MAG-like, motifs) export to TF-GNN".into())),
     };
     Ok(files.into_iter().map(|(name, bytes)| (format!("{DATA_DIR}/{name}"), bytes)).collect())
+}
+
+/// The edge set and held-out fraction of a spec's link prediction, if one trains beside.
+fn link_task(spec: &ExperimentSpec) -> Option<(&str, f64)> {
+    spec.task.auxiliary().iter().find_map(|task| match task {
+        AuxiliaryTask::LinkPrediction { edge_set, test_fraction, .. } => {
+            Some((edge_set.as_str(), *test_fraction))
+        }
+        AuxiliaryTask::Dgi { .. } => None,
+    })
+}
+
+/// The links of `holdout` as a TFRecord table: the training links, then the held-out links
+/// and the test non-edges.
+fn links_table(holdout: &LinkHoldout) -> Vec<u8> {
+    let row = |(source, target): (u32, u32), label: f32, split: &str| {
+        tfrecord::Example::new(
+            [
+                ("source", tfrecord::Feature::ints(vec![i64::from(source)])),
+                ("target", tfrecord::Feature::ints(vec![i64::from(target)])),
+                ("label", tfrecord::Feature::floats(vec![label])),
+                ("split", tfrecord::Feature::bytes([split])),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value))
+            .collect(),
+        )
+    };
+    let train = holdout.train.iter().map(|&l| row(l, 1.0, "train"));
+    let test = holdout.test.iter().map(|&l| row(l, 1.0, "test"));
+    let negatives = holdout.test_negatives.iter().map(|&l| row(l, 0.0, "test"));
+    let examples: Vec<tfrecord::Example> = train.chain(test).chain(negatives).collect();
+    tfrecord::write_examples(&examples)
 }
 
 /// A TF-GNN `SamplingSpec` as a text proto.
@@ -269,6 +319,44 @@ def model_fn(graph_spec):
     s
 }
 
+/// The program's tasks beside the classification (`EXTRA_TASKS`), their loss weights, and
+/// where the classification reads its nodes out (`NODE_READOUT`: link prediction takes
+/// TF-GNN's default readout node set, `_readout`, for its pairs).
+fn extra_tasks(
+    classification_weight: f64,
+    dgi_weight: Option<f64>,
+    links: Option<(&String, f64, LinkScore)>,
+) -> String {
+    let mut s = String::new();
+    let (mut tasks, mut weights) =
+        (Vec::new(), vec![format!("\"classification\": {classification_weight:?}")]);
+    if let Some(weight) = dgi_weight {
+        s.push_str("# Deep Graph Infomax beside the classification, its loss weighted as the spec says.\n");
+        tasks.push("\"dgi\": contrastive_losses.DeepGraphInfomaxTask(NODE_SET, seed=SEED)".to_string());
+        weights.push(format!("\"dgi\": {weight:?}"));
+    }
+    match links {
+        Some((edge_set, weight, score)) => {
+            let task = match score {
+                LinkScore::DotProduct => "DotProductLinkPrediction",
+                LinkScore::HadamardProduct => "HadamardProductLinkPrediction",
+            };
+            let _ = writeln!(
+                s,
+                "# Link prediction on {edge_set:?} beside the classification: LINKS_FILE holds its\n\
+                 # training links and the held-out ones with as many non-edges, as `nsl train` splits them.\n\
+                 LINK_EDGE_SET = {edge_set:?}\nLINKS_FILE = {LINKS_FILE:?}\nNODE_READOUT = \"_readout:nodes\""
+            );
+            tasks.push(format!("\"links\": runner.{task}()"));
+            weights.push(format!("\"links\": {weight:?}"));
+        }
+        None => s.push_str("LINK_EDGE_SET = None\nNODE_READOUT = \"_readout\"\n"),
+    }
+    let weights = if tasks.is_empty() { "None".to_string() } else { format!("{{{}}}", weights.join(", ")) };
+    let _ = writeln!(s, "EXTRA_TASKS = {{{}}}\nLOSS_WEIGHTS = {weights}", tasks.join(", "));
+    s
+}
+
 /// What a program trains: a node task on the whole graph or on sampled subgraphs, or a graph
 /// task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,7 +402,7 @@ pub fn program(spec: &ExperimentSpec) -> Result<String> {
     let parts = parts(spec)?;
     let name = if spec.name.is_empty() { "experiment" } else { &spec.name };
     let (kind, node_sets, classes) = match (&spec.data, &spec.task) {
-        (DataSpec::Mag(m), TaskSpec::Classification | TaskSpec::NodeClassificationAndDgi { .. }) => {
+        (DataSpec::Mag(m), TaskSpec::Classification | TaskSpec::Joint { .. }) => {
             let mut names: Vec<String> = [mag::PAPER, mag::AUTHOR, mag::INSTITUTION, mag::FIELD]
                 .iter()
                 .map(|n| n.to_string())
@@ -328,9 +416,10 @@ pub fn program(spec: &ExperimentSpec) -> Result<String> {
         }
         _ => return Err(NslError::Config("this typed-graph task has no TF-GNN export".into())),
     };
-    let dgi_weight = match spec.task {
-        TaskSpec::NodeClassificationAndDgi { dgi_weight } => Some(dgi_weight),
-        _ => None,
+    let dgi_weight = spec.task.dgi_weight();
+    let classification_weight = match &spec.task {
+        TaskSpec::Joint { classification_weight, .. } => *classification_weight,
+        _ => 1.0,
     };
     let mut s = String::new();
     let _ = writeln!(
@@ -360,6 +449,10 @@ The data is in {DATA_DIR}/ beside this file, described by {DATA_DIR}/{schema}.
         HeteroModel::Gcn { .. } => Some("gcn"),
         HeteroModel::MtAlbis(_) => Some("mt_albis"),
     };
+    let links = spec.task.auxiliary().iter().find_map(|task| match task {
+        AuxiliaryTask::LinkPrediction { edge_set, weight, score, .. } => Some((edge_set, *weight, *score)),
+        AuxiliaryTask::Dgi { .. } => None,
+    });
     let mut models: Vec<&str> = module.into_iter().collect();
     if dgi_weight.is_some() {
         models.push("contrastive_losses");
@@ -397,17 +490,7 @@ The data is in {DATA_DIR}/ beside this file, described by {DATA_DIR}/{schema}.
     }
     let _ = writeln!(s, "FEATURES, LABEL, SPLIT = {:?}, {LABEL:?}, {SPLIT:?}", nsl_graph::typed::FEATURES);
     if kind != Kind::Graphs {
-        match dgi_weight {
-            Some(weight) => {
-                let _ = writeln!(
-                    s,
-                    "# Deep Graph Infomax beside the classification, its loss weighted as the spec says.\n\
-                     EXTRA_TASKS = {{\"dgi\": contrastive_losses.DeepGraphInfomaxTask(NODE_SET, seed=SEED)}}\n\
-                     LOSS_WEIGHTS = {{\"classification\": 1.0, \"dgi\": {weight:?}}}"
-                );
-            }
-            None => s.push_str("EXTRA_TASKS = {}\nLOSS_WEIGHTS = None\n"),
-        }
+        s.push_str(&extra_tasks(classification_weight, dgi_weight, links));
     }
     let _ = writeln!(
         s,
@@ -420,6 +503,9 @@ The data is in {DATA_DIR}/ beside this file, described by {DATA_DIR}/{schema}.
     match kind {
         Kind::FullBatch => {
             s.push_str(NODE_TABLES);
+            if links.is_some() {
+                s.push_str(NODE_LINKS);
+            }
             s.push_str(NODE_FULL_BATCH);
         }
         Kind::Sampled => {
@@ -435,6 +521,7 @@ The data is in {DATA_DIR}/ beside this file, described by {DATA_DIR}/{schema}.
 const COMMON: &str = include_str!("tensorflow_gnn/common.py");
 const NODE_TABLES: &str = include_str!("tensorflow_gnn/node_tables.py");
 const NODE_FULL_BATCH: &str = include_str!("tensorflow_gnn/node_full_batch.py");
+const NODE_LINKS: &str = include_str!("tensorflow_gnn/node_links.py");
 const NODE_SAMPLED: &str = include_str!("tensorflow_gnn/node_sampled.py");
 const GRAPHS: &str = include_str!("tensorflow_gnn/graphs.py");
 
@@ -473,7 +560,9 @@ mod tests {
             "l2_regularization=0.001",
             "receiver_tag=tfgnn.SOURCE",
             "READ = [\"author\", \"field_of_study\", \"institution\", \"paper\"]",
-            "runner.NodeMulticlassClassification(num_classes=NUM_CLASSES",
+            "runner.NodeMulticlassClassification(",
+            "num_classes=NUM_CLASSES, label_feature_name=LABEL, readout_node_set=NODE_READOUT",
+            "NODE_READOUT = \"_readout\"",
             "EXTRA_TASKS = {}",
         ] {
             assert!(program.contains(expected), "{expected} not in\n{program}");

@@ -129,6 +129,8 @@ pub enum Activation {
     Relu,
     /// `max(x, 0.2 x)` (TensorFlow's default slope).
     LeakyRelu,
+    /// `x` above 0, `eˣ − 1` below (what GAT's authors put between layers).
+    Elu,
 }
 
 /// How GCN scales each message by degrees (TF-GNN's `degree_normalization`).

@@ -1,5 +1,5 @@
-//! Host-side adjacency: validated edge lists and the per-edge coefficients message passing
-//! needs, computed once per graph rather than per step.
+//! Host-side adjacency: validated, weighted edge lists of a homogeneous graph, before they
+//! become the edge set a [`GraphContext`](super::GraphContext) uploads.
 
 use crate::error::{NslError, Result};
 
@@ -83,41 +83,6 @@ impl Adjacency {
         }
         degree
     }
-
-    /// GCN's symmetric normalisation `w / sqrt(deg(src) · deg(dst))` per edge, with the
-    /// (weighted in-)degree of the graph as given (add self loops first for Kipf & Welling).
-    pub fn gcn_coefficients(&self) -> Vec<f32> {
-        let degree = self.in_degree();
-        let inv_sqrt = |d: f32| if d > 0.0 { 1.0 / d.sqrt() } else { 0.0 };
-        self.triples()
-            .map(|(s, d, w)| w * inv_sqrt(degree[s as usize]) * inv_sqrt(degree[d as usize]))
-            .collect()
-    }
-
-    /// `1 / (number of in-edges of dst)` per edge: a mean over neighbors.
-    pub fn mean_coefficients(&self) -> Vec<f32> {
-        let mut count = vec![0u32; self.nodes];
-        for &d in &self.dst {
-            count[d as usize] += 1;
-        }
-        self.dst.iter().map(|&d| 1.0 / count[d as usize] as f32).collect()
-    }
-
-    /// In-neighbors of each node padded to the largest in-degree: `nodes × width` indices,
-    /// where padding points at the extra row `nodes` (callers append a row of zeros there).
-    pub fn padded_in_neighbors(&self) -> (Vec<u32>, usize) {
-        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); self.nodes];
-        for (s, d, _) in self.triples() {
-            lists[d as usize].push(s);
-        }
-        let width = lists.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let mut padded = Vec::with_capacity(self.nodes * width);
-        for list in &lists {
-            padded.extend(list);
-            padded.extend(std::iter::repeat_n(self.nodes as u32, width - list.len()));
-        }
-        (padded, width)
-    }
 }
 
 #[cfg(test)]
@@ -125,17 +90,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn coefficients_degrees_and_padding() {
+    fn degrees_self_loops_and_symmetry() {
         // 0 → 1, 2 → 1 (weight 3), 1 → 0.
         let adj = Adjacency::new(3, &[(0, 1, 1.0), (2, 1, 3.0), (1, 0, 1.0)]).unwrap();
         assert_eq!(adj.in_degree(), vec![1.0, 4.0, 0.0]);
         let looped = adj.with_self_loops(1.0);
         assert_eq!(looped.len(), 6);
         assert_eq!(looped.in_degree(), vec![2.0, 5.0, 1.0]);
-        let c = looped.gcn_coefficients();
-        assert!((c[1] - 3.0 / (1.0f32 * 5.0).sqrt()).abs() < 1e-6, "{c:?}");
-        assert_eq!(adj.mean_coefficients(), vec![0.5, 0.5, 1.0]);
-        assert_eq!(adj.padded_in_neighbors(), (vec![1, 3, 0, 2, 3, 3], 2));
         assert_eq!(adj.symmetrized().len(), 4);
         assert!(Adjacency::new(2, &[(0, 2, 1.0)]).unwrap_err().to_string().contains("out of range"));
     }

@@ -60,8 +60,8 @@ mod tests {
         let edges: Vec<(u32, u32, f32)> = graph.edge_set("edges").unwrap().triples().collect();
         let adjacency = Adjacency::new(34, &edges).unwrap();
         let config = GnnConfig { kind: GnnKind::Gcn, input: 34, hidden: vec![8], output: 2, dropout: 0.0 };
-        let model = config.init(3, &device);
-        let context = GraphContext::new(GnnKind::Gcn, &adjacency, &device);
+        let model = config.init(3, &device).unwrap();
+        let context = GraphContext::new(GnnKind::Gcn, &adjacency, &device).unwrap();
         let identity: Vec<f32> = (0..34 * 34).map(|k| if k / 34 == k % 34 { 1.0 } else { 0.0 }).collect();
         let x = matrix(identity, 34, 34, &device);
         let node = 11; // degree 1: its only neighbor is member 0.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use burn::module::Module;
 use burn::optim::GradientsParams;
-use burn::tensor::{Device, Int, Tensor};
+use burn::tensor::Device;
 use nsl_graph::rng::{SeededRng, seeded};
 use rand::RngExt;
 use rand::seq::SliceRandom;
@@ -15,15 +15,15 @@ use serde::Serialize;
 use web_time::Instant;
 
 use super::adjacency::Adjacency;
+use super::hetero::link_task::{LinkScorer, LinkTensors, link_tensors, softplus};
+use super::hetero::weights::WeightSource;
 use super::model::{Gnn, GnnConfig, GraphContext};
 use super::node_task::{NodeData, NodeTrainOptions};
 use crate::error::{NslError, Result};
 use crate::model::NodeInput;
-use crate::model::init::{glorot_matrix, zero_bias};
 use crate::optim::adam;
 use crate::spec::LinkScore;
-use crate::tensor::{labels, to_vec};
-use burn::nn::Linear;
+use crate::tensor::to_vec;
 
 /// Held-out edges and as many sampled non-edges, each `(a, b)` with `a < b`.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,42 +132,13 @@ pub struct LinkRun {
     pub train_seconds: f64,
 }
 
-/// The two ends of a list of pairs, on the device.
-type PairTensors = (Tensor<1, Int>, Tensor<1, Int>);
-
-fn pair_tensors(pairs: &[(u32, u32)], device: &Device) -> PairTensors {
-    let a: Vec<u32> = pairs.iter().map(|p| p.0).collect();
-    let b: Vec<u32> = pairs.iter().map(|p| p.1).collect();
-    (labels(&a, device), labels(&b, device))
-}
-
 /// An encoder and how its embeddings score a link.
 #[derive(Module, Debug)]
 pub struct LinkModel {
     /// The GNN whose output is each node's embedding.
     pub encoder: Gnn,
-    /// The dense layer on the Hadamard product (none: the dot product).
-    pub hadamard: Option<Linear>,
-}
-
-impl LinkModel {
-    /// The logit of each pair.
-    ///
-    /// # Shapes
-    /// - `z`: `[nodes, embedding]`; returns `[pairs]`.
-    fn scores(&self, z: Tensor<2>, pairs: &PairTensors) -> Tensor<1> {
-        let product = z.clone().select(0, pairs.0.clone()) * z.select(0, pairs.1.clone());
-        let n = product.dims()[0];
-        match &self.hadamard {
-            Some(dense) => dense.forward(product).reshape([n]),
-            None => product.sum_dim(1).reshape([n]),
-        }
-    }
-}
-
-/// `log(1 + e^x)`, stable for large |x|.
-fn softplus(x: Tensor<1>) -> Tensor<1> {
-    x.clone().clamp_min(0.0) + (x.abs().neg().exp() + 1.0).log()
+    /// The dot product, or a dense layer on the Hadamard product.
+    pub scorer: LinkScorer,
 }
 
 /// Trains an encoder `config` (its `output` is the embedding width) on `split.train`.
@@ -182,23 +153,18 @@ pub fn train_link_predictor(
     let train_device = device.clone().autodiff();
     train_device.seed(options.seed);
     let eval_device = device.clone().inner();
-    let hadamard = match score {
-        LinkScore::DotProduct => None,
-        // Keras' Dense(1): a Glorot kernel and a zero bias, drawn from the host's seeded generator.
-        LinkScore::HadamardProduct => Some(Linear {
-            weight: glorot_matrix(&mut seeded(options.seed ^ 0x4a_da), config.output, 1, &train_device),
-            bias: Some(zero_bias(1, &train_device)),
-        }),
-    };
-    let mut model = LinkModel { encoder: config.init(options.seed, &train_device), hadamard };
+    // Keras' Dense(1) for the Hadamard score: a Glorot kernel and a zero bias.
+    let mut scorer_weights = WeightSource::seeded(options.seed ^ 0x4a_da);
+    let scorer = LinkScorer::new(score, config.output, &mut scorer_weights, &train_device)?;
+    let mut model = LinkModel { encoder: config.init(options.seed, &train_device)?, scorer };
     let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
-    let context = GraphContext::new(config.kind, &split.train, &train_device);
+    let context = GraphContext::new(config.kind, &split.train, &train_device)?;
     model.encoder.check(&input, &context)?;
     let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
-    let eval_context = GraphContext::new(config.kind, &split.train, &eval_device);
-    let positives = pair_tensors(&split.train_pairs, &train_device);
+    let eval_context = GraphContext::new(config.kind, &split.train, &eval_device)?;
+    let positives = link_tensors(&split.train_pairs, &train_device);
     let eval_pairs =
-        |h: &HeldOut| (pair_tensors(&h.edges, &eval_device), pair_tensors(&h.non_edges, &eval_device));
+        |h: &HeldOut| (link_tensors(&h.edges, &eval_device), link_tensors(&h.non_edges, &eval_device));
     let (val, test) = (eval_pairs(&split.val), eval_pairs(&split.test));
     let mut optimizer = adam(options.weight_decay);
     let mut rng = seeded(options.seed ^ 0x11_4e);
@@ -214,19 +180,22 @@ pub fn train_link_predictor(
                 negatives.push((a, b));
             }
         }
-        let negatives = pair_tensors(&negatives, &train_device);
+        let negatives = link_tensors(&negatives, &train_device);
         let z = model.encoder.forward(&input, &context, Some(&mut rng)).logits;
-        let loss = softplus(model.scores(z.clone(), &positives).neg()).mean()
-            + softplus(model.scores(z, &negatives)).mean();
+        let (positive, negative) = (
+            model.scorer.scores(z.clone(), z.clone(), &positives),
+            model.scorer.scores(z.clone(), z, &negatives),
+        );
+        // The mean over links plus the mean over non-edges (as many of each).
+        let loss = softplus(positive.neg()).mean() + softplus(negative).mean();
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(options.learning_rate, model, grads);
         train_seconds += start.elapsed().as_secs_f64();
 
         let eval = model.valid();
         let z = eval.encoder.forward(&eval_input, &eval_context, None).logits;
-        let auc = |(pos, neg): &(PairTensors, PairTensors)| {
-            roc_auc(&to_vec(eval.scores(z.clone(), pos)), &to_vec(eval.scores(z.clone(), neg)))
-        };
+        let score = |pairs: &LinkTensors| to_vec(eval.scorer.scores(z.clone(), z.clone(), pairs));
+        let auc = |(pos, neg): &(LinkTensors, LinkTensors)| roc_auc(&score(pos), &score(neg));
         let val_auc = auc(&val);
         if val_auc > best.0 {
             best = (val_auc, auc(&test), epoch);

@@ -267,9 +267,9 @@ impl NodeTrainer {
         let train_device = device.clone().autodiff();
         train_device.seed(options.seed);
         let eval_device = device.clone().inner();
-        let model = config.init(options.seed, &train_device);
+        let model = config.init(options.seed, &train_device)?;
         let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
-        let context = GraphContext::new(config.kind, &data.adjacency, &train_device);
+        let context = GraphContext::new(config.kind, &data.adjacency, &train_device)?;
         model.check(&input, &context)?;
         let neighbors = match &regularization.graph {
             Some(g) if g.neighbor_config.max_neighbors > 0 => {
@@ -295,7 +295,7 @@ impl NodeTrainer {
             input,
             context,
             eval_input: NodeInput::from_rows(&data.features, data.dim, &eval_device),
-            eval_context: GraphContext::new(config.kind, &data.adjacency, &eval_device),
+            eval_context: GraphContext::new(config.kind, &data.adjacency, &eval_device)?,
             train_nodes: labels(&data.train, &train_device),
             train_labels: labels(
                 &data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(),
@@ -398,7 +398,7 @@ impl FullBatchTrainer for NodeTrainer {
         let attention =
             model.forward(&self.eval_input, &self.eval_context, None).attention.pop().map(|alpha| {
                 let [edges, _] = alpha.dims();
-                let host = &self.eval_context.graph.host;
+                let host = &self.eval_context.host;
                 (alpha.mean_dim(1).reshape([edges]), host.src.clone(), host.dst.clone())
             });
         Ok(Some(Explanation { heat, attention }))

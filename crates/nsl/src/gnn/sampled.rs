@@ -83,9 +83,9 @@ pub fn train_node_classifier_sampled(
     let train_device = device.clone().autodiff();
     train_device.seed(options.seed);
     let eval_device = device.clone().inner();
-    let mut model = config.init(options.seed, &train_device);
+    let mut model = config.init(options.seed, &train_device)?;
     let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
-    let eval_context = GraphContext::new(config.kind, &data.adjacency, &eval_device);
+    let eval_context = GraphContext::new(config.kind, &data.adjacency, &eval_device)?;
     let mut optimizer = adam(options.weight_decay);
     let mut rng = seeded(options.seed ^ 0x5a_3b);
     let mut order = data.train.clone();
@@ -106,7 +106,7 @@ pub fn train_node_classifier_sampled(
                 .copied()
                 .collect();
             let input = NodeInput::from_rows(&rows, data.dim, &train_device);
-            let context = GraphContext::new(config.kind, &merged.adjacency, &train_device);
+            let context = GraphContext::new(config.kind, &merged.adjacency, &train_device)?;
             model.check(&input, &context)?;
             let logits = model.forward(&input, &context, Some(&mut rng)).logits;
             let root_labels: Vec<u32> = seeds.iter().map(|&s| data.labels[s as usize]).collect();

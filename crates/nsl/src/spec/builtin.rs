@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::data::{DataSpec, ToyShape, ToySpec};
 use super::evaluation::{EvaluationSpec, FgsmSpec, RobustnessSpec};
-use super::experiment::{ExperimentSpec, LinkScore, OptimizerSpec, TaskSpec};
+use super::experiment::{AuxiliaryTask, ExperimentSpec, LinkScore, OptimizerSpec, TaskSpec};
 use super::model::{Activation, GnnKind, HeteroSampling, ModelSpec, SageAggregator, SubgraphSampling};
 use crate::config::NgmConfig;
 use crate::config::Regularization;
@@ -47,6 +47,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("mag-gcn", "MAG-like graph, paper venue: GCN 64 × 2 over the paper → paper citations alone"),
     ("mag-mtalbis", "MAG-like graph, paper venue: MtAlbis (64 units, 2 rounds) over all five edge sets"),
     ("mag-mtalbis-dgi", "mag-mtalbis with Deep Graph Infomax trained beside it (loss weight 0.1)"),
+    (
+        "mag-mtalbis-joint",
+        "mag-mtalbis with three tasks: venues, links of “cites” (Hadamard score, weight 0.5, 10% held out) and DGI (0.1)",
+    ),
     (
         "mag-mtalbis-sampled",
         "mag-mtalbis (messages to the source end) on subgraphs sampled around 64 papers a step over five edge sets",
@@ -252,7 +256,7 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             }
             Ok(spec)
         }
-        "mag-mlp" | "mag-gcn" | "mag-mtalbis" | "mag-mtalbis-dgi" => {
+        "mag-mlp" | "mag-gcn" | "mag-mtalbis" | "mag-mtalbis-dgi" | "mag-mtalbis-joint" => {
             let model = match name {
                 "mag-mlp" => HeteroModel::Mlp,
                 "mag-gcn" => HeteroModel::Gcn { edge_set: mag::CITES.into() },
@@ -260,8 +264,21 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             };
             let encoder = HeteroEncoderConfig { node_set: mag::PAPER.into(), hidden: 64, rounds: 2, model };
             let mut spec = typed_graph(name, DataSpec::Mag(MagSpec::playground()), encoder, 100, seed);
-            if name == "mag-mtalbis-dgi" {
-                spec.task = TaskSpec::NodeClassificationAndDgi { dgi_weight: 0.1 };
+            let dgi = AuxiliaryTask::Dgi { weight: 0.1 };
+            match name {
+                "mag-mtalbis-dgi" => {
+                    spec.task = TaskSpec::Joint { classification_weight: 1.0, with: vec![dgi] }
+                }
+                "mag-mtalbis-joint" => {
+                    let links = AuxiliaryTask::LinkPrediction {
+                        edge_set: mag::CITES.into(),
+                        weight: 0.5,
+                        score: LinkScore::HadamardProduct,
+                        test_fraction: 0.1,
+                    };
+                    spec.task = TaskSpec::Joint { classification_weight: 1.0, with: vec![links, dgi] };
+                }
+                _ => {}
             }
             Ok(spec)
         }

@@ -43,7 +43,7 @@ pub struct ExperimentSpec {
 }
 
 /// The learning task.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TaskSpec {
     /// Predict each example's (node's) class.
@@ -51,11 +51,14 @@ pub enum TaskSpec {
     Classification,
     /// Predict each graph's class (data of many small graphs).
     GraphClassification,
-    /// Node classification and Deep Graph Infomax trained jointly on one encoder (TF-GNN's
-    /// runner with two tasks): the loss is the classification loss plus `dgi_weight` × DGI's.
-    NodeClassificationAndDgi {
-        /// DGI's loss weight (> 0).
-        dgi_weight: f64,
+    /// Node classification and other tasks trained jointly on one encoder, as TF-GNN's runner
+    /// trains a dict of tasks with loss weights: the loss is the weighted sum of the tasks'.
+    Joint {
+        /// The classification's loss weight (> 0).
+        #[serde(default = "unit_weight")]
+        classification_weight: f64,
+        /// The tasks beside it (at least one; DGI at most once).
+        with: Vec<AuxiliaryTask>,
     },
     /// Predict held-out edges of a graph from node embeddings (a GNN's output), scored by
     /// their dot product or by a dense layer on their Hadamard product (TF-GNN's
@@ -73,6 +76,46 @@ pub enum TaskSpec {
     },
 }
 
+/// A task trained beside node classification in a [`TaskSpec::Joint`] run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuxiliaryTask {
+    /// Deep Graph Infomax on the classified node set's states: tell them from the states of
+    /// the graph with shuffled features.
+    Dgi {
+        /// Loss weight (> 0).
+        weight: f64,
+    },
+    /// Link prediction on one edge set: `test_fraction` of its edges are held out (taken out
+    /// of message passing, in both directions, from every edge set between the same node
+    /// sets) and scored against as many sampled non-edges; training scores the remaining
+    /// edges against fresh non-edges each step.
+    LinkPrediction {
+        /// The edge set whose links are predicted.
+        edge_set: String,
+        /// Loss weight (> 0).
+        weight: f64,
+        /// How two states score a link.
+        #[serde(default)]
+        score: LinkScore,
+        /// Fraction of the edge set held out for testing.
+        test_fraction: f64,
+    },
+}
+
+impl AuxiliaryTask {
+    /// Its loss weight.
+    pub fn weight(&self) -> f64 {
+        match self {
+            Self::Dgi { weight } | Self::LinkPrediction { weight, .. } => *weight,
+        }
+    }
+}
+
+fn unit_weight() -> f64 {
+    1.0
+}
+
 /// How a link's two node embeddings become its score (a logit).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,6 +131,22 @@ pub enum LinkScore {
 impl TaskSpec {
     fn is_classification(&self) -> bool {
         *self == TaskSpec::Classification
+    }
+
+    /// The weight of Deep Graph Infomax, when it trains beside.
+    pub fn dgi_weight(&self) -> Option<f64> {
+        self.auxiliary().iter().find_map(|t| match t {
+            AuxiliaryTask::Dgi { weight } => Some(*weight),
+            AuxiliaryTask::LinkPrediction { .. } => None,
+        })
+    }
+
+    /// The tasks trained beside node classification (none outside a joint run).
+    pub fn auxiliary(&self) -> &[AuxiliaryTask] {
+        match self {
+            TaskSpec::Joint { with, .. } => with,
+            _ => &[],
+        }
     }
 }
 
@@ -147,8 +206,8 @@ impl ExperimentSpec {
         if self.task == TaskSpec::GraphClassification {
             return bad("graph classification needs a set of graphs (motifs) and a hetero model".into());
         }
-        if let TaskSpec::NodeClassificationAndDgi { .. } = self.task {
-            return bad("Deep Graph Infomax trains beside the hetero model on the MAG-like graph".into());
+        if let TaskSpec::Joint { .. } = self.task {
+            return bad("joint tasks train the hetero model on the MAG-like graph".into());
         }
         let (hidden, dropout) = match &self.model {
             ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
@@ -190,7 +249,9 @@ impl ExperimentSpec {
                 return bad("GAT needs at least one head".into());
             }
         }
-        if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction, .. } = self.task {
+        if let TaskSpec::LinkPrediction { embedding, validation_fraction, test_fraction, .. } = &self.task {
+            let (embedding, validation_fraction, test_fraction) =
+                (*embedding, *validation_fraction, *test_fraction);
             if !matches!(self.model, ModelSpec::Gnn { .. }) || embedding == 0 {
                 return bad("link prediction needs a GNN model and an embedding width ≥ 1".into());
             }
@@ -247,13 +308,11 @@ impl ExperimentSpec {
         let ModelSpec::Hetero { encoder, sampling, .. } = &self.model else {
             return bad("MAG-like and motif data train the hetero model (kind \"hetero\")");
         };
-        match (&self.data, self.task) {
+        match (&self.data, &self.task) {
             (DataSpec::Mag(_), TaskSpec::Classification)
             | (DataSpec::Motifs(_), TaskSpec::GraphClassification) => {}
-            (DataSpec::Mag(_), TaskSpec::NodeClassificationAndDgi { dgi_weight }) => {
-                if !(dgi_weight.is_finite() && dgi_weight > 0.0) {
-                    return bad("dgi_weight must be > 0");
-                }
+            (DataSpec::Mag(_), TaskSpec::Joint { classification_weight, with }) => {
+                validate_joint(*classification_weight, with, mag_edge_sets())?;
             }
             (DataSpec::Mag(_), _) => {
                 return bad("the MAG-like graph trains node classification (of its papers)");
@@ -270,7 +329,7 @@ impl ExperimentSpec {
             return bad("the hetero model needs ≥ 1 round");
         }
         if let Some(sampling) = sampling {
-            if !matches!((&self.data, self.task), (DataSpec::Mag(_), TaskSpec::Classification)) {
+            if !matches!((&self.data, &self.task), (DataSpec::Mag(_), TaskSpec::Classification)) {
                 return bad(
                     "sampled training of the hetero model is for node classification on the MAG-like graph",
                 );
@@ -315,6 +374,52 @@ impl ExperimentSpec {
         .collect();
         if parts.is_empty() { "base".into() } else { format!("{}_reg", parts.join("_")) }
     }
+}
+
+/// The edge sets of the MAG-like graph, `(name, source, target)`.
+fn mag_edge_sets() -> &'static [&'static str] {
+    use nsl_graph::datasets::mag::{AFFILIATED_WITH, CITES, HAS_TOPIC, WRITES, WRITTEN};
+    &[AFFILIATED_WITH, CITES, HAS_TOPIC, WRITES, WRITTEN]
+}
+
+/// The checks of a joint run: positive finite weights, at least one task beside the
+/// classification, DGI at most once, link prediction on an edge set the graph has, with a
+/// held-out fraction in (0, 0.5].
+fn validate_joint(
+    classification_weight: f64,
+    with: &[AuxiliaryTask],
+    edge_sets: &[&str],
+) -> crate::Result<()> {
+    let bad = |m: String| Err(crate::NslError::Config(m));
+    let positive = |w: f64| w.is_finite() && w > 0.0;
+    if !positive(classification_weight) {
+        return bad(format!("classification_weight must be > 0, got {classification_weight}"));
+    }
+    if with.is_empty() {
+        return bad("a joint run needs at least one task beside the classification (with: [...])".into());
+    }
+    if with.iter().filter(|t| matches!(t, AuxiliaryTask::Dgi { .. })).count() > 1 {
+        return bad("Deep Graph Infomax can train only once beside the classification".into());
+    }
+    for task in with {
+        if !positive(task.weight()) {
+            return bad(format!("every joint task's weight must be > 0, got {}", task.weight()));
+        }
+        if let AuxiliaryTask::LinkPrediction { edge_set, test_fraction, .. } = task {
+            if !edge_sets.contains(&edge_set.as_str()) {
+                return bad(format!(
+                    "link prediction on “{edge_set}”: the graph's edge sets are {}",
+                    edge_sets.join(", ")
+                ));
+            }
+            if !(*test_fraction > 0.0 && *test_fraction <= 0.5) {
+                return bad(format!(
+                    "link prediction's test_fraction must be in (0, 0.5], got {test_fraction}"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

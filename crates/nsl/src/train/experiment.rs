@@ -12,12 +12,13 @@ use crate::error::{NslError, Result};
 use crate::gnn::GnnConfig;
 use crate::gnn::full_batch::full_batch_trainer;
 use crate::gnn::hetero::graph_task::GraphTrainOptions;
+use crate::gnn::hetero::link_task::LinkOptions;
 use crate::gnn::hetero::node_task::HeteroNodeOptions;
 use crate::gnn::hetero::{self, HeteroEncoderConfig, HeteroGraphConfig, Progress, ReduceType};
 use crate::gnn::link_task::{split_edges, train_link_predictor};
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, run_epochs};
 use crate::gnn::sampled::train_node_classifier_sampled;
-use crate::spec::{DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, Plan, TaskSpec};
+use crate::spec::{AuxiliaryTask, DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, Plan, TaskSpec};
 use crate::train::eval::{Metrics, evaluate};
 use crate::train::robustness::{RobustnessPoint, robustness_curve};
 use crate::train::trainer::{EpochStats, Trainer};
@@ -145,7 +146,9 @@ pub fn run(
         }
         Plan::LinkPrediction => {
             let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
-            let TaskSpec::LinkPrediction { validation_fraction, test_fraction, score, .. } = spec.task else {
+            let TaskSpec::LinkPrediction { validation_fraction, test_fraction, score, .. } =
+                spec.task.clone()
+            else {
                 unreachable!("the plan says link prediction")
             };
             let config = gnn_config(spec, &data)?;
@@ -217,13 +220,21 @@ fn run_hetero_nodes(
     let graph = nsl_graph::datasets::mag::generate(mag).map_err(|e| NslError::Config(e.to_string()))?;
     let (encoder, _, sampling) = hetero_model(spec);
     let options = HeteroNodeOptions {
-        epochs: spec.epochs,
-        learning_rate: spec.optimizer.learning_rate,
-        seed: spec.seed,
-        dgi_weight: match spec.task {
-            TaskSpec::NodeClassificationAndDgi { dgi_weight } => Some(dgi_weight),
-            _ => None,
+        classification_weight: match &spec.task {
+            TaskSpec::Joint { classification_weight, .. } => *classification_weight,
+            _ => 1.0,
         },
+        dgi_weight: spec.task.dgi_weight(),
+        links: spec.task.auxiliary().iter().find_map(|task| match task {
+            AuxiliaryTask::LinkPrediction { edge_set, weight, score, test_fraction } => Some(LinkOptions {
+                edge_set: edge_set.clone(),
+                score: *score,
+                test_fraction: *test_fraction,
+                weight: *weight,
+            }),
+            AuxiliaryTask::Dgi { .. } => None,
+        }),
+        ..HeteroNodeOptions::classification(spec.epochs, spec.optimizer.learning_rate, spec.seed)
     };
     let steps = match sampling {
         Some(sampling) => hetero::sampled::steps_per_epoch(&graph, &encoder.node_set, sampling)?,
@@ -236,7 +247,12 @@ fn run_hetero_nodes(
             }
             None => hetero::node_task::train(&graph, encoder, &options, device, on_progress)?,
         };
-        let metrics = Metrics { test_acc: Some(run.test_acc), dgi_acc: run.dgi_acc, ..Default::default() };
+        let metrics = Metrics {
+            test_acc: Some(run.test_acc),
+            dgi_acc: run.dgi_acc,
+            test_auc: run.link_auc,
+            ..Default::default()
+        };
         Ok((metrics, run.train_seconds))
     })
 }
@@ -269,11 +285,9 @@ fn gnn_config(spec: &ExperimentSpec, data: &NodeData) -> Result<GnnConfig> {
     let ModelSpec::Gnn { gnn, hidden, dropout, .. } = &spec.model else {
         return Err(NslError::Config("this task needs a GNN model".into()));
     };
-    let output = match spec.task {
-        TaskSpec::Classification
-        | TaskSpec::GraphClassification
-        | TaskSpec::NodeClassificationAndDgi { .. } => data.classes,
-        TaskSpec::LinkPrediction { embedding, .. } => embedding,
+    let output = match &spec.task {
+        TaskSpec::Classification | TaskSpec::GraphClassification | TaskSpec::Joint { .. } => data.classes,
+        TaskSpec::LinkPrediction { embedding, .. } => *embedding,
     };
     Ok(GnnConfig { kind: *gnn, input: data.dim, hidden: hidden.clone(), output, dropout: *dropout })
 }

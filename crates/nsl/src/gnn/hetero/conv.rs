@@ -15,6 +15,7 @@ use crate::config::tfgnn::{
     Activation, DegreeNormalization, GatV2ConvConfig, GcnConvConfig, HeadsMerge, ReduceType, Reducer, Tag,
 };
 use crate::error::{NslError, Result};
+use crate::model::NodeInput;
 
 /// A convolution over one edge set.
 #[derive(Module, Debug)]
@@ -46,6 +47,20 @@ impl Conv {
         }
     }
 
+    /// [`Conv::convolve`], and the attention coefficients `[edges, heads]` where the
+    /// convolution attends.
+    pub fn convolve_traced(
+        &self,
+        graph: &GraphTensor,
+        edge_set: &str,
+    ) -> Result<(Tensor<2>, Option<Tensor<2>>)> {
+        match self {
+            Self::GatV2(conv) => conv.attend(graph, edge_set).map(|(out, alpha)| (out, Some(alpha))),
+            Self::MultiHead(conv) => conv.attend(graph, edge_set).map(|(out, alpha)| (out, Some(alpha))),
+            _ => self.convolve(graph, edge_set).map(|out| (out, None)),
+        }
+    }
+
     /// Width of the pooled result.
     pub fn output_width(&self) -> usize {
         match self {
@@ -61,20 +76,28 @@ impl Conv {
     }
 }
 
-/// The edge set's tensors and the states at its sender and receiver ends.
+/// The edge set's tensors and the states at its sender and receiver ends, as the graph holds
+/// them (raw features may be sparse).
 struct Ends<'a> {
     edges: &'a EdgeSetTensor,
-    sender: Tensor<2>,
-    receiver: Tensor<2>,
+    sender: &'a NodeInput,
+    receiver: &'a NodeInput,
 }
 
 fn ends<'a>(graph: &'a GraphTensor, edge_set: &str, receiver: Tag) -> Result<Ends<'a>> {
     let edges = graph.edge_set(edge_set)?;
     Ok(Ends {
         edges,
-        sender: graph.state(&edges.end(receiver.other()).node_set)?.clone(),
-        receiver: graph.state(&edges.end(receiver).node_set)?.clone(),
+        sender: graph.input(&edges.end(receiver.other()).node_set)?,
+        receiver: graph.input(&edges.end(receiver).node_set)?,
     })
+}
+
+/// Whether a dense layer of `units` outputs should multiply `x` before a linear aggregation
+/// rather than after: the product commutes with scaling and summing, and projecting first costs
+/// less when the state is wider than the output or sparse (only its non-zeros are multiplied).
+fn project_first(x: &NodeInput, units: usize) -> bool {
+    units < x.dim() || matches!(x, NodeInput::Sparse(_))
 }
 
 /// TF-GNN's `SimpleConv`: `message = f([sender, receiver])` on each edge, pooled at the receiver.
@@ -150,9 +173,9 @@ impl SimpleConv {
     pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
         let ends = ends(graph, edge_set, self.receiver)?;
         // TF-GNN's input order: the sender's state, then the receiver's.
-        let mut inputs = vec![broadcast(ends.edges, self.receiver.other(), ends.sender)];
+        let mut inputs = vec![broadcast(ends.edges, self.receiver.other(), ends.sender.to_dense())];
         if self.use_receiver {
-            inputs.push(broadcast(ends.edges, self.receiver, ends.receiver));
+            inputs.push(broadcast(ends.edges, self.receiver, ends.receiver.to_dense()));
         }
         let mut messages = self.message_fn.forward(Tensor::cat(inputs, 1));
         if let Some(dropout) = &self.dropout {
@@ -255,9 +278,14 @@ impl GcnConv {
                 (Some(scale.clone()), Some(scale))
             }
         };
+        let projected = project_first(ends.sender, self.filter.units());
+        let x = match projected {
+            true => ends.sender.matmul(self.filter.kernel.val()),
+            false => ends.sender.to_dense(),
+        };
         let normalized = match sender_scale {
-            Some(scale) => ends.sender * scale,
-            None => ends.sender,
+            Some(scale) => x * scale,
+            None => x,
         };
         let mut messages = broadcast(ends.edges, sender, normalized.clone());
         if let Some(w) = weight {
@@ -274,7 +302,10 @@ impl GcnConv {
                     None => normalized,
                 };
         }
-        Ok(self.filter.forward(pooled))
+        Ok(match projected {
+            true => self.filter.finish(pooled),
+            false => self.filter.forward(pooled),
+        })
     }
 }
 
@@ -364,8 +395,8 @@ impl GatV2Conv {
     pub fn attend(&self, graph: &GraphTensor, edge_set: &str) -> Result<(Tensor<2>, Tensor<2>)> {
         let ends = ends(graph, edge_set, self.receiver)?;
         let (heads, channels, edges) = (self.heads, self.channels, ends.edges.edges);
-        let query = broadcast(ends.edges, self.receiver, self.w_query.forward(ends.receiver));
-        let value = broadcast(ends.edges, self.receiver.other(), self.w_sender_node.forward(ends.sender));
+        let query = broadcast(ends.edges, self.receiver, self.w_query.project(ends.receiver));
+        let value = broadcast(ends.edges, self.receiver.other(), self.w_sender_node.project(ends.sender));
         let features =
             activate(self.attention_activation, query + value.clone()).reshape([edges, heads, channels]);
         // logit[e, h] = Σ_c features[e, h, c] · a[c, h]
@@ -468,19 +499,23 @@ impl MultiHeadConv {
     }
 
     pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        Ok(self.attend(graph, edge_set)?.0)
+    }
+
+    /// The pooled result and the attention coefficients `[edges, heads]`.
+    pub fn attend(&self, graph: &GraphTensor, edge_set: &str) -> Result<(Tensor<2>, Tensor<2>)> {
         let ends = ends(graph, edge_set, self.receiver)?;
         let (heads, channels, edges) = (self.heads, self.channels, ends.edges.edges);
         let sender = self.receiver.other();
-        let query = broadcast(ends.edges, self.receiver, self.w_query.forward(ends.receiver));
-        let key = broadcast(ends.edges, sender, self.w_sender_node_to_key.forward(ends.sender.clone()));
+        let query = broadcast(ends.edges, self.receiver, self.w_query.project(ends.receiver));
+        let key = broadcast(ends.edges, sender, self.w_sender_node_to_key.project(ends.sender));
         let scores = (query * key).reshape([edges, heads, channels]).sum_dim(2).reshape([edges, heads])
             / (channels as f64).sqrt();
-        let alpha = apply_dropout(&self.edge_dropout, softmax(ends.edges, self.receiver, scores));
-        let value = broadcast(ends.edges, sender, self.w_sender_node_to_value.forward(ends.sender));
-        Ok(activate(
-            Activation::Relu,
-            attention_sum(ends.edges, self.receiver, value, alpha, heads, channels),
-        ))
+        let alpha = softmax(ends.edges, self.receiver, scores);
+        let kept = apply_dropout(&self.edge_dropout, alpha.clone());
+        let value = broadcast(ends.edges, sender, self.w_sender_node_to_value.project(ends.sender));
+        let pooled = attention_sum(ends.edges, self.receiver, value, kept, heads, channels);
+        Ok((activate(Activation::Relu, pooled), alpha))
     }
 }
 
@@ -549,10 +584,29 @@ impl SageConv {
 
     pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
         let ends = ends(graph, edge_set, self.receiver)?;
-        let mut x = apply_dropout(&self.dropout, broadcast(ends.edges, self.receiver.other(), ends.sender));
-        if let Some(pooling) = &self.pooling_transform_fn {
-            x = pooling.forward(x);
+        let (edges, sender) = (ends.edges, self.receiver.other());
+        let pool_at_receiver = |x| pool(edges, self.receiver, &self.reduce, x);
+        let neighbor = &self.transform_neighbor_fn;
+        if let Some(dropout) = &self.dropout {
+            // Dropout acts on each edge's copy of the sender's state, so nothing is projected
+            // before broadcasting.
+            let mut x = dropout.forward(broadcast(edges, sender, ends.sender.to_dense()));
+            if let Some(pooling) = &self.pooling_transform_fn {
+                x = pooling.forward(x);
+            }
+            return Ok(neighbor.forward(pool_at_receiver(x)));
         }
-        Ok(self.transform_neighbor_fn.forward(pool(ends.edges, self.receiver, &self.reduce, x)))
+        // Without dropout a node's transform is the same on every edge it sends along, so it
+        // is computed once per node.
+        if let Some(pooling) = &self.pooling_transform_fn {
+            let x = broadcast(edges, sender, pooling.project(ends.sender));
+            return Ok(neighbor.forward(pool_at_receiver(x)));
+        }
+        let linear = matches!(self.reduce.reducers(), [Reducer::Sum | Reducer::Mean]);
+        if linear && project_first(ends.sender, neighbor.units()) {
+            let x = broadcast(edges, sender, ends.sender.matmul(neighbor.kernel.val()));
+            return Ok(neighbor.finish(pool_at_receiver(x)));
+        }
+        Ok(neighbor.forward(pool_at_receiver(broadcast(edges, sender, ends.sender.to_dense()))))
     }
 }

@@ -8,6 +8,7 @@ use burn::tensor::{Device, Tensor, activation};
 use super::weights::{Start, WeightSource, role};
 use crate::config::tfgnn::Activation;
 use crate::error::Result;
+use crate::model::NodeInput;
 
 /// Applies `activation`.
 pub fn activate(activation: Activation, x: Tensor<2>) -> Tensor<2> {
@@ -15,6 +16,7 @@ pub fn activate(activation: Activation, x: Tensor<2>) -> Tensor<2> {
         Activation::Linear => x,
         Activation::Relu => activation::relu(x),
         Activation::LeakyRelu => activation::leaky_relu(x, 0.2),
+        Activation::Elu => activation::elu(x, 1.0),
     }
 }
 
@@ -69,7 +71,23 @@ impl Dense {
     /// # Shapes
     /// - `x`: `[rows, input]`; returns `[rows, units]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        let linear = x.matmul(self.kernel.val());
+        self.finish(x.matmul(self.kernel.val()))
+    }
+
+    /// [`Dense::forward`] of a state as it is held: a sparse one multiplies only its non-zeros.
+    ///
+    /// # Shapes
+    /// - `x`: `[rows, input]`; returns `[rows, units]`.
+    pub fn project(&self, x: &NodeInput) -> Tensor<2> {
+        self.finish(x.matmul(self.kernel.val()))
+    }
+
+    /// `activation(xW + b)` given `xW`, computed elsewhere (e.g. before a linear aggregation
+    /// that commutes with the kernel).
+    ///
+    /// # Shapes
+    /// - `linear`: `[rows, units]`; returns `[rows, units]`.
+    pub fn finish(&self, linear: Tensor<2>) -> Tensor<2> {
         let biased = match &self.bias {
             Some(b) => linear + b.val().unsqueeze(),
             None => linear,

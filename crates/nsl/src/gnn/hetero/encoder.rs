@@ -134,13 +134,13 @@ impl HeteroEncoder {
     pub fn forward(&self, graph: &GraphTensor) -> Result<GraphTensor> {
         let mut states = BTreeMap::new();
         for p in &self.projections {
-            states.insert(p.node_set.clone(), p.dense.forward(graph.state(&p.node_set)?.clone()));
+            states.insert(p.node_set.clone(), p.dense.project(graph.input(&p.node_set)?));
         }
         let mut hidden = graph.with_states(states);
         for round in &self.rounds {
             hidden = match round {
                 Round::Dense(dense) => {
-                    let next = dense.forward(hidden.state(&self.node_set)?.clone());
+                    let next = dense.forward(hidden.state(&self.node_set)?);
                     hidden.with_states(BTreeMap::from([(self.node_set.clone(), next)]))
                 }
                 Round::Gcn(gcn) => {
@@ -180,7 +180,7 @@ impl HeteroEncoder {
     /// # Shapes
     /// - returns `[nodes, hidden]`.
     pub fn node_states(&self, graph: &GraphTensor) -> Result<Tensor<2>> {
-        self.forward(graph)?.state(&self.node_set).cloned()
+        self.forward(graph)?.state(&self.node_set)
     }
 }
 

@@ -4,6 +4,7 @@
 //! scatter without checking.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::GraphBatch;
@@ -11,6 +12,7 @@ use nsl_graph::typed::{EdgeSet, Graph};
 
 use crate::config::tfgnn::Tag;
 use crate::error::{NslError, Result};
+use crate::model::NodeInput;
 use crate::tensor::{labels, matrix};
 
 /// One end of an edge set: each edge's node there, and what pooling to that end needs. The
@@ -26,35 +28,55 @@ pub struct Incidence {
     pub index: Tensor<1, Int>,
     /// Edges ending at each node: `[size, 1]`.
     pub count: Tensor<2>,
-    /// Each node's edges padded to the largest degree, padding pointing one past the last edge:
-    /// `[size · width]` (the segment maximum and softmax gather through it).
-    pub slots: Tensor<1, Int>,
+    /// Each edge's node, on the host (what the padded slots are built from).
+    host: Arc<Vec<u32>>,
+    /// The padded slots, built the first time a maximum or softmax asks (sums never do, and
+    /// padding to the largest degree is the one cost here that grows with a hub's degree);
+    /// shared by every copy of the graph.
+    slots: Arc<OnceLock<Slots>>,
+}
+
+/// Each node's edges padded to the largest degree, padding pointing one past the last edge.
+#[derive(Debug, Clone)]
+pub struct Slots {
+    /// `[size · width]` edge indices (the segment maximum gathers through them).
+    pub index: Tensor<1, Int>,
     /// Slots per node (at least 1).
     pub width: usize,
 }
 
 impl Incidence {
     fn new(node_set: &str, size: usize, index: &[u32], device: &Device) -> Self {
-        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); size];
-        for (edge, &node) in index.iter().enumerate() {
-            lists[node as usize].push(edge as u32);
+        let mut count = vec![0.0f32; size];
+        for &node in index {
+            count[node as usize] += 1.0;
         }
-        let width = lists.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let padding = index.len() as u32;
-        let mut slots = Vec::with_capacity(size * width);
-        for list in &lists {
-            slots.extend(list);
-            slots.extend(std::iter::repeat_n(padding, width - list.len()));
-        }
-        let count = lists.iter().map(|l| l.len() as f32).collect();
         Self {
             node_set: node_set.to_owned(),
             size,
             index: labels(index, device),
             count: matrix(count, size, 1, device),
-            slots: labels(&slots, device),
-            width,
+            host: Arc::new(index.to_vec()),
+            slots: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// Each node's edges padded to the largest degree.
+    pub fn slots(&self) -> &Slots {
+        self.slots.get_or_init(|| {
+            let mut lists: Vec<Vec<u32>> = vec![Vec::new(); self.size];
+            for (edge, &node) in self.host.iter().enumerate() {
+                lists[node as usize].push(edge as u32);
+            }
+            let width = lists.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let padding = self.host.len() as u32;
+            let mut slots = Vec::with_capacity(self.size * width);
+            for list in &lists {
+                slots.extend(list);
+                slots.extend(std::iter::repeat_n(padding, width - list.len()));
+            }
+            Slots { index: labels(&slots, &self.index.device()), width }
+        })
     }
 }
 
@@ -148,14 +170,20 @@ impl Schema {
 }
 
 /// A graph on the device: node-set states, edge sets and components, by name.
+///
+/// A state is a [`NodeInput`]: hidden states are dense, while a node set's raw features may
+/// stay sparse (Cora's bag of words), so that a layer whose first step is a dense projection
+/// multiplies only the non-zeros ([`Dense::project`](super::dense::Dense::project)).
 #[derive(Debug, Clone)]
 pub struct GraphTensor {
-    /// Each node set's hidden state `[size, width]`.
-    pub states: BTreeMap<String, Tensor<2>>,
+    /// Each node set's state `[size, width]`.
+    pub states: BTreeMap<String, NodeInput>,
     /// Each edge set.
     pub edge_sets: BTreeMap<String, EdgeSetTensor>,
     /// Each node set's nodes by component (its `size` is the number of components).
     pub components: BTreeMap<String, Incidence>,
+    /// Each node set's number of nodes.
+    sizes: BTreeMap<String, usize>,
 }
 
 impl GraphTensor {
@@ -179,23 +207,39 @@ impl GraphTensor {
         node_components: &BTreeMap<String, Vec<u32>>,
         device: &Device,
     ) -> Result<Self> {
+        let sizes = states.iter().map(|(name, s)| (name.clone(), s.dims()[0])).collect();
+        let inputs = states.into_iter().map(|(name, s)| (name, NodeInput::Dense(s))).collect();
+        Self::structure(&sizes, edge_sets, components, node_components, device)?.with_inputs(inputs)
+    }
+
+    /// The graph's structure without states: node sets of the given sizes, `edge_sets` between
+    /// them and each node's component, all checked and uploaded once; states come later by
+    /// [`GraphTensor::with_inputs`] (a model that runs on the same graph at every step).
+    pub fn structure(
+        sizes: &BTreeMap<String, usize>,
+        edge_sets: &BTreeMap<String, EdgeSet>,
+        components: usize,
+        node_components: &BTreeMap<String, Vec<u32>>,
+        device: &Device,
+    ) -> Result<Self> {
         let mut by_component = BTreeMap::new();
-        for (name, state) in &states {
+        for (name, &nodes) in sizes {
             let index = node_components
                 .get(name)
                 .ok_or_else(|| NslError::Config(format!("node set “{name}” has no components")))?;
-            if index.len() != state.dims()[0] || index.iter().any(|&c| c as usize >= components) {
+            if index.len() != nodes || index.iter().any(|&c| c as usize >= components) {
                 return Err(NslError::Config(format!(
-                    "node set “{name}”: {} component indices for {} nodes in {components} components",
+                    "node set “{name}”: {} component indices for {nodes} nodes in {components} components",
                     index.len(),
-                    state.dims()[0]
                 )));
             }
             by_component.insert(name.clone(), Incidence::new(name, components, index, device));
         }
         let size = |name: &str, edge_set: &str| {
-            states.get(name).map(|s| s.dims()[0]).ok_or_else(|| {
-                NslError::Config(format!("edge set “{edge_set}” joins node set “{name}”, which has no state"))
+            sizes.get(name).copied().ok_or_else(|| {
+                NslError::Config(format!(
+                    "edge set “{edge_set}” joins node set “{name}”, which the graph does not have"
+                ))
             })
         };
         let mut uploaded = BTreeMap::new();
@@ -237,7 +281,42 @@ impl GraphTensor {
                 },
             );
         }
-        Ok(Self { states, edge_sets: uploaded, components: by_component })
+        Ok(Self {
+            states: BTreeMap::new(),
+            edge_sets: uploaded,
+            components: by_component,
+            sizes: sizes.clone(),
+        })
+    }
+
+    /// This structure with `inputs` as the states of its node sets, each checked to have one
+    /// row per node.
+    pub fn with_inputs(&self, inputs: BTreeMap<String, NodeInput>) -> Result<Self> {
+        for (name, input) in &inputs {
+            let nodes = self
+                .sizes
+                .get(name)
+                .ok_or_else(|| NslError::Config(format!("the graph has no node set “{name}”")))?;
+            if input.nodes() != *nodes {
+                return Err(NslError::Config(format!(
+                    "node set “{name}”: {} feature rows for {nodes} nodes",
+                    input.nodes()
+                )));
+            }
+        }
+        let mut states = self.states.clone();
+        states.extend(inputs);
+        Ok(Self { states, ..self.clone_structure() })
+    }
+
+    /// The edge sets, components and sizes, without states.
+    fn clone_structure(&self) -> Self {
+        Self {
+            states: BTreeMap::new(),
+            edge_sets: self.edge_sets.clone(),
+            components: self.components.clone(),
+            sizes: self.sizes.clone(),
+        }
     }
 
     /// A typed graph with the dense feature `feature` of every node set as its state.
@@ -264,8 +343,13 @@ impl GraphTensor {
             .ok_or_else(|| NslError::Config(format!("the graph has no node set “{node_set}”")))
     }
 
-    /// The state of `node_set`.
-    pub fn state(&self, node_set: &str) -> Result<&Tensor<2>> {
+    /// The state of `node_set` as a dense matrix (sparse raw features are expanded).
+    pub fn state(&self, node_set: &str) -> Result<Tensor<2>> {
+        Ok(self.input(node_set)?.to_dense())
+    }
+
+    /// The state of `node_set` as it is held: dense, or the sparse raw features.
+    pub fn input(&self, node_set: &str) -> Result<&NodeInput> {
         self.states
             .get(node_set)
             .ok_or_else(|| NslError::Config(format!("the graph has no node set “{node_set}”")))
@@ -281,14 +365,14 @@ impl GraphTensor {
     /// The same edge sets with some node-set states replaced.
     pub fn with_states(&self, replaced: BTreeMap<String, Tensor<2>>) -> Self {
         let mut states = self.states.clone();
-        states.extend(replaced);
-        Self { states, edge_sets: self.edge_sets.clone(), components: self.components.clone() }
+        states.extend(replaced.into_iter().map(|(name, s)| (name, NodeInput::Dense(s))));
+        Self { states, ..self.clone_structure() }
     }
 
     /// Widths and endpoints.
     pub fn schema(&self) -> Schema {
         Schema {
-            node_sets: self.states.iter().map(|(name, s)| (name.clone(), s.dims()[1])).collect(),
+            node_sets: self.states.iter().map(|(name, s)| (name.clone(), s.dim())).collect(),
             edge_sets: self
                 .edge_sets
                 .iter()
@@ -337,10 +421,11 @@ mod tests {
         let graph = GraphTensor::new(states, &edges, &device).unwrap();
         let writes = graph.edge_set("writes").unwrap();
         assert_eq!(to_vec(writes.target.count.clone()), vec![1.0, 0.0, 2.0]);
-        assert_eq!(writes.target.width, 2);
+        let slots = writes.target.slots();
+        assert_eq!(slots.width, 2);
         // Paper 0 has edge 0, paper 1 none, paper 2 edges 1 and 2; padding is edge 3.
         assert_eq!(
-            writes.target.slots.clone().into_data().convert::<i64>().try_into_vec::<i64>().unwrap(),
+            slots.index.clone().into_data().convert::<i64>().try_into_vec::<i64>().unwrap(),
             vec![0, 3, 3, 3, 1, 2]
         );
         assert_eq!(to_vec(writes.source.count.clone()), vec![2.0, 1.0]);

@@ -15,6 +15,7 @@ pub mod dgi;
 pub mod encoder;
 pub mod graph;
 pub mod graph_task;
+pub mod link_task;
 pub mod next_state;
 pub mod node_task;
 pub mod pool;
@@ -29,7 +30,7 @@ pub use crate::config::tfgnn::{
     ReduceType, Reducer, Tag, VanillaMpnnConfig,
 };
 pub use graph::{GraphTensor, Schema};
-pub use update::GraphUpdate;
+pub use update::{Attention, GraphUpdate};
 pub use weights::WeightSource;
 
 /// What a training run of these models reports as it goes.

@@ -9,6 +9,7 @@ use super::dense::{Dense, LayerNorm, Normalize, activate, apply_dropout};
 use super::weights::{Start, WeightSource, role};
 use crate::config::tfgnn::{Activation, Combine, Normalization};
 use crate::error::{NslError, Result};
+use crate::model::NodeInput;
 
 /// A next-state layer.
 #[derive(Module, Debug)]
@@ -19,18 +20,32 @@ pub enum NextState {
     MtAlbis(MtAlbisNextState),
     /// GraphSAGE's next state.
     Sage(SageNextState),
+    /// TF-GNN's `SingleInputNextState`: the one edge set's pooled messages are the new state
+    /// (how `GCNHomGraphUpdate` and `GATv2HomGraphUpdate` finish).
+    Single(SingleInput),
 }
+
+/// The new state is the one incoming edge set's pooled messages; no weights.
+#[derive(Module, Debug, Default)]
+pub struct SingleInput;
 
 impl NextState {
     /// The new state.
     ///
     /// # Shapes
     /// - `state`: `[nodes, width]`; each of `pooled`: `[nodes, ·]`; returns `[nodes, units]`.
-    pub fn forward(&self, state: Tensor<2>, pooled: Vec<Tensor<2>>) -> Result<Tensor<2>> {
+    pub fn forward(&self, state: &NodeInput, pooled: Vec<Tensor<2>>) -> Result<Tensor<2>> {
         match self {
-            Self::Concat(next) => Ok(next.forward(state, pooled)),
-            Self::MtAlbis(next) => next.forward(state, pooled),
+            Self::Concat(next) => Ok(next.forward(state.to_dense(), pooled)),
+            Self::MtAlbis(next) => next.forward(state.to_dense(), pooled),
             Self::Sage(next) => next.forward(state, pooled),
+            Self::Single(_) => match <[Tensor<2>; 1]>::try_from(pooled) {
+                Ok([only]) => Ok(only),
+                Err(pooled) => Err(NslError::Config(format!(
+                    "a single-input next state takes one edge set's messages, not {}",
+                    pooled.len()
+                ))),
+            },
         }
     }
 }
@@ -231,9 +246,11 @@ impl SageNextState {
         })
     }
 
-    fn forward(&self, state: Tensor<2>, pooled: Vec<Tensor<2>>) -> Result<Tensor<2>> {
-        let state = apply_dropout(&self.dropout, state);
-        let own = self.self_transform.forward(state);
+    fn forward(&self, state: &NodeInput, pooled: Vec<Tensor<2>>) -> Result<Tensor<2>> {
+        let own = match &self.dropout {
+            Some(dropout) => self.self_transform.forward(dropout.forward(state.to_dense())),
+            None => self.self_transform.project(state),
+        };
         let mut net = combine([vec![own], pooled].concat(), self.combine)?;
         if let Some(bias) = &self.bias {
             net = net + bias.val().unsqueeze();

@@ -51,9 +51,10 @@ fn segment_sum(end: &Incidence, value: Tensor<2>) -> Tensor<2> {
 fn segment_max(end: &Incidence, value: Tensor<2>) -> Tensor<2> {
     let width = value.dims()[1];
     let padding = Tensor::full([1, width], f32::MIN, &value.device());
+    let slots = end.slots();
     Tensor::cat(vec![value, padding], 0)
-        .select(0, end.slots.clone())
-        .reshape([end.size, end.width, width])
+        .select(0, slots.index.clone())
+        .reshape([end.size, slots.width, width])
         .max_dim(1)
         .reshape([end.size, width])
 }
@@ -118,7 +119,7 @@ mod tests {
         let device = Device::flex();
         let graph = writes(&device);
         let edges = graph.edge_set("writes").unwrap();
-        let on_edges = broadcast(edges, Tag::Source, graph.state("author").unwrap().clone());
+        let on_edges = broadcast(edges, Tag::Source, graph.state("author").unwrap());
         assert_eq!(to_vec(on_edges.clone()), vec![5.0, 5.0, -7.0]);
         let pooled = |text: &str| to_vec(pool(edges, Tag::Target, &text.parse().unwrap(), on_edges.clone()));
         assert_eq!(pooled("sum"), vec![5.0, 0.0, -2.0]);

@@ -72,7 +72,7 @@ pub fn train_sampled(
     let mut weights = WeightSource::seeded(options.seed);
     let schema = graph_eval.schema();
     let mut model =
-        HeteroNodeModel::new(config, &schema, targets.classes, false, &mut weights, &train_device)?;
+        HeteroNodeModel::new(config, &schema, targets.classes, (false, None), &mut weights, &train_device)?;
     let mut optimizer: ModuleOptimizer = adam(0.0);
     let mut rng = seeded(options.seed ^ 0x5a_3c);
     let mut order = targets.train.clone();
@@ -118,9 +118,12 @@ pub fn train_sampled(
         test_acc: best_test,
         val_acc: best_val,
         best_epoch,
+        classification_losses: losses.clone(),
         losses,
         dgi_losses: Vec::new(),
         dgi_acc: None,
+        link_losses: Vec::new(),
+        link_auc: None,
         train_seconds: seconds,
     })
 }
@@ -154,7 +157,7 @@ mod tests {
             rounds: 2,
             model: HeteroModel::MtAlbis(mt),
         };
-        let options = HeteroNodeOptions { epochs: 4, learning_rate: 0.01, seed: 0, dgi_weight: None };
+        let options = HeteroNodeOptions::classification(4, 0.01, 0);
         let mut steps = 0;
         let run = train_sampled(&graph, &config, &sampling, &options, &Device::flex(), &mut |p| {
             steps += usize::from(matches!(p, Progress::Step { .. }));

@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor};
 
-use super::conv::{Conv, GatV2Conv, MultiHeadConv, SageConv, SimpleConv, SimpleConvSpec};
+use super::conv::{Conv, GatV2Conv, GcnConv, MultiHeadConv, SageConv, SimpleConv, SimpleConvSpec};
 use super::dense::dropout;
 use super::graph::{GraphTensor, Schema};
-use super::next_state::{ConcatNextState, MtAlbisNextState, NextState, SageNextState};
+use super::next_state::{ConcatNextState, MtAlbisNextState, NextState, SageNextState, SingleInput};
 use super::weights::WeightSource;
 use crate::config::tfgnn::{
-    Activation, AttentionType, Combine, GatV2ConvConfig, GraphSageConfig, MtAlbisConfig, NextStateType, Tag,
-    VanillaMpnnConfig,
+    Activation, AttentionType, Combine, GatV2ConvConfig, GcnConvConfig, GraphSageConfig, MtAlbisConfig,
+    NextStateType, Tag, VanillaMpnnConfig,
 };
 use crate::error::{NslError, Result};
 
@@ -71,6 +71,25 @@ impl ModuleVisitor for KernelSquares {
     }
 }
 
+/// The attention one edge set's convolution paid along each of its edges.
+#[derive(Debug, Clone)]
+pub struct Attention {
+    /// The edge set.
+    pub edge_set: String,
+    /// `[edges, heads]`; each receiver's edges sum to 1 per head.
+    pub alpha: Tensor<2>,
+}
+
+/// The next state of a homogeneous update: the messages of the node set's only edge set.
+fn single_input(node_set: &str, widths: &[usize]) -> Result<NextState> {
+    match widths.len() {
+        1 => Ok(NextState::Single(SingleInput)),
+        n => Err(NslError::Config(format!(
+            "a homogeneous update takes one edge set into each node set; “{node_set}” receives {n}"
+        ))),
+    }
+}
+
 /// Where TF-GNN puts the weights of a node set's edge-set input and of its next state.
 fn edge_prefix(node_set: &str, edge_set: &str) -> String {
     format!("node_set_updates/{node_set}/edge_set_inputs/{edge_set}")
@@ -121,17 +140,67 @@ impl GraphUpdate {
 
     /// The graph with every updated node set's new state.
     pub fn forward(&self, graph: &GraphTensor) -> Result<GraphTensor> {
+        Ok(self.forward_traced(graph)?.0)
+    }
+
+    /// [`GraphUpdate::forward`], and the attention coefficients (`[edges, heads]`) of every
+    /// edge set whose convolution attends, in update order (what a view of attention reads).
+    pub fn forward_traced(&self, graph: &GraphTensor) -> Result<(GraphTensor, Vec<Attention>)> {
         let mut states = BTreeMap::new();
+        let mut attention = Vec::new();
         for update in &self.node_sets {
-            let pooled = update
-                .inputs
-                .iter()
-                .map(|i| i.conv.convolve(graph, &i.edge_set))
-                .collect::<Result<Vec<Tensor<2>>>>()?;
-            let state = graph.state(&update.node_set)?.clone();
+            let mut pooled = Vec::with_capacity(update.inputs.len());
+            for input in &update.inputs {
+                let (messages, alpha) = input.conv.convolve_traced(graph, &input.edge_set)?;
+                pooled.push(messages);
+                if let Some(alpha) = alpha {
+                    attention.push(Attention { edge_set: input.edge_set.clone(), alpha });
+                }
+            }
+            let state = graph.input(&update.node_set)?;
             states.insert(update.node_set.clone(), update.next_state.forward(state, pooled)?);
         }
-        Ok(graph.with_states(states))
+        Ok((graph.with_states(states), attention))
+    }
+
+    /// TF-GNN's `GCNHomGraphUpdate`: each receiver's new state is its one incoming edge set's
+    /// `GCNConv` (weights `node_set_updates/<node set>/edge_set_inputs/<edge set>/filter/…`).
+    pub fn gcn(
+        config: &GcnConvConfig,
+        schema: &Schema,
+        weights: &mut WeightSource,
+        device: &Device,
+    ) -> Result<Self> {
+        assemble(
+            schema,
+            None,
+            config.receiver_tag,
+            weights,
+            |edge_set, prefix, weights| {
+                Ok(Conv::Gcn(GcnConv::new(config, schema, edge_set, weights, prefix, device)?))
+            },
+            |node_set, _, widths, _, _| single_input(node_set, widths),
+        )
+    }
+
+    /// TF-GNN's `GATv2HomGraphUpdate`: each receiver's new state is its one incoming edge
+    /// set's `GATv2Conv`.
+    pub fn gat_v2(
+        config: &GatV2ConvConfig,
+        schema: &Schema,
+        weights: &mut WeightSource,
+        device: &Device,
+    ) -> Result<Self> {
+        assemble(
+            schema,
+            None,
+            config.receiver_tag,
+            weights,
+            |edge_set, prefix, weights| {
+                Ok(Conv::GatV2(GatV2Conv::new(config, schema, edge_set, weights, prefix, device)?))
+            },
+            |node_set, _, widths, _, _| single_input(node_set, widths),
+        )
     }
 
     /// `VanillaMPNNGraphUpdate`.
@@ -361,13 +430,13 @@ mod tests {
             let inputs: Vec<&str> = update.node_sets[0].inputs.iter().map(|i| i.edge_set.as_str()).collect();
             assert_eq!(inputs, ["cites", "writes"]);
             let out = update.forward(&graph).unwrap();
-            let paper = to_vec(out.state("paper").unwrap().clone());
+            let paper = to_vec(out.state("paper").unwrap());
             assert_eq!(paper.len(), 4 * 5);
             // Layer-normalised rows have mean 0.
             for row in paper.chunks(5) {
                 assert!(row.iter().sum::<f32>().abs() < 1e-4, "{row:?}");
             }
-            assert_eq!(to_vec(out.state("author").unwrap().clone()), vec![0.5, -1.0, 2.0, 0.25]);
+            assert_eq!(to_vec(out.state("author").unwrap()), vec![0.5, -1.0, 2.0, 0.25]);
         }
     }
 
@@ -398,7 +467,7 @@ mod tests {
         let config = GraphSageConfig { units: 3, combine_type: Combine::Concat, ..Default::default() };
         let update =
             GraphUpdate::graph_sage(&config, &graph.schema(), &mut WeightSource::seeded(1), &device).unwrap();
-        let paper = to_vec(update.forward(&graph).unwrap().state("paper").unwrap().clone());
+        let paper = to_vec(update.forward(&graph).unwrap().state("paper").unwrap());
         assert_eq!(paper.len(), 4 * 9, "self + two edge sets, side by side");
         for row in paper.chunks(9) {
             let norm: f32 = row.iter().map(|v| v * v).sum();
@@ -421,7 +490,7 @@ mod tests {
         let update =
             GraphUpdate::mt_albis(&config, &batch.schema(), &mut WeightSource::seeded(3), &train_device)
                 .unwrap();
-        let trained = to_vec(update.forward(&batch).unwrap().state("paper").unwrap().clone().inner());
+        let trained = to_vec(update.forward(&batch).unwrap().state("paper").unwrap().inner());
         // Each unit is normalised over the 4 papers: mean 0 (γ = 1, β = 0).
         for unit in 0..5 {
             let column: f32 = (0..4).map(|row| trained[row * 5 + unit]).sum();
@@ -437,8 +506,7 @@ mod tests {
             to_vec(norm.running_mean.value_sync()).iter().any(|&m| m.abs() > 1e-3),
             "the moving mean moved"
         );
-        let inferred =
-            to_vec(update.valid().forward(&graph(&device)).unwrap().state("paper").unwrap().clone());
+        let inferred = to_vec(update.valid().forward(&graph(&device)).unwrap().state("paper").unwrap());
         assert_ne!(inferred, trained);
     }
 
