@@ -331,9 +331,19 @@ fn extra_tasks(
     let (mut tasks, mut weights) =
         (Vec::new(), vec![format!("\"classification\": {classification_weight:?}")]);
     if let Some(weight) = dgi_weight {
-        s.push_str("# Deep Graph Infomax beside the classification, its loss weighted as the spec says.\n");
-        tasks.push("\"dgi\": contrastive_losses.DeepGraphInfomaxTask(NODE_SET, seed=SEED)".to_string());
-        weights.push(format!("\"dgi\": {weight:?}"));
+        // TF-GNN 1.0.3 gives Keras one loss weight per task, which Keras pairs with the model's
+        // outputs in the order of their sorted names; DGI has two outputs (its predictions and a
+        // zero-loss pass-through of the representations), so its name must sort last for every
+        // weight to land on its own task's output.
+        s.push_str(
+            "# Deep Graph Infomax beside the classification, its loss weighted as the spec says (its\n\
+             # name sorts last: Keras pairs the per-task loss weights with the outputs in name order,\n\
+             # and DGI has two outputs).\n",
+        );
+        tasks.push(
+            "\"unsupervised_dgi\": contrastive_losses.DeepGraphInfomaxTask(NODE_SET, seed=SEED)".to_string(),
+        );
+        weights.push(format!("\"unsupervised_dgi\": {weight:?}"));
     }
     match links {
         Some((edge_set, weight, score)) => {
@@ -561,7 +571,7 @@ mod tests {
             "receiver_tag=tfgnn.SOURCE",
             "READ = [\"author\", \"field_of_study\", \"institution\", \"paper\"]",
             "runner.NodeMulticlassClassification(",
-            "num_classes=NUM_CLASSES, label_feature_name=LABEL, readout_node_set=NODE_READOUT",
+            "num_classes=NUM_CLASSES, label_fn=node_labels, readout_node_set=NODE_READOUT",
             "NODE_READOUT = \"_readout\"",
             "EXTRA_TASKS = {}",
         ] {
@@ -584,7 +594,7 @@ mod tests {
         );
         let dgi = program(&builtin("mag-mtalbis-dgi", None, 0).unwrap()).unwrap();
         assert!(dgi.contains("contrastive_losses.DeepGraphInfomaxTask(NODE_SET, seed=SEED)"));
-        assert!(dgi.contains("LOSS_WEIGHTS = {\"classification\": 1.0, \"dgi\": 0.1}"), "{dgi}");
+        assert!(dgi.contains("LOSS_WEIGHTS = {\"classification\": 1.0, \"unsupervised_dgi\": 0.1}"), "{dgi}");
         let sampled = program(&builtin("mag-mtalbis-sampled", None, 0).unwrap()).unwrap();
         assert!(
             sampled.contains("runner.RootNodeMulticlassClassification(")

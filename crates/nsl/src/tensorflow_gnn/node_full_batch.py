@@ -21,6 +21,12 @@ def with_readout(node_sets, edge_sets, split):
     )
 
 
+def node_labels(graph):
+    """The classified nodes' labels, read out of NODE_READOUT (TF-GNN 1.0.3 reads a
+    `label_feature_name` out of `_readout` only, which link prediction takes for its pairs)."""
+    return graph, tfgnn.keras.layers.Readout(feature_name=LABEL, node_set_name=NODE_READOUT)(graph)
+
+
 class WholeGraph(runner.DatasetProvider):
     """The same whole graph at every step: full-batch training."""
 
@@ -40,7 +46,7 @@ def main():
     if LINK_EDGE_SET:
         train_provider, val, test = link_split(node_sets, (train, val, test))
     classification = runner.NodeMulticlassClassification(
-        num_classes=NUM_CLASSES, label_feature_name=LABEL, readout_node_set=NODE_READOUT
+        num_classes=NUM_CLASSES, label_fn=node_labels, readout_node_set=NODE_READOUT
     )
     tasks = {"classification": classification, **EXTRA_TASKS}
     epochs, steps = (1, args.steps) if args.steps else (args.epochs, 1)

@@ -258,7 +258,8 @@ pub fn train(
                 (&eval.links, &holdout, &link_pairs)
             {
                 let (source, target) = (hidden.state(&h.source)?, hidden.state(&h.target)?);
-                let score = |pairs: &LinkTensors| to_vec(scorer.scores(source.clone(), target.clone(), pairs));
+                let score =
+                    |pairs: &LinkTensors| to_vec(scorer.scores(source.clone(), target.clone(), pairs));
                 link_auc = Some(roc_auc(&score(links), &score(non_links)));
             }
         }
