@@ -253,19 +253,17 @@ impl GcnConv {
         if self.self_loops { degree + 1.0 } else { degree.clamp_min(1.0) }
     }
 
-    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
-        let ends = ends(graph, edge_set, self.receiver)?;
+    /// The coefficient of each edge's message, `[edges, 1]` (its weight scaled by the sender's
+    /// and receiver's degrees as the normalisation says), and of each receiver's self loop,
+    /// `[receivers, 1]` — `None` where it is 1. They depend on the graph alone, so the edge set
+    /// keeps them after the first step.
+    fn coefficients(
+        &self,
+        edges: &EdgeSetTensor,
+        weight: Option<&Tensor<2>>,
+    ) -> (Option<Tensor<2>>, Option<Tensor<2>>) {
         let sender = self.receiver.other();
-        let weight = match (self.weighted, &ends.edges.weight) {
-            (true, Some(w)) => Some(w),
-            (true, None) => {
-                return Err(NslError::Config(format!(
-                    "GCN reads edge weights, and edge set “{edge_set}” has none"
-                )));
-            }
-            (false, _) => None,
-        };
-        let degree = |tag| self.degree(ends.edges, tag, weight);
+        let degree = |tag| self.degree(edges, tag, weight);
         let (sender_scale, receiver_scale) = match self.normalization {
             DegreeNormalization::None => (None, None),
             DegreeNormalization::In => (None, Some(degree(self.receiver).recip())),
@@ -278,29 +276,53 @@ impl GcnConv {
                 (Some(scale.clone()), Some(scale))
             }
         };
+        let on_edges = |tag, scale: &Option<Tensor<2>>| scale.clone().map(|s| broadcast(edges, tag, s));
+        let factors =
+            [weight.cloned(), on_edges(sender, &sender_scale), on_edges(self.receiver, &receiver_scale)];
+        let edge = factors.into_iter().flatten().reduce(|a, b| a * b);
+        // A self loop joins a node to itself: both of its scales are the node's own.
+        let looped = match (sender_scale, receiver_scale) {
+            (Some(a), Some(b)) => Some(a * b),
+            (one, other) => one.or(other),
+        };
+        (edge, if self.self_loops { looped } else { None })
+    }
+
+    pub fn convolve(&self, graph: &GraphTensor, edge_set: &str) -> Result<Tensor<2>> {
+        let ends = ends(graph, edge_set, self.receiver)?;
+        let weight = match (self.weighted, &ends.edges.weight) {
+            (true, Some(w)) => Some(w),
+            (true, None) => {
+                return Err(NslError::Config(format!(
+                    "GCN reads edge weights, and edge set “{edge_set}” has none"
+                )));
+            }
+            (false, _) => None,
+        };
+        let key = format!(
+            "gcn/{:?}/{:?}/{}/{}",
+            self.receiver,
+            self.normalization,
+            self.self_loops,
+            weight.is_some()
+        );
+        let cached = ends.edges.derived(&key, || {
+            let (edge, looped) = self.coefficients(ends.edges, weight);
+            vec![edge, looped]
+        });
         let projected = project_first(ends.sender, self.filter.units());
         let x = match projected {
             true => ends.sender.matmul(self.filter.kernel.val()),
             false => ends.sender.to_dense(),
         };
-        let normalized = match sender_scale {
-            Some(scale) => x * scale,
-            None => x,
+        let scaled = |value: Tensor<2>, coefficient: &Option<Tensor<2>>| match coefficient {
+            Some(c) => value * c.clone(),
+            None => value,
         };
-        let mut messages = broadcast(ends.edges, sender, normalized.clone());
-        if let Some(w) = weight {
-            messages = messages * w.clone();
-        }
+        let messages = scaled(broadcast(ends.edges, self.receiver.other(), x.clone()), &cached[0]);
         let mut pooled = pool(ends.edges, self.receiver, &ReduceType::one(Reducer::Sum), messages);
-        if let Some(scale) = &receiver_scale {
-            pooled = pooled * scale.clone();
-        }
         if self.self_loops {
-            pooled = pooled
-                + match receiver_scale {
-                    Some(scale) => normalized * scale,
-                    None => normalized,
-                };
+            pooled = pooled + scaled(x, &cached[1]);
         }
         Ok(match projected {
             true => self.filter.finish(pooled),

@@ -4,7 +4,7 @@
 //! scatter without checking.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::GraphBatch;
@@ -91,9 +91,24 @@ pub struct EdgeSetTensor {
     pub target: Incidence,
     /// Edge weights `[edges, 1]`, if the edge set has them.
     pub weight: Option<Tensor<2>>,
+    /// Tensors derived from the structure alone (GCN's degree normalisation), by what they
+    /// are: computed once, by the first layer that asks, and shared by every copy of the graph.
+    derived: Arc<Mutex<BTreeMap<String, Vec<Option<Tensor<2>>>>>>,
 }
 
 impl EdgeSetTensor {
+    /// The tensors derived from this edge set's structure under `key`, made by `make` the
+    /// first time. They hold no trainable weight: a layer that reads them on every step pays
+    /// for them once.
+    pub fn derived(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Vec<Option<Tensor<2>>>,
+    ) -> Vec<Option<Tensor<2>>> {
+        let mut cache = self.derived.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.entry(key.to_owned()).or_insert_with(make).clone()
+    }
+
     /// The end named by `tag`.
     pub fn end(&self, tag: Tag) -> &Incidence {
         match tag {
@@ -278,6 +293,7 @@ impl GraphTensor {
                     source: Incidence::new(&set.source, sources, &set.sources, device),
                     target: Incidence::new(&set.target, targets, &set.targets, device),
                     weight,
+                    derived: Arc::default(),
                 },
             );
         }
