@@ -336,17 +336,21 @@ mod tests {
         assert!(err.contains("writes"), "{err}");
     }
 
-    #[test]
-    fn dgi_trains_beside_and_tells_clean_from_shuffled() {
-        let graph = mag::generate(&MagSpec::playground()).unwrap();
-        let device = Device::flex();
+    /// MtAlbis with 32 units over two rounds, classifying papers.
+    fn mt_albis_32() -> HeteroEncoderConfig {
         let mt = MtAlbisConfig { units: 32, message_dim: 32, ..Default::default() };
-        let config = HeteroEncoderConfig {
+        HeteroEncoderConfig {
             node_set: mag::PAPER.into(),
             hidden: 32,
             rounds: 2,
             model: HeteroModel::MtAlbis(mt),
-        };
+        }
+    }
+
+    #[test]
+    fn dgi_trains_beside_and_tells_clean_from_shuffled() {
+        let (graph, config) = (mag::generate(&MagSpec::playground()).unwrap(), mt_albis_32());
+        let device = Device::flex();
         let options =
             HeteroNodeOptions { dgi_weight: Some(0.1), ..HeteroNodeOptions::classification(40, 0.01, 0) };
         let run = train(&graph, &config, &options, &device, &mut |_| {}).unwrap();
@@ -363,15 +367,8 @@ mod tests {
 
     #[test]
     fn links_train_beside_the_classification_and_rank_held_out_links_first() {
-        let graph = mag::generate(&MagSpec::playground()).unwrap();
+        let (graph, config) = (mag::generate(&MagSpec::playground()).unwrap(), mt_albis_32());
         let device = Device::flex();
-        let mt = MtAlbisConfig { units: 32, message_dim: 32, ..Default::default() };
-        let config = HeteroEncoderConfig {
-            node_set: mag::PAPER.into(),
-            hidden: 32,
-            rounds: 2,
-            model: HeteroModel::MtAlbis(mt),
-        };
         for score in [LinkScore::DotProduct, LinkScore::HadamardProduct] {
             let links = LinkOptions { edge_set: mag::CITES.into(), score, test_fraction: 0.1, weight: 0.5 };
             let options =

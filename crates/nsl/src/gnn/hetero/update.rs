@@ -80,14 +80,20 @@ pub struct Attention {
     pub alpha: Tensor<2>,
 }
 
-/// The next state of a homogeneous update: the messages of the node set's only edge set.
-fn single_input(node_set: &str, widths: &[usize]) -> Result<NextState> {
-    match widths.len() {
+/// A homogeneous update (TF-GNN's `…HomGraphUpdate`s): `conv` on each receiver's one
+/// incoming edge set, whose messages are the new state.
+fn homogeneous(
+    schema: &Schema,
+    receiver: Tag,
+    weights: &mut WeightSource,
+    conv: impl FnMut(&str, &str, &mut WeightSource) -> Result<Conv>,
+) -> Result<GraphUpdate> {
+    assemble(schema, None, receiver, weights, conv, |node_set, _, widths, _, _| match widths.len() {
         1 => Ok(NextState::Single(SingleInput)),
         n => Err(NslError::Config(format!(
             "a homogeneous update takes one edge set into each node set; “{node_set}” receives {n}"
         ))),
-    }
+    })
 }
 
 /// Where TF-GNN puts the weights of a node set's edge-set input and of its next state.
@@ -171,16 +177,9 @@ impl GraphUpdate {
         weights: &mut WeightSource,
         device: &Device,
     ) -> Result<Self> {
-        assemble(
-            schema,
-            None,
-            config.receiver_tag,
-            weights,
-            |edge_set, prefix, weights| {
-                Ok(Conv::Gcn(GcnConv::new(config, schema, edge_set, weights, prefix, device)?))
-            },
-            |node_set, _, widths, _, _| single_input(node_set, widths),
-        )
+        homogeneous(schema, config.receiver_tag, weights, |edge_set, prefix, weights| {
+            Ok(Conv::Gcn(GcnConv::new(config, schema, edge_set, weights, prefix, device)?))
+        })
     }
 
     /// TF-GNN's `GATv2HomGraphUpdate`: each receiver's new state is its one incoming edge
@@ -191,16 +190,9 @@ impl GraphUpdate {
         weights: &mut WeightSource,
         device: &Device,
     ) -> Result<Self> {
-        assemble(
-            schema,
-            None,
-            config.receiver_tag,
-            weights,
-            |edge_set, prefix, weights| {
-                Ok(Conv::GatV2(GatV2Conv::new(config, schema, edge_set, weights, prefix, device)?))
-            },
-            |node_set, _, widths, _, _| single_input(node_set, widths),
-        )
+        homogeneous(schema, config.receiver_tag, weights, |edge_set, prefix, weights| {
+            Ok(Conv::GatV2(GatV2Conv::new(config, schema, edge_set, weights, prefix, device)?))
+        })
     }
 
     /// `VanillaMPNNGraphUpdate`.
