@@ -35,7 +35,9 @@ use crate::config::tfgnn::{
 };
 use crate::error::{NslError, Result};
 use crate::gnn::hetero::link_task::LinkHoldout;
-use crate::spec::{AuxiliaryTask, DataSpec, ExperimentSpec, HeteroSampling, LinkScore, ModelSpec, TaskSpec};
+use crate::spec::{
+    DataSpec, ExperimentSpec, HeteroSampling, LinkPredictionSpec, LinkScore, ModelSpec, TaskSpec,
+};
 
 /// Directory (beside the program) of the exported data.
 pub const DATA_DIR: &str = "graph";
@@ -92,8 +94,8 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
         DataSpec::Mag(m) => {
             let mut graph = mag::generate(m).map_err(graph_error)?;
             let mut links = None;
-            if let Some((edge_set, test_fraction)) = link_task(spec) {
-                let holdout = LinkHoldout::new(&graph, edge_set, test_fraction, spec.seed)?;
+            if let Some(task) = spec.task.link_prediction() {
+                let holdout = LinkHoldout::new(&graph, &task.edge_set, task.test_fraction, spec.seed)?;
                 links = Some(links_table(&holdout));
                 graph = holdout.graph;
             }
@@ -130,16 +132,6 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
         _ => return Err(NslError::Config("only typed graphs (MAG-like, motifs) export to TF-GNN".into())),
     };
     Ok(files.into_iter().map(|(name, bytes)| (format!("{DATA_DIR}/{name}"), bytes)).collect())
-}
-
-/// The edge set and held-out fraction of a spec's link prediction, if one trains beside.
-fn link_task(spec: &ExperimentSpec) -> Option<(&str, f64)> {
-    spec.task.auxiliary().iter().find_map(|task| match task {
-        AuxiliaryTask::LinkPrediction { edge_set, test_fraction, .. } => {
-            Some((edge_set.as_str(), *test_fraction))
-        }
-        AuxiliaryTask::Dgi { .. } => None,
-    })
 }
 
 /// The links of `holdout` as a TFRecord table: the training links, then the held-out links
@@ -322,15 +314,12 @@ def model_fn(graph_spec):
 /// The program's tasks beside the classification (`EXTRA_TASKS`), their loss weights, and
 /// where the classification reads its nodes out (`NODE_READOUT`: link prediction takes
 /// TF-GNN's default readout node set, `_readout`, for its pairs).
-fn extra_tasks(
-    classification_weight: f64,
-    dgi_weight: Option<f64>,
-    links: Option<(&String, f64, LinkScore)>,
-) -> String {
+fn extra_tasks(task: &TaskSpec) -> String {
+    let classification_weight = task.classification_weight();
     let mut s = String::new();
     let (mut tasks, mut weights) =
         (Vec::new(), vec![format!("\"classification\": {classification_weight:?}")]);
-    if let Some(weight) = dgi_weight {
+    if let Some(weight) = task.dgi_weight() {
         // TF-GNN 1.0.3 gives Keras one loss weight per task, which Keras pairs with the model's
         // outputs in the order of their sorted names; DGI has two outputs (its predictions and a
         // zero-loss pass-through of the representations), so its name must sort last for every
@@ -345,9 +334,9 @@ fn extra_tasks(
         );
         weights.push(format!("\"unsupervised_dgi\": {weight:?}"));
     }
-    match links {
-        Some((edge_set, weight, score)) => {
-            let task = match score {
+    match task.link_prediction() {
+        Some(LinkPredictionSpec { edge_set, weight, score, .. }) => {
+            let runner_task = match score {
                 LinkScore::DotProduct => "DotProductLinkPrediction",
                 LinkScore::HadamardProduct => "HadamardProductLinkPrediction",
             };
@@ -357,7 +346,7 @@ fn extra_tasks(
                  # training links and the held-out ones with as many non-edges, as `nsl train` splits them.\n\
                  LINK_EDGE_SET = {edge_set:?}\nLINKS_FILE = {LINKS_FILE:?}\nNODE_READOUT = \"_readout:nodes\""
             );
-            tasks.push(format!("\"links\": runner.{task}()"));
+            tasks.push(format!("\"links\": runner.{runner_task}()"));
             weights.push(format!("\"links\": {weight:?}"));
         }
         None => s.push_str("LINK_EDGE_SET = None\nNODE_READOUT = \"_readout\"\n"),
@@ -427,10 +416,6 @@ pub fn program(spec: &ExperimentSpec) -> Result<String> {
         _ => return Err(NslError::Config("this typed-graph task has no TF-GNN export".into())),
     };
     let dgi_weight = spec.task.dgi_weight();
-    let classification_weight = match &spec.task {
-        TaskSpec::Joint { classification_weight, .. } => *classification_weight,
-        _ => 1.0,
-    };
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -459,10 +444,7 @@ The data is in {DATA_DIR}/ beside this file, described by {DATA_DIR}/{schema}.
         HeteroModel::Gcn { .. } => Some("gcn"),
         HeteroModel::MtAlbis(_) => Some("mt_albis"),
     };
-    let links = spec.task.auxiliary().iter().find_map(|task| match task {
-        AuxiliaryTask::LinkPrediction { edge_set, weight, score, .. } => Some((edge_set, *weight, *score)),
-        AuxiliaryTask::Dgi { .. } => None,
-    });
+    let links = spec.task.link_prediction();
     let mut models: Vec<&str> = module.into_iter().collect();
     if dgi_weight.is_some() {
         models.push("contrastive_losses");
@@ -500,7 +482,7 @@ The data is in {DATA_DIR}/ beside this file, described by {DATA_DIR}/{schema}.
     }
     let _ = writeln!(s, "FEATURES, LABEL, SPLIT = {:?}, {LABEL:?}, {SPLIT:?}", nsl_graph::typed::FEATURES);
     if kind != Kind::Graphs {
-        s.push_str(&extra_tasks(classification_weight, dgi_weight, links));
+        s.push_str(&extra_tasks(&spec.task));
     }
     let _ = writeln!(
         s,

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use super::data::{DataSpec, ToyShape, ToySpec};
 use super::evaluation::{EvaluationSpec, FgsmSpec, RobustnessSpec};
-use super::experiment::{AuxiliaryTask, ExperimentSpec, LinkScore, OptimizerSpec, TaskSpec};
+use super::experiment::{
+    AuxiliaryTask, ExperimentSpec, LinkPredictionSpec, LinkScore, OptimizerSpec, TaskSpec,
+};
 use super::model::{Activation, GnnKind, HeteroSampling, ModelSpec, SageAggregator, SubgraphSampling};
 use crate::config::NgmConfig;
 use crate::config::Regularization;
@@ -270,12 +272,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
                     spec.task = TaskSpec::Joint { classification_weight: 1.0, with: vec![dgi] }
                 }
                 "mag-mtalbis-joint" => {
-                    let links = AuxiliaryTask::LinkPrediction {
+                    let links = AuxiliaryTask::LinkPrediction(LinkPredictionSpec {
                         edge_set: mag::CITES.into(),
                         weight: 0.5,
                         score: LinkScore::HadamardProduct,
                         test_fraction: 0.1,
-                    };
+                    });
                     spec.task = TaskSpec::Joint { classification_weight: 1.0, with: vec![links, dgi] };
                 }
                 _ => {}

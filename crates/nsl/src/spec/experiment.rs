@@ -86,28 +86,33 @@ pub enum AuxiliaryTask {
         /// Loss weight (> 0).
         weight: f64,
     },
-    /// Link prediction on one edge set: `test_fraction` of its edges are held out (taken out
-    /// of message passing, in both directions, from every edge set between the same node
-    /// sets) and scored against as many sampled non-edges; training scores the remaining
-    /// edges against fresh non-edges each step.
-    LinkPrediction {
-        /// The edge set whose links are predicted.
-        edge_set: String,
-        /// Loss weight (> 0).
-        weight: f64,
-        /// How two states score a link.
-        #[serde(default)]
-        score: LinkScore,
-        /// Fraction of the edge set held out for testing.
-        test_fraction: f64,
-    },
+    /// Link prediction on one edge set.
+    LinkPrediction(LinkPredictionSpec),
+}
+
+/// Link prediction on one edge set beside node classification: `test_fraction` of its edges
+/// are held out (taken out of message passing, in both directions, from every edge set between
+/// the same node sets) and scored against as many sampled non-edges; training scores the
+/// remaining edges against fresh non-edges each step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPredictionSpec {
+    /// The edge set whose links are predicted.
+    pub edge_set: String,
+    /// Loss weight (> 0).
+    pub weight: f64,
+    /// How two states score a link.
+    #[serde(default)]
+    pub score: LinkScore,
+    /// Fraction of the edge set held out for testing.
+    pub test_fraction: f64,
 }
 
 impl AuxiliaryTask {
     /// Its loss weight.
     pub fn weight(&self) -> f64 {
         match self {
-            Self::Dgi { weight } | Self::LinkPrediction { weight, .. } => *weight,
+            Self::Dgi { weight } | Self::LinkPrediction(LinkPredictionSpec { weight, .. }) => *weight,
         }
     }
 }
@@ -133,11 +138,27 @@ impl TaskSpec {
         *self == TaskSpec::Classification
     }
 
+    /// The weight of node classification's loss (1 outside a joint run).
+    pub fn classification_weight(&self) -> f64 {
+        match self {
+            TaskSpec::Joint { classification_weight, .. } => *classification_weight,
+            _ => 1.0,
+        }
+    }
+
     /// The weight of Deep Graph Infomax, when it trains beside.
     pub fn dgi_weight(&self) -> Option<f64> {
         self.auxiliary().iter().find_map(|t| match t {
             AuxiliaryTask::Dgi { weight } => Some(*weight),
-            AuxiliaryTask::LinkPrediction { .. } => None,
+            AuxiliaryTask::LinkPrediction(_) => None,
+        })
+    }
+
+    /// The link prediction trained beside node classification, if there is one.
+    pub fn link_prediction(&self) -> Option<&LinkPredictionSpec> {
+        self.auxiliary().iter().find_map(|t| match t {
+            AuxiliaryTask::LinkPrediction(links) => Some(links),
+            AuxiliaryTask::Dgi { .. } => None,
         })
     }
 
@@ -405,7 +426,7 @@ fn validate_joint(
         if !positive(task.weight()) {
             return bad(format!("every joint task's weight must be > 0, got {}", task.weight()));
         }
-        if let AuxiliaryTask::LinkPrediction { edge_set, test_fraction, .. } = task {
+        if let AuxiliaryTask::LinkPrediction(LinkPredictionSpec { edge_set, test_fraction, .. }) = task {
             if !edge_sets.contains(&edge_set.as_str()) {
                 return bad(format!(
                     "link prediction on “{edge_set}”: the graph's edge sets are {}",

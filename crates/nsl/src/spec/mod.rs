@@ -18,6 +18,6 @@ pub mod plan;
 
 pub use data::{DataSpec, GraphSource, KARATE_LEADERS, LoadedGraph, ToyShape, ToySpec};
 pub use evaluation::{Attack, EvaluationSpec, FgsmSpec, RobustnessSpec};
-pub use experiment::{AuxiliaryTask, ExperimentSpec, LinkScore, OptimizerSpec, TaskSpec};
+pub use experiment::{AuxiliaryTask, ExperimentSpec, LinkPredictionSpec, LinkScore, OptimizerSpec, TaskSpec};
 pub use model::{Activation, GnnKind, HeteroSampling, ModelSpec, SageAggregator, SubgraphSampling};
 pub use plan::{Plan, Variant};

@@ -12,13 +12,12 @@ use crate::error::{NslError, Result};
 use crate::gnn::GnnConfig;
 use crate::gnn::full_batch::full_batch_trainer;
 use crate::gnn::hetero::graph_task::GraphTrainOptions;
-use crate::gnn::hetero::link_task::LinkOptions;
 use crate::gnn::hetero::node_task::HeteroNodeOptions;
 use crate::gnn::hetero::{self, HeteroEncoderConfig, HeteroGraphConfig, Progress, ReduceType};
 use crate::gnn::link_task::{split_edges, train_link_predictor};
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, run_epochs};
 use crate::gnn::sampled::train_node_classifier_sampled;
-use crate::spec::{AuxiliaryTask, DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, Plan, TaskSpec};
+use crate::spec::{DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, Plan, TaskSpec};
 use crate::train::eval::{Metrics, evaluate};
 use crate::train::robustness::{RobustnessPoint, robustness_curve};
 use crate::train::trainer::{EpochStats, Trainer};
@@ -220,20 +219,9 @@ fn run_hetero_nodes(
     let graph = nsl_graph::datasets::mag::generate(mag).map_err(|e| NslError::Config(e.to_string()))?;
     let (encoder, _, sampling) = hetero_model(spec);
     let options = HeteroNodeOptions {
-        classification_weight: match &spec.task {
-            TaskSpec::Joint { classification_weight, .. } => *classification_weight,
-            _ => 1.0,
-        },
+        classification_weight: spec.task.classification_weight(),
         dgi_weight: spec.task.dgi_weight(),
-        links: spec.task.auxiliary().iter().find_map(|task| match task {
-            AuxiliaryTask::LinkPrediction { edge_set, weight, score, test_fraction } => Some(LinkOptions {
-                edge_set: edge_set.clone(),
-                score: *score,
-                test_fraction: *test_fraction,
-                weight: *weight,
-            }),
-            AuxiliaryTask::Dgi { .. } => None,
-        }),
+        links: spec.task.link_prediction().cloned(),
         ..HeteroNodeOptions::classification(spec.epochs, spec.optimizer.learning_rate, spec.seed)
     };
     let steps = match sampling {

@@ -20,19 +20,6 @@ use crate::error::{NslError, Result};
 use crate::spec::LinkScore;
 use crate::tensor::labels;
 
-/// Which links are learned, how they are scored, and the weight of their loss.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinkOptions {
-    /// The edge set.
-    pub edge_set: String,
-    /// How two states score a link.
-    pub score: LinkScore,
-    /// Fraction of its links held out for testing.
-    pub test_fraction: f64,
-    /// Weight of the link loss.
-    pub weight: f64,
-}
-
 /// One edge set's links split for training and testing, and the graph messages pass over.
 #[derive(Debug, Clone)]
 pub struct LinkHoldout {

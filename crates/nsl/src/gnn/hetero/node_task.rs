@@ -17,7 +17,7 @@ use super::dense::Dense;
 use super::dgi::{Dgi, shuffle_features};
 use super::encoder::HeteroEncoder;
 use super::graph::{GraphTensor, Schema};
-use super::link_task::{LinkHoldout, LinkOptions, LinkScorer, LinkTensors, link_loss, link_tensors};
+use super::link_task::{LinkHoldout, LinkScorer, LinkTensors, link_loss, link_tensors};
 use super::step::descend;
 use super::weights::WeightSource;
 use crate::config::tfgnn::{Activation, HeteroEncoderConfig};
@@ -26,7 +26,7 @@ use crate::gnn::link_task::roc_auc;
 use crate::gnn::node_task::{accuracy, read_classes};
 use crate::optim::adam;
 use crate::reg::loss::sparse_softmax_cross_entropy;
-use crate::spec::LinkScore;
+use crate::spec::{LinkPredictionSpec, LinkScore};
 use crate::tensor::{labels, to_vec};
 use nsl_graph::rng::seeded;
 
@@ -113,7 +113,7 @@ pub struct HeteroNodeOptions {
     /// Train Deep Graph Infomax beside, its loss weighted so.
     pub dgi_weight: Option<f64>,
     /// Train link prediction beside.
-    pub links: Option<LinkOptions>,
+    pub links: Option<LinkPredictionSpec>,
 }
 
 impl HeteroNodeOptions {
@@ -370,7 +370,8 @@ mod tests {
         let (graph, config) = (mag::generate(&MagSpec::playground()).unwrap(), mt_albis_32());
         let device = Device::flex();
         for score in [LinkScore::DotProduct, LinkScore::HadamardProduct] {
-            let links = LinkOptions { edge_set: mag::CITES.into(), score, test_fraction: 0.1, weight: 0.5 };
+            let links =
+                LinkPredictionSpec { edge_set: mag::CITES.into(), score, test_fraction: 0.1, weight: 0.5 };
             let options =
                 HeteroNodeOptions { links: Some(links), ..HeteroNodeOptions::classification(40, 0.01, 0) };
             let run = train(&graph, &config, &options, &device, &mut |_| {}).unwrap();
