@@ -52,6 +52,12 @@ step "browser end-to-end test of perturbations and robustness (checked against n
 # The native side is the nsl binary the test build above made.
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/adversary.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of graphs built from the data and bundled Cora (threshold moved with the mouse, trained; checked against native nsl)"
+# Its Cora run is compared with `nsl train --builtin cora-graph-reg` on ../shared/data/cora.
+if require_shared data/cora; then
+  NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/graphs_from_data.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+fi
+
 step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, lessons, access, lost worker, explorer, adversary)"
 # Chromium-only: WebGPU (Firefox ESR has none on Linux).
 for test in playground graph_editor hostile_links lessons access worker_crash; do

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browserPrefix, inked, launchBrowser, openPage, serve, setNumber, until, waitFor } from './lib.mjs';
+import { browserPrefix, download, drag, inked, launchBrowser, openPage, serve, setNumber, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node adversary.mjs DIST_DIR ARTIFACT_DIR');
@@ -26,21 +26,6 @@ fs.mkdirSync(artifacts, { recursive: true });
 const { server, origin } = await serve(dist);
 const results = {};
 
-/** Drags the slider `#{id}-range` with the mouse to `fraction` of its width (0: left end). */
-async function drag(page, id, fraction) {
-  await page.locator(`#${id}-range`).scrollIntoViewIfNeeded();
-  const box = await page.locator(`#${id}-range`).boundingBox();
-  const y = box.y + box.height / 2;
-  const value = Number(await page.inputValue(`#${id}-range`));
-  const [min, max] = await page.$eval(`#${id}-range`, (r) => [Number(r.min), Number(r.max)]);
-  // Grab the thumb where it is, then move in steps as a hand would.
-  const at = Math.min(1, Math.max(0, (value - min) / (max - min)));
-  const from = box.x + 8 + at * (box.width - 16);
-  await page.mouse.move(from, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 8 + fraction * (box.width - 16), y, { steps: 12 });
-  await page.mouse.up();
-}
 
 /** What the adversary card shows for one model's digit. */
 const digitProbe = (page, variant) => page.evaluate((v) => {
@@ -52,12 +37,6 @@ const digitProbe = (page, variant) => page.evaluate((v) => {
   };
 }, variant);
 
-const download = async (page, button, file) => {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  const target = path.join(artifacts, file);
-  await d.saveAs(target);
-  return target;
-};
 
 const browser = await launchBrowser();
 try {
@@ -137,10 +116,10 @@ try {
   const seconds = (Date.now() - t0) / 1000;
   await page.locator('#robustness-chart').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}adversary-robustness.png`), fullPage: true });
-  const csvPath = await download(page, '#robustness-csv', 'robustness-browser.csv');
-  const pngPath = await download(page, '#robustness-png', 'robustness-browser.png');
+  const csvPath = await download(page, '#robustness-csv', artifacts, 'robustness-browser.csv');
+  const pngPath = await download(page, '#robustness-png', artifacts, 'robustness-browser.png');
   assert.deepEqual([...fs.readFileSync(pngPath).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG export is a PNG');
-  const specPath = await download(page, '#export-spec', 'robustness-spec.json');
+  const specPath = await download(page, '#export-spec', artifacts, 'robustness-spec.json');
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
 
   // ---- the same spec natively ----------------------------------------------------------------

@@ -111,6 +111,13 @@ const ACT = {
     play,
     async (page) => { await setNumber(page, 'max-neighbors', 1); await retrain(page); },
   ],
+  'graphs-from-data': [
+    (page) => page.check('#build-graph'),
+    play,
+    async (page) => { await setNumber(page, 'graph-threshold', 0.65); await retrain(page); },
+    (page) => page.selectOption('#graph-rule', 'knn'),
+    play,
+  ],
   'neural-graph-machines': [
     play,
     async (page) => {

@@ -159,3 +159,26 @@ export async function setNumber(page, id, value) {
   for (let wait = 0; wait < 20 && Number(await page.inputValue(`#${id}`)) !== value; wait++) await sleep(50);
   assert.equal(Number(await page.inputValue(`#${id}`)), value, `#${id} took ${value}`);
 }
+
+/** Drags the slider `#{id}-range` with the mouse to `fraction` of its width (0: left end):
+ *  grabs the thumb where it is, then moves in steps as a hand would. */
+export async function drag(page, id, fraction) {
+  await page.locator(`#${id}-range`).scrollIntoViewIfNeeded();
+  const box = await page.locator(`#${id}-range`).boundingBox();
+  const y = box.y + box.height / 2;
+  const value = Number(await page.inputValue(`#${id}-range`));
+  const [min, max] = await page.$eval(`#${id}-range`, (r) => [Number(r.min), Number(r.max)]);
+  const at = Math.min(1, Math.max(0, (value - min) / (max - min)));
+  await page.mouse.move(box.x + 8 + at * (box.width - 16), y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 8 + fraction * (box.width - 16), y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Clicks `button` and saves the download it starts as `dir/file`; returns the path. */
+export async function download(page, button, dir, file) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  const target = path.join(dir, file);
+  await d.saveAs(target);
+  return target;
+}

@@ -7,6 +7,7 @@ mod export;
 mod graph;
 mod ngm_sweep;
 mod progress;
+mod synthesize;
 mod train;
 
 use std::path::PathBuf;
@@ -53,6 +54,9 @@ enum Command {
     NgmSweep(ngm_sweep::NgmSweepArgs),
     /// Build a similarity graph from embeddings (NSL's build_graph, optionally with LSH).
     BuildGraph(graph::BuildGraphArgs),
+    /// Build the graph a spec's data describes from its rows (embedding, cosine threshold with
+    /// LSH, or kNN) and print its figures: edges, isolated rows, homophily, fingerprint, time.
+    Synthesize(synthesize::SynthesizeArgs),
     /// Join labeled examples with their top graph neighbors (NSL's pack_nbrs).
     PackNbrs(graph::PackArgs),
     /// Sample rooted subgraphs around seed nodes (TF-GNN's sampling spec).
@@ -134,6 +138,7 @@ fn main() -> ExitCode {
         Command::NgmSweep(args) => ngm_sweep::run(&args),
         Command::Export(args) => export::run(&args),
         Command::BuildGraph(args) => graph::build_graph(&args),
+        Command::Synthesize(args) => synthesize::run(&args),
         Command::PackNbrs(args) => graph::pack_nbrs(&args),
         Command::Sample(args) => graph::sample(&args),
         Command::Convert { input, output } => graph::convert(&input, &output),

@@ -7,7 +7,9 @@
 //! the union over `lsh_rounds` rounds. With `lsh_splits = 0` every pair is compared.
 //!
 //! All pairs of a bucket are compared in 256 × 256 tiles with a cache-blocked SGEMM
-//! (`ndarray`/`matrixmultiply`), tiles spread over threads natively.
+//! (`ndarray`/`matrixmultiply`), tiles spread over threads natively; the pairs near or above the
+//! threshold are then decided in f64, so that the browser and the CLI build the same edges with
+//! the same weights.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -194,13 +196,26 @@ fn compare_tiles(
     let b = ArrayView2::from_shape((rj.len(), dim), &rows[rj.start * dim..rj.end * dim]).expect("tile shape");
     let mut sims = Array2::<f32>::zeros((ri.len(), rj.len()));
     general_mat_mul(1.0, &a, &b.t(), 0.0, &mut sims);
+    // The product's rounding depends on the GEMM kernel (FMA natively, none in wasm), so it
+    // only nominates candidates: each pair within the dot product's error bound of the threshold
+    // or above is decided — and weighed — by the same f64 sum on every target.
+    let margin = 2.0 * dim as f32 * f32::EPSILON + 1e-6;
+    let row = |r: usize| &rows[r * dim..(r + 1) * dim];
     let mut found = Vec::new();
-    for (x, row) in sims.outer_iter().enumerate() {
+    for (x, sims) in sims.outer_iter().enumerate() {
         let start = if i == j { x + 1 } else { 0 };
-        for (y, &s) in row.iter().enumerate().skip(start) {
-            if s >= threshold {
+        for (y, &s) in sims.iter().enumerate().skip(start) {
+            if s < threshold - margin {
+                continue;
+            }
+            let exact: f64 = row(ri.start + x)
+                .iter()
+                .zip(row(rj.start + y))
+                .map(|(&a, &b)| f64::from(a) * f64::from(b))
+                .sum();
+            if exact as f32 >= threshold {
                 let (p, q) = (members[ri.start + x], members[rj.start + y]);
-                found.push((p.min(q), p.max(q), s));
+                found.push((p.min(q), p.max(q), exact as f32));
             }
         }
     }

@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod build;
 pub mod datasets;
+pub mod embed;
 pub mod error;
 pub mod io;
 pub mod layout;
@@ -14,6 +15,7 @@ pub mod pack;
 mod parallel;
 pub mod rng;
 pub mod sample;
+pub mod summary;
 pub mod typed;
 
 pub use batch::GraphBatch;
@@ -21,4 +23,5 @@ pub use build::{Embeddings, GraphBuilderConfig, build_graph};
 pub use error::{GraphError, Result};
 pub use pack::{PackConfig, PackedNeighbors, pack_nbrs};
 pub use sample::{Sampler, SamplingSpec, SamplingStrategy};
+pub use summary::GraphSummary;
 pub use typed::{EdgeSet, Feature, Graph, NodeSet, SplitKind};

@@ -57,9 +57,13 @@ pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
                 .zip([toy_csv(&train), toy_csv(&test)].map(String::into_bytes))
                 .collect())
         }
-        DataSpec::Graph { graph } => {
-            let typed = graph.graph()?;
-            let stem = format!("{GRAPH_DIR}/{}", graph.name());
+        DataSpec::Graph { .. } | DataSpec::Synthesized(_) => {
+            // A built-in graph as it is; a graph built from rows with the edges the spec draws.
+            let (typed, name) = match &spec.data {
+                DataSpec::Graph { graph } => (graph.graph()?, graph.name()),
+                _ => (crate::data::load::load_graph(&spec.data)?.0.to_graph(), "built"),
+            };
+            let stem = format!("{GRAPH_DIR}/{name}");
             let (mut content, mut cites, mut split) = (Vec::new(), Vec::new(), Vec::new());
             nsl_graph::io::linqs::write(
                 &typed,
@@ -196,11 +200,13 @@ NUM_CLASSES = 2
 "##,
             );
         }
-        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } => {
+        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } | DataSpec::Synthesized(_) => {
             // A built-in graph is exported beside the script as a LINQS triple (see
-            // `data_files`); its edges are already listed in both directions.
+            // `data_files`) with its edges already listed in both directions; a graph built
+            // from rows lists each edge once.
             let (dir, undirected) = match &spec.data {
                 DataSpec::Planetoid { dir, undirected } => (dir.display().to_string(), *undirected),
+                DataSpec::Synthesized(_) => (GRAPH_DIR.to_string(), true),
                 _ => (GRAPH_DIR.to_string(), false),
             };
             let _ = writeln!(

@@ -157,6 +157,7 @@ mod tests {
             steps_per_epoch: 1,
             total_steps: 1,
             view,
+            built: None,
         }
     }
 

@@ -14,6 +14,7 @@ use nsl::spec::RobustnessSpec;
 use nsl::spec::SageAggregator;
 use nsl::spec::ToySpec;
 use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
+use nsl::spec::{EdgeRule, EmbeddingSpec, SynthesizedSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::drawing::DrawingEdit;
@@ -188,6 +189,33 @@ pub enum Edit {
     TrainOnLoaded(nsl::spec::LoadedGraph),
     /// Train the base model beside the regularized one.
     Compare(bool),
+    /// Digits or a 2D set: join the rows into a graph built from them (on), or train on the
+    /// rows alone (off).
+    BuildGraph(bool),
+    /// A built graph: what is compared.
+    GraphEmbedding(EmbeddingSpec),
+    /// A built graph: which pairs become edges.
+    GraphRule(EdgeRule),
+    /// A built graph: labels kept per class (`None`: all).
+    LabelsPerClass(Option<usize>),
+}
+
+/// The rule a graph built from `rows` starts with: NSL's cosine threshold on digits (pixel
+/// vectors are all positive, so their angle says how alike two digits are); nearest neighbors
+/// on a 2D set, where the angle of a point from the origin says little.
+pub fn default_rule(rows: &DataSpec) -> EdgeRule {
+    match rows {
+        DataSpec::Mnist { .. } => EdgeRule::Cosine { threshold: 0.8, lsh_splits: 0, lsh_rounds: 1 },
+        _ => EdgeRule::Knn { k: 5 },
+    }
+}
+
+/// The rows a spec's data consists of: the data itself, or the rows a graph is built from.
+pub fn rows_of(data: &DataSpec) -> &DataSpec {
+    match data {
+        DataSpec::Synthesized(built) => &built.rows,
+        data => data,
+    }
 }
 
 /// Last configurations of each regularizer, restored when it is switched back on.
@@ -241,9 +269,18 @@ impl Remembered {
 pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> ExperimentSpec {
     let mut next = spec.clone();
     let r = &mut next.regularization;
-    let toy = |next: &mut ExperimentSpec, f: &dyn Fn(&mut ToySpec)| {
-        if let DataSpec::Toy(t) = &mut next.data {
-            f(t);
+    let toy = |next: &mut ExperimentSpec, f: &dyn Fn(&mut ToySpec)| match &mut next.data {
+        DataSpec::Toy(t) => f(t),
+        DataSpec::Synthesized(built) => {
+            if let DataSpec::Toy(t) = built.rows.as_mut() {
+                f(t);
+            }
+        }
+        _ => {}
+    };
+    let built = |next: &mut ExperimentSpec, f: &dyn Fn(&mut SynthesizedSpec)| {
+        if let DataSpec::Synthesized(b) = &mut next.data {
+            f(b);
         }
     };
     match edit {
@@ -356,10 +393,9 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         Edit::Epochs(v) => next.epochs = *v,
         Edit::Seed(seed) => {
             next.seed = *seed;
-            match &mut next.data {
-                DataSpec::Toy(t) => t.seed = *seed,
-                DataSpec::Graph { graph: GraphSource::Citation(sbm) } => sbm.seed = *seed,
-                _ => {}
+            toy(&mut next, &|t| t.seed = *seed);
+            if let DataSpec::Graph { graph: GraphSource::Citation(sbm) } = &mut next.data {
+                sbm.seed = *seed;
             }
         }
         Edit::AttackEpsilon(eps) => {
@@ -378,8 +414,71 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         }
         Edit::TrainOnLoaded(graph) => next = crate::presets::loaded_graph(graph.clone(), spec.seed),
         Edit::Compare(on) => next.compare_with_base = *on,
+        Edit::BuildGraph(on) => build_graph(&mut next, *on, remembered),
+        Edit::GraphEmbedding(embedding) => built(&mut next, &|b| b.embedding = *embedding),
+        Edit::GraphRule(rule) => built(&mut next, &|b| b.edges = *rule),
+        Edit::LabelsPerClass(kept) => built(&mut next, &|b| b.labels_per_class = *kept),
     }
     next
+}
+
+/// Turns a graph built from the rows on (with graph regularization, and 10 labels per class
+/// on digits, 5 on a 2D set — the semi-supervised setting where the graph pays) or off (back to
+/// the rows, graph regularization and GNNs off). The epochs follow the number of labeled rows,
+/// so that the run keeps about as many steps.
+fn build_graph(next: &mut ExperimentSpec, on: bool, remembered: &Remembered) {
+    let labeled_share = |rows: &DataSpec, per_class: usize| -> f64 {
+        match rows {
+            DataSpec::Mnist { train, .. } => (10 * per_class) as f64 / (*train).max(1) as f64,
+            DataSpec::Toy(toy) => {
+                (2 * per_class) as f64 / (toy.points as f64 * f64::from(toy.train_fraction)).max(1.0)
+            }
+            _ => 1.0,
+        }
+        .min(1.0)
+    };
+    let scaled = |epochs: usize, factor: f64| ((epochs as f64 * factor).round() as usize).clamp(1, 10_000);
+    match (&next.data, on) {
+        (DataSpec::Mnist { .. } | DataSpec::Toy(_), true) => {
+            let rows = next.data.clone();
+            let per_class = if matches!(rows, DataSpec::Mnist { .. }) { 10 } else { 5 };
+            next.epochs = scaled(next.epochs, 1.0 / labeled_share(&rows, per_class));
+            let labels_per_class = Some(per_class);
+            next.data = DataSpec::Synthesized(SynthesizedSpec {
+                edges: default_rule(&rows),
+                rows: Box::new(rows),
+                embedding: EmbeddingSpec::Raw,
+                labels_per_class,
+                seed: 0,
+            });
+            // One idea at a time: the graph's regularizer alone (the adversarial one of the
+            // digits' preset would blur what the graph adds).
+            if next.regularization.neural_graph_machine.is_none() {
+                next.regularization.graph = Some(next.regularization.graph.unwrap_or(remembered.graph));
+            }
+            next.regularization.adversarial = None;
+            next.regularization.virtual_adversarial = None;
+            if matches!(next.model, ModelSpec::Cnn { .. }) {
+                next.model = ModelSpec::Mlp { hidden: vec![64], activation: Activation::Relu, dropout: 0.0 };
+            }
+        }
+        (DataSpec::Synthesized(built), false) => {
+            if let Some(per_class) = built.labels_per_class {
+                next.epochs = scaled(next.epochs, labeled_share(&built.rows, per_class));
+            }
+            next.data = (*built.rows).clone();
+            next.regularization.graph = None;
+            next.regularization.neural_graph_machine = None;
+            if let ModelSpec::Gnn { hidden, dropout, .. } = &next.model {
+                next.model = ModelSpec::Mlp {
+                    hidden: hidden.clone(),
+                    activation: Activation::Relu,
+                    dropout: *dropout,
+                };
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The drawing `spec` trains on, if its data is drawn.
@@ -487,5 +586,52 @@ mod tests {
         );
         let plane = apply(&opening_scene(), &Edit::Model(ModelChoice::Gcn), &memory);
         assert_eq!(ModelChoice::of(&plane.model), Some(ModelChoice::Mlp), "no GNN without a graph");
+    }
+
+    #[test]
+    fn a_graph_built_from_the_rows_is_switched_on_tuned_and_off() {
+        let memory = Remembered::default();
+        let digits = apply(&opening_scene(), &Edit::Family(Family::Digits), &memory);
+        let cnn = apply(&digits, &Edit::Model(ModelChoice::Cnn), &memory);
+        let built = apply(&cnn, &Edit::BuildGraph(true), &memory);
+        let DataSpec::Synthesized(b) = &built.data else { panic!("a graph from the digits") };
+        assert_eq!((b.labels_per_class, b.edges), (Some(10), default_rule(&digits.data)));
+        assert_eq!(rows_of(&built.data), &digits.data, "the same digits underneath");
+        assert!(built.regularization.graph.is_some(), "graph regularization comes with the graph");
+        assert_eq!(RegKind::of(&built.regularization), RegKind::Graph, "and alone");
+        assert_eq!(
+            ModelChoice::of(&built.model),
+            Some(ModelChoice::Mlp),
+            "a CNN does not train on graph rows"
+        );
+        built.validate().unwrap();
+        let rule = EdgeRule::Cosine { threshold: 0.95, lsh_splits: 4, lsh_rounds: 2 };
+        let tuned = apply(&built, &Edit::GraphRule(rule), &memory);
+        let tuned = apply(&tuned, &Edit::GraphEmbedding(EmbeddingSpec::Pca { dims: 16 }), &memory);
+        let tuned = apply(&tuned, &Edit::LabelsPerClass(Some(3)), &memory);
+        let DataSpec::Synthesized(b) = &tuned.data else { panic!("still built") };
+        assert_eq!(
+            (b.edges, b.embedding, b.labels_per_class),
+            (rule, EmbeddingSpec::Pca { dims: 16 }, Some(3))
+        );
+        let gcn = apply(&tuned, &Edit::Model(ModelChoice::Gcn), &memory);
+        assert_eq!(ModelChoice::of(&gcn.model), Some(ModelChoice::Gcn), "a GNN trains on the built graph");
+        let off = apply(&gcn, &Edit::BuildGraph(false), &memory);
+        assert_eq!(off.data, digits.data);
+        let back = apply(&built, &Edit::BuildGraph(false), &memory);
+        assert_eq!((built.epochs, back.epochs), (10 * digits.epochs, digits.epochs), "about as many steps");
+        assert!(off.regularization.graph.is_none() && ModelChoice::of(&off.model) == Some(ModelChoice::Mlp));
+        off.validate().unwrap();
+
+        let plane = apply(&opening_scene(), &Edit::BuildGraph(true), &memory);
+        let plane = apply(&apply(&plane, &Edit::Noise(0.3), &memory), &Edit::Seed(4), &memory);
+        let DataSpec::Synthesized(b) = &plane.data else { panic!("a graph over the points") };
+        let DataSpec::Toy(toy) = b.rows.as_ref() else { panic!("toy rows") };
+        assert_eq!(
+            (toy.noise, toy.seed, b.edges),
+            (0.3, 4, EdgeRule::Knn { k: 5 }),
+            "the 2D knobs reach the rows"
+        );
+        plane.validate().unwrap();
     }
 }

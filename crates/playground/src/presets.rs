@@ -25,10 +25,12 @@ pub enum Family {
     Citation,
     /// A graph drawn in the editor.
     Drawn,
+    /// Planetoid Cora, bundled (NSL's graph-regularization tutorial).
+    Cora,
 }
 
 /// Every family, in picker order, with its label.
-pub const FAMILIES: [(Family, &str); 9] = [
+pub const FAMILIES: [(Family, &str); 10] = [
     (Family::Plane(ToyShape::Moons), "2D: two moons"),
     (Family::Plane(ToyShape::Circles), "2D: circles"),
     (Family::Plane(ToyShape::Spiral), "2D: spiral"),
@@ -37,6 +39,7 @@ pub const FAMILIES: [(Family, &str); 9] = [
     (Family::Digits, "MNIST digits"),
     (Family::Karate, "Graph: karate club"),
     (Family::Citation, "Graph: synthetic citation network"),
+    (Family::Cora, "Graph: Cora (Planetoid, NSL's tutorial)"),
     (Family::Drawn, "Graph: draw your own"),
 ];
 
@@ -50,6 +53,10 @@ impl Family {
             DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
             DataSpec::Graph { graph: GraphSource::Drawn(_) } => Some(Family::Drawn),
             DataSpec::Graph { graph: GraphSource::Loaded(_) } => None,
+            DataSpec::Planetoid { dir, .. } if dir.as_path() == std::path::Path::new(CORA_DIR) => {
+                Some(Family::Cora)
+            }
+            DataSpec::Synthesized(built) => Family::of(&built.rows),
             DataSpec::Planetoid { .. } | DataSpec::Mag(_) | DataSpec::Motifs(_) => None,
         }
     }
@@ -66,6 +73,7 @@ impl Family {
             Family::Karate => "karate",
             Family::Citation => "citation",
             Family::Drawn => "drawn",
+            Family::Cora => "cora",
         }
     }
 
@@ -76,13 +84,17 @@ impl Family {
 
     /// Whether the family is a graph (graph regularization applies).
     pub fn is_graph(self) -> bool {
-        matches!(self, Family::Karate | Family::Citation | Family::Drawn)
+        matches!(self, Family::Karate | Family::Citation | Family::Drawn | Family::Cora)
     }
 }
 
 /// Where the page serves the bundled digits (relative to the site; `nsl train --spec` reads
 /// the same files from `assets/mnist` in the repository).
 pub const DIGITS_DIR: &str = "assets/mnist";
+
+/// Where the page serves bundled Cora (`assets/cora/cora.nslg`; `nsl train --spec` reads the
+/// same file from the repository).
+pub const CORA_DIR: &str = "assets/cora";
 
 /// The setup a family starts from, keeping `seed`.
 pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
@@ -170,6 +182,13 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
             optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 2, weight_decay: 0.0 },
             epochs: 100,
             ..base
+        },
+        // TensorFlow NSL's Cora tutorial, as `nsl train --builtin cora-graph-reg` runs it.
+        Family::Cora => ExperimentSpec {
+            name: family.key().into(),
+            data: DataSpec::Planetoid { dir: CORA_DIR.into(), undirected: true },
+            compare_with_base: false,
+            ..nsl::spec::builtin::builtin("cora-graph-reg", None, seed).expect("a built-in name")
         },
         Family::Citation => ExperimentSpec {
             data: DataSpec::Graph { graph: GraphSource::Citation(SbmSpec { seed, ..SbmSpec::default() }) },

@@ -209,6 +209,18 @@ pub struct DataInfo {
     pub total_steps: usize,
     /// What to draw.
     pub view: DataView,
+    /// A graph built from the rows: its figures and how long building it took.
+    #[serde(default)]
+    pub built: Option<Box<BuiltGraph>>,
+}
+
+/// A graph the worker built from the rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuiltGraph {
+    /// Edges, isolated rows, degrees, homophily, fingerprint.
+    pub summary: nsl::graph::GraphSummary,
+    /// Milliseconds the embedding and the edges took in the worker.
+    pub build_ms: f64,
 }
 
 /// Why the worker stopped on its own.

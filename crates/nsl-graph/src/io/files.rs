@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
-use super::{Format, Limits, csv, json, linqs, tsv};
+use super::{Format, Limits, compact, csv, json, linqs, tsv};
 use crate::error::{GraphError, Result};
 use crate::typed::Graph;
 
 /// What file sets are understood, for messages.
 pub const ACCEPTED: &str = "one NAME.tsv (NSL graph), one NAME.json (the project's graph), NAME.content + NAME.cites \
-(+ NAME.split) (LINQS/Planetoid), or NAME.nodes.csv + NAME.edges.csv (CSV tables)";
+(+ NAME.split) (LINQS/Planetoid), one NAME.nslg (compact), or NAME.nodes.csv + NAME.edges.csv (CSV tables)";
 
 /// Reads the graph the files hold; returns it with a name for it (the files' common stem).
 ///
@@ -35,6 +35,10 @@ pub fn read_files(files: &[(&str, &[u8])], limits: &Limits) -> Result<(String, G
         (1, Some(Format::Json)) => {
             let (name, bytes) = files[0];
             (stem_of(name, ".json"), json::from_slice(name, bytes, limits)?)
+        }
+        (1, Some(Format::Compact)) => {
+            let (name, bytes) = files[0];
+            (stem_of(name, ".nslg"), compact::decode(name, bytes, limits)?)
         }
         (2 | 3, _) if formats.iter().all(|f| *f == Format::Linqs) => {
             let content = find(".content").ok_or_else(|| missing(files, ".content"))?;

@@ -7,11 +7,13 @@
 //! | LINQS | `NAME.content` (+ `.cites`, `.split`) | features, labels, split, edges |
 //! | CSV tables | `NAME.nodes.csv` + `NAME.edges.csv` | ids, label, split, features, edges |
 //! | MNIST bytes | `images-NAME.u8` + `labels-NAME.u8` | pixels and labels |
+//! | compact (deflated, sparse features) | `NAME.nslg` | features, labels, split, edges |
 //! | TF-GNN unigraph (written only) | `graph_schema.pbtxt` + `nodes-SET.tfrecords`, `edges-SET.tfrecords` | every set, features, edges |
 //!
 //! Every reader streams (or reads at most `Limits::max_bytes`), enforces [`Limits`], reports the
 //! file, line and reason of the first bad input, and returns an error rather than panicking.
 
+pub mod compact;
 pub mod csv;
 pub mod embeddings;
 pub mod files;
@@ -43,6 +45,8 @@ pub enum Format {
     Csv,
     /// `images-NAME.u8` and `labels-NAME.u8`.
     Mnist,
+    /// `NAME.nslg`: the compact form the page bundles Cora in.
+    Compact,
 }
 
 impl Format {
@@ -57,11 +61,12 @@ impl Format {
             match path.extension().and_then(|e| e.to_str()) {
                 Some("tsv") => Format::Tsv,
                 Some("json") => Format::Json,
+                Some("nslg") => Format::Compact,
                 Some("content" | "cites" | "split") => Format::Linqs,
                 _ => {
                     return Err(GraphError::parse(
                         path.display().to_string(),
-                        "unknown format: name files *.tsv, *.json, NAME.content (LINQS), NAME.nodes.csv / NAME.edges.csv, or images-NAME.u8 / labels-NAME.u8",
+                        "unknown format: name files *.tsv, *.json, NAME.content (LINQS), NAME.nslg (compact), NAME.nodes.csv / NAME.edges.csv, or images-NAME.u8 / labels-NAME.u8",
                     ));
                 }
             }
@@ -78,6 +83,7 @@ pub fn read_graph(path: &Path, limits: &Limits) -> Result<Graph> {
         Format::Linqs => linqs::read_path(&path.with_extension("content"), limits)?,
         Format::Csv => csv::read_path(path, limits)?,
         Format::Mnist => mnist::read_path(path, limits)?.into_graph(),
+        Format::Compact => compact::read_path(path, limits)?,
     };
     graph.validate().map_err(|e| GraphError::parse(path.display().to_string(), e.to_string()))?;
     Ok(graph)
@@ -110,6 +116,7 @@ pub fn write_graph(graph: &Graph, path: &Path) -> Result<()> {
         Format::Linqs => linqs::write_path(graph, &path.with_extension("content")),
         Format::Csv => csv::write_path(graph, path),
         Format::Mnist => mnist::write_path(graph, path),
+        Format::Compact => compact::write_path(graph, path),
     }
 }
 

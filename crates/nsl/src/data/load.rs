@@ -4,6 +4,7 @@
 use super::examples::Examples;
 use super::mnist;
 use super::neighbors::NeighborTable;
+use super::synthesized::synthesize;
 use crate::data::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
 use crate::spec::{DataSpec, ExperimentSpec};
@@ -17,6 +18,18 @@ pub struct TrainingData {
     pub test: Examples,
     /// Graph neighbors of the training rows, with the pool of rows they point into.
     pub graph: Option<GraphNeighbors>,
+}
+
+/// The training and test rows of digits or a 2D set.
+pub fn rows(data: &DataSpec) -> Result<(Examples, Examples)> {
+    match data {
+        DataSpec::Mnist { dir, train, test } => {
+            let data = mnist_data(mnist::load_dir(dir)?, *train, *test, &dir.display().to_string())?;
+            Ok((data.train, data.test))
+        }
+        DataSpec::Toy(toy) => Ok(crate::data::toy::generate(toy)),
+        _ => Err(NslError::Config("rows come from digits (mnist) or a 2D set (toy)".into())),
+    }
 }
 
 /// The graph of graph data: every node, every edge, and the neighbors of each training row.
@@ -36,14 +49,11 @@ pub struct GraphNeighbors {
 /// Loads the data `spec` names, with graph neighbors when its regularization needs them.
 pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
     match &spec.data {
-        DataSpec::Mnist { dir, train, test } => {
-            mnist_data(mnist::load_dir(dir)?, *train, *test, &dir.display().to_string())
-        }
-        DataSpec::Toy(toy) => {
-            let (train, test) = crate::data::toy::generate(toy);
+        DataSpec::Mnist { .. } | DataSpec::Toy(_) => {
+            let (train, test) = rows(&spec.data)?;
             Ok(TrainingData { train, test, graph: None })
         }
-        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } => {
+        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } | DataSpec::Synthesized(_) => {
             let (graph, undirected) = load_graph(&spec.data)?;
             graph_data(graph, spec, undirected, &data_origin(&spec.data))
         }
@@ -56,6 +66,10 @@ pub fn load_graph(data: &DataSpec) -> Result<(Planetoid, bool)> {
     match data {
         DataSpec::Planetoid { dir, undirected } => Ok((Planetoid::load_dir(dir)?, *undirected)),
         DataSpec::Graph { graph } => Ok((graph.planetoid()?, false)),
+        DataSpec::Synthesized(built) => {
+            let (train, test) = rows(&built.rows)?;
+            Ok((synthesize(&train, &test, built)?.graph, true))
+        }
         DataSpec::Mnist { .. } | DataSpec::Toy(_) => {
             Err(NslError::Config("this task needs graph data (planetoid or a built-in graph)".into()))
         }
@@ -76,6 +90,7 @@ fn data_origin(data: &DataSpec) -> String {
         DataSpec::Toy(_) => "2D set".into(),
         DataSpec::Mag(_) => "MAG-like graph".into(),
         DataSpec::Motifs(_) => "motif graphs".into(),
+        DataSpec::Synthesized(built) => format!("graph built from {}", data_origin(&built.rows)),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod load;
 pub mod mnist;
 pub mod neighbors;
 pub mod planetoid;
+pub mod synthesized;
 pub mod toy;
 
 pub use examples::Examples;

@@ -33,9 +33,18 @@ impl Planetoid {
     }
 
     /// Loads the single `NAME.content` / `NAME.cites` / `NAME.split` triple in `dir`,
-    /// whatever NAME is (`.split` is optional).
+    /// whatever NAME is (`.split` is optional), or, in a directory without one, its single
+    /// compact `NAME.nslg` (the form `assets/cora` holds Cora in).
     pub fn load_dir(dir: &Path) -> Result<Planetoid> {
-        Self::load(&single_with_extension(dir, "content")?)
+        match single_with_extension(dir, "content") {
+            Ok(content) => Self::load(&content),
+            Err(no_triple) => match single_with_extension(dir, "nslg") {
+                Ok(compact) => {
+                    Self::from_graph(nsl_graph::io::compact::read_path(&compact, &Limits::default())?)
+                }
+                Err(_) => Err(no_triple),
+            },
+        }
     }
 
     /// Loads the triple whose `.content` file is `content`.
@@ -83,6 +92,24 @@ impl Planetoid {
             edges,
             split,
         })
+    }
+
+    /// The graph as a homogeneous typed graph (features, labels, split, edges): what the LINQS
+    /// writer and the exports take. The inverse of [`Planetoid::from_graph`].
+    pub fn to_graph(&self) -> nsl_graph::Graph {
+        let mut nodes =
+            nsl_graph::NodeSet { size: self.ids.len(), ids: self.ids.clone(), ..Default::default() };
+        let dense = nsl_graph::Feature::Dense { dim: self.nodes.dim, values: self.nodes.features.clone() };
+        let labels = nsl_graph::Feature::Labels {
+            classes: self.class_names.clone(),
+            values: self.nodes.labels.iter().map(|&l| Some(l)).collect(),
+        };
+        nodes.features.insert(FEATURES.into(), dense);
+        nodes.features.insert(LABEL.into(), labels);
+        nodes.features.insert(SPLIT.into(), nsl_graph::Feature::Split { values: self.split.clone() });
+        let edges: Vec<(u32, u32, f32)> =
+            self.edges.iter().map(|&(a, b, w)| (a as u32, b as u32, w)).collect();
+        nsl_graph::Graph::homogeneous(nodes, &edges)
     }
 }
 

@@ -10,6 +10,7 @@ use nsl_graph::datasets::sbm::SbmSpec;
 use serde::{Deserialize, Serialize};
 
 use super::drawn::DrawnGraph;
+use super::synthesized::{EdgeRule, EmbeddingSpec};
 
 /// Data sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +50,9 @@ pub enum DataSpec {
     /// A graph-classification set drawn from its own seed: small graphs, each classified by
     /// the motif it contains (cycle, house, grid).
     Motifs(MotifSpec),
+    /// Digits or a 2D set joined into a graph by the similarity of their embeddings (NSL's
+    /// synthesized-graph workflow), trained on as graph data with a few labels per class.
+    Synthesized(SynthesizedSpec),
 }
 
 impl DataSpec {
@@ -57,6 +61,7 @@ impl DataSpec {
     pub fn input_range(&self) -> (Option<f32>, Option<f32>) {
         match self {
             Self::Mnist { .. } => (Some(0.0), Some(1.0)),
+            Self::Synthesized(built) => built.rows.input_range(),
             _ => (None, None),
         }
     }
@@ -64,7 +69,7 @@ impl DataSpec {
     /// Whether the data is one graph of one node set (node classification, graph
     /// regularization, GNNs, NGM).
     pub fn is_graph(&self) -> bool {
-        matches!(self, Self::Planetoid { .. } | Self::Graph { .. })
+        matches!(self, Self::Planetoid { .. } | Self::Graph { .. } | Self::Synthesized(_))
     }
 
     /// Whether the data is for TF-GNN's models over typed graphs (several node and edge sets,
@@ -152,5 +157,59 @@ impl GraphSource {
             Self::Drawn(_) => "drawn",
             Self::Loaded(_) => "loaded",
         }
+    }
+}
+
+/// Rows (digits or a 2D set) joined into a graph by the similarity of their embeddings; the
+/// graph's nodes are the training rows followed by the test rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynthesizedSpec {
+    /// The rows and their train/test split: `mnist` or `toy` data.
+    pub rows: Box<DataSpec>,
+    /// What is compared.
+    #[serde(default)]
+    pub embedding: EmbeddingSpec,
+    /// Which pairs become edges.
+    pub edges: EdgeRule,
+    /// Training rows that keep their label, per class (the first ones of each class, in row
+    /// order); the other training rows stay in the graph unlabeled, as neighbors. `None`: every
+    /// training row is labeled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels_per_class: Option<usize>,
+    /// Seed of the PCA's starting subspace and of the LSH hyperplanes (the graph stays the same
+    /// when only the training seed changes).
+    #[serde(default)]
+    pub seed: u64,
+}
+
+impl SynthesizedSpec {
+    /// Checks what serde cannot: rows of digits or a 2D set, and knobs in range.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::NslError::Config(m));
+        if !matches!(*self.rows, DataSpec::Mnist { .. } | DataSpec::Toy(_)) {
+            return bad("a graph is built from rows of digits (mnist) or of a 2D set (toy)".into());
+        }
+        if let EmbeddingSpec::Pca { dims } = self.embedding
+            && dims == 0
+        {
+            return bad("a PCA embedding keeps at least 1 dimension".into());
+        }
+        match self.edges {
+            EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } => {
+                if !(-1.0..=1.0).contains(&threshold) {
+                    return bad(format!("the cosine threshold must be in [-1, 1], got {threshold}"));
+                }
+                if lsh_splits > 0 && lsh_rounds == 0 {
+                    return bad("LSH needs at least one round".into());
+                }
+            }
+            EdgeRule::Knn { k: 0 } => return bad("kNN needs k ≥ 1".into()),
+            EdgeRule::Knn { .. } => {}
+        }
+        if self.labels_per_class == Some(0) {
+            return bad("keep at least 1 label per class".into());
+        }
+        Ok(())
     }
 }

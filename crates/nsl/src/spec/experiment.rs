@@ -205,7 +205,14 @@ impl ExperimentSpec {
         if self.epochs == 0 {
             return bad("epochs must be ≥ 1".into());
         }
-        if let DataSpec::Toy(toy) = &self.data
+        let rows = match &self.data {
+            DataSpec::Synthesized(built) => {
+                built.validate()?;
+                &*built.rows
+            }
+            data => data,
+        };
+        if let DataSpec::Toy(toy) = rows
             && (toy.points < 4
                 || !(0.0..=1.0).contains(&toy.noise)
                 || !(toy.train_fraction > 0.0 && toy.train_fraction < 1.0))

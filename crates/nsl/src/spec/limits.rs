@@ -9,10 +9,12 @@
 //! is far inside them) and small enough that the largest accepted model fits a browser tab:
 //! [`LIMITS`] is the table the README shows (a test keeps the two equal).
 
+use super::data::SynthesizedSpec;
 use super::data::{DataSpec, GraphSource};
 use super::drawn::{MAX_DRAWN_CLASSES, MAX_DRAWN_NODES, NodeFeatures};
 use super::evaluation::EvaluationSpec;
 use super::model::{GnnKind, ModelSpec};
+use super::synthesized::{EdgeRule, EmbeddingSpec};
 use crate::config::tfgnn::HeteroModel;
 use crate::config::{AdvNeighborConfig, Regularization};
 use crate::error::{NslError, Result};
@@ -98,6 +100,17 @@ pub const MAG_FEATURES: Limit = Limit::new("data.feature_dim", "columns", 512);
 pub const MOTIF_GRAPHS: Limit = Limit::new("data.graphs_per_class", "graphs", 20_000);
 /// Nodes of one motif graph.
 pub const MOTIF_NODES: Limit = Limit::new("data.max_nodes", "nodes", 200);
+/// Rows joined into a graph (train + test): every pair is compared, so the work grows with
+/// the square (10,000 digits build natively in about a second).
+pub const SYNTHESIZED_ROWS: Limit = Limit::new("data.rows: train + test or points", "rows", 20_000);
+/// Principal components of a graph's PCA embedding.
+pub const SYNTHESIZED_PCA: Limit = Limit::new("data.embedding.dims", "dimensions", 256);
+/// Neighbors per example of a kNN graph.
+pub const SYNTHESIZED_KNN: Limit = Limit::new("data.edges.k", "neighbors", 100);
+/// Hyperplanes of one LSH round (`build_graph` supports 30).
+pub const SYNTHESIZED_LSH_SPLITS: Limit = Limit::new("data.edges.lsh_splits", "hyperplanes", 30);
+/// LSH rounds of a built graph.
+pub const SYNTHESIZED_LSH_ROUNDS: Limit = Limit::new("data.edges.lsh_rounds", "rounds", 16);
 /// Hidden width of the hetero model (`units` and `message_dim` for MtAlbis).
 pub const HETERO_UNITS: Limit =
     Limit::new("model.encoder.hidden, model.encoder.model.mt_albis.{units,message_dim}", "units", 1024);
@@ -151,7 +164,7 @@ pub const ROBUSTNESS_PGD: Limit = Limit::new("evaluation.robustness.pgd_iteratio
 pub const LINK_EMBEDDING: Limit = Limit::new("task.embedding", "units", 2048);
 
 /// Every limit, in the order of the README's table.
-pub const LIMITS: [Limit; 42] = [
+pub const LIMITS: [Limit; 47] = [
     NAME,
     EPOCHS,
     BATCH_SIZE,
@@ -172,6 +185,11 @@ pub const LIMITS: [Limit; 42] = [
     MAG_FEATURES,
     MOTIF_GRAPHS,
     MOTIF_NODES,
+    SYNTHESIZED_ROWS,
+    SYNTHESIZED_PCA,
+    SYNTHESIZED_KNN,
+    SYNTHESIZED_LSH_SPLITS,
+    SYNTHESIZED_LSH_ROUNDS,
     HIDDEN_LAYERS,
     HIDDEN_UNITS,
     CNN_CHANNELS,
@@ -247,6 +265,28 @@ pub(super) fn check_data(data: &DataSpec) -> Result<()> {
         DataSpec::Motifs(motifs) => {
             MOTIF_GRAPHS.check(motifs.graphs_per_class)?;
             MOTIF_NODES.check(motifs.max_nodes)
+        }
+        DataSpec::Synthesized(built) => check_synthesized(built),
+    }
+}
+
+/// A graph built from rows: the rows' own sizes, how many of them, and the builder's knobs.
+fn check_synthesized(built: &SynthesizedSpec) -> Result<()> {
+    check_data(&built.rows)?;
+    let rows = match *built.rows {
+        DataSpec::Mnist { train, test, .. } => train.saturating_add(test),
+        DataSpec::Toy(toy) => toy.points,
+        _ => 0,
+    };
+    SYNTHESIZED_ROWS.check(rows)?;
+    if let EmbeddingSpec::Pca { dims } = built.embedding {
+        SYNTHESIZED_PCA.check(dims)?;
+    }
+    match built.edges {
+        EdgeRule::Knn { k } => SYNTHESIZED_KNN.check(k),
+        EdgeRule::Cosine { lsh_splits, lsh_rounds, .. } => {
+            SYNTHESIZED_LSH_SPLITS.check(lsh_splits as usize)?;
+            SYNTHESIZED_LSH_ROUNDS.check(lsh_rounds as usize)
         }
     }
 }

@@ -93,6 +93,15 @@ pub(crate) fn regularizers_on(regularization: &Regularization) -> [bool; 3] {
     ]
 }
 
+/// The device seed of optimizer step `step` of a trainer seeded with `seed` (SplitMix64 of the
+/// two, so that neighboring steps and seeds draw unrelated masks).
+fn step_seed(seed: u64, step: usize) -> u64 {
+    let mut z = seed.wrapping_add((step as u64).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// Owns a model, its optimizer and the shuffling generator; trains epoch by epoch.
 pub struct Trainer {
     model: Classifier,
@@ -100,6 +109,7 @@ pub struct Trainer {
     optimizer: ModuleOptimizer,
     options: OptimizerSpec,
     rng: SeededRng,
+    seed: u64,
     device: Device,
     epoch: usize,
     step: usize,
@@ -178,6 +188,7 @@ impl Trainer {
             optimizer: adam(optimizer.weight_decay),
             options: *optimizer,
             rng: seeded(seed),
+            seed,
             device,
             epoch: 0,
             step: 0,
@@ -251,6 +262,11 @@ impl Trainer {
     /// supervised, graph, adversarial, virtual adversarial; 0 where off) as device tensors,
     /// so that callers read back once for many steps.
     pub fn train_step(&mut self, data: &TrainingData, indices: &[usize]) -> Result<[Tensor<1>; 5]> {
+        // Dropout draws its masks from the device's generator, which every model on the device
+        // shares: seeded per step from this trainer's seed, the masks of step n are the same
+        // whether the base model trains before this one (`nsl train`) or beside it in lockstep
+        // (the playground).
+        self.device.seed(step_seed(self.seed, self.step));
         let batch = self.batch(data, indices)?;
         let (parts, grads) = training_step(&self.model, &self.regularization, &batch)?;
         let zero = || Tensor::<1>::zeros([1], &self.device).inner();

@@ -7,6 +7,7 @@ use nsl::spec::Activation;
 use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
 use yew::prelude::*;
 
+use super::graph_builder::GraphBuilder;
 use super::knob::{Choice, Knob, Toggle};
 use crate::edit::{Edit, MODELS, ModelChoice, REG_KINDS, RegKind, parse_hidden};
 use crate::presets::{FAMILIES, Family};
@@ -19,6 +20,9 @@ pub struct ControlsProps {
     pub spec: Shared<ExperimentSpec>,
     /// Where edits go.
     pub on_edit: Callback<Edit>,
+    /// The graph built from the data, as the worker built it last.
+    #[prop_or_default]
+    pub built: Option<Box<crate::protocol::BuiltGraph>>,
 }
 
 fn opts<T: Copy>(list: &[(T, &'static str)], key: impl Fn(T) -> String) -> Vec<(AttrValue, AttrValue)> {
@@ -49,7 +53,8 @@ pub fn data_controls(props: &ControlsProps) -> Html {
     if let Some(g) = &loaded {
         options.push(("loaded".into(), format!("Graph: {} (loaded from files)", g.name).into()));
     }
-    let toy = match &props.spec.data {
+    let rows = crate::edit::rows_of(&props.spec.data);
+    let toy = match rows {
         DataSpec::Toy(toy) => html! {
             <>
                 <Knob id="noise" label="Noise" value={f64::from(toy.noise)} min={0.0} max={1.0} step={0.05}
@@ -69,7 +74,29 @@ pub fn data_controls(props: &ControlsProps) -> Html {
         DataSpec::Graph { .. } => html! {
             <p class="hint">{ "Node classification: few nodes are labeled; the edges carry the rest." }</p>
         },
-        DataSpec::Planetoid { .. } | DataSpec::Mag(_) | DataSpec::Motifs(_) => Html::default(),
+        DataSpec::Planetoid { .. } => html! {
+            <p class="hint">{ "Planetoid Cora (McCallum et al. 2000; the split of Yang et al. 2016): 2,708 papers, 1,433 words each, 7 topics, 140 labeled; the citations carry the rest." }</p>
+        },
+        DataSpec::Mag(_) | DataSpec::Motifs(_) | DataSpec::Synthesized(_) => Html::default(),
+    };
+    // NSL's synthesized-graph workflow: any rows can become a graph.
+    let builder = match (&props.spec.data, rows) {
+        (DataSpec::Synthesized(built), _) => {
+            let row_width = match rows {
+                DataSpec::Mnist { .. } => nsl::data::mnist::PIXELS,
+                _ => 2,
+            };
+            html! {
+                <>
+                    <Toggle id="build-graph" label="Build a graph from the data" checked=true on_change={props.on_edit.reform(Edit::BuildGraph)} />
+                    <GraphBuilder built={built.clone()} {row_width} built_graph={props.built.as_deref().cloned()} on_edit={props.on_edit.clone()} />
+                </>
+            }
+        }
+        (_, DataSpec::Toy(_) | DataSpec::Mnist { .. }) => html! {
+            <Toggle id="build-graph" label="Build a graph from the data" checked=false on_change={props.on_edit.reform(Edit::BuildGraph)} />
+        },
+        _ => Html::default(),
     };
     html! {
         <section class="card" aria-labelledby="data-title">
@@ -78,6 +105,7 @@ pub fn data_controls(props: &ControlsProps) -> Html {
                 selected={family.map_or(if loaded.is_some() { "loaded" } else { "" }, Family::key)}
                 disabled={vec![AttrValue::from("loaded")]} on_change={on_family} />
             { toy }
+            { builder }
         </section>
     }
 }

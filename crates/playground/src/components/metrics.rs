@@ -81,9 +81,9 @@ pub fn what_if(props: &WhatIfProps) -> Html {
             p.and_then(|p| p.nodes.as_ref()).map_or("–".into(), |n| format!("{:.4}", n.smoothness));
         let loss = p.and_then(|p| p.losses).map_or("–".into(), |l| format!("{:.4}", l.total));
         html! {
-            <tr>
+            <tr data-model={name.to_string()}>
                 <th scope="row">{ name }</th>
-                <td>{ percent(p.map(|p| p.test_acc)) }</td>
+                <td data-test-acc={p.map_or(String::new(), |p| p.test_acc.to_string())}>{ percent(p.map(|p| p.test_acc)) }</td>
                 <td>{ percent(p.and_then(|p| p.attacked_acc)) }</td>
                 <td>{ smooth }</td>
                 <td>{ loss }</td>

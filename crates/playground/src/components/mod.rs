@@ -7,6 +7,7 @@ pub mod controls;
 pub mod data_view;
 pub mod downloads;
 pub mod explorer;
+pub mod graph_builder;
 pub mod graph_editor;
 pub mod graph_paint;
 pub mod graph_viewer;

@@ -596,6 +596,7 @@ mod tests {
             steps_per_epoch: 1,
             total_steps: 40,
             view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
+            built: None,
         }
     }
 

@@ -3,12 +3,14 @@
 use nsl::data::TrainingData;
 use nsl::data::load::{graph_data, load_data, load_graph, mnist_data};
 use nsl::data::planetoid::Planetoid;
+use nsl::data::synthesized::synthesize;
 use nsl::data::{Examples, mnist::PIXELS};
 use nsl::graph::Graph;
 use nsl::spec::GraphSource;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
-use crate::protocol::DataView;
+use crate::presets::CORA_DIR;
+use crate::protocol::{BuiltGraph, DataView};
 use nsl::graph::layout::{LayoutConfig, force_layout};
 
 /// Digits shown with their predictions.
@@ -18,6 +20,31 @@ pub const SHOWN_DIGITS: usize = 8;
 pub const MNIST_IMAGES: &str = "mnist/images-1500.u8";
 /// Its labels.
 pub const MNIST_LABELS: &str = "mnist/labels-1500.u8";
+/// Bundled Planetoid Cora (see `assets/cora/README.md`), relative to the assets URL.
+pub const CORA: &str = "cora/cora.nslg";
+
+/// The data bundled with the page, fetched by the runtime when a setup first needs it.
+#[derive(Debug, Default)]
+pub struct Bundled {
+    /// The 1,500 digits.
+    pub digits: Option<Examples>,
+    /// Cora.
+    pub cora: Option<Planetoid>,
+}
+
+/// What of the bundled data `spec` needs: (the digits, Cora).
+pub fn needs(spec: &ExperimentSpec) -> (bool, bool) {
+    let rows = crate::edit::rows_of(&spec.data);
+    (
+        matches!(rows, DataSpec::Mnist { .. }),
+        matches!(rows, DataSpec::Planetoid { dir, .. } if is_bundled_cora(dir)),
+    )
+}
+
+/// Whether a Planetoid directory is the one the page bundles.
+fn is_bundled_cora(dir: &std::path::Path) -> bool {
+    dir == std::path::Path::new(CORA_DIR)
+}
 
 /// Training data, what to draw, and class names.
 #[derive(Debug)]
@@ -30,6 +57,8 @@ pub struct Loaded {
     pub class_names: Vec<String>,
     /// The graph, for sessions that train over all of it (read once for every model).
     pub graph: Option<Planetoid>,
+    /// A graph built from the rows: its figures and build time.
+    pub built: Option<Box<BuiltGraph>>,
 }
 
 /// Each undirected edge once (the smaller index first), self loops dropped, sorted: what the
@@ -50,13 +79,10 @@ pub fn graph_layout(nodes: usize, edges: &[[u32; 2]], seed: u64) -> Vec<[f32; 2]
     force_layout(nodes, edges, &LayoutConfig { seed, gravity, ..LayoutConfig::default() })
 }
 
-/// Loads `spec`'s data; MNIST comes from `digits` (fetched by the runtime), a graph read from
-/// files from `files` (the explorer's graph and its name).
-pub fn load(
-    spec: &ExperimentSpec,
-    digits: Option<&Examples>,
-    files: Option<(&str, &Graph)>,
-) -> nsl::Result<Loaded> {
+/// Loads `spec`'s data; MNIST and Cora come from `bundled` (fetched by the runtime), a graph
+/// read from files from `files` (the explorer's graph and its name).
+pub fn load(spec: &ExperimentSpec, bundled: &Bundled, files: Option<(&str, &Graph)>) -> nsl::Result<Loaded> {
+    let digits = bundled.digits.as_ref();
     match &spec.data {
         DataSpec::Toy(_) => {
             let data = load_data(spec)?;
@@ -68,6 +94,7 @@ pub fn load(
                 class_names: vec!["orange".into(), "blue".into()],
                 data: Some(data),
                 graph: None,
+                built: None,
             })
         }
         DataSpec::Mnist { train, test, .. } => {
@@ -81,6 +108,7 @@ pub fn load(
                 class_names: (0..10).map(|d| d.to_string()).collect(),
                 data: Some(data),
                 graph: None,
+                built: None,
             })
         }
         DataSpec::Graph { graph: source } => {
@@ -94,36 +122,108 @@ pub fn load(
                 _ => load_graph(&spec.data)?,
             };
             let edges = edges_once(graph.edges.iter().map(|&(a, b, _)| (a, b)));
-            let train = graph.split.iter().map(|&s| s == nsl::data::planetoid::SplitKind::Train).collect();
             // A drawing keeps its own layout and its unlabeled nodes; other graphs are laid out
             // here and know every node's class.
-            let (positions, labels) = match &spec.data {
-                DataSpec::Graph { graph: GraphSource::Drawn(drawn) } => (
+            let layout = match &spec.data {
+                DataSpec::Graph { graph: GraphSource::Drawn(drawn) } => Some((
                     drawn.nodes.iter().map(|n| [n.x, n.y]).collect(),
                     drawn.nodes.iter().map(|n| n.class).collect(),
-                ),
-                _ => (
-                    graph_layout(graph.ids.len(), &edges, spec.seed),
-                    graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
-                ),
+                )),
+                _ => None,
             };
-            let view = DataView::Graph { positions, edges, labels, train };
-            let class_names = graph.class_names.clone();
-            // Minibatch MLPs train on rows made from the graph; full-batch sessions take the
-            // graph itself (moved, not copied: Cora's features are 15 MB).
-            let (data, graph) = if spec.plan().reads_whole_graph() {
-                (None, Some(graph))
-            } else {
-                (Some(graph_data(graph, spec, undirected, source.name())?), None)
-            };
-            Ok(Loaded { view, class_names, data, graph })
+            graph_loaded(spec, graph, undirected, edges, layout, source.name())
         }
-        DataSpec::Planetoid { dir, .. } => Err(nsl::NslError::Config(format!(
-            "{}: the browser cannot read directories; pick a built-in graph",
+        DataSpec::Planetoid { dir, .. } if !is_bundled_cora(dir) => Err(nsl::NslError::Config(format!(
+            "{}: the browser cannot read directories; pick a built-in graph (Cora is {CORA_DIR})",
             dir.display()
         ))),
+        DataSpec::Planetoid { .. } => {
+            let graph =
+                bundled.cora.clone().ok_or_else(|| nsl::NslError::Config("Cora is not loaded yet".into()))?;
+            let edges = edges_once(graph.edges.iter().map(|&(a, b, _)| (a, b)));
+            graph_loaded(spec, graph, true, edges, None, "cora")
+        }
+        DataSpec::Synthesized(built) => {
+            let (train, test) = match built.rows.as_ref() {
+                DataSpec::Mnist { train, test, .. } => {
+                    let all = digits
+                        .ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
+                    let rows = mnist_data(all.clone(), *train, *test, MNIST_IMAGES)?;
+                    (rows.train, rows.test)
+                }
+                rows => nsl::data::load::rows(rows)?,
+            };
+            let started = web_time::Instant::now();
+            let made = synthesize(&train, &test, built)?;
+            let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let edges: Vec<[u32; 2]> =
+                made.graph.edges.iter().map(|&(a, b, _)| [a as u32, b as u32]).collect();
+            // Points stay where they are (the graph drawn over the plane); digits are laid out
+            // by their edges.
+            let layout = matches!(built.rows.as_ref(), DataSpec::Toy(_)).then(|| {
+                (
+                    plane_positions(&made.graph.nodes),
+                    made.graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
+                )
+            });
+            let mut loaded = graph_loaded(spec, made.graph, true, edges, layout, "built graph")?;
+            loaded.built = Some(Box::new(BuiltGraph { summary: made.summary, build_ms }));
+            Ok(loaded)
+        }
         DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(crate::fragment::not_on_the_page(spec)),
     }
+}
+
+/// Where each node is drawn and its class (`None`: unlabeled), when the data says so.
+type Layout = (Vec<[f32; 2]>, Vec<Option<u32>>);
+
+/// A graph's setup: what the page draws (the given layout and labels, or a force layout with
+/// every node's class), and the rows or the whole graph the models train on.
+fn graph_loaded(
+    spec: &ExperimentSpec,
+    graph: Planetoid,
+    undirected: bool,
+    edges: Vec<[u32; 2]>,
+    layout: Option<Layout>,
+    name: &str,
+) -> nsl::Result<Loaded> {
+    let train = graph.split.iter().map(|&s| s == nsl::data::planetoid::SplitKind::Train).collect();
+    let (positions, labels) = layout.unwrap_or_else(|| {
+        (
+            graph_layout(graph.ids.len(), &edges, spec.seed),
+            graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
+        )
+    });
+    let view = DataView::Graph { positions, edges, labels, train };
+    let class_names = graph.class_names.clone();
+    // Minibatch MLPs train on rows made from the graph; full-batch sessions take the graph
+    // itself (moved, not copied: Cora's features are 15 MB).
+    let (data, graph) = if spec.plan().reads_whole_graph() {
+        (None, Some(graph))
+    } else {
+        (Some(graph_data(graph, spec, undirected, name)?), None)
+    };
+    Ok(Loaded { view, class_names, data, graph, built: None })
+}
+
+/// 2D points scaled into the unit square (one scale for both axes, so shapes keep their
+/// proportions), y up as the plane's heatmap draws it.
+fn plane_positions(rows: &Examples) -> Vec<[f32; 2]> {
+    let (mut lo, mut hi) = ([f32::MAX; 2], [f32::MIN; 2]);
+    for i in 0..rows.len() {
+        for d in 0..2 {
+            lo[d] = lo[d].min(rows.row(i)[d]);
+            hi[d] = hi[d].max(rows.row(i)[d]);
+        }
+    }
+    let span = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(1e-6);
+    let pad = [(span - (hi[0] - lo[0])) / 2.0, (span - (hi[1] - lo[1])) / 2.0];
+    (0..rows.len())
+        .map(|i| {
+            let p = rows.row(i);
+            [0.05 + 0.9 * (p[0] - lo[0] + pad[0]) / span, 0.95 - 0.9 * (p[1] - lo[1] + pad[1]) / span]
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -133,14 +233,14 @@ mod tests {
     #[test]
     fn each_family_has_a_view() {
         let toy = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
-        let loaded = load(&toy, None, None).unwrap();
+        let loaded = load(&toy, &Bundled::default(), None).unwrap();
         let DataView::Points { train, test } = &loaded.view else { panic!("points") };
         let rows = loaded.data.as_ref().unwrap();
         assert_eq!((train.len(), test.len()), (rows.train.len(), rows.test.len()));
 
         let mut club = toy.clone();
         club.data = DataSpec::Graph { graph: GraphSource::Karate };
-        let loaded = load(&club, None, None).unwrap();
+        let loaded = load(&club, &Bundled::default(), None).unwrap();
         let DataView::Graph { positions, edges, train, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions.len(), edges.len()), (34, 78));
         assert_eq!(
@@ -157,16 +257,17 @@ mod tests {
 
         let mut drawing = club.clone();
         drawing.data = DataSpec::Graph { graph: GraphSource::Drawn(crate::presets::starter_drawing()) };
-        let loaded = load(&drawing, None, None).unwrap();
+        let loaded = load(&drawing, &Bundled::default(), None).unwrap();
         let DataView::Graph { positions, labels, edges, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions[0], labels[0], labels[1], edges.len()), ([0.15, 0.35], Some(0), None, 11));
 
         let mut digits = toy;
         digits.data = DataSpec::Mnist { dir: "assets/mnist".into(), train: 3, test: 2 };
-        assert!(load(&digits, None, None).is_err(), "MNIST needs the fetched bytes");
+        assert!(load(&digits, &Bundled::default(), None).is_err(), "MNIST needs the fetched bytes");
         let bytes = nsl::graph::io::mnist::decode("m", &vec![255u8; PIXELS * 5], &[1, 2, 3, 4, 5]).unwrap();
         let all = nsl::data::mnist::from_digits(bytes);
-        let loaded = load(&digits, Some(&all), None).unwrap();
+        let bundled = Bundled { digits: Some(all), cora: None };
+        let loaded = load(&digits, &bundled, None).unwrap();
         let DataView::Digits { images } = &loaded.view else { panic!("digits") };
         assert_eq!((images.len(), images[0]), (2 * PIXELS, 255));
         assert_eq!(loaded.data.unwrap().test.labels, vec![4, 5]);

@@ -67,7 +67,7 @@ impl Engine {
     /// Fresh models for `spec` (with the base model beside them if `spec.compare_with_base`):
     /// MLPs train on the loaded rows, GNNs and NGM over the loaded graph (read once for both).
     pub fn new(spec: &ExperimentSpec, loaded: Loaded, device: &Device) -> nsl::Result<Self> {
-        let Loaded { data, view, class_names, graph } = loaded;
+        let Loaded { data, view, class_names, graph, built } = loaded;
         let runs = spec
             .variants()
             .into_iter()
@@ -92,6 +92,7 @@ impl Engine {
             steps_per_epoch,
             total_steps: steps_per_epoch * spec.epochs,
             view,
+            built,
         };
         Ok(Self { spec: spec.clone(), runs, info })
     }
@@ -221,8 +222,13 @@ mod tests {
         spec.epochs = 2;
         let data = load_data(&spec).unwrap();
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
-        let loaded =
-            Loaded { data: Some(data), view, class_names: vec!["0".into(), "1".into()], graph: None };
+        let loaded = Loaded {
+            data: Some(data),
+            view,
+            class_names: vec!["0".into(), "1".into()],
+            graph: None,
+            built: None,
+        };
         Engine::new(&spec, loaded, &Device::flex()).unwrap()
     }
 
@@ -313,7 +319,7 @@ mod tests {
             if let Some(gnn) = model {
                 spec.model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.0, sampling: None };
             }
-            let loaded = super::super::data::load(&spec, None, Some((&name, &graph))).unwrap();
+            let loaded = super::super::data::load(&spec, &Default::default(), Some((&name, &graph))).unwrap();
             let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
             assert_eq!((engine.info().train_rows, engine.info().test_rows), (6, 14));
             let progress =
@@ -321,7 +327,7 @@ mod tests {
             assert!(progress.test_acc > 0.9, "{model:?}: {}", progress.test_acc);
         }
         let spec = crate::presets::loaded_graph(loaded_graph, 0);
-        let missing = super::super::data::load(&spec, None, None).unwrap_err().to_string();
+        let missing = super::super::data::load(&spec, &Default::default(), None).unwrap_err().to_string();
         assert!(missing.contains("open those files again"), "{missing}");
     }
 
@@ -332,7 +338,7 @@ mod tests {
             ModelSpec::Gnn { gnn: nsl::spec::GnnKind::Gcn, hidden: vec![8], dropout: 0.0, sampling: None };
         spec.compare_with_base = true;
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
-        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None };
+        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
         let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         assert_eq!(
             (engine.info().steps_per_epoch, engine.info().train_rows, engine.info().test_rows),
@@ -367,7 +373,7 @@ mod tests {
         spec.compare_with_base = true;
         spec.validate().unwrap();
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
-        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None };
+        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
         let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         assert_eq!(engine.info().steps_per_epoch, 1);
         let progress: Vec<_> = engine

@@ -18,10 +18,9 @@ use futures::StreamExt;
 use futures::channel::mpsc::{TryRecvError, UnboundedReceiver, unbounded};
 use nsl::NslError;
 use nsl::burn::tensor::Device;
-use nsl::data::Examples;
 use nsl::session::SnapshotOptions;
 use nsl::session::heatmap::Grid;
-use nsl::spec::{DataSpec, ExperimentSpec};
+use nsl::spec::ExperimentSpec;
 
 use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
 use crate::wire::{self, FromWorker};
@@ -98,7 +97,7 @@ struct Runtime {
     device: Device,
     spec: Option<ExperimentSpec>,
     assets: String,
-    digits: Option<Examples>,
+    bundled: data::Bundled,
     engine: Option<Engine>,
     running: bool,
     speed: usize,
@@ -131,7 +130,7 @@ impl Runtime {
             device: Device::flex(),
             spec: None,
             assets: String::new(),
-            digits: None,
+            bundled: data::Bundled::default(),
             engine: None,
             running: false,
             speed: DEFAULT_SPEED,
@@ -150,20 +149,36 @@ impl Runtime {
         loop {
             // Commands first, in order; while there is work to do, only those already queued
             // (so that a burst of probe changes from a moving slider is measured once).
+            let mut ahead: Option<Command> = None;
             loop {
-                let command =
-                    if self.running || self.robustness.is_some() || self.probe_due || self.inspect_due {
-                        match commands.try_recv() {
-                            Ok(command) => command,
-                            Err(TryRecvError::Empty) => break,
-                            Err(TryRecvError::Closed) => return,
+                let command = if let Some(command) = ahead.take() {
+                    command
+                } else if self.running || self.robustness.is_some() || self.probe_due || self.inspect_due {
+                    match commands.try_recv() {
+                        Ok(command) => command,
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Closed) => return,
+                    }
+                } else {
+                    match commands.next().await {
+                        Some(command) => command,
+                        None => return,
+                    }
+                };
+                // A slider dragged over the data (a threshold, the noise) sends an edit per
+                // pixel, each one a rebuild: only the last of a run of queued edits is built.
+                let mut command = command;
+                while matches!(command, Command::Update(_)) {
+                    match commands.try_recv() {
+                        Ok(next @ Command::Update(_)) => command = next,
+                        Ok(other) => {
+                            ahead = Some(other);
+                            break;
                         }
-                    } else {
-                        match commands.next().await {
-                            Some(command) => command,
-                            None => return,
-                        }
-                    };
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Closed) => return,
+                    }
+                }
                 self.handle(command).await;
             }
             if self.probe_due || self.inspect_due {
@@ -272,14 +287,21 @@ impl Runtime {
         self.engine = None;
         self.robustness = None;
         let Some(spec) = self.spec.clone() else { return };
-        if matches!(spec.data, DataSpec::Mnist { .. })
-            && self.digits.is_none()
+        let (digits, cora) = data::needs(&spec);
+        if digits
+            && self.bundled.digits.is_none()
             && let Err(message) = self.fetch_digits().await
         {
             return self.stop(Stop::Failed { message });
         }
+        if cora
+            && self.bundled.cora.is_none()
+            && let Err(message) = self.fetch_cora().await
+        {
+            return self.stop(Stop::Failed { message });
+        }
         let files = self.explorer.as_ref().map(|e| (e.name(), e.graph()));
-        let engine = data::load(&spec, self.digits.as_ref(), files)
+        let engine = data::load(&spec, &self.bundled, files)
             .and_then(|loaded| Engine::new(&spec, loaded, &self.device));
         match engine {
             Ok(engine) => {
@@ -300,7 +322,17 @@ impl Runtime {
         let labels = fetch_bytes(&format!("{}{}", self.assets, data::MNIST_LABELS)).await?;
         let digits =
             nsl::graph::io::mnist::decode(data::MNIST_IMAGES, &images, &labels).map_err(|e| e.to_string())?;
-        self.digits = Some(nsl::data::mnist::from_digits(digits));
+        self.bundled.digits = Some(nsl::data::mnist::from_digits(digits));
+        Ok(())
+    }
+
+    async fn fetch_cora(&mut self) -> Result<(), String> {
+        let bytes = fetch_bytes(&format!("{}{}", self.assets, data::CORA)).await?;
+        let limits = nsl::graph::io::Limits::default();
+        let graph =
+            nsl::graph::io::compact::decode(data::CORA, &bytes, &limits).map_err(|e| e.to_string())?;
+        self.bundled.cora =
+            Some(nsl::data::planetoid::Planetoid::from_graph(graph).map_err(|e| e.to_string())?);
         Ok(())
     }
 

@@ -1,0 +1,273 @@
+//! NSL's synthesized-graph workflow on rows of digits or a 2D set: embed the rows, join similar
+//! ones (`build_graph`'s cosine threshold, or k nearest neighbors), keep a few labels per class,
+//! and hand the result on as graph data, so that `pack_nbrs` and graph regularization (or a GNN)
+//! train on it as on Cora. The same spec gives the same edges natively and in the browser.
+
+use nsl_graph::build::{Embeddings, GraphBuilderConfig, build_graph};
+use nsl_graph::datasets::knn::{EdgeWeight, knn_graph};
+use nsl_graph::{GraphSummary, SplitKind};
+
+use super::examples::Examples;
+use super::planetoid::Planetoid;
+use crate::error::{NslError, Result};
+use crate::spec::{EdgeRule, EmbeddingSpec, SynthesizedSpec};
+
+/// Most edges a built graph may have. Past it the graph joins nearly everything to everything
+/// — no structure left to learn from — and drawing it, packing its neighbors and a GCN's
+/// full-batch step all slow to a crawl in the browser.
+pub const MAX_EDGES: usize = 50_000;
+
+/// A graph built from rows, with its figures.
+#[derive(Debug, Clone)]
+pub struct Synthesized {
+    /// Training rows then test rows as nodes; the kept labels are the `Train` split, the other
+    /// training rows `Unlabeled`, the test rows `Test`.
+    pub graph: Planetoid,
+    /// Edges, isolated rows, degrees, homophily.
+    pub summary: GraphSummary,
+}
+
+/// The training rows followed by the test rows: the nodes of a built graph.
+pub fn node_rows(train: &Examples, test: &Examples) -> Examples {
+    let mut features = train.features.clone();
+    features.extend_from_slice(&test.features);
+    let mut labels = train.labels.clone();
+    labels.extend_from_slice(&test.labels);
+    Examples { features, dim: train.dim, labels, classes: train.classes.max(test.classes) }
+}
+
+/// The vectors compared: the rows themselves, or their PCA projection (seeded by `seed`).
+///
+/// # Shapes
+/// - `rows`: `n × dim`
+/// - returns `n × width` values and `width`
+pub fn embed(rows: &Examples, embedding: EmbeddingSpec, seed: u64) -> Result<(Vec<f32>, usize)> {
+    match embedding {
+        EmbeddingSpec::Raw => Ok((rows.features.clone(), rows.dim)),
+        EmbeddingSpec::Pca { dims } => {
+            if dims > rows.dim {
+                return Err(NslError::Config(format!(
+                    "a PCA to {dims} dimensions of rows with {} features; keep at most {}",
+                    rows.dim, rows.dim
+                )));
+            }
+            let projected = nsl_graph::embed::pca(&rows.features, rows.dim, dims, seed)
+                .map_err(|e| NslError::Config(e.to_string()))?;
+            Ok((projected, dims))
+        }
+    }
+}
+
+/// The edges `rule` draws between embedded rows: each undirected edge once, `(i, j, weight)`
+/// with `i < j`, sorted. Cosine edges weigh their similarity (as NSL's `build_graph` writes
+/// them), kNN edges 1; LSH planes are drawn from `seed`.
+pub fn edges(values: &[f32], dim: usize, rule: EdgeRule, seed: u64) -> Result<Vec<(u32, u32, f32)>> {
+    let graph_error = |e: nsl_graph::GraphError| NslError::Config(e.to_string());
+    match rule {
+        EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } => {
+            let n = values.len() / dim.max(1);
+            let embeddings = Embeddings { ids: (0..n).map(node_id).collect(), dim, values: values.to_vec() };
+            let config = GraphBuilderConfig {
+                similarity_threshold: threshold,
+                lsh_splits,
+                lsh_rounds,
+                random_seed: seed,
+            };
+            build_graph(&embeddings, &config, &|_| {}).map_err(graph_error)
+        }
+        EdgeRule::Knn { k } => {
+            let directed = knn_graph(values, dim, k, EdgeWeight::Unit).map_err(graph_error)?;
+            let mut once: Vec<(u32, u32, f32)> =
+                directed.into_iter().map(|(a, b, w)| (a.min(b), a.max(b), w)).collect();
+            once.sort_unstable_by_key(|e| (e.0, e.1));
+            once.dedup_by_key(|e| (e.0, e.1));
+            Ok(once)
+        }
+    }
+}
+
+/// Why a graph of these figures cannot train, and what to change: no edges at all, or more
+/// than [`MAX_EDGES`].
+pub fn size_problem(summary: &GraphSummary, rule: EdgeRule) -> Option<String> {
+    let loosen = match rule {
+        EdgeRule::Cosine { .. } => "lower the similarity threshold",
+        EdgeRule::Knn { .. } => "raise k",
+    };
+    let tighten = match rule {
+        EdgeRule::Cosine { .. } => "raise the similarity threshold",
+        EdgeRule::Knn { .. } => "lower k",
+    };
+    if summary.edges == 0 {
+        return Some(format!("no two of the {} examples are joined: {loosen}", summary.nodes));
+    }
+    (summary.edges > MAX_EDGES).then(|| {
+        format!(
+            "{} edges, over the {MAX_EDGES} a graph may have (it would join nearly everything and train slowly): {tighten}",
+            summary.edges
+        )
+    })
+}
+
+/// Builds the graph `spec` describes over `train` then `test` rows. Refuses a graph without
+/// edges or with more than [`MAX_EDGES`].
+pub fn synthesize(train: &Examples, test: &Examples, spec: &SynthesizedSpec) -> Result<Synthesized> {
+    let rows = node_rows(train, test);
+    let (values, dim) = embed(&rows, spec.embedding, spec.seed)?;
+    let edges = edges(&values, dim, spec.edges, spec.seed)?;
+    let labels: Vec<usize> = rows.labels.iter().map(|&l| l as usize).collect();
+    let summary = GraphSummary::of(&labels, &edges);
+    if let Some(problem) = size_problem(&summary, spec.edges) {
+        return Err(NslError::Config(problem));
+    }
+    let split = split(&train.labels, test.len(), spec.labels_per_class);
+    let class_names = (0..rows.classes).map(|c| c.to_string()).collect();
+    let graph = Planetoid {
+        ids: (0..rows.len()).map(node_id).collect(),
+        nodes: rows,
+        class_names,
+        edges: edges.into_iter().map(|(a, b, w)| (a as usize, b as usize, w)).collect(),
+        split,
+    };
+    Ok(Synthesized { graph, summary })
+}
+
+/// The split of a built graph: the first `per_class` training rows of each class keep their
+/// label, the other training rows are unlabeled, the test rows follow.
+pub fn split(train_labels: &[u32], tests: usize, per_class: Option<usize>) -> Vec<SplitKind> {
+    let mut kept = std::collections::HashMap::<u32, usize>::new();
+    let mut split: Vec<SplitKind> = train_labels
+        .iter()
+        .map(|&label| {
+            let count = kept.entry(label).or_default();
+            *count += 1;
+            if per_class.is_none_or(|limit| *count <= limit) {
+                SplitKind::Train
+            } else {
+                SplitKind::Unlabeled
+            }
+        })
+        .collect();
+    split.extend(std::iter::repeat_n(SplitKind::Test, tests));
+    split
+}
+
+/// Node ids that sort as their index (`pack_nbrs` breaks weight ties toward the larger id).
+fn node_id(i: usize) -> String {
+    format!("{i:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{DataSpec, ToyShape, ToySpec};
+
+    fn moons() -> (Examples, Examples) {
+        let toy = ToySpec { shape: ToyShape::Moons, points: 200, noise: 0.1, train_fraction: 0.5, seed: 3 };
+        crate::data::toy::generate(&toy)
+    }
+
+    fn spec(edges: EdgeRule) -> SynthesizedSpec {
+        let toy = ToySpec { shape: ToyShape::Moons, points: 200, noise: 0.1, train_fraction: 0.5, seed: 3 };
+        SynthesizedSpec {
+            rows: Box::new(DataSpec::Toy(toy)),
+            embedding: EmbeddingSpec::Raw,
+            edges,
+            labels_per_class: Some(5),
+            seed: 0,
+        }
+    }
+
+    #[test]
+    fn knn_joins_near_points_and_few_labels_are_kept() {
+        let (train, test) = moons();
+        let built = synthesize(&train, &test, &spec(EdgeRule::Knn { k: 4 })).unwrap();
+        let g = &built.graph;
+        assert_eq!(g.nodes.len(), 200);
+        assert_eq!(g.indices(SplitKind::Train).len(), 10, "5 per class");
+        assert_eq!(g.indices(SplitKind::Test).len(), test.len());
+        assert_eq!(g.indices(SplitKind::Unlabeled).len(), train.len() - 10);
+        // Every node has at least its own 4 nearest; edges are once, i < j, weight 1.
+        assert!(built.summary.isolated == 0 && built.summary.degrees.iter().take(4).all(|&c| c == 0));
+        assert!(g.edges.iter().all(|&(a, b, w)| a < b && w == 1.0));
+        // Moons with little noise: near points share their moon.
+        assert!(built.summary.homophily.unwrap() > 0.9, "{:?}", built.summary.homophily);
+        let first =
+            |class| (0..train.len()).filter(|&i| train.labels[i] == class).take(5).collect::<Vec<_>>();
+        let mut expected = [first(0), first(1)].concat();
+        expected.sort_unstable();
+        assert_eq!(g.indices(SplitKind::Train), expected, "the first 5 of each class, in row order");
+    }
+
+    #[test]
+    fn cosine_edges_match_the_definition_and_sizes_are_checked() {
+        let (train, test) = moons();
+        let rows = node_rows(&train, &test);
+        let found =
+            edges(&rows.features, 2, EdgeRule::Cosine { threshold: 0.999, lsh_splits: 0, lsh_rounds: 1 }, 0)
+                .unwrap();
+        let mut expected = Vec::new();
+        for i in 0..rows.len() {
+            for j in i + 1..rows.len() {
+                let (a, b) = (rows.row(i), rows.row(j));
+                let cos = (a[0] * b[0] + a[1] * b[1]) / ((a[0].hypot(a[1])) * (b[0].hypot(b[1])));
+                if cos >= 0.9995 {
+                    expected.push((i as u32, j as u32));
+                }
+            }
+        }
+        let pairs: std::collections::HashSet<(u32, u32)> = found.iter().map(|e| (e.0, e.1)).collect();
+        assert!(
+            !expected.is_empty() && expected.iter().all(|p| pairs.contains(p)),
+            "every clearly similar pair"
+        );
+        assert!(found.iter().all(|e| e.2 >= 0.999 && e.0 < e.1));
+
+        // Three orthogonal rows: no pair is similar at all.
+        let apart = Examples {
+            features: vec![1., 0., 0., 0., 1., 0., 0., 0., 1.],
+            dim: 3,
+            labels: vec![0, 1, 0],
+            classes: 2,
+        };
+        let (first, rest) = (apart.subset(&[0, 1]), apart.subset(&[2]));
+        let none = synthesize(
+            &first,
+            &rest,
+            &spec(EdgeRule::Cosine { threshold: 0.5, lsh_splits: 0, lsh_rounds: 1 }),
+        );
+        let message = none.unwrap_err().to_string();
+        assert!(
+            message.contains("no two of the 3 examples are joined: lower the similarity threshold"),
+            "{message}"
+        );
+        let all = GraphSummary::of(
+            &vec![0; MAX_EDGES + 2],
+            &(0..MAX_EDGES as u32 + 1).map(|i| (0, i + 1, 1.0)).collect::<Vec<_>>(),
+        );
+        assert!(size_problem(&all, EdgeRule::Knn { k: 3 }).unwrap().contains("lower k"));
+    }
+
+    #[test]
+    fn pca_embeddings_and_the_split_rule() {
+        let (train, test) = moons();
+        let rows = node_rows(&train, &test);
+        let (values, dim) = embed(&rows, EmbeddingSpec::Pca { dims: 1 }, 0).unwrap();
+        assert_eq!((values.len(), dim), (200, 1));
+        assert!(
+            embed(&rows, EmbeddingSpec::Pca { dims: 3 }, 0).unwrap_err().to_string().contains("at most 2")
+        );
+        assert_eq!(
+            split(&[0, 1, 0, 0, 1], 2, Some(1)),
+            vec![
+                SplitKind::Train,
+                SplitKind::Train,
+                SplitKind::Unlabeled,
+                SplitKind::Unlabeled,
+                SplitKind::Unlabeled,
+                SplitKind::Test,
+                SplitKind::Test
+            ]
+        );
+        assert!(split(&[0, 0], 0, None).iter().all(|&s| s == SplitKind::Train));
+    }
+}

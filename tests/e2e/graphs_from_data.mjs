@@ -1,0 +1,154 @@
+// End-to-end test of graphs built from the data and of bundled Cora, in headless Chromium (CPU
+// backend), checked against native nsl.
+//
+//   NSL_BIN=path/to/nsl node tests/e2e/graphs_from_data.mjs DIST_DIR ARTIFACT_DIR
+//
+// Digits: turns on "Build a graph from the data", moves the similarity threshold with the mouse
+// (the edge count, homophily and build time follow), trains with 10 labels per class beside
+// the base model and sees the graph-regularized model ahead; exports the spec and runs
+// `nsl synthesize` and `nsl train` on it natively: the same edges (fingerprint) and the same
+// test accuracies; with a PCA embedding the same edges too. 2D: the kNN graph drawn over the
+// moons. A threshold that joins nothing gets
+// its message. Cora: picked from the data menu, trained, and equal to
+// `nsl train --builtin cora-graph-reg` at the same seed.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { browserPrefix, download, drag, inked, launchBrowser, openPage, progress, serve, settled, setNumber, until, waitFor } from './lib.mjs';
+
+const [dist, artifacts] = process.argv.slice(2);
+if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node graphs_from_data.mjs DIST_DIR ARTIFACT_DIR');
+const nsl = process.env.NSL_BIN;
+if (!nsl || !fs.existsSync(nsl)) throw new Error(`NSL_BIN must name the nsl binary (got ${nsl})`);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+fs.mkdirSync(artifacts, { recursive: true });
+const { server, origin } = await serve(dist);
+const results = {};
+
+
+/** The built graph's figures as the page shows them (`null` while it builds). */
+const figures = (page) => page.evaluate(() => {
+  const f = document.querySelector('#graph-figures');
+  if (!f?.dataset.fingerprint) return null;
+  return {
+    edges: Number(f.dataset.edges),
+    fingerprint: f.dataset.fingerprint,
+    buildMs: Number(f.dataset.buildMs),
+    homophily: document.querySelector('#graph-homophily').textContent,
+    isolated: Number(document.querySelector('#graph-isolated').textContent.replace(/,/g, '')),
+  };
+});
+
+/** Test accuracy of each model row of the what-if table. */
+const accuracies = (page) => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#whatif tr[data-model]')]
+  .map((row) => [row.dataset.model, Number(row.querySelector('td[data-test-acc]').dataset.testAcc)])));
+
+
+const native = (args) => {
+  const run = spawnSync(nsl, args, { cwd: root, encoding: 'utf8' });
+  assert.equal(run.status, 0, `nsl ${args.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop());
+};
+
+/** Each run's test accuracy in `nsl train`'s summary, by variant (`clean_acc` where an attack
+ *  is measured too). */
+const nativeAccuracies = (summary) => Object.fromEntries(Object.entries(summary)
+  .map(([k, v]) => [k, v?.test_acc ?? v?.clean_acc]).filter(([, acc]) => typeof acc === 'number'));
+
+const browser = await launchBrowser();
+try {
+  const problems = [];
+  const { page } = await openPage(browser, problems, origin + '/', { viewport: { width: 1280, height: 1500 } });
+  await waitFor(page, 'first load', (p) => p.status === 'idle' && p.loaded === 'moons', 60_000);
+
+  // ---- 2D: a kNN graph over the points -----------------------------------------------------
+  await page.check('#build-graph');
+  const moons = await until('moons: the kNN graph', () => figures(page), (f) => f !== null, 60_000);
+  assert.equal(moons.isolated, 0, 'k nearest neighbors leave nobody alone');
+  assert.ok(moons.edges >= 200, `every point has its 5 nearest: ${moons.edges} edges`);
+  assert.ok((await inked(page, '#data-canvas')).inked > 0.03, 'the graph is drawn over the plane');
+  await page.locator('#graph-builder').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-moons-knn.png`), fullPage: true });
+  results.moons = moons;
+  console.log(`ok - moons kNN graph: ${JSON.stringify(moons)}`);
+
+  // ---- digits: move the threshold, train with 10 labels per class ---------------------------
+  await page.selectOption('#family', 'digits');
+  await waitFor(page, 'digits: load', (p) => p.loaded === 'digits' && p.status === 'idle', 60_000);
+  await page.check('#build-graph');
+  const first = await until('digits: graph built', () => figures(page), (f) => f !== null, 60_000);
+  // The slider spans 0.5 … 1: down to about 0.65, then back up to about 0.75.
+  await drag(page, 'graph-threshold', 0.3);
+  const lower = Number(await page.inputValue('#graph-threshold'));
+  assert.ok(lower < 0.7, `the slider moved down (${lower})`);
+  // The worker builds only the last of the edits a drag sends: wait for the one in force.
+  await settled(page, 'digits: rebuilt lower');
+  const loose = await figures(page);
+  assert.ok(loose.edges > first.edges, `a lower threshold joins more pairs: ${loose.edges} vs ${first.edges}`);
+  await drag(page, 'graph-threshold', 0.5);
+  const threshold = Number(await page.inputValue('#graph-threshold'));
+  await settled(page, 'digits: rebuilt higher');
+  const graph = await figures(page);
+  assert.ok(graph.edges < loose.edges, `a higher threshold joins fewer: ${graph.edges} vs ${loose.edges}`);
+  assert.match(graph.homophily, /^\d+\.\d%$/, 'the homophily is shown');
+  await page.selectOption('#speed', '50');
+  await page.click('#play');
+  await waitFor(page, 'digits graph: training', (p) => p.status === 'finished', 240_000);
+  const browserAcc = await until('digits: the what-if table', () => accuracies(page), (a) => Object.keys(a).length === 2, 10_000);
+  assert.ok(browserAcc.graph_reg > browserAcc.base, `the graph lets 100 labels spread: ${JSON.stringify(browserAcc)}`);
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-digits.png`), fullPage: true });
+  const specPath = await download(page, '#export-spec', artifacts, 'graphs-digits-spec.json');
+  const built = native(['synthesize', '--spec', specPath]);
+  assert.equal(built.fingerprint, graph.fingerprint, 'nsl builds the same edges with the same weights');
+  assert.equal(built.edges, graph.edges);
+  const trained = nativeAccuracies(native(['train', '--spec', specPath]));
+  assert.deepEqual(browserAcc, trained, 'the same test accuracies natively');
+  results.digits = { threshold, first, loose, graph, browser: browserAcc, native: trained, native_graph: built };
+  console.log(`ok - digits graph: ${JSON.stringify(results.digits)}`);
+
+  // ---- a PCA embedding: the same bits in wasm as natively -----------------------------------
+  await page.selectOption('#graph-embedding', 'pca');
+  await settled(page, 'digits: PCA embedding');
+  const pca = await figures(page);
+  assert.notEqual(pca.fingerprint, graph.fingerprint, 'another embedding, another graph');
+  const pcaSpec = await download(page, '#export-spec', artifacts, 'graphs-digits-pca-spec.json');
+  assert.equal(JSON.parse(fs.readFileSync(pcaSpec, 'utf8')).data.embedding.kind, 'pca');
+  const pcaNative = native(['synthesize', '--spec', pcaSpec]);
+  assert.equal(pcaNative.fingerprint, pca.fingerprint, 'nsl projects and joins the same way');
+  await page.selectOption('#graph-embedding', 'raw');
+  await settled(page, 'digits: raw pixels again');
+  results.pca = { browser: pca, native: pcaNative };
+  console.log(`ok - PCA graph: ${JSON.stringify(results.pca)}`);
+
+  // ---- a threshold that joins nothing -------------------------------------------------------
+  await setNumber(page, 'graph-threshold', 1);
+  const message = await until('digits: no edges', () => page.textContent('#status'), (t) => /joined/.test(t ?? ''), 60_000);
+  assert.match(message, /no two of the 1500 examples are joined: lower the similarity threshold/);
+  await setNumber(page, 'graph-threshold', 0.9);
+  // Until then the failure stands (and the figures of the last graph that built).
+  await until('digits: built again', () => progress(page), (p) => p.status === 'idle' && p.synced, 60_000);
+  assert.equal((await figures(page)).edges, 508, 'at 0.9: the 508 pairs of nearly identical digits');
+  results.no_edges = message.trim();
+  console.log(`ok - no edges: ${results.no_edges}`);
+
+  // ---- Cora, bundled ------------------------------------------------------------------------
+  await page.selectOption('#family', 'cora');
+  await waitFor(page, 'cora: load', (p) => p.loaded === 'cora' && p.status === 'idle', 120_000);
+  await page.click('#play');
+  await waitFor(page, 'cora: training', (p) => p.status === 'finished', 300_000);
+  const cora = await until('cora: the what-if table', () => accuracies(page), (a) => a.graph_reg > 0, 10_000);
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-cora.png`), fullPage: true });
+  const coraNative = nativeAccuracies(native(['train', '--builtin', 'cora-graph-reg', '--data-dir', '../shared/data/cora', '--seed', '0']));
+  assert.deepEqual(cora, coraNative, 'Cora in the browser is nsl train --builtin cora-graph-reg');
+  results.cora = { browser: cora, native: coraNative };
+  console.log(`ok - cora: ${JSON.stringify(results.cora)}`);
+  assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
+} finally {
+  await browser.close();
+  server.close();
+}
+fs.writeFileSync(path.join(artifacts, `${browserPrefix()}graphs-results.json`), JSON.stringify(results, null, 2));
+console.log('e2e graphs from data: all checks passed');
