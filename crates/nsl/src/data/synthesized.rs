@@ -10,7 +10,7 @@ use nsl_graph::{GraphSummary, SplitKind};
 use super::examples::Examples;
 use super::planetoid::Planetoid;
 use crate::error::{NslError, Result};
-use crate::spec::{EdgeRule, EmbeddingSpec, SynthesizedSpec};
+use crate::spec::{DataSpec, EdgeRule, EmbeddingSpec, SynthesizedSpec};
 
 /// Most edges a built graph may have. Past it the graph joins nearly everything to everything
 /// — no structure left to learn from — and drawing it, packing its neighbors and a GCN's
@@ -108,12 +108,81 @@ pub fn size_problem(summary: &GraphSummary, rule: EdgeRule) -> Option<String> {
     })
 }
 
+/// The lowest threshold whose pairs a [`BuildCache`] keeps: the page's slider starts here.
+pub const CACHE_FLOOR: f32 = 0.5;
+
+/// What the next build can reuse of the last one while a knob moves: the rows' embedding, and
+/// every pair at or above [`CACHE_FLOOR`] — each keyed by all it depends on. Any threshold at or
+/// above the floor is then those pairs filtered by weight, which is exactly what building at
+/// that threshold gives (the same pairs are compared and decided the same way; only the final
+/// cut differs), in a few milliseconds instead of a fresh comparison of every pair.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    embedded: Option<(EmbeddingKey, Embedded)>,
+    similar: Option<(PairKey, Edges)>,
+}
+
+/// Undirected edges, each once: `(i, j, weight)` with `i < j`.
+type Edges = Vec<(u32, u32, f32)>;
+
+/// Embedded rows: `n × width` values and the width.
+type Embedded = (Vec<f32>, usize);
+
+/// What an embedding depends on: the rows, how they are embedded, the seed.
+type EmbeddingKey = (DataSpec, EmbeddingSpec, u64);
+/// What the compared pairs depend on besides the threshold: the embedding and the LSH.
+type PairKey = (EmbeddingKey, u32, u32);
+
+impl BuildCache {
+    /// The embedding of `rows` (those `spec.rows` names), from the cache when it has it.
+    fn embed(&mut self, rows: &Examples, spec: &SynthesizedSpec) -> Result<Embedded> {
+        let key = ((*spec.rows).clone(), spec.embedding, spec.seed);
+        if let Some((cached, embedded)) = &self.embedded
+            && *cached == key
+        {
+            return Ok(embedded.clone());
+        }
+        let embedded = embed(rows, spec.embedding, spec.seed)?;
+        self.embedded = Some((key, embedded.clone()));
+        Ok(embedded)
+    }
+
+    /// The edges of `spec`'s rule over the embedded rows (as [`edges`] builds them).
+    fn edges(&mut self, values: &[f32], dim: usize, spec: &SynthesizedSpec) -> Result<Vec<(u32, u32, f32)>> {
+        let EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } = spec.edges else {
+            return edges(values, dim, spec.edges, spec.seed);
+        };
+        if threshold < CACHE_FLOOR {
+            return edges(values, dim, spec.edges, spec.seed);
+        }
+        let key = (((*spec.rows).clone(), spec.embedding, spec.seed), lsh_splits, lsh_rounds);
+        let fresh = !matches!(&self.similar, Some((cached, _)) if *cached == key);
+        if fresh {
+            let floor = EdgeRule::Cosine { threshold: CACHE_FLOOR, lsh_splits, lsh_rounds };
+            self.similar = Some((key, edges(values, dim, floor, spec.seed)?));
+        }
+        let (_, pairs) = self.similar.as_ref().expect("filled above");
+        Ok(pairs.iter().copied().filter(|&(_, _, w)| w >= threshold).collect())
+    }
+}
+
 /// Builds the graph `spec` describes over `train` then `test` rows. Refuses a graph without
 /// edges or with more than [`MAX_EDGES`].
 pub fn synthesize(train: &Examples, test: &Examples, spec: &SynthesizedSpec) -> Result<Synthesized> {
+    synthesize_reusing(train, test, spec, &mut BuildCache::default())
+}
+
+/// [`synthesize`], reusing what `cache` holds of the last build (and keeping what this one
+/// computes): the same graph, sooner when only the threshold or the labels changed.
+pub fn synthesize_reusing(
+    train: &Examples,
+    test: &Examples,
+    spec: &SynthesizedSpec,
+    cache: &mut BuildCache,
+) -> Result<Synthesized> {
     let rows = node_rows(train, test);
-    let (values, dim) = embed(&rows, spec.embedding, spec.seed)?;
-    let edges = edges(&values, dim, spec.edges, spec.seed)?;
+    let (values, dim) = cache.embed(&rows, spec)?;
+    let edges = cache.edges(&values, dim, spec)?;
     let labels: Vec<usize> = rows.labels.iter().map(|&l| l as usize).collect();
     let summary = GraphSummary::of(&labels, &edges);
     if let Some(problem) = size_problem(&summary, spec.edges) {
@@ -159,7 +228,7 @@ fn node_id(i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{DataSpec, ToyShape, ToySpec};
+    use crate::spec::{ToyShape, ToySpec};
 
     fn moons() -> (Examples, Examples) {
         let toy = ToySpec { shape: ToyShape::Moons, points: 200, noise: 0.1, train_fraction: 0.5, seed: 3 };
@@ -269,5 +338,27 @@ mod tests {
             ]
         );
         assert!(split(&[0, 0], 0, None).iter().all(|&s| s == SplitKind::Train));
+    }
+
+    #[test]
+    fn a_cached_build_is_the_fresh_build_at_every_threshold() {
+        let (train, test) = moons();
+        let mut cache = BuildCache::default();
+        for (threshold, lsh_splits) in [(0.999, 0), (0.99, 0), (0.9999, 0), (0.995, 3), (0.999, 3), (0.4, 0)]
+        {
+            let mut s = spec(EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds: 2 });
+            s.labels_per_class = None;
+            let fresh = synthesize(&train, &test, &s);
+            let reused = synthesize_reusing(&train, &test, &s, &mut cache);
+            match (fresh, reused) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.graph.edges, b.graph.edges, "threshold {threshold}, {lsh_splits} planes");
+                    assert_eq!(a.summary, b.summary);
+                }
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("threshold {threshold}: {a:?} vs {b:?}"),
+            }
+        }
+        assert!(cache.similar.is_some() && cache.embedded.is_some(), "the cache kept the last build");
     }
 }

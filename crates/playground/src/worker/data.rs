@@ -3,7 +3,7 @@
 use nsl::data::TrainingData;
 use nsl::data::load::{graph_data, load_data, load_graph, mnist_data};
 use nsl::data::planetoid::Planetoid;
-use nsl::data::synthesized::synthesize;
+use nsl::data::synthesized::{BuildCache, synthesize_reusing};
 use nsl::data::{Examples, mnist::PIXELS};
 use nsl::graph::Graph;
 use nsl::spec::GraphSource;
@@ -23,13 +23,16 @@ pub const MNIST_LABELS: &str = "mnist/labels-1500.u8";
 /// Bundled Planetoid Cora (see `assets/cora/README.md`), relative to the assets URL.
 pub const CORA: &str = "cora/cora.nslg";
 
-/// The data bundled with the page, fetched by the runtime when a setup first needs it.
+/// The data bundled with the page, fetched by the runtime when a setup first needs it, and
+/// what the last graph built from rows leaves for the next (a moving threshold reuses it).
 #[derive(Debug, Default)]
 pub struct Bundled {
     /// The 1,500 digits.
     pub digits: Option<Examples>,
     /// Cora.
     pub cora: Option<Planetoid>,
+    /// The embedding and similar pairs of the last graph built from rows.
+    pub built: BuildCache,
 }
 
 /// What of the bundled data `spec` needs: (the digits, Cora).
@@ -81,7 +84,11 @@ pub fn graph_layout(nodes: usize, edges: &[[u32; 2]], seed: u64) -> Vec<[f32; 2]
 
 /// Loads `spec`'s data; MNIST and Cora come from `bundled` (fetched by the runtime), a graph
 /// read from files from `files` (the explorer's graph and its name).
-pub fn load(spec: &ExperimentSpec, bundled: &Bundled, files: Option<(&str, &Graph)>) -> nsl::Result<Loaded> {
+pub fn load(
+    spec: &ExperimentSpec,
+    bundled: &mut Bundled,
+    files: Option<(&str, &Graph)>,
+) -> nsl::Result<Loaded> {
     let digits = bundled.digits.as_ref();
     match &spec.data {
         DataSpec::Toy(_) => {
@@ -154,7 +161,7 @@ pub fn load(spec: &ExperimentSpec, bundled: &Bundled, files: Option<(&str, &Grap
                 rows => nsl::data::load::rows(rows)?,
             };
             let started = web_time::Instant::now();
-            let made = synthesize(&train, &test, built)?;
+            let made = synthesize_reusing(&train, &test, built, &mut bundled.built)?;
             let build_ms = started.elapsed().as_secs_f64() * 1000.0;
             let edges: Vec<[u32; 2]> =
                 made.graph.edges.iter().map(|&(a, b, _)| [a as u32, b as u32]).collect();
@@ -233,14 +240,14 @@ mod tests {
     #[test]
     fn each_family_has_a_view() {
         let toy = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
-        let loaded = load(&toy, &Bundled::default(), None).unwrap();
+        let loaded = load(&toy, &mut Bundled::default(), None).unwrap();
         let DataView::Points { train, test } = &loaded.view else { panic!("points") };
         let rows = loaded.data.as_ref().unwrap();
         assert_eq!((train.len(), test.len()), (rows.train.len(), rows.test.len()));
 
         let mut club = toy.clone();
         club.data = DataSpec::Graph { graph: GraphSource::Karate };
-        let loaded = load(&club, &Bundled::default(), None).unwrap();
+        let loaded = load(&club, &mut Bundled::default(), None).unwrap();
         let DataView::Graph { positions, edges, train, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions.len(), edges.len()), (34, 78));
         assert_eq!(
@@ -257,17 +264,17 @@ mod tests {
 
         let mut drawing = club.clone();
         drawing.data = DataSpec::Graph { graph: GraphSource::Drawn(crate::presets::starter_drawing()) };
-        let loaded = load(&drawing, &Bundled::default(), None).unwrap();
+        let loaded = load(&drawing, &mut Bundled::default(), None).unwrap();
         let DataView::Graph { positions, labels, edges, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions[0], labels[0], labels[1], edges.len()), ([0.15, 0.35], Some(0), None, 11));
 
         let mut digits = toy;
         digits.data = DataSpec::Mnist { dir: "assets/mnist".into(), train: 3, test: 2 };
-        assert!(load(&digits, &Bundled::default(), None).is_err(), "MNIST needs the fetched bytes");
+        assert!(load(&digits, &mut Bundled::default(), None).is_err(), "MNIST needs the fetched bytes");
         let bytes = nsl::graph::io::mnist::decode("m", &vec![255u8; PIXELS * 5], &[1, 2, 3, 4, 5]).unwrap();
         let all = nsl::data::mnist::from_digits(bytes);
-        let bundled = Bundled { digits: Some(all), cora: None };
-        let loaded = load(&digits, &bundled, None).unwrap();
+        let mut bundled = Bundled { digits: Some(all), ..Bundled::default() };
+        let loaded = load(&digits, &mut bundled, None).unwrap();
         let DataView::Digits { images } = &loaded.view else { panic!("digits") };
         assert_eq!((images.len(), images[0]), (2 * PIXELS, 255));
         assert_eq!(loaded.data.unwrap().test.labels, vec![4, 5]);

@@ -301,7 +301,7 @@ impl Runtime {
             return self.stop(Stop::Failed { message });
         }
         let files = self.explorer.as_ref().map(|e| (e.name(), e.graph()));
-        let engine = data::load(&spec, &self.bundled, files)
+        let engine = data::load(&spec, &mut self.bundled, files)
             .and_then(|loaded| Engine::new(&spec, loaded, &self.device));
         match engine {
             Ok(engine) => {
