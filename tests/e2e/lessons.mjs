@@ -112,7 +112,7 @@ const ACT = {
     async (page) => { await setNumber(page, 'max-neighbors', 1); await retrain(page); },
   ],
   'graphs-from-data': [
-    (page) => page.check('#build-graph'),
+    (page) => page.click('#build-graph'),
     play,
     async (page) => { await setNumber(page, 'graph-threshold', 0.65); await retrain(page); },
     (page) => page.selectOption('#graph-rule', 'knn'),

@@ -120,6 +120,25 @@ fn cora_gnn(
     }
 }
 
+/// Graph regularization as NSL's tutorials set it: `max_neighbors` neighbors, L2 between the
+/// models' class probabilities. Their models end in a softmax and take the graph loss on those
+/// probabilities; here the model emits logits and the distance applies the softmax itself
+/// (`transform_fn`), which is the same computation.
+fn tutorial_graph_regularization(max_neighbors: usize, multiplier: f32) -> Regularization {
+    Regularization {
+        graph: Some(GraphRegConfig {
+            neighbor_config: GraphNeighborConfig { max_neighbors },
+            multiplier,
+            distance_config: DistanceConfig {
+                sum_over_axis: Some(SumOverAxis::Last),
+                transform_fn: TransformType::Softmax,
+                ..Default::default()
+            },
+        }),
+        ..Default::default()
+    }
+}
+
 /// The spec of built-in experiment `name`, reading data from `data_dir` (default:
 /// `../shared/data/mnist` or `../shared/data/cora`).
 pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<ExperimentSpec> {
@@ -155,25 +174,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             compare_with_base: true,
             task: TaskSpec::Classification,
         }),
-        // TensorFlow NSL's Cora tutorial. Its model ends in a softmax and the graph loss is
-        // taken on those probabilities: here the model emits logits and the distance applies
-        // the softmax itself (transform_fn), which is the same computation.
+        // TensorFlow NSL's Cora tutorial.
         "cora-graph-reg" => Ok(ExperimentSpec {
             name: name.into(),
             data: DataSpec::Planetoid { dir: dir("../shared/data/cora"), undirected: true },
             model: ModelSpec::Mlp { hidden: vec![50, 50], activation: Default::default(), dropout: 0.5 },
-            regularization: Regularization {
-                graph: Some(GraphRegConfig {
-                    neighbor_config: GraphNeighborConfig { max_neighbors: 3 },
-                    multiplier: 0.1,
-                    distance_config: DistanceConfig {
-                        sum_over_axis: Some(SumOverAxis::Last),
-                        transform_fn: TransformType::Softmax,
-                        ..Default::default()
-                    },
-                }),
-                ..Default::default()
-            },
+            regularization: tutorial_graph_regularization(3, 0.1),
             optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 128, weight_decay: 0.0 },
             epochs: 100,
             seed,
@@ -184,7 +190,7 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
         // NSL's synthesized-graph workflow (its sentiment tutorial's recipe) on digits: the
         // first 1,500 of the 10k set (the page bundles the same ones), joined where the pixel
         // vectors' cosine similarity reaches the threshold; 10 labels per class train, the other
-        // 990 training digits stay in the graph as unlabeled neighbors.
+        // 900 training digits stay in the graph as unlabeled neighbors.
         "digits-graph-reg" => Ok(ExperimentSpec {
             name: name.into(),
             data: DataSpec::Synthesized(SynthesizedSpec {
@@ -195,18 +201,7 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
                 seed: 0,
             }),
             model: ModelSpec::Mlp { hidden: vec![64], activation: Activation::Relu, dropout: 0.0 },
-            regularization: Regularization {
-                graph: Some(GraphRegConfig {
-                    neighbor_config: GraphNeighborConfig { max_neighbors: 3 },
-                    multiplier: 1.0,
-                    distance_config: DistanceConfig {
-                        sum_over_axis: Some(SumOverAxis::Last),
-                        transform_fn: TransformType::Softmax,
-                        ..Default::default()
-                    },
-                }),
-                ..Default::default()
-            },
+            regularization: tutorial_graph_regularization(3, 1.0),
             optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 16, weight_decay: 0.0 },
             epochs: 100,
             seed,
