@@ -157,8 +157,8 @@ pub(crate) struct EpochLosses {
 }
 
 /// The record of a full-batch run: every epoch's losses and validation accuracy, and the epoch
-/// with the best validation accuracy (the earlier on ties) with its test accuracy, as Planetoid
-/// benchmarks report them.
+/// with the best validation accuracy (the earlier on ties; the last without validation nodes)
+/// with its test accuracy, as Planetoid benchmarks report them.
 #[derive(Debug)]
 pub(crate) struct RunLog<'a> {
     data: &'a NodeData,
@@ -186,7 +186,9 @@ impl<'a> RunLog<'a> {
             return Err(NslError::Diverged { epoch, step: epoch, value: losses.loss });
         }
         let val_acc = accuracy(predicted, &self.data.labels, &self.data.val);
-        if val_acc > self.val_acc {
+        // Without validation nodes (the karate club, a graph built from rows) there is nothing
+        // to select on: the model kept is the last one.
+        if val_acc > self.val_acc || self.data.val.is_empty() {
             self.val_acc = val_acc;
             self.test_acc = accuracy(predicted, &self.data.labels, &self.data.test);
             self.epoch = epoch;
@@ -484,4 +486,45 @@ pub(crate) fn run_epochs(
         log.end_epoch(epoch, losses, &predicted, on_epoch)?;
     }
     Ok(log.into_run(train_seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(val: Vec<u32>) -> NodeData {
+        NodeData {
+            ids: (0..4).map(|i| i.to_string()).collect(),
+            features: vec![0.0; 4],
+            dim: 1,
+            labels: vec![0, 1, 0, 1],
+            classes: 2,
+            adjacency: Adjacency::new(4, &[]).unwrap(),
+            train: vec![0],
+            val,
+            test: vec![2, 3],
+        }
+    }
+
+    fn losses() -> EpochLosses {
+        EpochLosses { loss: 1.0, supervised: 1.0, graph: None, adversarial: None }
+    }
+
+    #[test]
+    fn the_best_validation_epoch_is_kept_or_the_last_without_validation_nodes() {
+        // Epoch 1 gets both test nodes wrong, epoch 2 both right.
+        let (wrong, right) = (vec![1, 1, 1, 0], vec![0, 1, 0, 1]);
+        let with_val = data(vec![1]);
+        let mut log = RunLog::new(&with_val, 2);
+        log.end_epoch(1, losses(), &right, &mut |_| {}).unwrap();
+        log.end_epoch(2, losses(), &wrong, &mut |_| {}).unwrap();
+        let run = log.into_run(0.0);
+        assert_eq!((run.best_epoch, run.test_acc, run.val_acc), (1, 1.0, 1.0), "the best validation epoch");
+        let without = data(Vec::new());
+        let mut log = RunLog::new(&without, 2);
+        log.end_epoch(1, losses(), &wrong, &mut |_| {}).unwrap();
+        log.end_epoch(2, losses(), &right, &mut |_| {}).unwrap();
+        let run = log.into_run(0.0);
+        assert_eq!((run.best_epoch, run.test_acc), (2, 1.0), "no validation nodes: the last epoch");
+    }
 }
