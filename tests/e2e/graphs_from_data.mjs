@@ -5,7 +5,8 @@
 //
 // Digits: turns on "Build a graph from the data", moves the similarity threshold with the mouse
 // (the edge count, homophily and build time follow), trains with 10 labels per class beside
-// the base model and sees the graph-regularized model ahead; exports the spec and runs
+// the base model and sees the graph-regularized model ahead; the nodes drawn as the digits
+// themselves, the build's progress line heard; exports the spec and runs
 // `nsl synthesize` and `nsl train` on it natively: the same edges (fingerprint) and the same
 // test accuracies; with a PCA embedding the same edges too. 2D: the kNN graph drawn over the
 // moons. A threshold that joins nothing gets
@@ -40,6 +41,28 @@ const figures = (page) => page.evaluate(() => {
     homophily: document.querySelector('#graph-homophily').textContent,
     isolated: Number(document.querySelector('#graph-isolated').textContent.replace(/,/g, '')),
   };
+});
+
+/** Share of the canvas `selector` in near-black ink (a digit's strokes, a ring). */
+const darkShare = (page, selector) => page.$eval(selector, (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 200 && data[i] < 70 && data[i + 1] < 70 && data[i + 2] < 70) dark += 1;
+  }
+  return dark / (data.length / 4);
+});
+
+/** Starts recording what the build's progress line says whenever it appears. */
+const watchBuilding = (page) => page.evaluate(() => {
+  window.__building = [];
+  window.__buildingObserver?.disconnect();
+  window.__buildingObserver = new MutationObserver(() => {
+    const line = document.querySelector('#graph-building');
+    const text = line?.textContent.trim();
+    if (text && window.__building.at(-1) !== text) window.__building.push(text);
+  });
+  window.__buildingObserver.observe(document.body, { childList: true, subtree: true, characterData: true });
 });
 
 /** Test accuracy of each model row of the what-if table. */
@@ -78,8 +101,18 @@ try {
   // ---- digits: move the threshold, train with 10 labels per class ---------------------------
   await page.selectOption('#family', 'digits');
   await waitFor(page, 'digits: load', (p) => p.loaded === 'digits' && p.status === 'idle', 60_000);
+  await watchBuilding(page);
   await page.check('#build-graph');
   const first = await until('digits: graph built', () => figures(page), (f) => f !== null, 60_000);
+  // Drawn as digits: each node the digit itself, on its prediction's colour.
+  const caption = await page.getAttribute('#data-canvas', 'aria-label');
+  assert.match(caption, /each digit drawn where the layout puts it/, 'the caption says the nodes are the digits');
+  const ink = await until('digits: pictures drawn', () => darkShare(page, '#data-canvas'), (d) => d > 0.04, 10_000);
+  const heard = await page.evaluate(() => window.__building);
+  assert.ok(heard.some((t) => /Comparing pairs/.test(t)), `the first build showed its progress: ${JSON.stringify(heard)}`);
+  await page.locator('#data-canvas').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-digits-built.png`), fullPage: true });
+  console.log(`ok - digits graph built in ${first.buildMs} ms, drawn as digits (${(100 * ink).toFixed(1)}% dark ink), progress heard: ${JSON.stringify(heard)}`);
   // The slider spans 0.5 … 1: down to about 0.65, then back up to about 0.75.
   await drag(page, 'graph-threshold', 0.3);
   const lower = Number(await page.inputValue('#graph-threshold'));
@@ -106,12 +139,15 @@ try {
   assert.equal(built.edges, graph.edges);
   const trained = nativeAccuracies(native(['train', '--spec', specPath]));
   assert.deepEqual(browserAcc, trained, 'the same test accuracies natively');
-  results.digits = { threshold, first, loose, graph, browser: browserAcc, native: trained, native_graph: built };
+  results.digits = { threshold, first, loose, graph, ink, browser: browserAcc, native: trained, native_graph: built };
   console.log(`ok - digits graph: ${JSON.stringify(results.digits)}`);
 
   // ---- a PCA embedding: the same bits in wasm as natively -----------------------------------
+  await watchBuilding(page);
   await page.selectOption('#graph-embedding', 'pca');
   await settled(page, 'digits: PCA embedding');
+  const pcaHeard = await page.evaluate(() => window.__building);
+  assert.ok(pcaHeard.some((t) => /Embedding the rows/.test(t)), `the PCA showed its step: ${JSON.stringify(pcaHeard)}`);
   const pca = await figures(page);
   assert.notEqual(pca.fingerprint, graph.fingerprint, 'another embedding, another graph');
   const pcaSpec = await download(page, '#export-spec', artifacts, 'graphs-digits-pca-spec.json');

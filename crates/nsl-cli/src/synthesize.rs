@@ -7,10 +7,12 @@ use std::time::Instant;
 
 use anyhow::bail;
 use nsl::data::load::rows;
-use nsl::data::synthesized::{edges, embed, node_rows, size_problem, synthesize};
+use nsl::data::synthesized::{BuildStep, assemble, edges_reporting, embed, node_rows, size_problem};
 use nsl::graph::GraphSummary;
 use nsl::spec::DataSpec;
 use serde_json::json;
+
+use crate::progress::work_bar;
 
 /// Arguments of `nsl synthesize`.
 #[derive(Debug, clap::Args)]
@@ -46,7 +48,19 @@ pub fn run(args: &SynthesizeArgs) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let (values, dim) = embed(&all, built.embedding, built.seed)?;
     let embedded = start.elapsed().as_secs_f64();
-    let found = edges(&values, dim, built.edges, built.seed)?;
+    let bar = work_bar("comparing", 0);
+    let found = edges_reporting(&values, dim, built.edges, built.seed, &|step| {
+        if let BuildStep::Comparing { round, rounds, done, total } = step {
+            if done == 0 {
+                bar.set_length(total as u64);
+                bar.set_position(0);
+                bar.set_message(format!("round {}/{rounds}", round + 1));
+            } else {
+                bar.inc(1);
+            }
+        }
+    })?;
+    bar.finish_and_clear();
     let joined = start.elapsed().as_secs_f64() - embedded;
     let labels: Vec<usize> = all.labels.iter().map(|&l| l as usize).collect();
     let summary = GraphSummary::of(&labels, &found);
@@ -60,7 +74,8 @@ pub fn run(args: &SynthesizeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("the graph cannot train: {problem}");
     }
     if let Some(path) = &args.out {
-        let graph = synthesize(&train, &test, built)?.graph.to_graph();
+        // The edges found above, not built again.
+        let graph = assemble(all, &train.labels, built, found)?.graph.to_graph();
         nsl::graph::io::write_graph(&graph, path)?;
         eprintln!("→ {}", path.display());
     }

@@ -114,11 +114,31 @@ pub fn force_layout(nodes: usize, edges: &[[u32; 2]], config: &LayoutConfig) -> 
         return vec![[0.5, 0.5]; nodes];
     }
     let mut rng = seeded(config.seed);
-    let mut pos: Vec<[f32; 2]> = (0..nodes).map(|_| [rng.random::<f32>(), rng.random::<f32>()]).collect();
+    let pos: Vec<[f32; 2]> = (0..nodes).map(|_| [rng.random::<f32>(), rng.random::<f32>()]).collect();
+    relax(pos, edges, config, 0.1)
+}
+
+/// Step size a refinement starts at: nodes move a few of their neighbours' distances, so a
+/// layout follows its graph's change without being laid out anew.
+const REFINE_TEMPERATURE: f32 = 0.02;
+
+/// `previous` (a layout of the same nodes under other edges) moved to fit `edges`: clusters
+/// the edges keep stay where they were and the picture changes as the graph did, where a fresh
+/// layout would scatter everything (the graph builder's slider relies on this); `config.seed`
+/// is not used.
+pub fn refine_layout(previous: &[[f32; 2]], edges: &[[u32; 2]], config: &LayoutConfig) -> Vec<[f32; 2]> {
+    if previous.len() < 2 {
+        return vec![[0.5, 0.5]; previous.len()];
+    }
+    relax(previous.to_vec(), edges, config, REFINE_TEMPERATURE)
+}
+
+/// Fruchterman–Reingold from `pos` over `config.iterations`, the step size cooling from `start`.
+fn relax(mut pos: Vec<[f32; 2]>, edges: &[[u32; 2]], config: &LayoutConfig, start: f32) -> Vec<[f32; 2]> {
+    let nodes = pos.len();
     // Ideal edge length for nodes spread over the unit square.
     let k = (1.0 / nodes as f32).sqrt();
     let k2 = k * k;
-    let start = 0.1_f32;
     let mut shift = vec![[0.0_f32; 2]; nodes];
     let mut tree = Vec::with_capacity(2 * nodes);
     for iteration in 0..config.iterations {
@@ -197,6 +217,26 @@ mod tests {
         assert!(pos.iter().all(|p| p.iter().all(|v| (0.0..=1.0).contains(v))));
         assert_eq!(pos, force_layout(6, &edges, &config), "deterministic");
         assert_eq!(force_layout(1, &[], &config), vec![[0.5, 0.5]]);
+    }
+
+    #[test]
+    fn a_refined_layout_keeps_its_place_and_follows_new_edges() {
+        // Two triangles laid out apart; then an edge joins them.
+        let edges = [[0, 1], [1, 2], [2, 0], [3, 4], [4, 5], [5, 3]];
+        let config = LayoutConfig { iterations: 200, ..LayoutConfig::default() };
+        let before = force_layout(6, &edges, &config);
+        let same = refine_layout(&before, &edges, &LayoutConfig { iterations: 50, ..config });
+        let moved: f32 = (0..6).map(|i| dist(&[before[i], same[i]], 0, 1)).sum::<f32>() / 6.0;
+        assert!(moved < 0.1, "the same edges barely move a settled layout: {moved}");
+        let joined = [&edges[..], &[[2, 3]]].concat();
+        let after = refine_layout(&before, &joined, &LayoutConfig { iterations: 50, ..config });
+        assert!(
+            dist(&after, 2, 3) < dist(&before, 2, 3),
+            "the new edge pulls its ends together: {} → {}",
+            dist(&before, 2, 3),
+            dist(&after, 2, 3)
+        );
+        assert_eq!(refine_layout(&before[..1], &[], &config), vec![[0.5, 0.5]]);
     }
 
     #[test]

@@ -190,6 +190,7 @@ mod tests {
             edges: Vec::new(),
             labels: Vec::new(),
             train: Vec::new(),
+            pictures: Vec::new(),
         };
         assert!(settings.spec(&info(graph, 5), (None, None)).is_none());
         assert_eq!(Method::from_key(Method::Pgd.key()), Some(Method::Pgd));

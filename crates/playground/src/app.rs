@@ -495,7 +495,7 @@ pub fn app() -> Html {
                 synced={s.synced()} />
             <main class="layout">
                 <div class="column">
-                    { controls(Section::Data, html! { <DataControls spec={s.spec.clone()} on_edit={on_edit.clone()} built={s.training.info.as_ref().and_then(|i| i.built.clone())} /> }) }
+                    { controls(Section::Data, html! { <DataControls spec={s.spec.clone()} on_edit={on_edit.clone()} built={s.training.info.as_ref().and_then(|i| i.built.clone())} building={s.training.building} /> }) }
                     { controls(Section::Model, html! { <ModelControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
                     { controls(Section::Optimizer, html! { <OptimizerControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
                 </div>

@@ -53,9 +53,7 @@ impl Family {
             DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
             DataSpec::Graph { graph: GraphSource::Drawn(_) } => Some(Family::Drawn),
             DataSpec::Graph { graph: GraphSource::Loaded(_) } => None,
-            DataSpec::Planetoid { dir, .. } if dir.as_path() == std::path::Path::new(CORA_DIR) => {
-                Some(Family::Cora)
-            }
+            DataSpec::Planetoid { dir, .. } if is_bundled_cora(dir) => Some(Family::Cora),
             DataSpec::Synthesized(built) => Family::of(&built.rows),
             DataSpec::Planetoid { .. } | DataSpec::Mag(_) | DataSpec::Motifs(_) => None,
         }
@@ -95,6 +93,11 @@ pub const DIGITS_DIR: &str = "assets/mnist";
 /// Where the page serves bundled Cora (`assets/cora/cora.nslg`; `nsl train --spec` reads the
 /// same file from the repository).
 pub const CORA_DIR: &str = "assets/cora";
+
+/// Whether a Planetoid directory is the Cora the page bundles.
+pub fn is_bundled_cora(dir: &std::path::Path) -> bool {
+    dir == std::path::Path::new(CORA_DIR)
+}
 
 /// The setup a family starts from, keeping `seed`.
 pub fn preset(family: Family, seed: u64) -> ExperimentSpec {

@@ -191,6 +191,10 @@ pub enum DataView {
         labels: Vec<Option<u32>>,
         /// Whether a node's label is used for training.
         train: Vec<bool>,
+        /// Each node's 28 × 28 grey picture, row-major bytes, when the nodes are digits (a graph
+        /// built from them): drawn in place of the discs. Empty otherwise.
+        #[serde(default)]
+        pictures: Vec<u8>,
     },
 }
 
@@ -291,6 +295,8 @@ pub enum Event {
     Alive(u32),
     /// The worker panicked with this message and closed itself: the page starts another.
     Crashed(String),
+    /// A graph is being built from the rows: how far it is (the setup's `Ready` follows).
+    Building(nsl::data::synthesized::BuildStep),
 }
 
 /// Robustness curves being measured.

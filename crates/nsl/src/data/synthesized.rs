@@ -11,6 +11,7 @@ use super::examples::Examples;
 use super::planetoid::Planetoid;
 use crate::error::{NslError, Result};
 use crate::spec::{DataSpec, EdgeRule, EmbeddingSpec, SynthesizedSpec};
+use serde::{Deserialize, Serialize};
 
 /// Most edges a built graph may have. Past it the graph joins nearly everything to everything
 /// — no structure left to learn from — and drawing it, packing its neighbors and a GCN's
@@ -58,10 +59,43 @@ pub fn embed(rows: &Examples, embedding: EmbeddingSpec, seed: u64) -> Result<(Ve
     }
 }
 
+/// Where a build of a graph from rows is, for a progress bar beside a long one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum BuildStep {
+    /// The rows are being embedded (a PCA of many rows takes a while).
+    Embedding,
+    /// Pairs are being compared: `done` of `total` units of work of round `round` of `rounds`.
+    Comparing {
+        /// Round (0-based; LSH unites several).
+        round: u32,
+        /// Rounds in all.
+        rounds: u32,
+        /// Units done.
+        done: usize,
+        /// Units of this round.
+        total: usize,
+    },
+}
+
+/// Hears a build's steps (from worker threads natively).
+pub type OnBuildStep<'a> = &'a (dyn Fn(BuildStep) + Sync);
+
 /// The edges `rule` draws between embedded rows: each undirected edge once, `(i, j, weight)`
 /// with `i < j`, sorted. Cosine edges weigh their similarity (as NSL's `build_graph` writes
 /// them), kNN edges 1; LSH planes are drawn from `seed`.
 pub fn edges(values: &[f32], dim: usize, rule: EdgeRule, seed: u64) -> Result<Vec<(u32, u32, f32)>> {
+    edges_reporting(values, dim, rule, seed, &|_| {})
+}
+
+/// [`edges`], telling `on_step` how the comparison goes.
+pub fn edges_reporting(
+    values: &[f32],
+    dim: usize,
+    rule: EdgeRule,
+    seed: u64,
+    on_step: OnBuildStep,
+) -> Result<Vec<(u32, u32, f32)>> {
     let graph_error = |e: nsl_graph::GraphError| NslError::Config(e.to_string());
     match rule {
         EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } => {
@@ -73,9 +107,18 @@ pub fn edges(values: &[f32], dim: usize, rule: EdgeRule, seed: u64) -> Result<Ve
                 lsh_rounds,
                 random_seed: seed,
             };
-            build_graph(&embeddings, &config, &|_| {}).map_err(graph_error)
+            let report = |p: nsl_graph::build::BuildProgress| {
+                on_step(BuildStep::Comparing {
+                    round: p.round,
+                    rounds: p.rounds,
+                    done: p.done,
+                    total: p.tiles,
+                });
+            };
+            build_graph(&embeddings, &config, &report).map_err(graph_error)
         }
         EdgeRule::Knn { k } => {
+            on_step(BuildStep::Comparing { round: 0, rounds: 1, done: 0, total: 1 });
             let directed = knn_graph(values, dim, k, EdgeWeight::Unit).map_err(graph_error)?;
             let mut once: Vec<(u32, u32, f32)> =
                 directed.into_iter().map(|(a, b, w)| (a.min(b), a.max(b), w)).collect();
@@ -135,31 +178,34 @@ type PairKey = (EmbeddingKey, u32, u32);
 
 impl BuildCache {
     /// The embedding of `rows` (those `spec.rows` names), from the cache when it has it.
-    fn embed(&mut self, rows: &Examples, spec: &SynthesizedSpec) -> Result<Embedded> {
+    fn embed(&mut self, rows: &Examples, spec: &SynthesizedSpec, on_step: OnBuildStep) -> Result<&Embedded> {
         let key = ((*spec.rows).clone(), spec.embedding, spec.seed);
-        if let Some((cached, embedded)) = &self.embedded
-            && *cached == key
-        {
-            return Ok(embedded.clone());
+        if !matches!(&self.embedded, Some((cached, _)) if *cached == key) {
+            on_step(BuildStep::Embedding);
+            self.embedded = Some((key, embed(rows, spec.embedding, spec.seed)?));
         }
-        let embedded = embed(rows, spec.embedding, spec.seed)?;
-        self.embedded = Some((key, embedded.clone()));
-        Ok(embedded)
+        Ok(&self.embedded.as_ref().expect("filled above").1)
     }
 
-    /// The edges of `spec`'s rule over the embedded rows (as [`edges`] builds them).
-    fn edges(&mut self, values: &[f32], dim: usize, spec: &SynthesizedSpec) -> Result<Vec<(u32, u32, f32)>> {
-        let EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } = spec.edges else {
-            return edges(values, dim, spec.edges, spec.seed);
+    /// The edges of `spec`'s rule over `rows` embedded as `spec` says (as [`edges`] builds
+    /// them). A cosine threshold at or above [`CACHE_FLOOR`] filters the pairs kept from the
+    /// last build of the same embedding, which then need not be embedded again.
+    fn edges(&mut self, rows: &Examples, spec: &SynthesizedSpec, on_step: OnBuildStep) -> Result<Edges> {
+        let (rule, seed) = (spec.edges, spec.seed);
+        let EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } = rule else {
+            let (values, dim) = self.embed(rows, spec, on_step)?;
+            return edges_reporting(values, *dim, rule, seed, on_step);
         };
         if threshold < CACHE_FLOOR {
-            return edges(values, dim, spec.edges, spec.seed);
+            let (values, dim) = self.embed(rows, spec, on_step)?;
+            return edges_reporting(values, *dim, rule, seed, on_step);
         }
-        let key = (((*spec.rows).clone(), spec.embedding, spec.seed), lsh_splits, lsh_rounds);
-        let fresh = !matches!(&self.similar, Some((cached, _)) if *cached == key);
-        if fresh {
+        let key = (((*spec.rows).clone(), spec.embedding, seed), lsh_splits, lsh_rounds);
+        if !matches!(&self.similar, Some((cached, _)) if *cached == key) {
             let floor = EdgeRule::Cosine { threshold: CACHE_FLOOR, lsh_splits, lsh_rounds };
-            self.similar = Some((key, edges(values, dim, floor, spec.seed)?));
+            let (values, dim) = self.embed(rows, spec, on_step)?;
+            let pairs = edges_reporting(values, *dim, floor, seed, on_step)?;
+            self.similar = Some((key, pairs));
         }
         let (_, pairs) = self.similar.as_ref().expect("filled above");
         Ok(pairs.iter().copied().filter(|&(_, _, w)| w >= threshold).collect())
@@ -169,26 +215,39 @@ impl BuildCache {
 /// Builds the graph `spec` describes over `train` then `test` rows. Refuses a graph without
 /// edges or with more than [`MAX_EDGES`].
 pub fn synthesize(train: &Examples, test: &Examples, spec: &SynthesizedSpec) -> Result<Synthesized> {
-    synthesize_reusing(train, test, spec, &mut BuildCache::default())
+    synthesize_reusing(train, test, spec, &mut BuildCache::default(), &|_| {})
 }
 
 /// [`synthesize`], reusing what `cache` holds of the last build (and keeping what this one
-/// computes): the same graph, sooner when only the threshold or the labels changed.
+/// computes), telling `on_step` how it goes: the same graph, sooner when only the threshold or
+/// the labels changed.
 pub fn synthesize_reusing(
     train: &Examples,
     test: &Examples,
     spec: &SynthesizedSpec,
     cache: &mut BuildCache,
+    on_step: OnBuildStep,
 ) -> Result<Synthesized> {
     let rows = node_rows(train, test);
-    let (values, dim) = cache.embed(&rows, spec)?;
-    let edges = cache.edges(&values, dim, spec)?;
+    let edges = cache.edges(&rows, spec, on_step)?;
+    assemble(rows, &train.labels, spec, edges)
+}
+
+/// The graph of `rows` (training rows then test rows, the first `train_labels.len()` training)
+/// joined by `edges` (each once, `i < j`), with the labels `spec` keeps and the figures. Refuses
+/// a graph without edges or with more than [`MAX_EDGES`].
+pub fn assemble(
+    rows: Examples,
+    train_labels: &[u32],
+    spec: &SynthesizedSpec,
+    edges: Vec<(u32, u32, f32)>,
+) -> Result<Synthesized> {
     let labels: Vec<usize> = rows.labels.iter().map(|&l| l as usize).collect();
     let summary = GraphSummary::of(&labels, &edges);
     if let Some(problem) = size_problem(&summary, spec.edges) {
         return Err(NslError::Config(problem));
     }
-    let split = split(&train.labels, test.len(), spec.labels_per_class);
+    let split = split(train_labels, rows.len() - train_labels.len(), spec.labels_per_class);
     let class_names = (0..rows.classes).map(|c| c.to_string()).collect();
     let graph = Planetoid {
         ids: (0..rows.len()).map(node_id).collect(),
@@ -349,7 +408,7 @@ mod tests {
             let mut s = spec(EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds: 2 });
             s.labels_per_class = None;
             let fresh = synthesize(&train, &test, &s);
-            let reused = synthesize_reusing(&train, &test, &s, &mut cache);
+            let reused = synthesize_reusing(&train, &test, &s, &mut cache, &|_| {});
             match (fresh, reused) {
                 (Ok(a), Ok(b)) => {
                     assert_eq!(a.graph.edges, b.graph.edges, "threshold {threshold}, {lsh_splits} planes");
@@ -360,5 +419,31 @@ mod tests {
             }
         }
         assert!(cache.similar.is_some() && cache.embedded.is_some(), "the cache kept the last build");
+    }
+
+    #[test]
+    fn a_build_reports_its_steps_and_a_cached_one_has_none() {
+        let (train, test) = moons();
+        let steps = std::sync::Mutex::new(Vec::new());
+        let heard = |step: BuildStep| steps.lock().unwrap().push(step);
+        let mut cache = BuildCache::default();
+        let at = |threshold| spec(EdgeRule::Cosine { threshold, lsh_splits: 0, lsh_rounds: 1 });
+        synthesize_reusing(&train, &test, &at(0.999), &mut cache, &heard).unwrap();
+        let first = std::mem::take(&mut *steps.lock().unwrap());
+        assert_eq!(first.first(), Some(&BuildStep::Embedding), "{first:?}");
+        let Some(&BuildStep::Comparing { done, total, rounds: 1, .. }) = first.last() else {
+            panic!("{first:?}")
+        };
+        assert!(done == total && total > 0, "the comparison ran to its end: {first:?}");
+        synthesize_reusing(&train, &test, &at(0.9995), &mut cache, &heard).unwrap();
+        assert!(steps.lock().unwrap().is_empty(), "a moved threshold filters the kept pairs");
+        let mut knn = at(0.9);
+        knn.edges = EdgeRule::Knn { k: 3 };
+        synthesize_reusing(&train, &test, &knn, &mut cache, &heard).unwrap();
+        assert_eq!(
+            *steps.lock().unwrap(),
+            vec![BuildStep::Comparing { round: 0, rounds: 1, done: 0, total: 1 }],
+            "the same embedding, compared anew"
+        );
     }
 }

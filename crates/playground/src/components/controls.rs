@@ -23,6 +23,9 @@ pub struct ControlsProps {
     /// The graph built from the data, as the worker built it last.
     #[prop_or_default]
     pub built: Option<Box<crate::protocol::BuiltGraph>>,
+    /// How far the graph being built is (`None`: no build under way).
+    #[prop_or_default]
+    pub building: Option<nsl::data::synthesized::BuildStep>,
 }
 
 fn opts<T: Copy>(list: &[(T, &'static str)], key: impl Fn(T) -> String) -> Vec<(AttrValue, AttrValue)> {
@@ -89,7 +92,7 @@ pub fn data_controls(props: &ControlsProps) -> Html {
             html! {
                 <>
                     <Toggle id="build-graph" label="Build a graph from the data" checked=true on_change={props.on_edit.reform(Edit::BuildGraph)} />
-                    <GraphBuilder built={built.clone()} {row_width} built_graph={props.built.as_deref().cloned()} on_edit={props.on_edit.clone()} />
+                    <GraphBuilder built={built.clone()} {row_width} built_graph={props.built.as_deref().cloned()} building={props.building} on_edit={props.on_edit.clone()} />
                 </>
             }
         }

@@ -44,11 +44,23 @@ const SIZE: u32 = 280;
 #[function_component(DataViewCanvas)]
 pub fn data_view_canvas(props: &DataViewProps) -> Html {
     let canvas = use_node_ref();
+    // The digits' pictures painted once per data set, each frame copies from it.
+    let sheet = use_memo(props.info.clone(), |info| match &info.view {
+        DataView::Graph { pictures, .. } if !pictures.is_empty() => picture_sheet(pictures),
+        _ => None,
+    });
     {
         let canvas = canvas.clone();
         use_effect_with(
-            (props.info.view.clone(), props.progress.clone(), props.probe.clone(), props.inspection.clone()),
-            move |(view, progress, probe, inspection)| {
+            (
+                props.info.clone(),
+                props.progress.clone(),
+                props.probe.clone(),
+                props.inspection.clone(),
+                sheet,
+            ),
+            move |(info, progress, probe, inspection, sheet)| {
+                let view = &info.view;
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
                     && let Some(ctx) = context(&canvas)
                 {
@@ -60,12 +72,13 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                                 draw_arrows(&ctx, probe);
                             }
                         }
-                        DataView::Graph { positions, edges, labels, train } => {
+                        DataView::Graph { positions, edges, labels, train, .. } => {
                             if let Some(inspection) = inspection {
                                 draw_inspection_under(&ctx, positions, edges, inspection);
                             }
                             let faint = inspection.as_ref().is_some_and(|i| i.attention.is_some());
-                            draw_graph(&ctx, positions, edges, labels, train, progress.as_deref(), faint);
+                            let nodes = NodeStyle { labels, train, sheet: sheet.as_ref().as_ref() };
+                            draw_graph(&ctx, positions, edges, &nodes, progress.as_deref(), faint);
                             if let Some(inspection) = inspection {
                                 draw_inspection_over(&ctx, positions, inspection);
                             }
@@ -82,6 +95,9 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         }
         DataView::Points { .. } => {
             "Decision boundary: class probabilities over the plane, training points filled, test points outlined"
+        }
+        DataView::Graph { pictures, .. } if !pictures.is_empty() => {
+            "Graph of the digits: each digit drawn where the layout puts it, on its predicted class's colour (faded when unsure); digits whose label is kept framed in black"
         }
         DataView::Graph { .. } => {
             "Graph: nodes coloured by predicted class (faded when unsure), labeled training nodes ringed in black"
@@ -262,12 +278,21 @@ fn draw_inspection_over(ctx: &CanvasRenderingContext2d, positions: &[[f32; 2]], 
     ctx.stroke();
 }
 
+/// How a graph's nodes are drawn besides their predictions.
+struct NodeStyle<'a> {
+    /// True class of each node (`None`: unknown).
+    labels: &'a [Option<u32>],
+    /// Whether a node's label is used for training.
+    train: &'a [bool],
+    /// The nodes' pictures (digits), drawn instead of discs.
+    sheet: Option<&'a HtmlCanvasElement>,
+}
+
 fn draw_graph(
     ctx: &CanvasRenderingContext2d,
     positions: &[[f32; 2]],
     edges: &[[u32; 2]],
-    labels: &[Option<u32>],
-    train: &[bool],
+    style: &NodeStyle,
     progress: Option<&Progress>,
     faint_edges: bool,
 ) {
@@ -278,30 +303,60 @@ fn draw_graph(
     let edge_colour = if faint_edges { "rgba(90,90,90,0.15)" } else { "rgba(90,90,90,0.35)" };
     painter.edges(edges.iter().map(|e| (e[0], e[1])), edge_colour, 1.0);
     let nodes = progress.and_then(|p| p.nodes.as_ref());
+    let fill = |i: usize| match nodes {
+        Some(n) if i < n.classes.len() => class_css(n.classes[i] as usize, 0.25 + 0.75 * n.confidence[i]),
+        _ => "rgb(200,200,200)".into(),
+    };
+    let trained =
+        || style.train.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| (i, "black".to_string()));
+    if let Some(sheet) = style.sheet {
+        // Each digit on a tile of its prediction's colour; kept labels framed.
+        painter.squares(trained(), PICTURE_HALF + 1.5);
+        painter.squares((0..positions.len()).map(|i| (i, fill(i))), PICTURE_HALF);
+        painter.pictures(sheet, SHEET_COLUMNS, PICTURE_SIDE, PICTURE_HALF);
+        return;
+    }
     let radius = if positions.len() > 100 { 4.0 } else { 7.0 };
     // Filled with the prediction (faded when unsure), rimmed with the true class (grey when
     // unknown); labeled training nodes get a black ring.
-    painter.discs(
-        (0..positions.len()).map(|i| {
-            let fill = match nodes {
-                Some(n) if i < n.classes.len() => {
-                    class_css(n.classes[i] as usize, 0.25 + 0.75 * n.confidence[i])
-                }
-                _ => "rgb(200,200,200)".into(),
-            };
-            (i, fill)
-        }),
-        radius,
-    );
+    painter.discs((0..positions.len()).map(|i| (i, fill(i))), radius);
     let rim =
         |c: Option<u32>| c.map_or_else(|| "rgb(150,150,150)".to_string(), |c| class_css(c as usize, 1.0));
-    painter.rings(labels.iter().enumerate().map(|(i, &c)| (i, rim(c))), radius, 1.5, false);
-    painter.rings(
-        train.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| (i, "black".to_string())),
-        radius + 2.5,
-        2.0,
-        false,
-    );
+    painter.rings(style.labels.iter().enumerate().map(|(i, &c)| (i, rim(c))), radius, 1.5, false);
+    painter.rings(trained(), radius + 2.5, 2.0, false);
+}
+
+/// A digit picture's side in the sheet, pixels.
+const PICTURE_SIDE: f64 = 28.0;
+/// Pictures per row of the sheet.
+const SHEET_COLUMNS: usize = 40;
+/// Half the side a digit is drawn at on the graph: 1,500 of them share 280 pixels, so a
+/// cluster of one digit reads as a patch of that digit.
+const PICTURE_HALF: f64 = 5.0;
+
+/// The 28 × 28 grey pictures as dark ink on a transparent sheet, [`SHEET_COLUMNS`] a row.
+fn picture_sheet(pictures: &[u8]) -> Option<HtmlCanvasElement> {
+    use wasm_bindgen::{Clamped, JsCast};
+    const SIDE: usize = PICTURE_SIDE as usize;
+    let count = pictures.len() / (SIDE * SIDE);
+    let (width, height) = (SHEET_COLUMNS * SIDE, count.div_ceil(SHEET_COLUMNS).max(1) * SIDE);
+    let mut rgba = vec![0u8; width * height * 4];
+    for (i, picture) in pictures.chunks_exact(SIDE * SIDE).enumerate() {
+        let (x0, y0) = ((i % SHEET_COLUMNS) * SIDE, (i / SHEET_COLUMNS) * SIDE);
+        for (k, &ink) in picture.iter().enumerate() {
+            let at = ((y0 + k / SIDE) * width + x0 + k % SIDE) * 4;
+            rgba[at..at + 4].copy_from_slice(&[20, 20, 20, ink]);
+        }
+    }
+    let sheet: HtmlCanvasElement =
+        web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
+    sheet.set_width(width as u32);
+    sheet.set_height(height as u32);
+    let image =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), width as u32, height as u32)
+            .ok()?;
+    context(&sheet)?.put_image_data(&image, 0.0, 0.0).ok()?;
+    Some(sheet)
 }
 
 fn draw_digits(ctx: &CanvasRenderingContext2d, images: &[u8], progress: Option<&Progress>) {

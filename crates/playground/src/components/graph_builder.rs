@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::knob::{Choice, Knob};
 use crate::edit::Edit;
 use crate::protocol::BuiltGraph;
+use nsl::data::synthesized::BuildStep;
 
 /// Props of [`GraphBuilder`].
 #[derive(Debug, Properties, PartialEq, Clone)]
@@ -18,6 +19,9 @@ pub struct GraphBuilderProps {
     pub row_width: usize,
     /// The graph the worker built last (`None` while it builds).
     pub built_graph: Option<BuiltGraph>,
+    /// How far the graph being built is (`None`: no build under way).
+    #[prop_or_default]
+    pub building: Option<BuildStep>,
     /// Where edits go.
     pub on_edit: Callback<Edit>,
 }
@@ -88,7 +92,8 @@ pub fn graph_builder(props: &GraphBuilderProps) -> Html {
             <Knob id="graph-labels" label="Labels kept per class" value={labels as f64} min={1.0} max={100.0} step={1.0} integer=true
                 hint="the other training examples stay in the graph, unlabeled"
                 on_change={props.on_edit.reform(|v: f64| Edit::LabelsPerClass(Some(v as usize)))} />
-            <Figures built={props.built_graph.clone()} />
+            <Building step={props.building} />
+                <Figures built={props.built_graph.clone()} />
         </fieldset>
     }
 }
@@ -101,6 +106,35 @@ fn rule_key(rule: EdgeRule) -> &'static str {
     match rule {
         EdgeRule::Cosine { .. } => "cosine",
         EdgeRule::Knn { .. } => "knn",
+    }
+}
+
+/// Props of [`Building`].
+#[derive(Debug, Properties, PartialEq, Clone)]
+struct BuildingProps {
+    step: Option<BuildStep>,
+}
+
+/// A build under way: what it does and, while pairs are compared, how far it is. The worker
+/// reports a stage's start and then at most every 50 ms, so a quick build only flickers its
+/// first line and a long one (a PCA of many rows, a low threshold) shows its bar moving.
+#[function_component(Building)]
+fn building(props: &BuildingProps) -> Html {
+    let Some(step) = props.step else { return Html::default() };
+    let (what, done, total) = match step {
+        BuildStep::Embedding => ("Embedding the rows…".to_string(), None, 1),
+        BuildStep::Comparing { round, rounds, done, total } => {
+            let round =
+                if rounds > 1 { format!(" (LSH round {} of {rounds})", round + 1) } else { String::new() };
+            (format!("Comparing pairs{round}…"), Some(done), total.max(1))
+        }
+    };
+    let value = done.map(|d| d.to_string());
+    html! {
+        <p class="graph-building" id="graph-building" role="status">
+            <label for="graph-building-bar">{ what }</label>
+            <progress id="graph-building-bar" max={total.to_string()} value={value} />
+        </p>
     }
 }
 

@@ -98,6 +98,40 @@ impl<'a> GraphPainter<'a> {
         }
     }
 
+    /// Filled squares of side `2 × half`, centred on the nodes, one path per colour.
+    pub fn squares(&self, nodes: impl IntoIterator<Item = (usize, String)>, half: f64) {
+        for (colour, nodes) in self.by_colour(nodes, half) {
+            self.ctx.set_fill_style_str(&colour);
+            self.ctx.begin_path();
+            for i in nodes {
+                let (x, y) = self.screen[i];
+                self.ctx.rect(x - half, y - half, 2.0 * half, 2.0 * half);
+            }
+            self.ctx.fill();
+        }
+    }
+
+    /// Node `i`'s picture: the `side × side` cell `i` of `sheet` (cells in rows of `columns`),
+    /// drawn into a square of side `2 × half` centred on each visible node.
+    pub fn pictures(&self, sheet: &web_sys::HtmlCanvasElement, columns: usize, side: f64, half: f64) {
+        self.ctx.set_image_smoothing_enabled(true);
+        for i in (0..self.screen.len()).filter(|&i| self.visible(i, half)) {
+            let (x, y) = self.screen[i];
+            let (sx, sy) = ((i % columns) as f64 * side, (i / columns) as f64 * side);
+            let _ = self.ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                sheet,
+                sx,
+                sy,
+                side,
+                side,
+                x - half,
+                y - half,
+                2.0 * half,
+                2.0 * half,
+            );
+        }
+    }
+
     /// Visible nodes grouped by colour (in a stable order, so that overlaps draw alike).
     fn by_colour(
         &self,

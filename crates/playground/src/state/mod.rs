@@ -106,6 +106,8 @@ pub struct Training {
     pub base: Option<History>,
     /// Counts the setups the worker loaded.
     pub generation: usize,
+    /// How far the graph being built from the rows is (`None` when none is being built).
+    pub building: Option<nsl::data::synthesized::BuildStep>,
 }
 
 /// The adversary and robustness cards.
@@ -226,6 +228,7 @@ impl State {
                 regularized: History::default(),
                 base: None,
                 generation: 0,
+                building: None,
             },
             adversary: Adversary::default(),
             drawing: DrawingHistory::default(),
@@ -474,7 +477,9 @@ impl State {
         let training = &mut self.training;
         match event {
             Event::Backend(info) => self.page.backend = Some(info),
+            Event::Building(step) => training.building = Some(step),
             Event::Ready { info, spec } => {
+                training.building = None;
                 training.info = Some(Shared::new(info));
                 training.regularized = History::default();
                 training.base = spec.compares_with_base().then(History::default);
@@ -520,7 +525,10 @@ impl State {
                     training.status = Status::Paused;
                 }
             }
-            Event::Stopped(stop) => training.status = Status::Stopped(stop),
+            Event::Stopped(stop) => {
+                training.building = None;
+                training.status = Status::Stopped(stop);
+            }
             Event::Probed(probes) => self.adversary.probes = Shared::new(probes),
             Event::Robustness(progress) => self.adversary.robustness = Some(Shared::new(progress)),
             Event::GraphOpened(Ok(graph)) => {

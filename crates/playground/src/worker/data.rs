@@ -3,15 +3,15 @@
 use nsl::data::TrainingData;
 use nsl::data::load::{graph_data, load_data, load_graph, mnist_data};
 use nsl::data::planetoid::Planetoid;
-use nsl::data::synthesized::{BuildCache, synthesize_reusing};
+use nsl::data::synthesized::{BuildCache, OnBuildStep, synthesize_reusing};
 use nsl::data::{Examples, mnist::PIXELS};
 use nsl::graph::Graph;
 use nsl::spec::GraphSource;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
-use crate::presets::CORA_DIR;
+use crate::presets::{CORA_DIR, is_bundled_cora};
 use crate::protocol::{BuiltGraph, DataView};
-use nsl::graph::layout::{LayoutConfig, force_layout};
+use nsl::graph::layout::{LayoutConfig, force_layout, refine_layout};
 
 /// Digits shown with their predictions.
 pub const SHOWN_DIGITS: usize = 8;
@@ -33,6 +33,9 @@ pub struct Bundled {
     pub cora: Option<Planetoid>,
     /// The embedding and similar pairs of the last graph built from rows.
     pub built: BuildCache,
+    /// The layout of the last graph built from rows that are laid out by their edges, with
+    /// those rows: the next graph of the same rows starts from it.
+    pub built_layout: Option<(DataSpec, Vec<[f32; 2]>)>,
 }
 
 /// What of the bundled data `spec` needs: (the digits, Cora).
@@ -42,11 +45,6 @@ pub fn needs(spec: &ExperimentSpec) -> (bool, bool) {
         matches!(rows, DataSpec::Mnist { .. }),
         matches!(rows, DataSpec::Planetoid { dir, .. } if is_bundled_cora(dir)),
     )
-}
-
-/// Whether a Planetoid directory is the one the page bundles.
-fn is_bundled_cora(dir: &std::path::Path) -> bool {
-    dir == std::path::Path::new(CORA_DIR)
 }
 
 /// Training data, what to draw, and class names.
@@ -78,16 +76,46 @@ pub fn edges_once(pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<[u32; 
 /// disconnected (Cora has 78 components): gravity keeps their small components from shrinking
 /// the big one; small graphs keep their clusters apart without it.
 pub fn graph_layout(nodes: usize, edges: &[[u32; 2]], seed: u64) -> Vec<[f32; 2]> {
+    force_layout(nodes, edges, &layout_config(nodes, seed))
+}
+
+fn layout_config(nodes: usize, seed: u64) -> LayoutConfig {
     let gravity = if nodes > 500 { 4.0 } else { 0.0 };
-    force_layout(nodes, edges, &LayoutConfig { seed, gravity, ..LayoutConfig::default() })
+    LayoutConfig { seed, gravity, ..LayoutConfig::default() }
+}
+
+/// Iterations that move a built graph's last layout to its new edges (a third of a fresh one's).
+const REFINE_ITERATIONS: usize = 100;
+
+/// The layout of a graph of `nodes` built from `rows`: the last one of the same rows moved to
+/// the new edges when there is one (a moved slider reshapes the picture instead of scattering
+/// it), else a fresh one; kept for the next.
+fn built_layout(
+    kept: &mut Option<(DataSpec, Vec<[f32; 2]>)>,
+    rows: &DataSpec,
+    nodes: usize,
+    edges: &[[u32; 2]],
+    seed: u64,
+) -> Vec<[f32; 2]> {
+    let positions = match kept.take() {
+        Some((same, previous)) if same == *rows && previous.len() == nodes => {
+            let config = LayoutConfig { iterations: REFINE_ITERATIONS, ..layout_config(nodes, seed) };
+            refine_layout(&previous, edges, &config)
+        }
+        _ => graph_layout(nodes, edges, seed),
+    };
+    *kept = Some((rows.clone(), positions.clone()));
+    positions
 }
 
 /// Loads `spec`'s data; MNIST and Cora come from `bundled` (fetched by the runtime), a graph
-/// read from files from `files` (the explorer's graph and its name).
+/// read from files from `files` (the explorer's graph and its name). A graph built from rows
+/// tells `on_step` how its build goes.
 pub fn load(
     spec: &ExperimentSpec,
     bundled: &mut Bundled,
     files: Option<(&str, &Graph)>,
+    on_step: OnBuildStep,
 ) -> nsl::Result<Loaded> {
     let digits = bundled.digits.as_ref();
     match &spec.data {
@@ -105,8 +133,7 @@ pub fn load(
             })
         }
         DataSpec::Mnist { train, test, .. } => {
-            let all = digits.ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
-            let data = mnist_data(all.clone(), *train, *test, MNIST_IMAGES)?;
+            let data = bundled_digits(digits, *train, *test)?;
             let shown = SHOWN_DIGITS.min(data.test.len());
             let images =
                 data.test.features[..shown * PIXELS].iter().map(|&p| (p * 255.0).round() as u8).collect();
@@ -153,32 +180,42 @@ pub fn load(
         DataSpec::Synthesized(built) => {
             let (train, test) = match built.rows.as_ref() {
                 DataSpec::Mnist { train, test, .. } => {
-                    let all = digits
-                        .ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
-                    let rows = mnist_data(all.clone(), *train, *test, MNIST_IMAGES)?;
+                    let rows = bundled_digits(digits, *train, *test)?;
                     (rows.train, rows.test)
                 }
                 rows => nsl::data::load::rows(rows)?,
             };
             let started = web_time::Instant::now();
-            let made = synthesize_reusing(&train, &test, built, &mut bundled.built)?;
+            let made = synthesize_reusing(&train, &test, built, &mut bundled.built, on_step)?;
             let build_ms = started.elapsed().as_secs_f64() * 1000.0;
             let edges: Vec<[u32; 2]> =
                 made.graph.edges.iter().map(|&(a, b, _)| [a as u32, b as u32]).collect();
             // Points stay where they are (the graph drawn over the plane); digits are laid out
             // by their edges.
-            let layout = matches!(built.rows.as_ref(), DataSpec::Toy(_)).then(|| {
-                (
-                    plane_positions(&made.graph.nodes),
-                    made.graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
-                )
-            });
+            let positions = if matches!(built.rows.as_ref(), DataSpec::Toy(_)) {
+                plane_positions(&made.graph.nodes)
+            } else {
+                built_layout(&mut bundled.built_layout, &built.rows, made.graph.ids.len(), &edges, spec.seed)
+            };
+            let layout = Some((positions, made.graph.nodes.labels.iter().map(|&l| Some(l)).collect()));
+            // Digits are drawn as themselves: a learner sees which digits an edge joins.
+            let digit_pictures = matches!(built.rows.as_ref(), DataSpec::Mnist { .. })
+                .then(|| made.graph.nodes.features.iter().map(|&p| (p * 255.0).round() as u8).collect());
             let mut loaded = graph_loaded(spec, made.graph, true, edges, layout, "built graph")?;
+            if let (DataView::Graph { pictures, .. }, Some(digits)) = (&mut loaded.view, digit_pictures) {
+                *pictures = digits;
+            }
             loaded.built = Some(Box::new(BuiltGraph { summary: made.summary, build_ms }));
             Ok(loaded)
         }
         DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(crate::fragment::not_on_the_page(spec)),
     }
+}
+
+/// The first `train` bundled digits to train on and the `test` after them.
+fn bundled_digits(digits: Option<&Examples>, train: usize, test: usize) -> nsl::Result<TrainingData> {
+    let all = digits.ok_or_else(|| nsl::NslError::Config("the digits are not loaded yet".into()))?;
+    mnist_data(all.clone(), train, test, MNIST_IMAGES)
 }
 
 /// Where each node is drawn and its class (`None`: unlabeled), when the data says so.
@@ -201,7 +238,7 @@ fn graph_loaded(
             graph.nodes.labels.iter().map(|&l| Some(l)).collect(),
         )
     });
-    let view = DataView::Graph { positions, edges, labels, train };
+    let view = DataView::Graph { positions, edges, labels, train, pictures: Vec::new() };
     let class_names = graph.class_names.clone();
     // Minibatch MLPs train on rows made from the graph; full-batch sessions take the graph
     // itself (moved, not copied: Cora's features are 15 MB).
@@ -238,16 +275,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_rebuilt_graph_of_the_same_rows_keeps_its_layout() {
+        let rows = DataSpec::Mnist { dir: "assets/mnist".into(), train: 40, test: 0 };
+        // Two rings of 20; the second graph adds chords, the third is of other rows.
+        let ring = |o: u32| (0..20).map(move |i| [o + i, o + (i + 1) % 20]);
+        let edges: Vec<[u32; 2]> = ring(0).chain(ring(20)).collect();
+        let mut kept = None;
+        let first = built_layout(&mut kept, &rows, 40, &edges, 0);
+        assert_eq!(first, graph_layout(40, &edges, 0), "nothing kept: a fresh layout");
+        let chords: Vec<[u32; 2]> = edges.iter().copied().chain((0..10).map(|i| [i, i + 10])).collect();
+        let second = built_layout(&mut kept, &rows, 40, &chords, 0);
+        let shift = |a: &[[f32; 2]], b: &[[f32; 2]]| {
+            a.iter().zip(b).map(|(p, q)| (p[0] - q[0]).hypot(p[1] - q[1])).sum::<f32>() / a.len() as f32
+        };
+        let fresh = graph_layout(40, &chords, 0);
+        assert!(
+            shift(&first, &second) < shift(&first, &fresh),
+            "refined from the last layout, the nodes move less than in a fresh one: {} vs {}",
+            shift(&first, &second),
+            shift(&first, &fresh)
+        );
+        let other = DataSpec::Mnist { dir: "assets/mnist".into(), train: 30, test: 10 };
+        assert_eq!(built_layout(&mut kept, &other, 40, &chords, 0), fresh, "other rows: laid out anew");
+    }
+
+    #[test]
     fn each_family_has_a_view() {
         let toy = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
-        let loaded = load(&toy, &mut Bundled::default(), None).unwrap();
+        let loaded = load(&toy, &mut Bundled::default(), None, &|_| {}).unwrap();
         let DataView::Points { train, test } = &loaded.view else { panic!("points") };
         let rows = loaded.data.as_ref().unwrap();
         assert_eq!((train.len(), test.len()), (rows.train.len(), rows.test.len()));
 
         let mut club = toy.clone();
         club.data = DataSpec::Graph { graph: GraphSource::Karate };
-        let loaded = load(&club, &mut Bundled::default(), None).unwrap();
+        let loaded = load(&club, &mut Bundled::default(), None, &|_| {}).unwrap();
         let DataView::Graph { positions, edges, train, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions.len(), edges.len()), (34, 78));
         assert_eq!(
@@ -264,17 +326,20 @@ mod tests {
 
         let mut drawing = club.clone();
         drawing.data = DataSpec::Graph { graph: GraphSource::Drawn(crate::presets::starter_drawing()) };
-        let loaded = load(&drawing, &mut Bundled::default(), None).unwrap();
+        let loaded = load(&drawing, &mut Bundled::default(), None, &|_| {}).unwrap();
         let DataView::Graph { positions, labels, edges, .. } = &loaded.view else { panic!("graph") };
         assert_eq!((positions[0], labels[0], labels[1], edges.len()), ([0.15, 0.35], Some(0), None, 11));
 
         let mut digits = toy;
         digits.data = DataSpec::Mnist { dir: "assets/mnist".into(), train: 3, test: 2 };
-        assert!(load(&digits, &mut Bundled::default(), None).is_err(), "MNIST needs the fetched bytes");
+        assert!(
+            load(&digits, &mut Bundled::default(), None, &|_| {}).is_err(),
+            "MNIST needs the fetched bytes"
+        );
         let bytes = nsl::graph::io::mnist::decode("m", &vec![255u8; PIXELS * 5], &[1, 2, 3, 4, 5]).unwrap();
         let all = nsl::data::mnist::from_digits(bytes);
         let mut bundled = Bundled { digits: Some(all), ..Bundled::default() };
-        let loaded = load(&digits, &mut bundled, None).unwrap();
+        let loaded = load(&digits, &mut bundled, None, &|_| {}).unwrap();
         let DataView::Digits { images } = &loaded.view else { panic!("digits") };
         assert_eq!((images.len(), images[0]), (2 * PIXELS, 255));
         assert_eq!(loaded.data.unwrap().test.labels, vec![4, 5]);

@@ -320,7 +320,8 @@ mod tests {
                 spec.model = ModelSpec::Gnn { gnn, hidden: vec![8], dropout: 0.0, sampling: None };
             }
             let loaded =
-                super::super::data::load(&spec, &mut Default::default(), Some((&name, &graph))).unwrap();
+                super::super::data::load(&spec, &mut Default::default(), Some((&name, &graph)), &|_| {})
+                    .unwrap();
             let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
             assert_eq!((engine.info().train_rows, engine.info().test_rows), (6, 14));
             let progress =
@@ -328,7 +329,8 @@ mod tests {
             assert!(progress.test_acc > 0.9, "{model:?}: {}", progress.test_acc);
         }
         let spec = crate::presets::loaded_graph(loaded_graph, 0);
-        let missing = super::super::data::load(&spec, &mut Default::default(), None).unwrap_err().to_string();
+        let missing =
+            super::super::data::load(&spec, &mut Default::default(), None, &|_| {}).unwrap_err().to_string();
         assert!(missing.contains("open those files again"), "{missing}");
     }
 

@@ -18,6 +18,7 @@ use futures::StreamExt;
 use futures::channel::mpsc::{TryRecvError, UnboundedReceiver, unbounded};
 use nsl::NslError;
 use nsl::burn::tensor::Device;
+use nsl::data::synthesized::BuildStep;
 use nsl::session::SnapshotOptions;
 use nsl::session::heatmap::Grid;
 use nsl::spec::ExperimentSpec;
@@ -59,8 +60,34 @@ pub fn listen() {
 type Reply = Rc<dyn Fn(Event)>;
 
 thread_local! {
-    /// Where a panic is reported (the page; set once the worker exists).
-    static CRASH_REPORT: RefCell<Option<Reply>> = const { RefCell::new(None) };
+    /// Where events from outside the runtime task go — a panic's report, the steps of a graph
+    /// build (synchronous code that holds no reply) —: the page; set once the worker exists.
+    static PAGE: RefCell<Option<Reply>> = const { RefCell::new(None) };
+    /// When the page last heard of a graph build's progress (ms since the epoch).
+    static BUILD_STEP_SENT: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Least time between two reports of a build's progress.
+const BUILD_STEP_INTERVAL_MS: f64 = 50.0;
+
+/// Posts `event` to the page from outside the runtime task (`try_borrow`: a panic while the
+/// page was being set must not panic again).
+fn post_outside(event: Event) {
+    let send = PAGE.with(|page| page.try_borrow().ok().and_then(|send| send.clone()));
+    if let Some(send) = send {
+        send(event);
+    }
+}
+
+/// Tells the page how a graph build goes: when a stage starts, and at most every
+/// [`BUILD_STEP_INTERVAL_MS`] as pairs are compared (the build itself blocks this worker).
+fn report_build_step(step: BuildStep) {
+    let now = js_sys::Date::now();
+    let starts = matches!(step, BuildStep::Embedding | BuildStep::Comparing { done: 0, .. });
+    if starts || now - BUILD_STEP_SENT.get() >= BUILD_STEP_INTERVAL_MS {
+        BUILD_STEP_SENT.set(now);
+        post_outside(Event::Building(step));
+    }
 }
 
 /// From now on a panic in this worker is logged (the hook set before), sent to the page as
@@ -68,7 +95,7 @@ thread_local! {
 /// the page starts a fresh worker rather than talk to this one again.
 fn report_panics(send: Reply) {
     use wasm_bindgen::JsCast;
-    CRASH_REPORT.with(|report| *report.borrow_mut() = Some(send));
+    PAGE.with(|page| *page.borrow_mut() = Some(send));
     let log = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         log(info);
@@ -77,11 +104,7 @@ fn report_panics(send: Reply) {
             Some(at) => format!("{what} (at {}:{})", at.file(), at.line()),
             None => what.to_string(),
         };
-        // `try_borrow`: a panic while the report was being set must not panic again.
-        let send = CRASH_REPORT.with(|report| report.try_borrow().ok().and_then(|send| send.clone()));
-        if let Some(send) = send {
-            send(Event::Crashed(message));
-        }
+        post_outside(Event::Crashed(message));
         js_sys::global().unchecked_into::<web_sys::DedicatedWorkerGlobalScope>().close();
     }));
 }
@@ -301,7 +324,7 @@ impl Runtime {
             return self.stop(Stop::Failed { message });
         }
         let files = self.explorer.as_ref().map(|e| (e.name(), e.graph()));
-        let engine = data::load(&spec, &mut self.bundled, files)
+        let engine = data::load(&spec, &mut self.bundled, files, &report_build_step)
             .and_then(|loaded| Engine::new(&spec, loaded, &self.device));
         match engine {
             Ok(engine) => {
