@@ -11,7 +11,8 @@
 // test accuracies; with a PCA embedding the same edges too. 2D: the kNN graph drawn over the
 // moons. A threshold that joins nothing gets
 // its message. Cora: picked from the data menu, trained, and equal to
-// `nsl train --builtin cora-graph-reg` at the same seed.
+// `nsl train --builtin cora-graph-reg` at the same seed; then its papers joined by their words
+// (a node table's rows), the same edges as `nsl synthesize`.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -181,6 +182,20 @@ try {
   assert.deepEqual(cora, coraNative, 'Cora in the browser is nsl train --builtin cora-graph-reg');
   results.cora = { browser: cora, native: coraNative };
   console.log(`ok - cora: ${JSON.stringify(results.cora)}`);
+
+  // ---- Cora's papers joined by their words (a node table's rows) ----------------------------
+  await watchBuilding(page);
+  await page.check('#build-graph');
+  const words = await until('cora: the words graph', () => figures(page), (f) => f !== null, 120_000);
+  assert.ok(words.edges > 1000, `papers sharing their vocabulary: ${words.edges} edges`);
+  const wordsSpec = await download(page, '#export-spec', artifacts, 'graphs-cora-words-spec.json');
+  assert.equal(JSON.parse(fs.readFileSync(wordsSpec, 'utf8')).data.rows.kind, 'planetoid');
+  const wordsNative = native(['synthesize', '--spec', wordsSpec]);
+  assert.equal(wordsNative.fingerprint, words.fingerprint, 'nsl joins the same papers');
+  await page.locator('#graph-builder').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-cora-words.png`), fullPage: true });
+  results.cora_words = { browser: words, native: wordsNative, heard: await page.evaluate(() => window.__building) };
+  console.log(`ok - cora words graph: ${JSON.stringify(results.cora_words)}`);
   assert.deepEqual(problems, [], 'no console errors, no requests off 127.0.0.1');
 } finally {
   await browser.close();

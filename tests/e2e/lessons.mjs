@@ -117,6 +117,7 @@ const ACT = {
     async (page) => { await setNumber(page, 'graph-threshold', 0.65); await retrain(page); },
     (page) => page.selectOption('#graph-rule', 'knn'),
     play,
+    (page) => page.click('#build-graph'),
   ],
   'neural-graph-machines': [
     play,

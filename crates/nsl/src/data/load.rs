@@ -20,7 +20,8 @@ pub struct TrainingData {
     pub graph: Option<GraphNeighbors>,
 }
 
-/// The training and test rows of digits or a 2D set.
+/// The training and test rows of digits, a 2D set, or a node table (a Planetoid directory's
+/// nodes without their edges, [`Planetoid::rows`]).
 pub fn rows(data: &DataSpec) -> Result<(Examples, Examples)> {
     match data {
         DataSpec::Mnist { dir, train, test } => {
@@ -28,8 +29,17 @@ pub fn rows(data: &DataSpec) -> Result<(Examples, Examples)> {
             Ok((data.train, data.test))
         }
         DataSpec::Toy(toy) => Ok(crate::data::toy::generate(toy)),
-        _ => Err(NslError::Config("rows come from digits (mnist) or a 2D set (toy)".into())),
+        DataSpec::Planetoid { dir, .. } => node_table_rows(&Planetoid::load_dir(dir)?),
+        _ => Err(NslError::Config(
+            "rows come from digits (mnist), a 2D set (toy) or a node table (planetoid)".into(),
+        )),
     }
+}
+
+/// A node table's rows ([`Planetoid::rows`]), refused past the rows a graph may be built from.
+pub fn node_table_rows(table: &Planetoid) -> Result<(Examples, Examples)> {
+    crate::spec::limits::SYNTHESIZED_ROWS.check(table.nodes.len())?;
+    Ok(table.rows())
 }
 
 /// The graph of graph data: every node, every edge, and the neighbors of each training row.

@@ -32,6 +32,15 @@ impl Planetoid {
         (0..self.split.len()).filter(|&i| self.split[i] == kind).collect()
     }
 
+    /// The nodes as rows to build a graph from, its edges left aside: every node outside the
+    /// test split as a training row, then the test nodes, each part in node order. Any node's
+    /// label may then be kept; on Cora the first 20 of each class are the public split's 140.
+    pub fn rows(&self) -> (Examples, Examples) {
+        let test = self.indices(SplitKind::Test);
+        let train: Vec<usize> = (0..self.split.len()).filter(|&i| self.split[i] != SplitKind::Test).collect();
+        (self.nodes.subset(&train), self.nodes.subset(&test))
+    }
+
     /// Loads the single `NAME.content` / `NAME.cites` / `NAME.split` triple in `dir`,
     /// whatever NAME is (`.split` is optional), or, in a directory without one, its single
     /// compact `NAME.nslg` (the form `assets/cora` holds Cora in).
@@ -133,6 +142,22 @@ fn single_with_extension(dir: &Path, extension: &str) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_become_training_rows_then_test_rows() {
+        let nodes = Examples { features: vec![0., 1., 2., 3.], dim: 1, labels: vec![0, 1, 1, 0], classes: 2 };
+        let split = vec![SplitKind::Test, SplitKind::Train, SplitKind::Unlabeled, SplitKind::Val];
+        let graph = Planetoid {
+            ids: (0..4).map(|i| i.to_string()).collect(),
+            nodes,
+            class_names: vec!["a".into(), "b".into()],
+            edges: vec![(0, 1, 1.0)],
+            split,
+        };
+        let (train, test) = graph.rows();
+        assert_eq!((train.features, train.labels), (vec![1., 2., 3.], vec![1, 1, 0]));
+        assert_eq!((test.features, test.labels), (vec![0.], vec![0]));
+    }
 
     #[test]
     fn loads_a_triple_from_a_directory() {

@@ -165,7 +165,9 @@ impl GraphSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SynthesizedSpec {
-    /// The rows and their train/test split: `mnist` or `toy` data.
+    /// The rows and their train/test split: `mnist` or `toy` data, or the nodes of a
+    /// `planetoid` directory without its edges (every node outside the test split a training
+    /// row).
     pub rows: Box<DataSpec>,
     /// What is compared.
     #[serde(default)]
@@ -184,11 +186,14 @@ pub struct SynthesizedSpec {
 }
 
 impl SynthesizedSpec {
-    /// Checks what serde cannot: rows of digits or a 2D set, and knobs in range.
+    /// Checks what serde cannot: rows of digits, a 2D set or a node table, and knobs in range.
     pub fn validate(&self) -> crate::Result<()> {
         let bad = |m: String| Err(crate::NslError::Config(m));
-        if !matches!(*self.rows, DataSpec::Mnist { .. } | DataSpec::Toy(_)) {
-            return bad("a graph is built from rows of digits (mnist) or of a 2D set (toy)".into());
+        if !matches!(*self.rows, DataSpec::Mnist { .. } | DataSpec::Toy(_) | DataSpec::Planetoid { .. }) {
+            return bad(
+                "a graph is built from rows of digits (mnist), of a 2D set (toy) or of a node table (planetoid)"
+                    .into(),
+            );
         }
         if let EmbeddingSpec::Pca { dims } = self.embedding
             && dims == 0

@@ -36,7 +36,8 @@ impl Limit {
     }
 
     /// `value` if it is within the bound; an error naming the field, the value and the limit.
-    fn check(&self, value: usize) -> Result<()> {
+    /// Public for sizes known only once the data is read (a node table's rows).
+    pub fn check(&self, value: usize) -> Result<()> {
         self.check_at(self.field, value)
     }
 
@@ -102,7 +103,8 @@ pub const MOTIF_GRAPHS: Limit = Limit::new("data.graphs_per_class", "graphs", 20
 pub const MOTIF_NODES: Limit = Limit::new("data.max_nodes", "nodes", 200);
 /// Rows joined into a graph (train + test): every pair is compared, so the work grows with
 /// the square (10,000 digits build natively in about a second).
-pub const SYNTHESIZED_ROWS: Limit = Limit::new("data.rows: train + test or points", "rows", 20_000);
+pub const SYNTHESIZED_ROWS: Limit =
+    Limit::new("data.rows: train + test, points or a node table's nodes", "rows", 20_000);
 /// Principal components of a graph's PCA embedding.
 pub const SYNTHESIZED_PCA: Limit = Limit::new("data.embedding.dims", "dimensions", 256);
 /// Neighbors per example of a kNN graph.

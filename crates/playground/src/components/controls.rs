@@ -87,6 +87,8 @@ pub fn data_controls(props: &ControlsProps) -> Html {
         (DataSpec::Synthesized(built), _) => {
             let row_width = match rows {
                 DataSpec::Mnist { .. } => nsl::data::mnist::PIXELS,
+                // Cora's 1,433 words (the PCA knob stops at 64 anyway).
+                DataSpec::Planetoid { .. } => 1433,
                 _ => 2,
             };
             html! {
@@ -96,7 +98,7 @@ pub fn data_controls(props: &ControlsProps) -> Html {
                 </>
             }
         }
-        (_, DataSpec::Toy(_) | DataSpec::Mnist { .. }) => html! {
+        (_, DataSpec::Toy(_) | DataSpec::Mnist { .. } | DataSpec::Planetoid { .. }) => html! {
             <Toggle id="build-graph" label="Build a graph from the data" checked=false on_change={props.on_edit.reform(Edit::BuildGraph)} />
         },
         _ => Html::default(),

@@ -167,13 +167,8 @@ pub fn load(
             };
             graph_loaded(spec, graph, undirected, edges, layout, source.name())
         }
-        DataSpec::Planetoid { dir, .. } if !is_bundled_cora(dir) => Err(nsl::NslError::Config(format!(
-            "{}: the browser cannot read directories; pick a built-in graph (Cora is {CORA_DIR})",
-            dir.display()
-        ))),
-        DataSpec::Planetoid { .. } => {
-            let graph =
-                bundled.cora.clone().ok_or_else(|| nsl::NslError::Config("Cora is not loaded yet".into()))?;
+        DataSpec::Planetoid { dir, .. } => {
+            let graph = bundled_cora(bundled, dir)?.clone();
             let edges = edges_once(graph.edges.iter().map(|&(a, b, _)| (a, b)));
             graph_loaded(spec, graph, true, edges, None, "cora")
         }
@@ -183,10 +178,17 @@ pub fn load(
                     let rows = bundled_digits(digits, *train, *test)?;
                     (rows.train, rows.test)
                 }
+                DataSpec::Planetoid { dir, .. } => {
+                    nsl::data::load::node_table_rows(bundled_cora(bundled, dir)?)?
+                }
                 rows => nsl::data::load::rows(rows)?,
             };
             let started = web_time::Instant::now();
-            let made = synthesize_reusing(&train, &test, built, &mut bundled.built, on_step)?;
+            let mut made = synthesize_reusing(&train, &test, built, &mut bundled.built, on_step)?;
+            if let DataSpec::Planetoid { dir, .. } = built.rows.as_ref() {
+                // Topics, not class numbers, in the legend.
+                made.graph.class_names = bundled_cora(bundled, dir)?.class_names.clone();
+            }
             let build_ms = started.elapsed().as_secs_f64() * 1000.0;
             let edges: Vec<[u32; 2]> =
                 made.graph.edges.iter().map(|&(a, b, _)| [a as u32, b as u32]).collect();
@@ -210,6 +212,17 @@ pub fn load(
         }
         DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(crate::fragment::not_on_the_page(spec)),
     }
+}
+
+/// The bundled Cora, which is the only Planetoid directory the browser has.
+fn bundled_cora<'a>(bundled: &'a Bundled, dir: &std::path::Path) -> nsl::Result<&'a Planetoid> {
+    if !is_bundled_cora(dir) {
+        return Err(nsl::NslError::Config(format!(
+            "{}: the browser cannot read directories; pick a built-in graph (Cora is {CORA_DIR})",
+            dir.display()
+        )));
+    }
+    bundled.cora.as_ref().ok_or_else(|| nsl::NslError::Config("Cora is not loaded yet".into()))
 }
 
 /// The first `train` bundled digits to train on and the `test` after them.
