@@ -8,9 +8,8 @@
 // the base model and sees the graph-regularized model ahead; the nodes drawn as the digits
 // themselves, the build's progress line heard; exports the spec and runs
 // `nsl synthesize` and `nsl train` on it natively: the same edges (fingerprint) and the same
-// test accuracies; with a PCA embedding the same edges too. 2D: the kNN graph drawn over the
-// moons. A threshold that joins nothing gets
-// its message. Cora: picked from the data menu, trained, and equal to
+// test accuracies; with a PCA embedding and with a base model's hidden layer the same edges
+// too. 2D: the kNN graph drawn over the moons. A threshold that joins nothing gets its message. Cora: picked from the data menu, trained, and equal to
 // `nsl train --builtin cora-graph-reg` at the same seed; then its papers joined by their words
 // (a node table's rows), the same edges as `nsl synthesize`.
 
@@ -155,10 +154,25 @@ try {
   assert.equal(JSON.parse(fs.readFileSync(pcaSpec, 'utf8')).data.embedding.kind, 'pca');
   const pcaNative = native(['synthesize', '--spec', pcaSpec]);
   assert.equal(pcaNative.fingerprint, pca.fingerprint, 'nsl projects and joins the same way');
-  await page.selectOption('#graph-embedding', 'raw');
-  await settled(page, 'digits: raw pixels again');
   results.pca = { browser: pca, native: pcaNative };
   console.log(`ok - PCA graph: ${JSON.stringify(results.pca)}`);
+
+  // ---- a base model's hidden layer: trained on the kept labels, the same bits natively -------
+  await watchBuilding(page);
+  await page.selectOption('#graph-embedding', 'base_model');
+  await settled(page, 'digits: base-model embedding');
+  const learned = await figures(page);
+  assert.notEqual(learned.fingerprint, pca.fingerprint, 'a learned embedding, another graph');
+  const learnedSpec = await download(page, '#export-spec', artifacts, 'graphs-digits-base-model-spec.json');
+  assert.equal(JSON.parse(fs.readFileSync(learnedSpec, 'utf8')).data.embedding.kind, 'base_model');
+  const learnedNative = native(['synthesize', '--spec', learnedSpec]);
+  assert.equal(learnedNative.fingerprint, learned.fingerprint, 'nsl trains the base model to the same bits and joins the same way');
+  await page.locator('#graph-builder').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-digits-base-model.png`), fullPage: true });
+  await page.selectOption('#graph-embedding', 'raw');
+  await settled(page, 'digits: raw pixels again');
+  results.base_model = { browser: learned, native: learnedNative, heard: await page.evaluate(() => window.__building) };
+  console.log(`ok - base-model graph: ${JSON.stringify(results.base_model)}`);
 
   // ---- a threshold that joins nothing -------------------------------------------------------
   await setNumber(page, 'graph-threshold', 1);

@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use anyhow::bail;
 use nsl::data::load::rows;
-use nsl::data::synthesized::{BuildStep, assemble, edges_reporting, embed, node_rows, size_problem};
+use nsl::data::synthesized::{
+    BuildStep, assemble, edges_reporting, embed, labeled_rows, node_rows, size_problem,
+};
 use nsl::graph::GraphSummary;
 use nsl::spec::DataSpec;
 use serde_json::json;
@@ -46,7 +48,8 @@ pub fn run(args: &SynthesizeArgs) -> anyhow::Result<ExitCode> {
     let (train, test) = rows(&built.rows)?;
     let all = node_rows(&train, &test);
     let start = Instant::now();
-    let (values, dim) = embed(&all, built.embedding, built.seed)?;
+    let labeled = labeled_rows(&train.labels, built.labels_per_class);
+    let (values, dim) = embed(&all, &labeled, built.embedding, built.seed)?;
     let embedded = start.elapsed().as_secs_f64();
     let bar = work_bar("comparing", 0);
     let found = edges_reporting(&values, dim, built.edges, built.seed, &|step| {

@@ -1,5 +1,6 @@
 //! Embeddings made from the rows themselves, for graphs built from data: a principal-component
-//! projection (PCA) to a few dimensions.
+//! projection (PCA) to a few dimensions, or the hidden layer of a base model trained on the
+//! labeled rows ([`penultimate`]).
 //!
 //! The components come from seeded subspace iteration (Halko, Martinsson & Tropp's randomized
 //! range finder with power steps) on the centred rows: no `d × d` covariance is formed, so 1,500
@@ -9,6 +10,9 @@
 
 use crate::error::{GraphError, Result};
 use crate::rng::seeded;
+
+mod base_model;
+pub use base_model::penultimate;
 
 /// Power steps of the subspace iteration: enough that the leading components of image and
 /// point data settle to f32 precision (the tests check against an exact eigendecomposition).

@@ -37,12 +37,19 @@ pub fn node_rows(train: &Examples, test: &Examples) -> Examples {
     Examples { features, dim: train.dim, labels, classes: train.classes.max(test.classes) }
 }
 
-/// The vectors compared: the rows themselves, or their PCA projection (seeded by `seed`).
+/// The vectors compared: the rows themselves, their PCA projection (seeded by `seed`), or the
+/// hidden layer of a base model trained on the rows `labeled` (seeded by `seed`).
 ///
 /// # Shapes
 /// - `rows`: `n × dim`
 /// - returns `n × width` values and `width`
-pub fn embed(rows: &Examples, embedding: EmbeddingSpec, seed: u64) -> Result<(Vec<f32>, usize)> {
+pub fn embed(
+    rows: &Examples,
+    labeled: &[usize],
+    embedding: EmbeddingSpec,
+    seed: u64,
+) -> Result<(Vec<f32>, usize)> {
+    let graph_error = |e: nsl_graph::GraphError| NslError::Config(e.to_string());
     match embedding {
         EmbeddingSpec::Raw => Ok((rows.features.clone(), rows.dim)),
         EmbeddingSpec::Pca { dims } => {
@@ -52,11 +59,35 @@ pub fn embed(rows: &Examples, embedding: EmbeddingSpec, seed: u64) -> Result<(Ve
                     rows.dim, rows.dim
                 )));
             }
-            let projected = nsl_graph::embed::pca(&rows.features, rows.dim, dims, seed)
-                .map_err(|e| NslError::Config(e.to_string()))?;
+            let projected =
+                nsl_graph::embed::pca(&rows.features, rows.dim, dims, seed).map_err(graph_error)?;
             Ok((projected, dims))
         }
+        EmbeddingSpec::BaseModel { hidden, epochs } => {
+            let embedded = nsl_graph::embed::penultimate(
+                &rows.features,
+                rows.dim,
+                &rows.labels,
+                labeled,
+                hidden,
+                epochs,
+                seed,
+            )
+            .map_err(graph_error)?;
+            Ok((embedded, hidden))
+        }
     }
+}
+
+/// The rows of a built graph whose label is kept: the first `per_class` training rows of each
+/// class (every training row with `None`), as [`split`] marks them.
+pub fn labeled_rows(train_labels: &[u32], per_class: Option<usize>) -> Vec<usize> {
+    split(train_labels, 0, per_class)
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s == SplitKind::Train)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Where a build of a graph from rows is, for a progress bar beside a long one.
@@ -171,39 +202,64 @@ type Edges = Vec<(u32, u32, f32)>;
 /// Embedded rows: `n × width` values and the width.
 type Embedded = (Vec<f32>, usize);
 
-/// What an embedding depends on: the rows, how they are embedded, the seed.
-type EmbeddingKey = (DataSpec, EmbeddingSpec, u64);
+/// What an embedding depends on: the rows, how they are embedded, the seed, and the labels kept
+/// (which a base model trains on).
+type EmbeddingKey = (DataSpec, EmbeddingSpec, u64, Option<usize>);
 /// What the compared pairs depend on besides the threshold: the embedding and the LSH.
 type PairKey = (EmbeddingKey, u32, u32);
 
 impl BuildCache {
-    /// The embedding of `rows` (those `spec.rows` names), from the cache when it has it.
-    fn embed(&mut self, rows: &Examples, spec: &SynthesizedSpec, on_step: OnBuildStep) -> Result<&Embedded> {
-        let key = ((*spec.rows).clone(), spec.embedding, spec.seed);
+    /// What the embedding of `spec`'s rows depends on.
+    fn embedding_key(spec: &SynthesizedSpec) -> EmbeddingKey {
+        // Only a base model reads the labels: other embeddings stay cached as they change.
+        let kept = matches!(spec.embedding, EmbeddingSpec::BaseModel { .. })
+            .then_some(spec.labels_per_class)
+            .flatten();
+        ((*spec.rows).clone(), spec.embedding, spec.seed, kept)
+    }
+
+    /// The embedding of `rows` (those `spec.rows` names, the first `trained` of them training
+    /// rows), from the cache when it has it.
+    fn embed(
+        &mut self,
+        rows: &Examples,
+        trained: usize,
+        spec: &SynthesizedSpec,
+        on_step: OnBuildStep,
+    ) -> Result<&Embedded> {
+        let key = Self::embedding_key(spec);
         if !matches!(&self.embedded, Some((cached, _)) if *cached == key) {
             on_step(BuildStep::Embedding);
-            self.embedded = Some((key, embed(rows, spec.embedding, spec.seed)?));
+            let labeled = labeled_rows(&rows.labels[..trained], spec.labels_per_class);
+            self.embedded = Some((key, embed(rows, &labeled, spec.embedding, spec.seed)?));
         }
         Ok(&self.embedded.as_ref().expect("filled above").1)
     }
 
-    /// The edges of `spec`'s rule over `rows` embedded as `spec` says (as [`edges`] builds
-    /// them). A cosine threshold at or above [`CACHE_FLOOR`] filters the pairs kept from the
-    /// last build of the same embedding, which then need not be embedded again.
-    fn edges(&mut self, rows: &Examples, spec: &SynthesizedSpec, on_step: OnBuildStep) -> Result<Edges> {
+    /// The edges of `spec`'s rule over `rows` (the first `trained` training rows) embedded as
+    /// `spec` says (as [`edges`] builds them). A cosine threshold at or above [`CACHE_FLOOR`]
+    /// filters the pairs kept from the last build of the same embedding, which then need not be
+    /// embedded again.
+    fn edges(
+        &mut self,
+        rows: &Examples,
+        trained: usize,
+        spec: &SynthesizedSpec,
+        on_step: OnBuildStep,
+    ) -> Result<Edges> {
         let (rule, seed) = (spec.edges, spec.seed);
         let EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } = rule else {
-            let (values, dim) = self.embed(rows, spec, on_step)?;
+            let (values, dim) = self.embed(rows, trained, spec, on_step)?;
             return edges_reporting(values, *dim, rule, seed, on_step);
         };
         if threshold < CACHE_FLOOR {
-            let (values, dim) = self.embed(rows, spec, on_step)?;
+            let (values, dim) = self.embed(rows, trained, spec, on_step)?;
             return edges_reporting(values, *dim, rule, seed, on_step);
         }
-        let key = (((*spec.rows).clone(), spec.embedding, seed), lsh_splits, lsh_rounds);
+        let key = (Self::embedding_key(spec), lsh_splits, lsh_rounds);
         if !matches!(&self.similar, Some((cached, _)) if *cached == key) {
             let floor = EdgeRule::Cosine { threshold: CACHE_FLOOR, lsh_splits, lsh_rounds };
-            let (values, dim) = self.embed(rows, spec, on_step)?;
+            let (values, dim) = self.embed(rows, trained, spec, on_step)?;
             let pairs = edges_reporting(values, *dim, floor, seed, on_step)?;
             self.similar = Some((key, pairs));
         }
@@ -229,7 +285,7 @@ pub fn synthesize_reusing(
     on_step: OnBuildStep,
 ) -> Result<Synthesized> {
     let rows = node_rows(train, test);
-    let edges = cache.edges(&rows, spec, on_step)?;
+    let edges = cache.edges(&rows, train.len(), spec, on_step)?;
     assemble(rows, &train.labels, spec, edges)
 }
 
@@ -379,11 +435,20 @@ mod tests {
     fn pca_embeddings_and_the_split_rule() {
         let (train, test) = moons();
         let rows = node_rows(&train, &test);
-        let (values, dim) = embed(&rows, EmbeddingSpec::Pca { dims: 1 }, 0).unwrap();
+        let (values, dim) = embed(&rows, &[], EmbeddingSpec::Pca { dims: 1 }, 0).unwrap();
         assert_eq!((values.len(), dim), (200, 1));
         assert!(
-            embed(&rows, EmbeddingSpec::Pca { dims: 3 }, 0).unwrap_err().to_string().contains("at most 2")
+            embed(&rows, &[], EmbeddingSpec::Pca { dims: 3 }, 0)
+                .unwrap_err()
+                .to_string()
+                .contains("at most 2")
         );
+        let labeled = labeled_rows(&train.labels, Some(5));
+        assert_eq!(labeled.len(), 10, "5 of each moon");
+        let base = EmbeddingSpec::BaseModel { hidden: 6, epochs: 50 };
+        let (values, dim) = embed(&rows, &labeled, base, 0).unwrap();
+        assert_eq!((values.len(), dim), (200 * 6, 6));
+        assert!(embed(&rows, &[], base, 0).is_err(), "a base model needs labels to train on");
         assert_eq!(
             split(&[0, 1, 0, 0, 1], 2, Some(1)),
             vec![
@@ -445,5 +510,21 @@ mod tests {
             vec![BuildStep::Comparing { round: 0, rounds: 1, done: 0, total: 1 }],
             "the same embedding, compared anew"
         );
+        // A base model trains on the kept labels: other labels, another embedding.
+        let mut base = at(0.9);
+        base.embedding = EmbeddingSpec::BaseModel { hidden: 4, epochs: 20 };
+        let embeddings = |s: &SynthesizedSpec, cache: &mut BuildCache| {
+            steps.lock().unwrap().clear();
+            let _ = synthesize_reusing(&train, &test, s, cache, &heard);
+            steps.lock().unwrap().iter().filter(|s| **s == BuildStep::Embedding).count()
+        };
+        assert_eq!(embeddings(&base, &mut cache), 1);
+        base.labels_per_class = Some(7);
+        assert_eq!(embeddings(&base, &mut cache), 1, "more labels, a base model trained anew");
+        let mut raw = at(0.4);
+        raw.labels_per_class = Some(7);
+        assert_eq!(embeddings(&raw, &mut cache), 1);
+        raw.labels_per_class = Some(3);
+        assert_eq!(embeddings(&raw, &mut cache), 0, "the pixels do not depend on the labels");
     }
 }

@@ -195,10 +195,12 @@ impl SynthesizedSpec {
                     .into(),
             );
         }
-        if let EmbeddingSpec::Pca { dims } = self.embedding
-            && dims == 0
-        {
-            return bad("a PCA embedding keeps at least 1 dimension".into());
+        match self.embedding {
+            EmbeddingSpec::Pca { dims: 0 } => return bad("a PCA embedding keeps at least 1 dimension".into()),
+            EmbeddingSpec::BaseModel { hidden: 0, .. } => {
+                return bad("a base-model embedding needs at least 1 hidden unit".into());
+            }
+            _ => {}
         }
         match self.edges {
             EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } => {

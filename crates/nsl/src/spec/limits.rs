@@ -107,6 +107,11 @@ pub const SYNTHESIZED_ROWS: Limit =
     Limit::new("data.rows: train + test, points or a node table's nodes", "rows", 20_000);
 /// Principal components of a graph's PCA embedding.
 pub const SYNTHESIZED_PCA: Limit = Limit::new("data.embedding.dims", "dimensions", 256);
+/// Hidden units of a base-model embedding.
+pub const SYNTHESIZED_BASE_HIDDEN: Limit = Limit::new("data.embedding.hidden", "units", 256);
+/// Training steps of a base-model embedding (full batch on the kept labels: it runs before the
+/// graph exists, so it is kept short).
+pub const SYNTHESIZED_BASE_EPOCHS: Limit = Limit::new("data.embedding.epochs", "epochs", 1_000);
 /// Neighbors per example of a kNN graph.
 pub const SYNTHESIZED_KNN: Limit = Limit::new("data.edges.k", "neighbors", 100);
 /// Hyperplanes of one LSH round (`build_graph` supports 30).
@@ -166,7 +171,7 @@ pub const ROBUSTNESS_PGD: Limit = Limit::new("evaluation.robustness.pgd_iteratio
 pub const LINK_EMBEDDING: Limit = Limit::new("task.embedding", "units", 2048);
 
 /// Every limit, in the order of the README's table.
-pub const LIMITS: [Limit; 47] = [
+pub const LIMITS: [Limit; 49] = [
     NAME,
     EPOCHS,
     BATCH_SIZE,
@@ -189,6 +194,8 @@ pub const LIMITS: [Limit; 47] = [
     MOTIF_NODES,
     SYNTHESIZED_ROWS,
     SYNTHESIZED_PCA,
+    SYNTHESIZED_BASE_HIDDEN,
+    SYNTHESIZED_BASE_EPOCHS,
     SYNTHESIZED_KNN,
     SYNTHESIZED_LSH_SPLITS,
     SYNTHESIZED_LSH_ROUNDS,
@@ -281,8 +288,13 @@ fn check_synthesized(built: &SynthesizedSpec) -> Result<()> {
         _ => 0,
     };
     SYNTHESIZED_ROWS.check(rows)?;
-    if let EmbeddingSpec::Pca { dims } = built.embedding {
-        SYNTHESIZED_PCA.check(dims)?;
+    match built.embedding {
+        EmbeddingSpec::Pca { dims } => SYNTHESIZED_PCA.check(dims)?,
+        EmbeddingSpec::BaseModel { hidden, epochs } => {
+            SYNTHESIZED_BASE_HIDDEN.check(hidden)?;
+            SYNTHESIZED_BASE_EPOCHS.check(epochs)?;
+        }
+        EmbeddingSpec::Raw => {}
     }
     match built.edges {
         EdgeRule::Knn { k } => SYNTHESIZED_KNN.check(k),

@@ -18,6 +18,16 @@ pub enum EmbeddingSpec {
         /// Components kept.
         dims: usize,
     },
+    /// The penultimate layer of a base model: the ReLU hidden layer of a one-hidden-layer
+    /// network trained (full batch, Adam 0.01, `seed`) on the labels the graph keeps, as NSL's
+    /// tutorials embed with a trained model. Trained with one order of operations, so native
+    /// and wasm embed to the same bits.
+    BaseModel {
+        /// Hidden units: the embedding's width.
+        hidden: usize,
+        /// Training steps.
+        epochs: usize,
+    },
 }
 
 /// How pairs are chosen.

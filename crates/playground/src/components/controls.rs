@@ -91,10 +91,13 @@ pub fn data_controls(props: &ControlsProps) -> Html {
                 DataSpec::Planetoid { .. } => 1433,
                 _ => 2,
             };
+            // Papers sharing a third of their words are already alike (Cora's default: 0.35).
+            let floor = f64::from(nsl::data::synthesized::CACHE_FLOOR);
+            let threshold_min = if matches!(rows, DataSpec::Planetoid { .. }) { 0.2 } else { floor };
             html! {
                 <>
                     <Toggle id="build-graph" label="Build a graph from the data" checked=true on_change={props.on_edit.reform(Edit::BuildGraph)} />
-                    <GraphBuilder built={built.clone()} {row_width} built_graph={props.built.as_deref().cloned()} building={props.building} on_edit={props.on_edit.clone()} />
+                    <GraphBuilder built={built.clone()} {row_width} {threshold_min} built_graph={props.built.as_deref().cloned()} building={props.building} on_edit={props.on_edit.clone()} />
                 </>
             }
         }

@@ -17,6 +17,9 @@ pub struct GraphBuilderProps {
     pub built: SynthesizedSpec,
     /// Features per row (the largest PCA width).
     pub row_width: usize,
+    /// The similarity slider's low end: where the worker's kept pairs start (a moving
+    /// threshold above it rebuilds in milliseconds), lower for rows as sparse as words.
+    pub threshold_min: f64,
     /// The graph the worker built last (`None` while it builds).
     pub built_graph: Option<BuiltGraph>,
     /// How far the graph being built is (`None`: no build under way).
@@ -26,7 +29,14 @@ pub struct GraphBuilderProps {
     pub on_edit: Callback<Edit>,
 }
 
-const EMBEDDINGS: [(&str, &str); 2] = [("raw", "the features themselves"), ("pca", "a PCA of them")];
+const EMBEDDINGS: [(&str, &str); 3] = [
+    ("raw", "the features themselves"),
+    ("pca", "a PCA of them"),
+    ("base_model", "a base model's hidden layer (trained on the kept labels)"),
+];
+
+/// A base-model embedding as the page first offers it: small and quick to train.
+const BASE_MODEL: EmbeddingSpec = EmbeddingSpec::BaseModel { hidden: 32, epochs: 100 };
 const RULES: [(&str, &str); 2] =
     [("cosine", "cosine ≥ threshold (NSL build_graph)"), ("knn", "k nearest neighbors")];
 
@@ -37,13 +47,14 @@ pub fn graph_builder(props: &GraphBuilderProps) -> Html {
     let embedding_key = match built.embedding {
         EmbeddingSpec::Raw => "raw",
         EmbeddingSpec::Pca { .. } => "pca",
+        EmbeddingSpec::BaseModel { .. } => "base_model",
     };
     let pca_default = props.row_width.min(16);
     let on_embedding = props.on_edit.reform(move |key: String| {
-        Edit::GraphEmbedding(if key == "pca" {
-            EmbeddingSpec::Pca { dims: pca_default }
-        } else {
-            EmbeddingSpec::Raw
+        Edit::GraphEmbedding(match key.as_str() {
+            "pca" => EmbeddingSpec::Pca { dims: pca_default },
+            "base_model" => BASE_MODEL,
+            _ => EmbeddingSpec::Raw,
         })
     });
     let rule = built.edges;
@@ -58,12 +69,22 @@ pub fn graph_builder(props: &GraphBuilderProps) -> Html {
             <Knob id="graph-pca" label="PCA dimensions" value={dims as f64} min={1.0} max={props.row_width.min(64) as f64} step={1.0} integer=true
                 on_change={props.on_edit.reform(|v: f64| Edit::GraphEmbedding(EmbeddingSpec::Pca { dims: v as usize }))} />
         },
+        EmbeddingSpec::BaseModel { hidden, epochs } => html! {
+            <>
+                <Knob id="graph-base-hidden" label="Hidden units" value={hidden as f64} min={2.0} max={128.0} step={1.0} integer=true
+                    hint="the width of the layer whose activations are compared"
+                    on_change={props.on_edit.reform(move |v: f64| Edit::GraphEmbedding(EmbeddingSpec::BaseModel { hidden: v as usize, epochs }))} />
+                <Knob id="graph-base-epochs" label="Training steps" value={epochs as f64} min={1.0} max={500.0} step={1.0} integer=true
+                    hint="full-batch Adam steps on the labeled examples alone"
+                    on_change={props.on_edit.reform(move |v: f64| Edit::GraphEmbedding(EmbeddingSpec::BaseModel { hidden, epochs: v as usize }))} />
+            </>
+        },
         EmbeddingSpec::Raw => Html::default(),
     };
     let rule_knobs = match rule {
         EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } => html! {
             <>
-                <Knob id="graph-threshold" label="Similarity threshold" value={f64::from(threshold)} min={0.5} max={1.0} step={0.005}
+                <Knob id="graph-threshold" label="Similarity threshold" value={f64::from(threshold)} min={props.threshold_min} max={1.0} step={0.005}
                     hint="an edge where cos(embedding a, embedding b) ≥ this"
                     on_change={props.on_edit.reform(move |v: f64| Edit::GraphRule(EdgeRule::Cosine { threshold: v as f32, lsh_splits, lsh_rounds }))} />
                 <Knob id="graph-lsh-splits" label="LSH hyperplanes" value={f64::from(lsh_splits)} min={0.0} max={16.0} step={1.0} integer=true
