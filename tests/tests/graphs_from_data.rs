@@ -41,7 +41,7 @@ fn digits_graph_is_the_definition_and_lets_labels_spread() {
     let EdgeRule::Cosine { threshold, .. } = built.edges else { panic!("NSL's cosine rule") };
     // The definition, pair by pair, in f64, on a sample of rows: every pair at or above the
     // threshold is an edge with its similarity as weight, and no other pair is.
-    let (values, dim) = embed(&all, EmbeddingSpec::Raw, 0).unwrap();
+    let (values, dim) = embed(&all, &[], EmbeddingSpec::Raw, 0).unwrap();
     let found = edges(&values, dim, built.edges, 0).unwrap();
     let unit = |i: usize| {
         let row = &values[i * dim..(i + 1) * dim];
