@@ -158,6 +158,9 @@ try {
   console.log(`ok - PCA graph: ${JSON.stringify(results.pca)}`);
 
   // ---- a base model's hidden layer: trained on the kept labels, the same bits natively -------
+  // Hidden activations are all alike at lower thresholds (the page refuses so many edges).
+  await setNumber(page, 'graph-threshold', 0.95);
+  await settled(page, 'digits: threshold for the base model');
   await watchBuilding(page);
   await page.selectOption('#graph-embedding', 'base_model');
   await settled(page, 'digits: base-model embedding');

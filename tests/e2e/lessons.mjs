@@ -116,6 +116,7 @@ const ACT = {
     play,
     async (page) => { await setNumber(page, 'graph-threshold', 0.65); await retrain(page); },
     (page) => page.selectOption('#graph-rule', 'knn'),
+    async (page) => { await page.selectOption('#graph-embedding', 'base_model'); await play(page); },
     play,
     (page) => page.click('#build-graph'),
   ],

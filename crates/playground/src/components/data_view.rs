@@ -310,10 +310,11 @@ fn draw_graph(
     let trained =
         || style.train.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| (i, "black".to_string()));
     if let Some(sheet) = style.sheet {
-        // Each digit on a tile of its prediction's colour; kept labels framed.
-        painter.squares(trained(), PICTURE_HALF + 1.5);
-        painter.squares((0..positions.len()).map(|i| (i, fill(i))), PICTURE_HALF);
-        painter.pictures(sheet, SHEET_COLUMNS, PICTURE_SIDE, PICTURE_HALF);
+        // Each digit on an opaque tile of its prediction's colour (faded toward white when
+        // unsure, as the discs are), kept labels framed in black on top.
+        let tiles = (0..positions.len()).map(|i| (i, fill(i)));
+        painter.picture_tiles(tiles, sheet, (SHEET_COLUMNS, PICTURE_SIDE), PICTURE_HALF);
+        painter.frames(trained(), PICTURE_HALF + 0.5, 1.5);
         return;
     }
     let radius = if positions.len() > 100 { 4.0 } else { 7.0 };

@@ -98,36 +98,46 @@ impl<'a> GraphPainter<'a> {
         }
     }
 
-    /// Filled squares of side `2 × half`, centred on the nodes, one path per colour.
-    pub fn squares(&self, nodes: impl IntoIterator<Item = (usize, String)>, half: f64) {
+    /// Square outlines of side `2 × half` and line `width`, centred on the nodes, one path per
+    /// colour.
+    pub fn frames(&self, nodes: impl IntoIterator<Item = (usize, String)>, half: f64, width: f64) {
+        self.ctx.set_line_width(width);
         for (colour, nodes) in self.by_colour(nodes, half) {
-            self.ctx.set_fill_style_str(&colour);
+            self.ctx.set_stroke_style_str(&colour);
             self.ctx.begin_path();
             for i in nodes {
                 let (x, y) = self.screen[i];
                 self.ctx.rect(x - half, y - half, 2.0 * half, 2.0 * half);
             }
-            self.ctx.fill();
+            self.ctx.stroke();
         }
     }
 
-    /// Node `i`'s picture: the `side × side` cell `i` of `sheet` (cells in rows of `columns`),
-    /// drawn into a square of side `2 × half` centred on each visible node.
-    pub fn pictures(&self, sheet: &web_sys::HtmlCanvasElement, columns: usize, side: f64, half: f64) {
+    /// Each node as its picture on a tile of its colour, node by node in index order, so that a
+    /// tile covers the ones below it and every visible digit stays legible: the `side × side`
+    /// cell `i` of `sheet` (cells in rows of `columns`) over an opaque square of side `2 × half`.
+    pub fn picture_tiles(
+        &self,
+        colours: impl IntoIterator<Item = (usize, String)>,
+        sheet: &web_sys::HtmlCanvasElement,
+        (columns, side): (usize, f64),
+        half: f64,
+    ) {
         self.ctx.set_image_smoothing_enabled(true);
-        for i in (0..self.screen.len()).filter(|&i| self.visible(i, half)) {
+        for (i, colour) in colours {
+            if i >= self.screen.len() || !self.visible(i, half) {
+                continue;
+            }
             let (x, y) = self.screen[i];
+            let (left, top, width) = (x - half, y - half, 2.0 * half);
+            // White first: a faded colour over white, not over the tiles beneath.
+            self.ctx.set_fill_style_str("white");
+            self.ctx.fill_rect(left, top, width, width);
+            self.ctx.set_fill_style_str(&colour);
+            self.ctx.fill_rect(left, top, width, width);
             let (sx, sy) = ((i % columns) as f64 * side, (i / columns) as f64 * side);
             let _ = self.ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-                sheet,
-                sx,
-                sy,
-                side,
-                side,
-                x - half,
-                y - half,
-                2.0 * half,
-                2.0 * half,
+                sheet, sx, sy, side, side, left, top, width, width,
             );
         }
     }
