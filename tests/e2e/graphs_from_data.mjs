@@ -76,6 +76,19 @@ const native = (args) => {
   return JSON.parse(run.stdout.trim().split('\n').pop());
 };
 
+/** Exports the page's spec as `file`, checks its data is built from `rows` rows embedded as
+ *  `embedding`, and runs `nsl synthesize` on it: the same edges with the same weights as the
+ *  graph the page shows (`shown`). Returns the spec's path and nsl's figures. */
+async function builtAlikeNatively(page, shown, file, { rows, embedding }) {
+  const specPath = await download(page, '#export-spec', artifacts, file);
+  const { data } = JSON.parse(fs.readFileSync(specPath, 'utf8'));
+  assert.deepEqual([data.rows.kind, data.embedding.kind], [rows, embedding], `${file}: the spec says how the graph is built`);
+  const built = native(['synthesize', '--spec', specPath]);
+  assert.equal(built.fingerprint, shown.fingerprint, `${file}: nsl builds the same edges with the same weights`);
+  assert.equal(built.edges, shown.edges);
+  return { specPath, built };
+}
+
 /** Each run's test accuracy in `nsl train`'s summary, by variant (`clean_acc` where an attack
  *  is measured too). */
 const nativeAccuracies = (summary) => Object.fromEntries(Object.entries(summary)
@@ -133,10 +146,7 @@ try {
   const browserAcc = await until('digits: the what-if table', () => accuracies(page), (a) => Object.keys(a).length === 2, 10_000);
   assert.ok(browserAcc.graph_reg > browserAcc.base, `the graph lets 100 labels spread: ${JSON.stringify(browserAcc)}`);
   await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-digits.png`), fullPage: true });
-  const specPath = await download(page, '#export-spec', artifacts, 'graphs-digits-spec.json');
-  const built = native(['synthesize', '--spec', specPath]);
-  assert.equal(built.fingerprint, graph.fingerprint, 'nsl builds the same edges with the same weights');
-  assert.equal(built.edges, graph.edges);
+  const { specPath, built } = await builtAlikeNatively(page, graph, 'graphs-digits-spec.json', { rows: 'mnist', embedding: 'raw' });
   const trained = nativeAccuracies(native(['train', '--spec', specPath]));
   assert.deepEqual(browserAcc, trained, 'the same test accuracies natively');
   results.digits = { threshold, first, loose, graph, ink, browser: browserAcc, native: trained, native_graph: built };
@@ -150,10 +160,7 @@ try {
   assert.ok(pcaHeard.some((t) => /Embedding the rows/.test(t)), `the PCA showed its step: ${JSON.stringify(pcaHeard)}`);
   const pca = await figures(page);
   assert.notEqual(pca.fingerprint, graph.fingerprint, 'another embedding, another graph');
-  const pcaSpec = await download(page, '#export-spec', artifacts, 'graphs-digits-pca-spec.json');
-  assert.equal(JSON.parse(fs.readFileSync(pcaSpec, 'utf8')).data.embedding.kind, 'pca');
-  const pcaNative = native(['synthesize', '--spec', pcaSpec]);
-  assert.equal(pcaNative.fingerprint, pca.fingerprint, 'nsl projects and joins the same way');
+  const pcaNative = (await builtAlikeNatively(page, pca, 'graphs-digits-pca-spec.json', { rows: 'mnist', embedding: 'pca' })).built;
   results.pca = { browser: pca, native: pcaNative };
   console.log(`ok - PCA graph: ${JSON.stringify(results.pca)}`);
 
@@ -166,10 +173,8 @@ try {
   await settled(page, 'digits: base-model embedding');
   const learned = await figures(page);
   assert.notEqual(learned.fingerprint, pca.fingerprint, 'a learned embedding, another graph');
-  const learnedSpec = await download(page, '#export-spec', artifacts, 'graphs-digits-base-model-spec.json');
-  assert.equal(JSON.parse(fs.readFileSync(learnedSpec, 'utf8')).data.embedding.kind, 'base_model');
-  const learnedNative = native(['synthesize', '--spec', learnedSpec]);
-  assert.equal(learnedNative.fingerprint, learned.fingerprint, 'nsl trains the base model to the same bits and joins the same way');
+  // nsl trains the base model to the same bits: the same graph.
+  const learnedNative = (await builtAlikeNatively(page, learned, 'graphs-digits-base-model-spec.json', { rows: 'mnist', embedding: 'base_model' })).built;
   await page.locator('#graph-builder').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-digits-base-model.png`), fullPage: true });
   await page.selectOption('#graph-embedding', 'raw');
@@ -205,10 +210,7 @@ try {
   await page.check('#build-graph');
   const words = await until('cora: the words graph', () => figures(page), (f) => f !== null, 120_000);
   assert.ok(words.edges > 1000, `papers sharing their vocabulary: ${words.edges} edges`);
-  const wordsSpec = await download(page, '#export-spec', artifacts, 'graphs-cora-words-spec.json');
-  assert.equal(JSON.parse(fs.readFileSync(wordsSpec, 'utf8')).data.rows.kind, 'planetoid');
-  const wordsNative = native(['synthesize', '--spec', wordsSpec]);
-  assert.equal(wordsNative.fingerprint, words.fingerprint, 'nsl joins the same papers');
+  const wordsNative = (await builtAlikeNatively(page, words, 'graphs-cora-words-spec.json', { rows: 'planetoid', embedding: 'raw' })).built;
   await page.locator('#graph-builder').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, `${browserPrefix()}graphs-cora-words.png`), fullPage: true });
   results.cora_words = { browser: words, native: wordsNative, heard: await page.evaluate(() => window.__building) };
