@@ -208,7 +208,9 @@ pub fn default_rule(rows: &DataSpec) -> EdgeRule {
         DataSpec::Mnist { .. } => EdgeRule::Cosine { threshold: 0.8, lsh_splits: 0, lsh_rounds: 1 },
         // Cora's bags of words: 2,653 pairs of papers share this much vocabulary, 64% of them
         // within a topic (the citations: 81%).
-        DataSpec::Planetoid { .. } => EdgeRule::Cosine { threshold: 0.35, lsh_splits: 0, lsh_rounds: 1 },
+        DataSpec::Planetoid { .. } | DataSpec::Graph { .. } => {
+            EdgeRule::Cosine { threshold: 0.35, lsh_splits: 0, lsh_rounds: 1 }
+        }
         _ => EdgeRule::Knn { k: 5 },
     }
 }
@@ -442,13 +444,19 @@ fn build_graph(next: &mut ExperimentSpec, on: bool, remembered: &Remembered) {
     };
     let scaled = |epochs: usize, factor: f64| ((epochs as f64 * factor).round() as usize).clamp(1, 10_000);
     match (&next.data, on) {
-        (DataSpec::Mnist { .. } | DataSpec::Toy(_) | DataSpec::Planetoid { .. }, true) => {
+        (
+            DataSpec::Mnist { .. }
+            | DataSpec::Toy(_)
+            | DataSpec::Planetoid { .. }
+            | DataSpec::Graph { graph: GraphSource::Loaded(_) },
+            true,
+        ) => {
             let rows = next.data.clone();
-            // A node table keeps as many labels as its split had (Cora's 20 a topic).
+            // A node table keeps as many labels as Cora's public split has (20 a topic).
             let per_class = match rows {
                 DataSpec::Mnist { .. } => 10,
-                DataSpec::Planetoid { .. } => 20,
-                _ => 5,
+                DataSpec::Toy(_) => 5,
+                _ => 20,
             };
             next.epochs = scaled(next.epochs, 1.0 / labeled_share(&rows, per_class));
             let labels_per_class = Some(per_class);
@@ -475,7 +483,7 @@ fn build_graph(next: &mut ExperimentSpec, on: bool, remembered: &Remembered) {
                 next.epochs = scaled(next.epochs, labeled_share(&built.rows, per_class));
             }
             next.data = (*built.rows).clone();
-            if matches!(next.data, DataSpec::Planetoid { .. }) {
+            if matches!(next.data, DataSpec::Planetoid { .. } | DataSpec::Graph { .. }) {
                 // Back to the node table's own edges, which keep the graph's regularizer and
                 // models.
                 return;
@@ -656,5 +664,14 @@ mod tests {
         words.validate().unwrap();
         let citations = apply(&words, &Edit::BuildGraph(false), &memory);
         assert_eq!(citations, cora, "back to the citations, with their regularizer");
+
+        // A graph opened in the explorer is a node table too.
+        let opened = nsl::spec::LoadedGraph { name: "cora".into(), nodes: 2708, edges: 5278 };
+        let loaded = apply(&opening_scene(), &Edit::TrainOnLoaded(opened), &memory);
+        let joined = apply(&loaded, &Edit::BuildGraph(true), &memory);
+        let DataSpec::Synthesized(b) = &joined.data else { panic!("a graph from the opened table") };
+        assert_eq!((b.rows.as_ref(), b.labels_per_class), (&loaded.data, Some(20)));
+        joined.validate().unwrap();
+        assert_eq!(apply(&joined, &Edit::BuildGraph(false), &memory), loaded, "and back to its own edges");
     }
 }

@@ -20,8 +20,8 @@ pub struct TrainingData {
     pub graph: Option<GraphNeighbors>,
 }
 
-/// The training and test rows of digits, a 2D set, or a node table (a Planetoid directory's
-/// nodes without their edges, [`Planetoid::rows`]).
+/// The training and test rows of digits, a 2D set, or a node table (a Planetoid directory's or
+/// a graph's nodes without their edges, [`Planetoid::rows`]).
 pub fn rows(data: &DataSpec) -> Result<(Examples, Examples)> {
     match data {
         DataSpec::Mnist { dir, train, test } => {
@@ -30,8 +30,9 @@ pub fn rows(data: &DataSpec) -> Result<(Examples, Examples)> {
         }
         DataSpec::Toy(toy) => Ok(crate::data::toy::generate(toy)),
         DataSpec::Planetoid { dir, .. } => node_table_rows(&Planetoid::load_dir(dir)?),
+        DataSpec::Graph { graph } => node_table_rows(&graph.planetoid()?),
         _ => Err(NslError::Config(
-            "rows come from digits (mnist), a 2D set (toy) or a node table (planetoid)".into(),
+            "rows come from digits (mnist), a 2D set (toy) or a node table (planetoid, graph)".into(),
         )),
     }
 }

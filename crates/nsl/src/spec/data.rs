@@ -165,9 +165,9 @@ impl GraphSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SynthesizedSpec {
-    /// The rows and their train/test split: `mnist` or `toy` data, or the nodes of a
-    /// `planetoid` directory without its edges (every node outside the test split a training
-    /// row).
+    /// The rows and their train/test split: `mnist` or `toy` data, or the nodes of a node table
+    /// without its edges — a `planetoid` directory, a `graph` (the page's loaded files) —, every
+    /// node outside the test split a training row.
     pub rows: Box<DataSpec>,
     /// What is compared.
     #[serde(default)]
@@ -189,9 +189,12 @@ impl SynthesizedSpec {
     /// Checks what serde cannot: rows of digits, a 2D set or a node table, and knobs in range.
     pub fn validate(&self) -> crate::Result<()> {
         let bad = |m: String| Err(crate::NslError::Config(m));
-        if !matches!(*self.rows, DataSpec::Mnist { .. } | DataSpec::Toy(_) | DataSpec::Planetoid { .. }) {
+        if !matches!(
+            *self.rows,
+            DataSpec::Mnist { .. } | DataSpec::Toy(_) | DataSpec::Planetoid { .. } | DataSpec::Graph { .. }
+        ) {
             return bad(
-                "a graph is built from rows of digits (mnist), of a 2D set (toy) or of a node table (planetoid)"
+                "a graph is built from rows of digits (mnist), of a 2D set (toy) or of a node table (planetoid, graph)"
                     .into(),
             );
         }

@@ -85,15 +85,17 @@ pub fn data_controls(props: &ControlsProps) -> Html {
     // NSL's synthesized-graph workflow: any rows can become a graph.
     let builder = match (&props.spec.data, rows) {
         (DataSpec::Synthesized(built), _) => {
+            let node_table = matches!(rows, DataSpec::Planetoid { .. } | DataSpec::Graph { .. });
             let row_width = match rows {
                 DataSpec::Mnist { .. } => nsl::data::mnist::PIXELS,
-                // Cora's 1,433 words (the PCA knob stops at 64 anyway).
-                DataSpec::Planetoid { .. } => 1433,
+                // Wide enough for the PCA knob's 64 (a narrower table refuses a PCA wider than
+                // itself, naming its width).
+                _ if node_table => 64,
                 _ => 2,
             };
             // Papers sharing a third of their words are already alike (Cora's default: 0.35).
             let floor = f64::from(nsl::data::synthesized::CACHE_FLOOR);
-            let threshold_min = if matches!(rows, DataSpec::Planetoid { .. }) { 0.2 } else { floor };
+            let threshold_min = if node_table { 0.2 } else { floor };
             html! {
                 <>
                     <Toggle id="build-graph" label="Build a graph from the data" checked=true on_change={props.on_edit.reform(Edit::BuildGraph)} />
@@ -101,7 +103,13 @@ pub fn data_controls(props: &ControlsProps) -> Html {
                 </>
             }
         }
-        (_, DataSpec::Toy(_) | DataSpec::Mnist { .. } | DataSpec::Planetoid { .. }) => html! {
+        (
+            _,
+            DataSpec::Toy(_)
+            | DataSpec::Mnist { .. }
+            | DataSpec::Planetoid { .. }
+            | DataSpec::Graph { graph: nsl::spec::GraphSource::Loaded(_) },
+        ) => html! {
             <Toggle id="build-graph" label="Build a graph from the data" checked=false on_change={props.on_edit.reform(Edit::BuildGraph)} />
         },
         _ => Html::default(),

@@ -113,8 +113,13 @@ pub fn graph_builder(props: &GraphBuilderProps) -> Html {
             <Knob id="graph-labels" label="Labels kept per class" value={labels as f64} min={1.0} max={100.0} step={1.0} integer=true
                 hint="the other training examples stay in the graph, unlabeled"
                 on_change={props.on_edit.reform(|v: f64| Edit::LabelsPerClass(Some(v as usize)))} />
-            <Building step={props.building} />
+            // A build under way replaces the last graph's figures (a moved threshold filters
+            // the kept pairs without one, so the figures do not flicker while it is dragged).
+            if props.building.is_some() {
+                <Building step={props.building} />
+            } else {
                 <Figures built={props.built_graph.clone()} />
+            }
         </fieldset>
     }
 }

@@ -146,13 +146,8 @@ pub fn load(
             })
         }
         DataSpec::Graph { graph: source } => {
-            let (graph, undirected) = match (source, files) {
-                (GraphSource::Loaded(wanted), Some((name, graph)))
-                    if name == wanted.name
-                        && graph.single_node_set().is_ok_and(|(_, n)| n.size == wanted.nodes) =>
-                {
-                    (Planetoid::from_graph(graph.clone())?, true)
-                }
+            let (graph, undirected) = match source {
+                GraphSource::Loaded(wanted) => (opened_table(wanted, files)?, true),
                 _ => load_graph(&spec.data)?,
             };
             let edges = edges_once(graph.edges.iter().map(|&(a, b, _)| (a, b)));
@@ -181,13 +176,22 @@ pub fn load(
                 DataSpec::Planetoid { dir, .. } => {
                     nsl::data::load::node_table_rows(bundled_cora(bundled, dir)?)?
                 }
+                DataSpec::Graph { graph: GraphSource::Loaded(wanted) } => {
+                    nsl::data::load::node_table_rows(&opened_table(wanted, files)?)?
+                }
                 rows => nsl::data::load::rows(rows)?,
             };
             let started = web_time::Instant::now();
             let mut made = synthesize_reusing(&train, &test, built, &mut bundled.built, on_step)?;
-            if let DataSpec::Planetoid { dir, .. } = built.rows.as_ref() {
-                // Topics, not class numbers, in the legend.
-                made.graph.class_names = bundled_cora(bundled, dir)?.class_names.clone();
+            // A node table's class names, not class numbers, in the legend.
+            match built.rows.as_ref() {
+                DataSpec::Planetoid { dir, .. } => {
+                    made.graph.class_names = bundled_cora(bundled, dir)?.class_names.clone();
+                }
+                DataSpec::Graph { graph: GraphSource::Loaded(wanted) } => {
+                    made.graph.class_names = opened_table(wanted, files)?.class_names;
+                }
+                _ => {}
             }
             let build_ms = started.elapsed().as_secs_f64() * 1000.0;
             let edges: Vec<[u32; 2]> =
@@ -211,6 +215,19 @@ pub fn load(
             Ok(loaded)
         }
         DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(crate::fragment::not_on_the_page(spec)),
+    }
+}
+
+/// The graph opened in the explorer (`files`: its name and graph) when it is the one `wanted`
+/// names; else why not (the graph source's own message: open the files again).
+fn opened_table(wanted: &nsl::spec::LoadedGraph, files: Option<(&str, &Graph)>) -> nsl::Result<Planetoid> {
+    match files {
+        Some((name, graph))
+            if name == wanted.name && graph.single_node_set().is_ok_and(|(_, n)| n.size == wanted.nodes) =>
+        {
+            Planetoid::from_graph(graph.clone())
+        }
+        _ => GraphSource::Loaded(wanted.clone()).planetoid(),
     }
 }
 
@@ -286,6 +303,33 @@ fn plane_positions(rows: &Examples) -> Vec<[f32; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_graph_opened_in_the_explorer_is_a_node_table_to_build_from() {
+        // The synthetic citation network as if read from files named "papers".
+        let table = GraphSource::Citation(nsl::graph::datasets::sbm::SbmSpec::default()).planetoid().unwrap();
+        let opened = nsl::spec::LoadedGraph {
+            name: "papers".into(),
+            nodes: table.ids.len(),
+            edges: table.edges.len(),
+        };
+        let mut spec = crate::presets::loaded_graph(opened.clone(), 0);
+        spec.data = DataSpec::Synthesized(nsl::spec::SynthesizedSpec {
+            rows: Box::new(DataSpec::Graph { graph: GraphSource::Loaded(opened) }),
+            embedding: nsl::spec::EmbeddingSpec::Raw,
+            edges: nsl::spec::EdgeRule::Knn { k: 3 },
+            labels_per_class: Some(2),
+            seed: 0,
+        });
+        let files = table.to_graph();
+        let loaded = load(&spec, &mut Bundled::default(), Some(("papers", &files)), &|_| {}).unwrap();
+        assert_eq!(loaded.class_names, table.class_names, "the table's class names");
+        let DataView::Graph { positions, train, .. } = &loaded.view else { panic!("a graph") };
+        assert_eq!(positions.len(), table.ids.len());
+        assert_eq!(train.iter().filter(|&&t| t).count(), 2 * table.class_names.len(), "2 labels a class");
+        let missing = load(&spec, &mut Bundled::default(), None, &|_| {}).unwrap_err().to_string();
+        assert!(missing.contains("open those files again"), "{missing}");
+    }
 
     #[test]
     fn a_rebuilt_graph_of_the_same_rows_keeps_its_layout() {
