@@ -99,9 +99,12 @@ try {
   results.keyboard = { controls: wanted.size, reached: reached.size };
   console.log(`ok - Tab reaches all ${wanted.size} controls, each with a focus ring`);
 
+  // One step per update: the opening scene's 800 steps then last seconds, not the one second
+  // they take at full speed on a fast machine, where the run could finish before Space lands.
+  await page.selectOption('#speed', '1');
   await page.focus('#play');
   await page.keyboard.press('Enter');
-  await waitFor(page, 'play by keyboard', (p) => p.status === 'running' && p.step > 20, 60_000);
+  await waitFor(page, 'play by keyboard', (p) => p.status === 'running' && p.step > 5, 60_000);
   await page.focus('#play');
   await page.keyboard.press('Space');
   await waitFor(page, 'pause by keyboard', (p) => p.status === 'paused', 30_000);
