@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { browserPrefix, launchBrowser, openPage, serve, settled, sleep, until, waitFor } from './lib.mjs';
+import { browserPrefix, launchBrowser, openPage, serve, setNumber, settled, sleep, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node access.mjs DIST_DIR ARTIFACT_DIR');
@@ -99,9 +99,10 @@ try {
   results.keyboard = { controls: wanted.size, reached: reached.size };
   console.log(`ok - Tab reaches all ${wanted.size} controls, each with a focus ring`);
 
-  // One step per update: the opening scene's 800 steps then last seconds, not the one second
-  // they take at full speed on a fast machine, where the run could finish before Space lands.
-  await page.selectOption('#speed', '1');
+  // 500 epochs (4,000 steps): the opening scene's 100 take about a second on a fast machine,
+  // and CI twice saw them finish before the Space that pauses them was handled.
+  await setNumber(page, 'epochs', 500);
+  await settled(page, 'a longer run');
   await page.focus('#play');
   await page.keyboard.press('Enter');
   await waitFor(page, 'play by keyboard', (p) => p.status === 'running' && p.step > 5, 60_000);
