@@ -247,24 +247,35 @@ impl BuildCache {
         spec: &SynthesizedSpec,
         on_step: OnBuildStep,
     ) -> Result<Edges> {
-        let (rule, seed) = (spec.edges, spec.seed);
+        let rule = spec.edges;
         let EdgeRule::Cosine { threshold, lsh_splits, lsh_rounds } = rule else {
-            let (values, dim) = self.embed(rows, trained, spec, on_step)?;
-            return edges_reporting(values, *dim, rule, seed, on_step);
+            return self.fresh_edges(rows, trained, spec, rule, on_step);
         };
         if threshold < CACHE_FLOOR {
-            let (values, dim) = self.embed(rows, trained, spec, on_step)?;
-            return edges_reporting(values, *dim, rule, seed, on_step);
+            return self.fresh_edges(rows, trained, spec, rule, on_step);
         }
         let key = (Self::embedding_key(spec), lsh_splits, lsh_rounds);
         if !matches!(&self.similar, Some((cached, _)) if *cached == key) {
             let floor = EdgeRule::Cosine { threshold: CACHE_FLOOR, lsh_splits, lsh_rounds };
-            let (values, dim) = self.embed(rows, trained, spec, on_step)?;
-            let pairs = edges_reporting(values, *dim, floor, seed, on_step)?;
+            let pairs = self.fresh_edges(rows, trained, spec, floor, on_step)?;
             self.similar = Some((key, pairs));
         }
         let (_, pairs) = self.similar.as_ref().expect("filled above");
         Ok(pairs.iter().copied().filter(|&(_, _, w)| w >= threshold).collect())
+    }
+
+    /// The edges `rule` draws over `rows` embedded as `spec` says (the embedding cached),
+    /// compared anew.
+    fn fresh_edges(
+        &mut self,
+        rows: &Examples,
+        trained: usize,
+        spec: &SynthesizedSpec,
+        rule: EdgeRule,
+        on_step: OnBuildStep,
+    ) -> Result<Edges> {
+        let (values, dim) = self.embed(rows, trained, spec, on_step)?;
+        edges_reporting(values, *dim, rule, spec.seed, on_step)
     }
 }
 

@@ -135,8 +135,7 @@ pub fn load(
         DataSpec::Mnist { train, test, .. } => {
             let data = bundled_digits(digits, *train, *test)?;
             let shown = SHOWN_DIGITS.min(data.test.len());
-            let images =
-                data.test.features[..shown * PIXELS].iter().map(|&p| (p * 255.0).round() as u8).collect();
+            let images = grey_bytes(&data.test.features[..shown * PIXELS]);
             Ok(Loaded {
                 view: DataView::Digits { images },
                 class_names: (0..10).map(|d| d.to_string()).collect(),
@@ -168,30 +167,27 @@ pub fn load(
             graph_loaded(spec, graph, true, edges, None, "cora")
         }
         DataSpec::Synthesized(built) => {
-            let (train, test) = match built.rows.as_ref() {
+            // A node table's rows keep its class names (not class numbers) for the legend; the
+            // table is read once.
+            let ((train, test), class_names) = match built.rows.as_ref() {
                 DataSpec::Mnist { train, test, .. } => {
                     let rows = bundled_digits(digits, *train, *test)?;
-                    (rows.train, rows.test)
+                    ((rows.train, rows.test), None)
                 }
                 DataSpec::Planetoid { dir, .. } => {
-                    nsl::data::load::node_table_rows(bundled_cora(bundled, dir)?)?
+                    let table = bundled_cora(bundled, dir)?;
+                    (nsl::data::load::node_table_rows(table)?, Some(table.class_names.clone()))
                 }
                 DataSpec::Graph { graph: GraphSource::Loaded(wanted) } => {
-                    nsl::data::load::node_table_rows(&opened_table(wanted, files)?)?
+                    let table = opened_table(wanted, files)?;
+                    (nsl::data::load::node_table_rows(&table)?, Some(table.class_names))
                 }
-                rows => nsl::data::load::rows(rows)?,
+                rows => (nsl::data::load::rows(rows)?, None),
             };
             let started = web_time::Instant::now();
             let mut made = synthesize_reusing(&train, &test, built, &mut bundled.built, on_step)?;
-            // A node table's class names, not class numbers, in the legend.
-            match built.rows.as_ref() {
-                DataSpec::Planetoid { dir, .. } => {
-                    made.graph.class_names = bundled_cora(bundled, dir)?.class_names.clone();
-                }
-                DataSpec::Graph { graph: GraphSource::Loaded(wanted) } => {
-                    made.graph.class_names = opened_table(wanted, files)?.class_names;
-                }
-                _ => {}
+            if let Some(names) = class_names {
+                made.graph.class_names = names;
             }
             let build_ms = started.elapsed().as_secs_f64() * 1000.0;
             let edges: Vec<[u32; 2]> =
@@ -206,7 +202,7 @@ pub fn load(
             let layout = Some((positions, made.graph.nodes.labels.iter().map(|&l| Some(l)).collect()));
             // Digits are drawn as themselves: a learner sees which digits an edge joins.
             let digit_pictures = matches!(built.rows.as_ref(), DataSpec::Mnist { .. })
-                .then(|| made.graph.nodes.features.iter().map(|&p| (p * 255.0).round() as u8).collect());
+                .then(|| grey_bytes(&made.graph.nodes.features));
             let mut loaded = graph_loaded(spec, made.graph, true, edges, layout, "built graph")?;
             if let (DataView::Graph { pictures, .. }, Some(digits)) = (&mut loaded.view, digit_pictures) {
                 *pictures = digits;
@@ -240,6 +236,11 @@ fn bundled_cora<'a>(bundled: &'a Bundled, dir: &std::path::Path) -> nsl::Result<
         )));
     }
     bundled.cora.as_ref().ok_or_else(|| nsl::NslError::Config("Cora is not loaded yet".into()))
+}
+
+/// Pixel intensities in [0, 1] as the bytes the page paints.
+fn grey_bytes(pixels: &[f32]) -> Vec<u8> {
+    pixels.iter().map(|&p| (p * 255.0).round() as u8).collect()
 }
 
 /// The first `train` bundled digits to train on and the `test` after them.
