@@ -37,6 +37,9 @@ node tests/e2e/hostile_links.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts
 step "browser end-to-end test of the guided lessons (every built-in lesson walked as a learner would; links, presenter, progress, a malformed file)"
 node tests/e2e/lessons.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of the views inside the models (your own points with the mouse and a CSV, the network with x1², digits' first layer and CNN maps, a GCN layer stepped through; the views' cost printed)"
+node tests/e2e/inside_models.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
 step "browser end-to-end test of access (axe-core audit, keyboard only, the Content Security Policy, projector and tablet with touch)"
 node tests/e2e/access.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 

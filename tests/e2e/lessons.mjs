@@ -120,6 +120,31 @@ const ACT = {
     play,
     (page) => page.click('#build-graph'),
   ],
+  'inside-the-model': [
+    play,
+    async (page) => {
+      // Two neurons on x₁ and x₂ stop short of 90%; with the squares they fence the disc in.
+      await play(page);
+      await until('two neurons train', () => progress(page), (p) => p.status === 'finished', STEP_LIMIT_MS);
+      // Clicks, not check(): Firefox's driver has clicks only.
+      await page.click('#input-x1_squared');
+      await page.click('#input-x2_squared');
+      await play(page);
+    },
+    async (page) => {
+      await page.click('#point-add');
+      await page.click('#point-class-2');
+      await page.locator('#data-canvas').scrollIntoViewIfNeeded();
+      const box = await page.locator('#data-canvas').boundingBox();
+      for (const [fx, fy] of [[0.9, 0.1], [0.93, 0.08], [0.88, 0.12], [0.91, 0.14]]) {
+        await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+        await settled(page, 'a green point');
+      }
+      await page.click('#point-look');
+      await play(page);
+    },
+    async (page) => { await play(page); await inspect(page, 0); },
+  ],
   'neural-graph-machines': [
     play,
     async (page) => {

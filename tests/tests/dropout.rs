@@ -20,7 +20,8 @@ fn rows(n: usize, offset: f32) -> Examples {
 fn dropout_masks_follow_the_trainer_not_what_else_trains_on_the_device() {
     let data = TrainingData { train: rows(64, 0.0), test: rows(16, 1.0), graph: None };
     let mut spec = builtin("moons-adv", None, 1).unwrap();
-    spec.model = ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.5 };
+    spec.model =
+        ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.5, inputs: None };
     let device = Device::flex();
     let fresh = |seed: u64| {
         let mut s = spec.clone();

@@ -90,6 +90,7 @@ mod tests {
             hidden: vec![200_000, 200_000],
             activation: Default::default(),
             dropout: 0.0,
+            inputs: None,
         };
         let file = std::env::temp_dir().join(format!("nsl-oversized-{}.json", std::process::id()));
         std::fs::write(&file, serde_json::to_string(&spec).unwrap()).unwrap();

@@ -64,9 +64,15 @@ mod tests {
     #[test]
     fn attributions_of_a_network_are_complete() {
         let device = Device::flex();
-        let mlp =
-            MlpConfig { input: 6, hidden: vec![16], output: 3, activation: Default::default(), dropout: 0.0 }
-                .init(5, &device);
+        let mlp = MlpConfig {
+            input: 6,
+            hidden: vec![16],
+            output: 3,
+            activation: Default::default(),
+            dropout: 0.0,
+            inputs: None,
+        }
+        .init(5, &device);
         let score = |x: Tensor<2>| mlp.forward(x).slice([0..1, 2..3]).sum();
         let x = matrix((0..6).map(|v| v as f32 / 3.0 - 0.5).collect(), 1, 6, &device);
         let baseline = Tensor::zeros([1, 6], &device);

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use crate::config::{DistanceType, NormType, TransformType};
 use crate::data::Examples;
 use crate::error::{NslError, Result};
-use crate::spec::Activation;
+use crate::spec::{Activation, PlaneFeature};
 use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
 
 /// An experiment as a program for another tool, with the data files it reads beside it.
@@ -49,8 +49,8 @@ pub const GRAPH_DIR: &str = "graph";
 /// LINQS triple under [`GRAPH_DIR`] for a built-in graph; none for data read from files.
 pub fn data_files(spec: &ExperimentSpec) -> Result<Vec<(String, Vec<u8>)>> {
     match &spec.data {
-        DataSpec::Toy(toy) => {
-            let (train, test) = crate::data::toy::generate(toy);
+        DataSpec::Toy(_) | DataSpec::Points(_) => {
+            let (train, test) = crate::data::load::rows(&spec.data)?;
             Ok(TOY_FILES
                 .iter()
                 .map(|f| f.to_string())
@@ -104,6 +104,19 @@ fn python_opt(v: Option<f32>) -> String {
     v.map_or("None".into(), |v| format!("{v:?}"))
 }
 
+/// A feature of the plane over a batch `p` of points `[rows, 2]`, in TensorFlow.
+fn python_plane_feature(feature: PlaneFeature) -> &'static str {
+    match feature {
+        PlaneFeature::X1 => "p[:, 0]",
+        PlaneFeature::X2 => "p[:, 1]",
+        PlaneFeature::X1Squared => "p[:, 0] * p[:, 0]",
+        PlaneFeature::X2Squared => "p[:, 1] * p[:, 1]",
+        PlaneFeature::X1X2 => "p[:, 0] * p[:, 1]",
+        PlaneFeature::SinX1 => "tf.sin(p[:, 0])",
+        PlaneFeature::SinX2 => "tf.sin(p[:, 1])",
+    }
+}
+
 fn norm(n: NormType) -> &'static str {
     match n {
         NormType::Infinity => "infinity",
@@ -126,14 +139,21 @@ pub fn python_script(spec: &ExperimentSpec) -> Result<String> {
         return refuse("Neural Graph Machines");
     }
     let layers = match &spec.model {
-        ModelSpec::Mlp { hidden, activation, dropout } => {
+        ModelSpec::Mlp { hidden, activation, dropout, inputs } => {
             let act = match activation {
                 Activation::Relu => "relu",
                 Activation::Tanh => "tanh",
                 Activation::Sigmoid => "sigmoid",
             };
+            let first = match inputs {
+                None => "inputs".to_string(),
+                Some(features) => format!(
+                    "tf.keras.layers.Lambda(lambda p: tf.stack([{}], axis=1), name=\"plane_features\")(inputs)",
+                    features.iter().map(|f| python_plane_feature(*f)).collect::<Vec<_>>().join(", ")
+                ),
+            };
             format!(
-                r##"    x = inputs
+                r##"    x = {first}
     for width in {hidden:?}:
         x = tf.keras.layers.Dense(width, activation="{act}")(x)
         x = tf.keras.layers.Dropout({dropout:?})(x)"##
@@ -189,15 +209,16 @@ NUM_CLASSES = 10"##,
                 end = train + test
             );
         }
-        DataSpec::Toy(_) => {
-            s.push_str(
-                r##"# The 2D set as the playground drew it (exported beside this script).
-train = np.loadtxt("train.csv", delimiter=",", skiprows=1)
-test = np.loadtxt("test.csv", delimiter=",", skiprows=1)
+        DataSpec::Toy(_) | DataSpec::Points(_) => {
+            let classes = crate::data::load::rows(&spec.data)?.0.classes;
+            let _ = writeln!(
+                s,
+                r##"# The 2D points as the playground has them (exported beside this script).
+train = np.loadtxt("train.csv", delimiter=",", skiprows=1, ndmin=2)
+test = np.loadtxt("test.csv", delimiter=",", skiprows=1, ndmin=2)
 x_train, y_train = train[:, :2].astype("float32"), train[:, 2].astype("int64")
 x_test, y_test = test[:, :2].astype("float32"), test[:, 2].astype("int64")
-NUM_CLASSES = 2
-"##,
+NUM_CLASSES = {classes}"##,
             );
         }
         DataSpec::Planetoid { .. } | DataSpec::Graph { .. } | DataSpec::Synthesized(_) => {

@@ -17,14 +17,18 @@ use crate::components::controls::{
     DataControls, EvaluationControls, ModelControls, OptimizerControls, RegularizationControls,
 };
 use crate::components::data_view::DataViewCanvas;
+use crate::components::digit_views::DigitViewsPanel;
 use crate::components::downloads::Downloads;
+use crate::components::embeddings_view::EmbeddingsView;
 use crate::components::explorer::GraphExplorer;
 use crate::components::graph_editor::GraphEditor;
 use crate::components::header::Header;
 use crate::components::lesson::LessonPanel;
 use crate::components::lesson_index::LessonIndex;
 use crate::components::metrics::{Confusion, WhatIf};
+use crate::components::network_view::NetworkView;
 use crate::components::node_inspector::NodeInspector;
+use crate::components::point_tools::PointTools;
 use crate::components::robustness::RobustnessPanel;
 use crate::components::toolbar::Toolbar;
 use crate::edit::{Edit, drawing_of};
@@ -38,6 +42,7 @@ use crate::state::{Action, LessonAction, State};
 use crate::watchdog::{PING_EVERY_MS, Verdict, Watchdog};
 use crate::worker::DEFAULT_SPEED;
 use crate::{download, presets, storage};
+use nsl::spec::{ModelSpec, PlaneFeature};
 
 /// The page's address without its hash.
 fn page_url() -> String {
@@ -335,6 +340,16 @@ pub fn app() -> Html {
             },
         );
     }
+    // The digit shown inside a CNN likewise.
+    {
+        let trainer = trainer.clone();
+        let loaded = state.training.generation > 0;
+        use_effect_with((loaded, state.page.digit, state.page.workers_lost), move |(loaded, digit, _)| {
+            if *loaded {
+                trainer.send(Command::ShowDigit(*digit));
+            }
+        });
+    }
     // The address bar and local storage follow the setup (or the lesson step on screen).
     {
         use_effect_with(
@@ -458,6 +473,7 @@ pub fn app() -> Html {
         }
     });
     let probing = s.probe_spec().is_some();
+    let on_points = Some(on_edit.reform(Edit::OwnPoints));
     let robustness_settings = s.spec.evaluation.robustness.unwrap_or_default();
     html! {
         <div class={classes!("app", present.then_some("presenter"), s.lesson.as_ref().filter(|v| v.away.is_none()).map(|_| "has-lesson"))}
@@ -496,6 +512,10 @@ pub fn app() -> Html {
             <main class="layout">
                 <div class="column">
                     { controls(Section::Data, html! { <DataControls spec={s.spec.clone()} on_edit={on_edit.clone()} built={s.training.info.as_ref().and_then(|i| i.built.clone())} building={s.training.building} /> }) }
+                    if s.spec.data.is_plane() {
+                        { controls(Section::Data, html! { <PointTools data={s.spec.data.clone()} tool={s.page.point_tool}
+                            on_tool={dispatch.reform(Action::PointTool)} on_edit={on_edit.clone()} /> }) }
+                    }
                     { controls(Section::Model, html! { <ModelControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
                     { controls(Section::Optimizer, html! { <OptimizerControls spec={s.spec.clone()} on_edit={on_edit.clone()} /> }) }
                 </div>
@@ -517,12 +537,27 @@ pub fn app() -> Html {
                             if let Some(base) = &s.training.base {
                                 <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model"
                                 probe={s.probe_of(Variant::Base)} inspection={s.inspection_of(Variant::Base)}
+                                tool={s.page.point_tool} on_points={on_points.clone()}
                                 on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))} />
                             }
                             <DataViewCanvas info={info.clone()} progress={latest.clone()} id="data-canvas" probe={s.probe_of(Variant::Regularized)}
+                                tool={s.page.point_tool} on_points={on_points.clone()}
                                 inspection={s.inspection_of(Variant::Regularized)} on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))}
                                 title={AttrValue::from(if s.training.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
                         </div>
+                    }
+                    if let (Some(p), ModelSpec::Mlp { inputs, activation, .. }) = (&latest, &s.spec.model) {
+                        <NetworkView progress={p.clone()} activation={AttrValue::from(format!("{activation:?}").to_lowercase())}
+                            points={s.training.info.as_ref().and_then(|i| match &i.view {
+                                crate::protocol::DataView::Points { train, .. } => Some(Rc::from(train.as_slice())),
+                                _ => None,
+                            })}
+                            inputs={inputs.as_deref().unwrap_or(&[PlaneFeature::X1, PlaneFeature::X2]).iter().map(|f| f.label()).collect::<Vec<_>>()} />
+                    }
+                    if let (Some(p), Some(info)) = (&latest, &s.training.info) {
+                        <EmbeddingsView progress={p.clone()} info={info.clone()} node={s.inspector.node} />
+                        <DigitViewsPanel progress={p.clone()} info={info.clone()} digit={s.page.digit}
+                            on_digit={dispatch.reform(Action::ShowDigit)} />
                     }
                     <Chart kind={ChartKind::Loss} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />
                     <Chart kind={ChartKind::Accuracy} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />

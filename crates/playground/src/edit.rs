@@ -10,6 +10,7 @@ use nsl::config::{Regularization, VatRegConfig};
 use nsl::spec::Activation;
 use nsl::spec::GnnKind;
 use nsl::spec::GraphSource;
+use nsl::spec::PlaneFeature;
 use nsl::spec::RobustnessSpec;
 use nsl::spec::SageAggregator;
 use nsl::spec::ToySpec;
@@ -18,6 +19,7 @@ use nsl::spec::{EdgeRule, EmbeddingSpec, SynthesizedSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::drawing::DrawingEdit;
+use crate::plane_points::PointEdit;
 use crate::presets::{Family, preset};
 
 /// Which regularizers are on.
@@ -127,6 +129,14 @@ pub enum Edit {
     TrainFraction(f64),
     /// 2D set: number of points.
     Points(usize),
+    /// 2D set: classes (blobs and spiral arms).
+    Classes(usize),
+    /// The learner's own points: a change (a 2D set drawn from a seed becomes the learner's
+    /// own points first).
+    OwnPoints(PointEdit),
+    /// An MLP on the plane: an input feature on or off (x₁ and x₂ alone: the points as they
+    /// are).
+    InputFeature(PlaneFeature, bool),
     /// Another model family (widths and dropout kept).
     Model(ModelChoice),
     /// Hidden layer widths.
@@ -215,6 +225,22 @@ pub fn default_rule(rows: &DataSpec) -> EdgeRule {
     }
 }
 
+/// An MLP's input features with `feature` on or off, in TensorFlow Playground's order; x₁
+/// and x₂ alone are the points as they are (`None`). No feature at all is refused by the
+/// spec's check.
+pub fn toggled_inputs(
+    inputs: Option<&[PlaneFeature]>,
+    feature: PlaneFeature,
+    on: bool,
+) -> Option<Vec<PlaneFeature>> {
+    let current = inputs.unwrap_or(&[PlaneFeature::X1, PlaneFeature::X2]);
+    let chosen: Vec<PlaneFeature> = PlaneFeature::ALL
+        .into_iter()
+        .filter(|f| if *f == feature { on } else { current.contains(f) })
+        .collect();
+    (chosen != [PlaneFeature::X1, PlaneFeature::X2]).then_some(chosen)
+}
+
 /// The rows a spec's data consists of: the data itself, or the rows a graph is built from.
 pub fn rows_of(data: &DataSpec) -> &DataSpec {
     match data {
@@ -296,6 +322,25 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         Edit::Noise(v) => toy(&mut next, &|t| t.noise = *v as f32),
         Edit::TrainFraction(v) => toy(&mut next, &|t| t.train_fraction = *v as f32),
         Edit::Points(v) => toy(&mut next, &|t| t.points = *v),
+        Edit::Classes(k) => toy(&mut next, &|t| t.classes = *k),
+        Edit::OwnPoints(change) => {
+            let points = match &next.data {
+                DataSpec::Toy(toy) => {
+                    let (train, test) = nsl::data::toy::generate(toy);
+                    Some(crate::plane_points::from_examples(&train, &test))
+                }
+                DataSpec::Points(points) => Some(points.clone()),
+                _ => None,
+            };
+            if let Some(points) = points {
+                next.data = DataSpec::Points(crate::plane_points::apply(&points, change));
+            }
+        }
+        Edit::InputFeature(feature, on) => {
+            if let ModelSpec::Mlp { inputs, .. } = &mut next.model {
+                *inputs = toggled_inputs(inputs.as_deref(), *feature, *on);
+            }
+        }
         Edit::Model(choice) => {
             let (hidden, dropout) = match &next.model {
                 ModelSpec::Mlp { hidden, dropout, .. } | ModelSpec::Gnn { hidden, dropout, .. } => {
@@ -307,7 +352,9 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
             let gnn = |gnn| ModelSpec::Gnn { gnn, hidden: hidden.clone(), dropout, sampling: None };
             if choice.fits(&next.data) {
                 next.model = match choice {
-                    ModelChoice::Mlp => ModelSpec::Mlp { hidden, activation: Activation::Relu, dropout },
+                    ModelChoice::Mlp => {
+                        ModelSpec::Mlp { hidden, activation: Activation::Relu, dropout, inputs: None }
+                    }
                     ModelChoice::Cnn => ModelSpec::Cnn {
                         channels: vec![8, 16],
                         dense: hidden.first().copied().unwrap_or(64),
@@ -475,7 +522,12 @@ fn build_graph(next: &mut ExperimentSpec, on: bool, remembered: &Remembered) {
             next.regularization.adversarial = None;
             next.regularization.virtual_adversarial = None;
             if matches!(next.model, ModelSpec::Cnn { .. }) {
-                next.model = ModelSpec::Mlp { hidden: vec![64], activation: Activation::Relu, dropout: 0.0 };
+                next.model = ModelSpec::Mlp {
+                    hidden: vec![64],
+                    activation: Activation::Relu,
+                    dropout: 0.0,
+                    inputs: None,
+                };
             }
         }
         (DataSpec::Synthesized(built), false) => {
@@ -495,6 +547,7 @@ fn build_graph(next: &mut ExperimentSpec, on: bool, remembered: &Remembered) {
                     hidden: hidden.clone(),
                     activation: Activation::Relu,
                     dropout: *dropout,
+                    inputs: None,
                 };
             }
         }
@@ -534,6 +587,67 @@ mod tests {
     use super::*;
     use crate::presets::opening_scene;
     use nsl::spec::ToyShape;
+
+    #[test]
+    fn input_features_toggle_in_tensorflow_playgrounds_order() {
+        let memory = Remembered::default();
+        let spec = opening_scene();
+        let squared = apply(&spec, &Edit::InputFeature(PlaneFeature::X2Squared, true), &memory);
+        let squared = apply(&squared, &Edit::InputFeature(PlaneFeature::X1Squared, true), &memory);
+        let ModelSpec::Mlp { inputs, .. } = &squared.model else { panic!("an MLP") };
+        let expected = [PlaneFeature::X1, PlaneFeature::X2, PlaneFeature::X1Squared, PlaneFeature::X2Squared];
+        assert_eq!(inputs.as_deref(), Some(&expected[..]));
+        squared.validate().unwrap();
+        let only_squares = apply(&squared, &Edit::InputFeature(PlaneFeature::X1, false), &memory);
+        let only_squares = apply(&only_squares, &Edit::InputFeature(PlaneFeature::X2, false), &memory);
+        let ModelSpec::Mlp { inputs, .. } = &only_squares.model else { panic!("an MLP") };
+        assert_eq!(inputs.as_deref(), Some(&expected[2..]));
+        let plain = apply(&squared, &Edit::InputFeature(PlaneFeature::X1Squared, false), &memory);
+        let plain = apply(&plain, &Edit::InputFeature(PlaneFeature::X2Squared, false), &memory);
+        assert_eq!(plain.model, spec.model, "x₁ and x₂ alone: the points as they are");
+        let none = apply(
+            &apply(&spec, &Edit::InputFeature(PlaneFeature::X1, false), &memory),
+            &Edit::InputFeature(PlaneFeature::X2, false),
+            &memory,
+        );
+        assert!(none.validate().is_err(), "a model reads at least one feature");
+    }
+
+    #[test]
+    fn the_first_point_edit_makes_a_2d_set_the_learners_own() {
+        let memory = Remembered::default();
+        let spec = opening_scene();
+        let DataSpec::Toy(toy) = &spec.data else { panic!("a 2D set") };
+        let (train, test) = nsl::data::toy::generate(toy);
+        let added =
+            apply(&spec, &Edit::OwnPoints(PointEdit::Add { x: 0.3, y: 0.2, class: 2, test: false }), &memory);
+        let DataSpec::Points(points) = &added.data else { panic!("own points") };
+        assert_eq!((points.train.len(), points.test.len()), (train.len() + 1, test.len()));
+        assert_eq!(points.train[0], nsl::spec::PlanePoint(train.row(0)[0], train.row(0)[1], train.labels[0]));
+        assert_eq!(points.classes(), 3, "a third class starts with its first point");
+        added.validate().unwrap();
+        assert_eq!(Family::of(&added.data), Some(Family::OwnPoints));
+        // The seed no longer draws the points; the model's seed still changes.
+        let reseeded = apply(&added, &Edit::Seed(9), &memory);
+        assert_eq!((reseeded.data.clone(), reseeded.seed), (added.data.clone(), 9));
+        let digits = apply(&spec, &Edit::Family(Family::Digits), &memory);
+        let untouched = apply(
+            &digits,
+            &Edit::OwnPoints(PointEdit::Add { x: 0.0, y: 0.0, class: 0, test: false }),
+            &memory,
+        );
+        assert_eq!(untouched, digits, "digits are not points of the plane");
+        let own = preset(Family::OwnPoints, 0);
+        own.validate().unwrap();
+        let blobs = apply(
+            &apply(&spec, &Edit::Family(Family::Plane(ToyShape::Blobs)), &memory),
+            &Edit::Classes(4),
+            &memory,
+        );
+        let DataSpec::Toy(toy) = &blobs.data else { panic!("blobs") };
+        assert_eq!(toy.classes, 4);
+        blobs.validate().unwrap();
+    }
 
     #[test]
     fn knobs_change_the_spec_and_regularizers_remember_their_settings() {

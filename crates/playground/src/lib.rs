@@ -20,6 +20,7 @@ pub mod fragment;
 pub mod graph_view;
 pub mod lesson;
 pub mod link;
+pub mod plane_points;
 pub mod presets;
 pub mod protocol;
 pub mod sampling;

@@ -9,7 +9,7 @@ use nsl::spec::RobustnessSpec;
 use nsl::spec::drawn::{DrawnEdge, DrawnGraph, DrawnNode, NodeFeatures};
 use nsl::spec::{DataSpec, EvaluationSpec, ExperimentSpec, FgsmSpec, ModelSpec, OptimizerSpec};
 use nsl::spec::{GraphSource, LoadedGraph};
-use nsl::spec::{ToyShape, ToySpec};
+use nsl::spec::{PlanePoint, PlanePoints, ToyShape, ToySpec};
 use serde::{Deserialize, Serialize};
 
 /// A data family of the data picker.
@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub enum Family {
     /// A 2D set.
     Plane(ToyShape),
+    /// Points of the plane the learner places.
+    OwnPoints,
     /// MNIST digits (the bundled subset).
     Digits,
     /// Zachary's karate club.
@@ -30,12 +32,13 @@ pub enum Family {
 }
 
 /// Every family, in picker order, with its label.
-pub const FAMILIES: [(Family, &str); 10] = [
+pub const FAMILIES: [(Family, &str); 11] = [
     (Family::Plane(ToyShape::Moons), "2D: two moons"),
     (Family::Plane(ToyShape::Circles), "2D: circles"),
     (Family::Plane(ToyShape::Spiral), "2D: spiral"),
     (Family::Plane(ToyShape::Xor), "2D: xor"),
     (Family::Plane(ToyShape::Blobs), "2D: blobs"),
+    (Family::OwnPoints, "2D: your own points"),
     (Family::Digits, "MNIST digits"),
     (Family::Karate, "Graph: karate club"),
     (Family::Citation, "Graph: synthetic citation network"),
@@ -48,6 +51,7 @@ impl Family {
     pub fn of(data: &DataSpec) -> Option<Family> {
         match data {
             DataSpec::Toy(toy) => Some(Family::Plane(toy.shape)),
+            DataSpec::Points(_) => Some(Family::OwnPoints),
             DataSpec::Mnist { .. } => Some(Family::Digits),
             DataSpec::Graph { graph: GraphSource::Karate } => Some(Family::Karate),
             DataSpec::Graph { graph: GraphSource::Citation(_) } => Some(Family::Citation),
@@ -67,6 +71,7 @@ impl Family {
             Family::Plane(ToyShape::Spiral) => "spiral",
             Family::Plane(ToyShape::Xor) => "xor",
             Family::Plane(ToyShape::Blobs) => "blobs",
+            Family::OwnPoints => "points",
             Family::Digits => "digits",
             Family::Karate => "karate",
             Family::Citation => "citation",
@@ -83,6 +88,25 @@ impl Family {
     /// Whether the family is a graph (graph regularization applies).
     pub fn is_graph(self) -> bool {
         matches!(self, Family::Karate | Family::Citation | Family::Drawn | Family::Cora)
+    }
+}
+
+/// What the classes of points of the plane are called: their colours in the page's palette
+/// (`components::palette::CLASS_RGB`, in that order).
+pub const CLASS_NAMES: [&str; 10] =
+    ["orange", "blue", "green", "vermillion", "sky blue", "purple", "yellow", "grey", "brown", "indigo"];
+
+/// Where "your own points" start: two small clusters of each class on either side of the
+/// origin, one point of each held out, for the learner to add to, move and erase.
+fn starter_points() -> PlanePoints {
+    let cluster = |cx: f32, cy: f32, class: u32| {
+        [(0.0, 0.0), (0.15, 0.1), (-0.1, 0.15), (0.1, -0.15)]
+            .map(|(dx, dy)| PlanePoint(cx + dx, cy + dy, class))
+    };
+    let (orange, blue) = (cluster(-0.5, 0.4, 0), cluster(0.5, -0.4, 1));
+    PlanePoints {
+        train: orange[..3].iter().chain(&blue[..3]).copied().collect(),
+        test: vec![orange[3], blue[3]],
     }
 }
 
@@ -137,8 +161,15 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
                 ToyShape::Moons | ToyShape::Blobs => (0.2, vec![8, 8], 40),
             };
             ExperimentSpec {
-                data: DataSpec::Toy(ToySpec { shape, points: 400, noise, train_fraction: 0.5, seed }),
-                model: ModelSpec::Mlp { hidden, activation: Activation::Tanh, dropout: 0.0 },
+                data: DataSpec::Toy(ToySpec {
+                    shape,
+                    points: 400,
+                    noise,
+                    train_fraction: 0.5,
+                    seed,
+                    classes: 2,
+                }),
+                model: ModelSpec::Mlp { hidden, activation: Activation::Tanh, dropout: 0.0, inputs: None },
                 regularization: Regularization {
                     adversarial: adversarial(0.5, 0.1, NormType::L2, None),
                     ..Default::default()
@@ -151,9 +182,21 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
                 ..base
             }
         }
+        Family::OwnPoints => ExperimentSpec {
+            data: DataSpec::Points(starter_points()),
+            name: family.key().into(),
+            // A handful of points make one step an epoch: enough epochs to see it learn.
+            epochs: 400,
+            ..preset(Family::Plane(ToyShape::Blobs), seed)
+        },
         Family::Digits => ExperimentSpec {
             data: DataSpec::Mnist { dir: DIGITS_DIR.into(), train: 1000, test: 500 },
-            model: ModelSpec::Mlp { hidden: vec![64], activation: Activation::Relu, dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![64],
+                activation: Activation::Relu,
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization {
                 adversarial: adversarial(0.2, 0.2, NormType::Infinity, Some((0.0, 1.0))),
                 ..Default::default()
@@ -172,7 +215,12 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
         },
         Family::Karate => ExperimentSpec {
             data: DataSpec::Graph { graph: GraphSource::Karate },
-            model: ModelSpec::Mlp { hidden: vec![8], activation: Activation::Relu, dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![8],
+                activation: Activation::Relu,
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization { graph: graph(1.0, 20), ..Default::default() },
             optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 2, weight_decay: 0.0 },
             epochs: 100,
@@ -180,7 +228,12 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
         },
         Family::Drawn => ExperimentSpec {
             data: DataSpec::Graph { graph: GraphSource::Drawn(starter_drawing()) },
-            model: ModelSpec::Mlp { hidden: vec![8], activation: Activation::Relu, dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![8],
+                activation: Activation::Relu,
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization { graph: graph(1.0, 10), ..Default::default() },
             optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 2, weight_decay: 0.0 },
             epochs: 100,
@@ -195,7 +248,12 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
         },
         Family::Citation => ExperimentSpec {
             data: DataSpec::Graph { graph: GraphSource::Citation(SbmSpec { seed, ..SbmSpec::default() }) },
-            model: ModelSpec::Mlp { hidden: vec![32], activation: Activation::Relu, dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![32],
+                activation: Activation::Relu,
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization { graph: graph(0.5, 10), ..Default::default() },
             optimizer: OptimizerSpec { learning_rate: 0.01, batch_size: 5, weight_decay: 0.0 },
             epochs: 60,

@@ -70,6 +70,9 @@ pub enum Command {
     ExportGraph(GraphFormat),
     /// Inspect a graph node on every model now and after each update (`None`: stop).
     InspectNode(Option<u32>),
+    /// Show a CNN's feature maps of this test digit (of those the data view shows), now and
+    /// after each update.
+    ShowDigit(usize),
     /// Answer [`Event::Alive`] with this number once the commands before it are handled: the
     /// page's watchdog (a worker that stops answering is replaced).
     Ping(u32),

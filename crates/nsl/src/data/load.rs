@@ -29,6 +29,7 @@ pub fn rows(data: &DataSpec) -> Result<(Examples, Examples)> {
             Ok((data.train, data.test))
         }
         DataSpec::Toy(toy) => Ok(crate::data::toy::generate(toy)),
+        DataSpec::Points(points) => Ok(crate::data::toy::from_points(points)),
         DataSpec::Planetoid { dir, .. } => node_table_rows(&Planetoid::load_dir(dir)?),
         DataSpec::Graph { graph } => node_table_rows(&graph.planetoid()?),
         _ => Err(NslError::Config(
@@ -60,7 +61,7 @@ pub struct GraphNeighbors {
 /// Loads the data `spec` names, with graph neighbors when its regularization needs them.
 pub fn load_data(spec: &ExperimentSpec) -> Result<TrainingData> {
     match &spec.data {
-        DataSpec::Mnist { .. } | DataSpec::Toy(_) => {
+        DataSpec::Mnist { .. } | DataSpec::Toy(_) | DataSpec::Points(_) => {
             let (train, test) = rows(&spec.data)?;
             Ok(TrainingData { train, test, graph: None })
         }
@@ -81,7 +82,7 @@ pub fn load_graph(data: &DataSpec) -> Result<(Planetoid, bool)> {
             let (train, test) = rows(&built.rows)?;
             Ok((synthesize(&train, &test, built)?.graph, true))
         }
-        DataSpec::Mnist { .. } | DataSpec::Toy(_) => {
+        DataSpec::Mnist { .. } | DataSpec::Toy(_) | DataSpec::Points(_) => {
             Err(NslError::Config("this task needs graph data (planetoid or a built-in graph)".into()))
         }
         DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(typed_graph_refusal()),
@@ -99,6 +100,7 @@ fn data_origin(data: &DataSpec) -> String {
         DataSpec::Mnist { dir, .. } | DataSpec::Planetoid { dir, .. } => dir.display().to_string(),
         DataSpec::Graph { graph } => graph.name().into(),
         DataSpec::Toy(_) => "2D set".into(),
+        DataSpec::Points(_) => "your own points".into(),
         DataSpec::Mag(_) => "MAG-like graph".into(),
         DataSpec::Motifs(_) => "motif graphs".into(),
         DataSpec::Synthesized(built) => format!("graph built from {}", data_origin(&built.rows)),

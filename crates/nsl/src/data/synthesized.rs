@@ -357,12 +357,26 @@ mod tests {
     use crate::spec::{ToyShape, ToySpec};
 
     fn moons() -> (Examples, Examples) {
-        let toy = ToySpec { shape: ToyShape::Moons, points: 200, noise: 0.1, train_fraction: 0.5, seed: 3 };
+        let toy = ToySpec {
+            shape: ToyShape::Moons,
+            points: 200,
+            noise: 0.1,
+            train_fraction: 0.5,
+            seed: 3,
+            classes: 2,
+        };
         crate::data::toy::generate(&toy)
     }
 
     fn spec(edges: EdgeRule) -> SynthesizedSpec {
-        let toy = ToySpec { shape: ToyShape::Moons, points: 200, noise: 0.1, train_fraction: 0.5, seed: 3 };
+        let toy = ToySpec {
+            shape: ToyShape::Moons,
+            points: 200,
+            noise: 0.1,
+            train_fraction: 0.5,
+            seed: 3,
+            classes: 2,
+        };
         SynthesizedSpec {
             rows: Box::new(DataSpec::Toy(toy)),
             embedding: EmbeddingSpec::Raw,

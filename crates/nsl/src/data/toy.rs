@@ -1,5 +1,6 @@
 //! Two-dimensional classification sets in the spirit of TensorFlow Playground: two moons,
-//! circles, spiral, xor and Gaussian blobs, seeded, with noise and a train/test split.
+//! circles, spiral, xor and Gaussian blobs (blobs and spiral arms up to five classes), seeded,
+//! with noise and a train/test split; and the learner's own points as examples.
 
 use nsl_graph::rng::{SeededRng, seeded};
 use rand::RngExt;
@@ -7,7 +8,7 @@ use rand::RngExt;
 use nsl_graph::datasets::standard_normal;
 
 use super::examples::Examples;
-use crate::spec::{ToyShape, ToySpec};
+use crate::spec::{PlanePoint, PlanePoints, ToyShape, ToySpec};
 
 /// Draws the set and splits it; coordinates lie roughly in `[-1, 1]`.
 pub fn generate(spec: &ToySpec) -> (Examples, Examples) {
@@ -15,15 +16,16 @@ pub fn generate(spec: &ToySpec) -> (Examples, Examples) {
     let mut features = Vec::with_capacity(spec.points * 2);
     let mut labels = Vec::with_capacity(spec.points);
     let jitter = 0.25 * spec.noise;
+    let classes = if spec.shape.takes_classes() { spec.classes.max(2) } else { 2 };
     for i in 0..spec.points {
-        let class = (i % 2) as u32;
+        let class = (i % classes) as u32;
         let t = rng.random::<f32>();
-        let (x, y) = point(spec.shape, class, t, &mut rng);
+        let (x, y) = point(spec.shape, class, classes, t, &mut rng);
         features.push(x + jitter * standard_normal(&mut rng));
         features.push(y + jitter * standard_normal(&mut rng));
         labels.push(class);
     }
-    let all = Examples { features, dim: 2, labels, classes: 2 };
+    let all = Examples { features, dim: 2, labels, classes };
     let mut order: Vec<usize> = (0..spec.points).collect();
     rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
     let cut = ((spec.points as f32) * spec.train_fraction).round() as usize;
@@ -31,8 +33,20 @@ pub fn generate(spec: &ToySpec) -> (Examples, Examples) {
     (all.subset(&order[..cut]), all.subset(&order[cut..]))
 }
 
-/// A clean point of `class` at curve parameter `t ∈ [0, 1)`.
-fn point(shape: ToyShape, class: u32, t: f32, rng: &mut SeededRng) -> (f32, f32) {
+/// The learner's points as training and test examples.
+pub fn from_points(points: &PlanePoints) -> (Examples, Examples) {
+    let classes = points.classes();
+    let examples = |list: &[PlanePoint]| Examples {
+        features: list.iter().flat_map(|p| [p.0, p.1]).collect(),
+        dim: 2,
+        labels: list.iter().map(|p| p.2).collect(),
+        classes,
+    };
+    (examples(&points.train), examples(&points.test))
+}
+
+/// A clean point of `class` (of `classes`) at curve parameter `t ∈ [0, 1)`.
+fn point(shape: ToyShape, class: u32, classes: usize, t: f32, rng: &mut SeededRng) -> (f32, f32) {
     use std::f32::consts::PI;
     match shape {
         ToyShape::Moons => {
@@ -49,8 +63,9 @@ fn point(shape: ToyShape, class: u32, t: f32, rng: &mut SeededRng) -> (f32, f32)
             (r * a.cos(), r * a.sin())
         }
         ToyShape::Spiral => {
+            // One arm per class, evenly turned (two arms: half a turn apart).
             let r = 0.05 + 0.9 * t;
-            let a = 1.75 * 2.0 * PI * t + if class == 0 { 0.0 } else { PI };
+            let a = 1.75 * 2.0 * PI * t + 2.0 * PI * class as f32 / classes as f32;
             (r * a.sin(), r * a.cos())
         }
         ToyShape::Xor => {
@@ -64,7 +79,10 @@ fn point(shape: ToyShape, class: u32, t: f32, rng: &mut SeededRng) -> (f32, f32)
             (x, y)
         }
         ToyShape::Blobs => {
-            let center = if class == 0 { (-0.5, -0.5) } else { (0.5, 0.5) };
+            // Centres evenly round a circle through (−0.5, −0.5) (two classes: opposite corners).
+            let angle = 1.25 * PI + 2.0 * PI * class as f32 / classes as f32;
+            let radius = 0.5 * std::f32::consts::SQRT_2;
+            let center = (radius * angle.cos(), radius * angle.sin());
             (center.0 + 0.2 * standard_normal(rng), center.1 + 0.2 * standard_normal(rng))
         }
     }
@@ -75,7 +93,7 @@ mod tests {
     use super::*;
 
     fn spec(shape: ToyShape, noise: f32) -> ToySpec {
-        ToySpec { shape, points: 400, noise, train_fraction: 0.75, seed: 3 }
+        ToySpec { shape, points: 400, noise, train_fraction: 0.75, seed: 3, classes: 2 }
     }
 
     #[test]
@@ -89,6 +107,55 @@ mod tests {
             assert!(train.features.iter().all(|v| v.is_finite() && v.abs() < 2.5), "{shape:?}");
             assert_eq!(generate(&spec(shape, 0.1)), (train, test), "{shape:?}: same seed, same set");
         }
+    }
+
+    #[test]
+    fn blobs_and_spirals_take_up_to_five_classes_and_other_shapes_two() {
+        for classes in 3..=5 {
+            for shape in [ToyShape::Blobs, ToyShape::Spiral] {
+                let (train, test) = generate(&ToySpec { classes, ..spec(shape, 0.05) });
+                assert_eq!(train.classes, classes, "{shape:?}");
+                for class in 0..classes as u32 {
+                    let count = train.labels.iter().chain(&test.labels).filter(|&&l| l == class).count();
+                    assert!(
+                        count.abs_diff(400 / classes) <= 1,
+                        "{shape:?}: class {class} has {count} points"
+                    );
+                }
+            }
+            // Blob centres: each class's mean lies near its own centre, apart from the others.
+            let (train, _) = generate(&ToySpec { classes, ..spec(ToyShape::Blobs, 0.0) });
+            let means: Vec<(f32, f32)> = (0..classes as u32)
+                .map(|c| {
+                    let rows: Vec<usize> = (0..train.len()).filter(|&i| train.labels[i] == c).collect();
+                    let n = rows.len() as f32;
+                    let sum =
+                        rows.iter().fold((0.0, 0.0), |a, &i| (a.0 + train.row(i)[0], a.1 + train.row(i)[1]));
+                    (sum.0 / n, sum.1 / n)
+                })
+                .collect();
+            for a in 0..classes {
+                for b in a + 1..classes {
+                    let gap = (means[a].0 - means[b].0).hypot(means[a].1 - means[b].1);
+                    assert!(gap > 0.4, "{classes} blobs: classes {a} and {b} only {gap} apart");
+                }
+            }
+        }
+        let (moons, _) = generate(&ToySpec { classes: 4, ..spec(ToyShape::Moons, 0.1) });
+        assert_eq!(moons.classes, 2, "moons have two classes whatever is asked");
+    }
+
+    #[test]
+    fn own_points_become_examples_with_their_classes() {
+        let points = PlanePoints {
+            train: vec![PlanePoint(0.1, 0.2, 0), PlanePoint(-0.5, 0.5, 3)],
+            test: vec![PlanePoint(0.0, -1.0, 1)],
+        };
+        let (train, test) = from_points(&points);
+        assert_eq!((train.classes, test.classes), (4, 4));
+        assert_eq!(train.features, vec![0.1, 0.2, -0.5, 0.5]);
+        assert_eq!((train.labels.clone(), test.labels.clone()), (vec![0, 3], vec![1]));
+        assert_eq!(test.row(0), &[0.0, -1.0]);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn full_batch_trainer(
         ModelSpec::Gnn { sampling: Some(_), .. } => Err(NslError::Config(
             "sampled-subgraph training takes minibatches of subgraphs, not the whole graph".into(),
         )),
-        ModelSpec::Mlp { hidden, activation, dropout } => {
+        ModelSpec::Mlp { hidden, activation, dropout, .. } => {
             let r = regularization;
             if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {
                 return Err(NslError::Config(

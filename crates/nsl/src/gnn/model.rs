@@ -253,6 +253,33 @@ impl Gnn {
         self.run(first, context).expect("Gnn::check accepted this input and graph")
     }
 
+    /// What every layer outputs, first to last (the last: the logits), with no dropout: the
+    /// node embeddings layer by layer, as the inference copy computes them.
+    ///
+    /// # Shapes
+    /// - `input`: `[nodes, features]`; returns one `[nodes, width]` per layer.
+    pub fn layer_states(&self, input: &NodeInput, context: &GraphContext) -> Result<Vec<Tensor<2>>> {
+        let mut graph = context.graph.with_inputs(BTreeMap::from([(NODES.to_owned(), input.clone())]))?;
+        let mut states = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            let (next, _) = layer.forward_traced(&graph)?;
+            let state = next.state(NODES)?;
+            states.push(state.clone());
+            graph = next.with_states(BTreeMap::from([(NODES.to_owned(), state)]));
+        }
+        Ok(states)
+    }
+
+    /// The GCN filter of layer `layer` (its kernel, bias and activation), with the degree
+    /// normalisation TF-GNN's `GCNConv` applies before it; `None` for other layer kinds.
+    pub fn gcn_layer(&self, layer: usize) -> Option<&super::hetero::conv::GcnConv> {
+        let update = self.layers.get(layer)?;
+        match &update.node_sets.first()?.inputs.first()?.conv {
+            super::hetero::conv::Conv::Gcn(conv) => Some(conv),
+            _ => None,
+        }
+    }
+
     fn run(&self, input: NodeInput, context: &GraphContext) -> Result<GnnOutput> {
         let mut graph = context.graph.with_inputs(BTreeMap::from([(NODES.to_owned(), input)]))?;
         let mut attention = Vec::new();

@@ -96,8 +96,9 @@ impl NgmTrainer {
         let train_device = device.clone().autodiff();
         train_device.seed(options.seed);
         let eval_device = device.clone().inner();
-        let model = MlpConfig { input: data.dim, hidden, output: data.classes, activation, dropout }
-            .init(options.seed, &train_device);
+        let model =
+            MlpConfig { input: data.dim, hidden, output: data.classes, activation, dropout, inputs: None }
+                .init(options.seed, &train_device);
         let mut labeled = vec![false; data.adjacency.nodes];
         for &n in &data.train {
             labeled[n as usize] = true;
@@ -258,6 +259,7 @@ mod tests {
             output: data.classes,
             activation: Activation::Tanh,
             dropout: 0.0,
+            inputs: None,
         }
         .init(3, &Device::flex());
         let direct =

@@ -11,6 +11,7 @@ use web_time::Instant;
 
 use super::adjacency::Adjacency;
 use super::model::{Gnn, GnnConfig, GraphContext};
+use super::step_through::{LayerTensors, gcn_layer_tensors};
 use crate::config::GraphRegConfig;
 use crate::config::Regularization;
 use crate::data::NeighborTable;
@@ -406,6 +407,23 @@ impl FullBatchTrainer for NodeTrainer {
         Ok(Some(Explanation { heat, attention }))
     }
 
+    fn layer_states(&self) -> Result<Vec<Tensor<2>>> {
+        self.model.valid().layer_states(&self.eval_input, &self.eval_context)
+    }
+
+    fn step_through(&self, node: usize) -> Result<Option<Vec<LayerTensors>>> {
+        let model = self.model.valid();
+        let Some(layers) = (0..model.layers.len()).map(|l| model.gcn_layer(l)).collect::<Option<Vec<_>>>()
+        else {
+            return Ok(None);
+        };
+        let states = model.layer_states(&self.eval_input, &self.eval_context)?;
+        let inputs: Vec<NodeInput> = std::iter::once(self.eval_input.clone())
+            .chain(states.iter().take(states.len() - 1).map(|s| NodeInput::Dense(s.clone())))
+            .collect();
+        Ok(gcn_layer_tensors(&layers, &inputs, &states, &self.eval_context.host, node as u32))
+    }
+
     fn apply(&mut self, regularization: &Regularization, learning_rate: f64) -> Result<()> {
         let same_shape = regularization.graph.is_some() == self.regularization.graph.is_some()
             && regularization.adversarial.is_some() == self.regularization.adversarial.is_some()
@@ -449,6 +467,17 @@ pub trait FullBatchTrainer: std::fmt::Debug {
     /// heads) with each edge's `(source, target)`. `None` for models that look at no other
     /// node's features (an MLP).
     fn explain(&self, node: usize, steps: usize) -> Result<Option<Explanation>>;
+
+    /// Every layer's output for every node from the inference copy (a GNN's node embeddings
+    /// layer by layer, the last the logits); empty for a model that passes no messages.
+    fn layer_states(&self) -> Result<Vec<Tensor<2>>> {
+        Ok(Vec::new())
+    }
+
+    /// A GCN's layers at `node`, term by term, on the device (`None` for other models).
+    fn step_through(&self, _node: usize) -> Result<Option<Vec<LayerTensors>>> {
+        Ok(None)
+    }
 }
 
 /// Attribution of one node's prediction to the graph's nodes (and edges, for a GAT).

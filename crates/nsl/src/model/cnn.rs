@@ -107,6 +107,26 @@ pub struct Cnn {
     side: usize,
 }
 
+impl Cnn {
+    /// What each convolution block computes — its ReLU'd convolution, before pooling — for
+    /// pixel rows (what CNN Explainer shows as a layer's feature maps).
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, side²]`; returns one `[batch, channels, side_b, side_b]` per block, the
+    ///   side halving from block to block.
+    pub fn block_maps(&self, x: Tensor<2>) -> Vec<Tensor<4>> {
+        let [batch, _] = x.dims();
+        let mut h: Tensor<4> = x.reshape([batch, 1, self.side, self.side]);
+        let mut maps = Vec::with_capacity(self.convs.len());
+        for conv in &self.convs {
+            let map = activation::relu(conv.forward(h));
+            maps.push(map.clone());
+            h = self.pool.forward(map);
+        }
+        maps
+    }
+}
+
 impl NslModel for Cnn {
     /// # Shapes
     /// - `x`: `[batch, side²]` pixel rows; returns `[batch, classes]`.

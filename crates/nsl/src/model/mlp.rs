@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::init::glorot_uniform;
 use super::input::NodeInput;
 use super::nsl_model::NslModel;
-use crate::spec::Activation;
+use super::plane::plane_features;
+use crate::spec::{Activation, PlaneFeature};
 
 /// Configuration of an [`Mlp`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +29,10 @@ pub struct MlpConfig {
     /// Dropout probability after each hidden layer (0 disables it).
     #[serde(default)]
     pub dropout: f64,
+    /// Features of the plane computed from two-wide rows before the first layer (which then
+    /// reads one value per feature); `None` feeds the rows as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Vec<PlaneFeature>>,
 }
 
 impl MlpConfig {
@@ -36,8 +41,9 @@ impl MlpConfig {
     /// on every backend and whatever else uses the device's generator.
     pub fn init(&self, seed: u64, device: &Device) -> Mlp {
         let mut rng = nsl_graph::rng::seeded(seed);
+        let first = self.inputs.as_ref().map_or(self.input, Vec::len);
         let widths: Vec<usize> =
-            std::iter::once(self.input).chain(self.hidden.iter().copied()).chain([self.output]).collect();
+            std::iter::once(first).chain(self.hidden.iter().copied()).chain([self.output]).collect();
         let weights: Vec<(Vec<f32>, Vec<f32>)> = widths
             .windows(2)
             .map(|w| (glorot_uniform(&mut rng, w[0] * w[1], w[0], w[1]), vec![0.0; w[1]]))
@@ -45,6 +51,7 @@ impl MlpConfig {
         let mut mlp = Mlp::from_weights(&weights, &widths, device);
         mlp.dropout = DropoutConfig::new(self.dropout).init();
         mlp.activation = self.activation;
+        mlp.inputs = self.inputs.clone();
         mlp
     }
 }
@@ -60,6 +67,9 @@ pub struct Mlp {
     /// Hidden non-linearity.
     #[module(skip)]
     pub activation: Activation,
+    /// Features of the plane the first layer reads (`None`: the rows as they are).
+    #[module(skip)]
+    pub inputs: Option<Vec<PlaneFeature>>,
 }
 
 impl Mlp {
@@ -77,13 +87,13 @@ impl Mlp {
                 )),
             })
             .collect();
-        Mlp { layers, dropout: DropoutConfig::new(0.0).init(), activation: Activation::Relu }
+        Mlp { layers, dropout: DropoutConfig::new(0.0).init(), activation: Activation::Relu, inputs: None }
     }
 }
 
 impl Mlp {
     /// The hidden non-linearity.
-    fn activate(&self, h: Tensor<2>) -> Tensor<2> {
+    pub fn activate(&self, h: Tensor<2>) -> Tensor<2> {
         match self.activation {
             Activation::Relu => activation::relu(h),
             Activation::Tanh => activation::tanh(h),
@@ -116,10 +126,24 @@ impl Mlp {
     }
 }
 
+impl Mlp {
+    /// What the first layer reads: the plane's features of two-wide rows, or the rows.
+    ///
+    /// # Shapes
+    /// - `x`: `[rows, 2]` with plane features, else `[rows, input]`; returns
+    ///   `[rows, first layer's input]`.
+    pub fn first_input(&self, x: Tensor<2>) -> Tensor<2> {
+        match &self.inputs {
+            Some(features) => plane_features(x, features),
+            None => x,
+        }
+    }
+}
+
 impl NslModel for Mlp {
     fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let last = self.layers.len() - 1;
-        self.layers.iter().enumerate().fold(x, |h, (i, layer)| {
+        self.layers.iter().enumerate().fold(self.first_input(x), |h, (i, layer)| {
             let h = layer.forward(h);
             if i == last { h } else { self.dropout.forward(self.activate(h)) }
         })
@@ -134,8 +158,14 @@ mod tests {
     #[test]
     fn shapes_and_known_weights() {
         let device = Device::flex();
-        let config =
-            MlpConfig { input: 4, hidden: vec![8, 8], output: 3, activation: Activation::Tanh, dropout: 0.5 };
+        let config = MlpConfig {
+            input: 4,
+            hidden: vec![8, 8],
+            output: 3,
+            activation: Activation::Tanh,
+            dropout: 0.5,
+            inputs: None,
+        };
         let mlp = config.init(7, &device);
         assert_eq!(
             crate::tensor::to_vec(mlp.layers[0].weight.val()),
@@ -159,7 +189,8 @@ mod tests {
         let device = Device::flex();
         let rows = vec![0.0, 0.0, 2.0, 0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0];
         for activation in [Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
-            let config = MlpConfig { input: 4, hidden: vec![5, 3], output: 2, activation, dropout: 0.0 };
+            let config =
+                MlpConfig { input: 4, hidden: vec![5, 3], output: 2, activation, dropout: 0.0, inputs: None };
             let mlp = config.init(11, &device);
             let dense = matrix(rows.clone(), 3, 4, &device);
             let (hidden, logits) = mlp.forward_hidden(&NodeInput::from_rows(&rows, 4, &device));
@@ -180,8 +211,14 @@ mod tests {
     /// rand's uniform sampling or the Glorot limit changes — which would change every run.
     #[test]
     fn seeded_weights_are_value_stable() {
-        let config =
-            MlpConfig { input: 2, hidden: vec![3], output: 2, activation: Activation::Relu, dropout: 0.0 };
+        let config = MlpConfig {
+            input: 2,
+            hidden: vec![3],
+            output: 2,
+            activation: Activation::Relu,
+            dropout: 0.0,
+            inputs: None,
+        };
         let first = to_vec(config.init(7, &Device::flex()).layers[0].weight.val());
         assert_eq!(first[..4], GOLDEN_WEIGHTS);
     }

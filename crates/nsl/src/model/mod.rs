@@ -7,9 +7,11 @@ pub mod init;
 mod input;
 mod mlp;
 mod nsl_model;
+mod plane;
 
 pub use classifier::Classifier;
 pub use cnn::{Cnn, CnnConfig};
 pub use input::{NodeInput, SparseRows};
 pub use mlp::{Mlp, MlpConfig};
 pub use nsl_model::NslModel;
+pub use plane::plane_features;

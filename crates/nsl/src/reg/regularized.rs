@@ -313,9 +313,15 @@ mod tests {
 
     fn setup() -> (Regularized<crate::model::Mlp>, Batch) {
         let device = Device::flex().autodiff();
-        let model =
-            MlpConfig { input: 3, hidden: vec![4], output: 2, activation: Default::default(), dropout: 0.0 }
-                .init(9, &device);
+        let model = MlpConfig {
+            input: 3,
+            hidden: vec![4],
+            output: 2,
+            activation: Default::default(),
+            dropout: 0.0,
+            inputs: None,
+        }
+        .init(9, &device);
         let batch = Batch {
             x: matrix(vec![0.1, 0.2, 0.3, -0.4, 0.5, 0.0], 2, 3, &device),
             y: labels(&[1, 0], &device),

@@ -1,7 +1,8 @@
 //! Looking inside graph training at one node: which neighbors enter its graph-regularization
 //! term (the top `max_neighbors` by weight, as `pack_nbrs` picks them) and each one's weighted
 //! distance term `w · d(f(x), f(neighbor))` now; for GNNs, integrated-gradients attribution of
-//! the node's top-class score to every node (heat) and a GAT's attention along every edge.
+//! the node's top-class score to every node (heat), a GAT's attention along every edge, and a
+//! GCN's layers at the node term by term ([`crate::gnn::step_through`]).
 //! Computed on the device and read back once, like a snapshot.
 
 use std::ops::Range;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{DistanceConfig, Reduction};
 use crate::error::Result;
+use crate::gnn::step_through::{LayerStep, LayerTensors};
 use crate::reg::distance::pairwise_distance;
 use crate::reg::graph::replicate_rows;
 use crate::session::readout::Readout;
@@ -39,6 +41,9 @@ pub struct NodeInspection {
     /// Attention of the last GAT layer along each edge, averaged over heads: `(source,
     /// target, α)` (GATs).
     pub attention: Option<Vec<(u32, u32, f32)>>,
+    /// A GCN's layers at the node, term by term (empty for other models).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<LayerStep>,
 }
 
 /// An inspection computed on the device, to be read back once.
@@ -50,9 +55,27 @@ pub struct PendingInspection {
     pub(crate) terms: Option<Range<usize>>,
     pub(crate) heat: Option<Range<usize>>,
     pub(crate) attention: Option<(Range<usize>, Vec<u32>, Vec<u32>)>,
+    /// A GCN's layers at the node and where their messages, bias and state sit.
+    pub(crate) layers: Vec<(LayerTensors, [Range<usize>; 3])>,
 }
 
 impl PendingInspection {
+    /// Adds a GCN's layers at the node to what is read back.
+    pub(crate) fn with_layers(mut self, layers: Vec<LayerTensors>) -> Self {
+        self.layers = layers
+            .into_iter()
+            .map(|layer| {
+                let ranges = [
+                    self.readout.push(layer.messages.clone()),
+                    self.readout.push(layer.bias.clone()),
+                    self.readout.push(layer.state.clone()),
+                ];
+                (layer, ranges)
+            })
+            .collect();
+        self
+    }
+
     /// Reads the inspection back synchronously (native code, the CPU backend in a browser).
     pub fn read(mut self) -> Result<NodeInspection> {
         let values = std::mem::take(&mut self.readout).read()?;
@@ -76,7 +99,20 @@ impl PendingInspection {
         let attention = self.attention.map(|(r, src, dst)| {
             src.into_iter().zip(dst).zip(v[r].iter().copied()).map(|((s, d), a)| (s, d, a)).collect()
         });
-        NodeInspection { node: self.node, neighbors, heat: self.heat.map(|r| v[r].to_vec()), attention }
+        let layers = self
+            .layers
+            .iter()
+            .map(|(layer, [messages, bias, state])| {
+                layer.step(&v[messages.clone()], &v[bias.clone()], &v[state.clone()])
+            })
+            .collect();
+        NodeInspection {
+            node: self.node,
+            neighbors,
+            heat: self.heat.map(|r| v[r].to_vec()),
+            attention,
+            layers,
+        }
     }
 }
 
@@ -167,6 +203,7 @@ mod tests {
             terms: Some(terms),
             heat: Some(heat),
             attention: Some((attention, vec![1], vec![4])),
+            layers: Vec::new(),
         };
         let found = pending.read().unwrap();
         assert_eq!(found.neighbors[1], NeighborTerm { node: 2, weight: 0.5, term: 0.25 });

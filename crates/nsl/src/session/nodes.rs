@@ -13,7 +13,9 @@ use crate::gnn::full_batch::full_batch_trainer;
 use crate::gnn::node_task::{FullBatchTrainer, NodeData};
 use crate::session::inspect::{PendingInspection, node_and_neighbors, stacked_terms};
 use crate::session::readout::Readout;
-use crate::session::snapshot::{EdgeTensors, Layout, PendingProgress, onehot_labels, predicted_onehot};
+use crate::session::snapshot::{
+    EdgeTensors, Layout, PendingProgress, SnapshotOptions, onehot_labels, predicted_onehot,
+};
 use crate::spec::{ExperimentSpec, TaskSpec};
 use crate::tensor::labels;
 
@@ -162,12 +164,18 @@ impl NodeSession {
             }
             None => (None, None),
         };
-        Ok(PendingInspection { readout, node, neighbors, terms, heat, attention })
+        let pending =
+            PendingInspection { readout, node, neighbors, terms, heat, attention, layers: Vec::new() };
+        Ok(match self.trainer.step_through(node)? {
+            Some(layers) => pending.with_layers(layers),
+            None => pending,
+        })
     }
 
     /// Losses since the previous snapshot, accuracies, the test confusion matrix and every
-    /// node's prediction with the graph smoothness, for one read-back.
-    pub fn snapshot(&mut self) -> Result<PendingProgress> {
+    /// node's prediction with the graph smoothness — and, when `options.embeddings` asks, every
+    /// GNN layer's node embeddings — for one read-back.
+    pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
         let mut readout = Readout::default();
         let losses = self.pending.take().map(|(sums, steps)| {
             // The layout expects five sums: the VAT part is always 0 here.
@@ -181,6 +189,14 @@ impl NodeSession {
         let test_pred = predicted_onehot(logits.clone().select(0, e.test.clone()));
         let confusion = readout.push(e.test_onehot.clone().transpose().matmul(test_pred));
         let nodes = Some(self.edges.push_predictions(activation::softmax(logits, 1), &mut readout));
+        let embeddings = match options.embeddings {
+            true => {
+                let states = self.trainer.layer_states()?;
+                (!states.is_empty())
+                    .then(|| states.into_iter().map(|s| (s.dims()[1], readout.push(s))).collect())
+            }
+            false => None,
+        };
         let step = self.steps_done();
         let layout = Layout {
             step,
@@ -195,6 +211,9 @@ impl NodeSession {
             samples: None,
             sample_labels: Vec::new(),
             nodes,
+            network: None,
+            digit_views: None,
+            embeddings,
             classes: self.data.classes,
             parts: {
                 let [graph, adversarial] = self.trainer.parts_in_force();
@@ -238,20 +257,20 @@ mod tests {
             ..Default::default()
         };
         let mut session = NodeSession::new(&spec(GnnKind::Gcn, Some(graph)), &device).unwrap();
-        let start = session.snapshot().unwrap().read().unwrap();
+        let start = session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap();
         assert_eq!((start.step, start.losses), (0, None));
         session.run_steps(5).unwrap();
-        let first = session.snapshot().unwrap().read().unwrap().losses.unwrap();
+        let first = session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap().losses.unwrap();
         assert!(first.graph.is_some() && first.adversarial.is_none());
         session.run_steps(95).unwrap();
-        let end = session.snapshot().unwrap().read().unwrap();
+        let end = session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap();
         assert!(end.losses.unwrap().supervised < first.supervised, "{first:?} → {:?}", end.losses);
         assert!(end.test_acc > 0.8, "GCN on the citation network: {}", end.test_acc);
         let nodes = end.nodes.as_ref().unwrap();
         assert_eq!(nodes.classes.len(), 300);
         let mut base = NodeSession::new(&spec(GnnKind::Gcn, None), &device).unwrap();
         base.run_steps(100).unwrap();
-        let base = base.snapshot().unwrap().read().unwrap();
+        let base = base.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap();
         assert!(
             nodes.smoothness < base.nodes.as_ref().unwrap().smoothness,
             "graph regularization smooths predictions along edges: {} vs {}",
@@ -270,10 +289,65 @@ mod tests {
     }
 
     #[test]
+    fn a_gcn_layer_steps_through_as_computed_and_its_embeddings_move() {
+        let device = Device::flex();
+        let mut session = NodeSession::new(&spec(GnnKind::Gcn, None), &device).unwrap();
+        let options = SnapshotOptions { embeddings: true, ..Default::default() };
+        let before = session.snapshot(&options).unwrap().read().unwrap().embeddings.expect("a GNN");
+        session.run_steps(30).unwrap();
+        let after = session.snapshot(&options).unwrap().read().unwrap().embeddings.unwrap();
+        let widths: Vec<usize> = after.iter().map(|l| l.width).collect();
+        assert_eq!(widths, vec![16, session.data.classes], "the hidden layer, then the logits");
+        assert!(after.iter().all(|l| l.points.len() == 300 && l.points.iter().all(|p| p[0].is_finite())));
+        assert_ne!(before[0].points, after[0].points, "embeddings move as the model learns");
+
+        let node = session.data.train[0] as usize;
+        let found = session.inspect_node(node, 4).unwrap().read().unwrap();
+        assert_eq!(found.layers.len(), 2, "one step-through per layer");
+        for layer in &found.layers {
+            let (self_loop, edges) = layer.terms.split_first().unwrap();
+            assert!(self_loop.self_loop && self_loop.from == node as u32);
+            let incoming = session.data.adjacency.triples().filter(|&(_, d, _)| d as usize == node).count();
+            assert_eq!(edges.len(), incoming, "every incoming edge is a term");
+            // The degree is the self loop plus the incoming weights, and each coefficient is
+            // w / √(d̂ᵤ d̂ᵥ): weighted back by the roots, they add up to the degree again.
+            let weights: f32 = edges.iter().map(|t| t.weight).sum();
+            assert!((layer.receiver_degree - (1.0 + weights)).abs() < 1e-5);
+            let unscaled: f32 = layer
+                .terms
+                .iter()
+                .map(|t| t.coefficient * (t.sender_degree * layer.receiver_degree).sqrt())
+                .sum();
+            assert!(
+                (unscaled - layer.receiver_degree).abs() < 1e-4,
+                "{unscaled} vs {}",
+                layer.receiver_degree
+            );
+            // What the terms add up to is what the model computed.
+            let (shown, model) = (layer.update(), &layer.state);
+            assert_eq!(shown.len(), model.len());
+            for (a, b) in shown.iter().zip(model) {
+                assert!(
+                    (a - b).abs() < 1e-4 * (1.0 + b.abs()),
+                    "layer {}: {shown:?} vs {model:?}",
+                    layer.layer
+                );
+            }
+        }
+        assert!(found.layers[0].relu && !found.layers[1].relu, "ReLU on the hidden layer, logits linear");
+
+        let mut gat =
+            NodeSession::new(&spec(GnnKind::Gat { heads: 2, output_heads: 1 }, None), &device).unwrap();
+        assert!(gat.inspect_node(node, 2).unwrap().read().unwrap().layers.is_empty(), "GCN layers only");
+        assert_eq!(gat.snapshot(&options).unwrap().read().unwrap().embeddings.map(|e| e.len()), Some(2));
+    }
+
+    #[test]
     fn neural_graph_machines_step_beside_their_full_batch_base() {
         let device = Device::flex();
         let mut ngm = spec(GnnKind::Gcn, None);
-        ngm.model = ModelSpec::Mlp { hidden: vec![32], activation: Default::default(), dropout: 0.0 };
+        ngm.model =
+            ModelSpec::Mlp { hidden: vec![32], activation: Default::default(), dropout: 0.0, inputs: None };
         let mut base = ngm.clone();
         ngm.regularization.neural_graph_machine = Some(crate::config::NgmConfig {
             alpha_labeled_unlabeled: 2.0,
@@ -285,7 +359,7 @@ mod tests {
         let run = |spec: &ExperimentSpec| {
             let mut session = NodeSession::new(spec, &device).unwrap();
             session.run_steps(100).unwrap();
-            session.snapshot().unwrap().read().unwrap()
+            session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap()
         };
         let (b, n) = (run(&base), run(&ngm));
         assert!(b.losses.unwrap().graph.is_none() && n.losses.unwrap().graph.is_some());
@@ -306,7 +380,7 @@ mod tests {
         ] {
             let mut session = NodeSession::new(&spec(gnn, None), &device).unwrap();
             session.run_steps(3).unwrap();
-            let p = session.snapshot().unwrap().read().unwrap();
+            let p = session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap();
             assert_eq!(p.step, 3);
             assert!(p.losses.unwrap().total.is_finite());
         }

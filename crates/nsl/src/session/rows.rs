@@ -13,9 +13,11 @@ use crate::data::Examples;
 use crate::data::TrainingData;
 use crate::data::load::load_data;
 use crate::error::{NslError, Result};
-use crate::model::NslModel;
+use crate::model::{Classifier, NslModel};
+use crate::session::digit_views::{push_feature_maps, push_first_layer};
 use crate::session::heatmap::class_probability_tensor;
 use crate::session::inspect::{PendingInspection, node_and_neighbors, stacked_terms};
+use crate::session::network::push_network;
 use crate::session::probe::{PendingProbe, ProbeSpec, probe};
 use crate::session::readout::Readout;
 use crate::session::snapshot::{EdgeTensors, Layout, onehot_labels, predicted_onehot};
@@ -231,7 +233,15 @@ impl Session {
             }
             _ => None,
         };
-        Ok(PendingInspection { readout, node, neighbors, terms, heat: None, attention: None })
+        Ok(PendingInspection {
+            readout,
+            node,
+            neighbors,
+            terms,
+            heat: None,
+            attention: None,
+            layers: Vec::new(),
+        })
     }
 
     /// How many test rows the model classifies correctly under `attack` (one point of a
@@ -273,6 +283,25 @@ impl Session {
             }
             _ => None,
         };
+        let network = match (options.network, &inference) {
+            (Some(grid), Classifier::Mlp(mlp)) if self.spec.data.is_plane() => {
+                push_network(mlp, &grid, &eval_device, &mut readout)
+            }
+            _ => None,
+        };
+        let side = (self.data.test.dim as f64).sqrt().round() as usize;
+        let digit_views = match (options.digit, &inference) {
+            (Some(digit), Classifier::Cnn(cnn)) if digit < self.data.test.len() => {
+                Some(push_feature_maps(cnn, &e.test_x, digit, &mut readout))
+            }
+            (Some(_), Classifier::Mlp(mlp))
+                if matches!(self.spec.data, crate::spec::DataSpec::Mnist { .. })
+                    && side * side == self.data.test.dim =>
+            {
+                Some(push_first_layer(mlp, side, &mut readout))
+            }
+            _ => None,
+        };
         let shown = options.samples.min(self.data.test.len());
         let samples = (shown > 0)
             .then(|| readout.push(activation::softmax(test_logits.slice([0..shown, 0..classes]), 1)));
@@ -293,6 +322,9 @@ impl Session {
             samples,
             sample_labels: self.data.test.labels[..shown].to_vec(),
             nodes,
+            network,
+            digit_views,
+            embeddings: None,
             classes,
             parts: regularizers_on(self.trainer.regularization()),
         };
@@ -315,7 +347,11 @@ mod tests {
         let device = Device::flex();
         let spec = builtin("moons-adv", None, 0).unwrap();
         let mut session = Session::new(&spec, &device).unwrap();
-        let options = SnapshotOptions { grid: Some(Grid { resolution: 10, ..Grid::default() }), samples: 3 };
+        let options = SnapshotOptions {
+            grid: Some(Grid { resolution: 10, ..Grid::default() }),
+            samples: 3,
+            ..Default::default()
+        };
         let at_start = session.snapshot(&options).unwrap().read().unwrap();
         assert_eq!((at_start.step, at_start.losses), (0, None));
         session.run_steps(5).unwrap();
@@ -360,6 +396,44 @@ mod tests {
     }
 
     #[test]
+    fn squared_inputs_separate_circles_and_the_neurons_change_as_they_learn() {
+        use crate::spec::{PlaneFeature, ToyShape};
+        let mut spec = builtin("moons-adv", None, 0).unwrap();
+        let DataSpec::Toy(toy) = &mut spec.data else { panic!("moons is a 2D set") };
+        toy.shape = ToyShape::Circles;
+        spec.model = ModelSpec::Mlp {
+            hidden: vec![3],
+            activation: crate::spec::Activation::Tanh,
+            dropout: 0.0,
+            inputs: Some(vec![PlaneFeature::X1Squared, PlaneFeature::X2Squared]),
+        };
+        spec.regularization = Default::default();
+        spec.validate().unwrap();
+        let mut session = Session::new(&spec, &Device::flex()).unwrap();
+        let options = SnapshotOptions {
+            network: Some(Grid { resolution: 6, ..Grid::default() }),
+            ..Default::default()
+        };
+        let before =
+            session.snapshot(&options).unwrap().read().unwrap().network.expect("an MLP on the plane");
+        session.run_steps(300).unwrap();
+        let progress = session.snapshot(&options).unwrap().read().unwrap();
+        assert!(progress.test_acc > 0.9, "x₁² + x₂² tells a disc from a ring: {}", progress.test_acc);
+        let after = progress.network.unwrap();
+        let widths: Vec<usize> = after.columns.iter().map(|c| c.width).collect();
+        assert_eq!(widths, vec![2, 3, 2]);
+        assert_eq!(before.columns[0], after.columns[0], "the inputs do not train");
+        let moved: f32 =
+            before.columns[1].maps.iter().zip(&after.columns[1].maps).map(|(a, b)| (a - b).abs()).sum();
+        assert!(moved > 1.0, "hidden maps change with training: {moved}");
+        assert_ne!(before.weights[0], after.weights[0]);
+
+        let mut features_elsewhere = builtin("mnist-adv", None, 0).unwrap();
+        features_elsewhere.model = spec.model.clone();
+        assert!(features_elsewhere.validate().unwrap_err().to_string().contains("points of the plane"));
+    }
+
+    #[test]
     fn a_session_trains_what_nsl_train_trains() {
         // Same batches in the same order: the step-wise session and `experiment::run` end with
         // the same model, so the browser's robustness curve can be checked against `nsl`.
@@ -391,7 +465,12 @@ mod tests {
         let spec = |graph: Option<GraphRegConfig>| ExperimentSpec {
             name: "karate".into(),
             data: DataSpec::Graph { graph: GraphSource::Karate },
-            model: ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![8],
+                activation: Default::default(),
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization { graph, ..Default::default() },
             optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 2, weight_decay: 0.0 },
             epochs: 100,
@@ -461,5 +540,45 @@ mod tests {
         assert!(l1.adversarial.is_some() && l1.total < l0.total * 0.6, "{l0:?} → {l1:?}");
         assert!(last.test_acc > 0.75, "a CNN after 150 steps: {}", last.test_acc);
         assert_eq!(last.samples.len(), 8);
+        assert_eq!(last.digit_views, None, "no digit chosen, no feature maps");
+
+        // The feature maps of test digit 3: one 28 × 28 map per first-block channel, 14 × 14
+        // per second-block channel, and they differ from one digit to another.
+        let mut maps = |digit| {
+            let options = SnapshotOptions { digit: Some(digit), ..Default::default() };
+            match session.snapshot(&options).unwrap().read().unwrap().digit_views {
+                Some(crate::session::digit_views::DigitViews::FeatureMaps { digit: shown, blocks }) => {
+                    assert_eq!(shown, digit);
+                    blocks
+                }
+                other => panic!("a CNN shows feature maps, got {other:?}"),
+            }
+        };
+        let (three, four) = (maps(3), maps(4));
+        let shapes: Vec<(usize, usize)> = three.iter().map(|b| (b.channels, b.side)).collect();
+        assert_eq!(shapes, vec![(4, 28), (8, 14)]);
+        assert_ne!(three[0].maps, four[0].maps);
+        assert!(three[1].maps.iter().any(|v| *v > 0.0), "the second block responds to a digit");
+    }
+
+    #[test]
+    fn an_mlp_on_digits_shows_its_first_layer_weights_as_images() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/mnist");
+        let mut spec = builtin("mnist-adv", Some(&dir), 0).unwrap();
+        spec.data = DataSpec::Mnist { dir, train: 200, test: 50 };
+        let mut session = Session::new(&spec, &Device::flex()).unwrap();
+        let options = SnapshotOptions { digit: Some(0), ..Default::default() };
+        let before = session.snapshot(&options).unwrap().read().unwrap().digit_views;
+        session.run_steps(20).unwrap();
+        let after = session.snapshot(&options).unwrap().read().unwrap().digit_views;
+        let (
+            Some(crate::session::digit_views::DigitViews::FirstLayer { side, units, weights: w0 }),
+            Some(crate::session::digit_views::DigitViews::FirstLayer { weights: w1, .. }),
+        ) = (before, after)
+        else {
+            panic!("an MLP on digits shows its first layer")
+        };
+        assert_eq!((side, units, w0.len()), (28, 16, 16 * 784), "the first 16 of 128 hidden units");
+        assert_ne!(w0, w1, "the images change as it learns");
     }
 }

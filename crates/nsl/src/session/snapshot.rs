@@ -9,7 +9,9 @@ use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{NslError, Result};
+use crate::session::digit_views::{DigitLayout, DigitViews};
 use crate::session::heatmap::Grid;
+use crate::session::network::{NetworkLayout, NetworkMaps};
 use crate::session::readout::Readout;
 use crate::tensor::{labels, matrix};
 use crate::train::trainer::means_of;
@@ -77,6 +79,26 @@ pub struct Progress {
     pub samples: Vec<SamplePrediction>,
     /// For graph data: predictions on every node.
     pub nodes: Option<NodePredictions>,
+    /// For an MLP on points of the plane: every neuron over the plane, and the weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkMaps>,
+    /// For a model of digits: a CNN's feature maps of the chosen digit, or an MLP's
+    /// first-layer weights as images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digit_views: Option<DigitViews>,
+    /// For a GNN: every node's embedding after each layer, projected on its two leading
+    /// principal components.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<Vec<LayerEmbedding>>,
+}
+
+/// A GNN layer's node embeddings in the plane.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerEmbedding {
+    /// The layer's width.
+    pub width: usize,
+    /// Each node's two leading principal components (the embedding itself when 2 wide or less).
+    pub points: Vec<[f32; 2]>,
 }
 
 impl Progress {
@@ -100,11 +122,18 @@ pub struct SnapshotOptions {
     pub grid: Option<Grid>,
     /// How many test rows to report predictions for.
     pub samples: usize,
+    /// The grid of the neuron maps of an MLP on points of the plane (`None`: no network view).
+    pub network: Option<Grid>,
+    /// For a model of digits, the test digit whose feature maps a CNN shows (an MLP shows its
+    /// first-layer weights whenever this is set; `None`: neither).
+    pub digit: Option<usize>,
+    /// For a GNN, every layer's node embeddings in the plane.
+    pub embeddings: bool,
 }
 
 impl Default for SnapshotOptions {
     fn default() -> Self {
-        Self { grid: Some(Grid::default()), samples: 8 }
+        Self { grid: Some(Grid::default()), samples: 8, network: None, digit: None, embeddings: false }
     }
 }
 
@@ -172,6 +201,10 @@ pub(crate) struct Layout {
     pub(crate) samples: Option<Range<usize>>,
     pub(crate) sample_labels: Vec<u32>,
     pub(crate) nodes: Option<NodeLayout>,
+    pub(crate) network: Option<NetworkLayout>,
+    pub(crate) digit_views: Option<DigitLayout>,
+    /// Each GNN layer's width and where its states sit.
+    pub(crate) embeddings: Option<Vec<(usize, Range<usize>)>>,
     pub(crate) classes: usize,
     /// Whether the graph, adversarial and VAT parts are in force.
     pub(crate) parts: [bool; 3],
@@ -267,8 +300,35 @@ impl Layout {
             heatmap: self.heatmap.as_ref().map(|r| v[r.clone()].to_vec()),
             samples,
             nodes,
+            network: self.network.as_ref().map(|n| n.read(v)),
+            digit_views: self.digit_views.as_ref().map(|d| d.read(v)),
+            embeddings: match &self.embeddings {
+                None => None,
+                Some(layers) => Some(
+                    layers
+                        .iter()
+                        .map(|(width, range)| project(&v[range.clone()], *width))
+                        .collect::<Result<_>>()?,
+                ),
+            },
         })
     }
+}
+
+/// Node states `[nodes × width]` on their two leading principal components (a fixed seed and
+/// signs, so that a projection moves only as the states do).
+fn project(states: &[f32], width: usize) -> Result<LayerEmbedding> {
+    let points = match width {
+        0 => Vec::new(),
+        1 => states.iter().map(|&x| [x, 0.0]).collect(),
+        2 => states.chunks(2).map(|p| [p[0], p[1]]).collect(),
+        _ => nsl_graph::embed::pca(states, width, 2, 0)
+            .map_err(|e| NslError::Config(format!("projecting embeddings: {e}")))?
+            .chunks(2)
+            .map(|p| [p[0], p[1]])
+            .collect(),
+    };
+    Ok(LayerEmbedding { width, points })
 }
 
 /// Predicted classes of `logits` as one-hot rows.
@@ -301,6 +361,9 @@ mod tests {
             samples: None,
             sample_labels: Vec::new(),
             nodes: None,
+            network: None,
+            digit_views: None,
+            embeddings: None,
             classes: 2,
             parts: [false; 3],
         };

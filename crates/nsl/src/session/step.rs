@@ -160,9 +160,9 @@ impl StepSession for NodeSession {
     fn run_steps(&mut self, steps: usize) -> Result<()> {
         NodeSession::run_steps(self, steps)
     }
-    /// Full-batch snapshots have no heatmap or sample rows: the options do not apply.
-    fn snapshot(&mut self, _options: &SnapshotOptions) -> Result<PendingProgress> {
-        NodeSession::snapshot(self)
+    /// Full-batch snapshots have no heatmap or sample rows; they take the options' embeddings.
+    fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
+        NodeSession::snapshot(self, options)
     }
     fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
         NodeSession::inspect_node(self, node, ATTRIBUTION_STEPS)

@@ -148,7 +148,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
         "mnist-adv" => Ok(ExperimentSpec {
             name: name.into(),
             data: DataSpec::Mnist { dir: dir("../shared/data/mnist"), train: 8000, test: 2000 },
-            model: ModelSpec::Mlp { hidden: vec![128], activation: Default::default(), dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![128],
+                activation: Default::default(),
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization {
                 adversarial: Some(AdvRegConfig {
                     multiplier: 0.2,
@@ -178,7 +183,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
         "cora-graph-reg" => Ok(ExperimentSpec {
             name: name.into(),
             data: DataSpec::Planetoid { dir: dir("../shared/data/cora"), undirected: true },
-            model: ModelSpec::Mlp { hidden: vec![50, 50], activation: Default::default(), dropout: 0.5 },
+            model: ModelSpec::Mlp {
+                hidden: vec![50, 50],
+                activation: Default::default(),
+                dropout: 0.5,
+                inputs: None,
+            },
             regularization: tutorial_graph_regularization(3, 0.1),
             optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 128, weight_decay: 0.0 },
             epochs: 100,
@@ -200,7 +210,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
                 labels_per_class: Some(10),
                 seed: 0,
             }),
-            model: ModelSpec::Mlp { hidden: vec![64], activation: Activation::Relu, dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![64],
+                activation: Activation::Relu,
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: tutorial_graph_regularization(3, 1.0),
             optimizer: OptimizerSpec { learning_rate: 1e-3, batch_size: 16, weight_decay: 0.0 },
             epochs: 100,
@@ -218,8 +233,14 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
                 noise: 0.2,
                 train_fraction: 0.5,
                 seed,
+                classes: 2,
             }),
-            model: ModelSpec::Mlp { hidden: vec![8, 8], activation: Activation::Tanh, dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![8, 8],
+                activation: Activation::Tanh,
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization: Regularization {
                 adversarial: Some(AdvRegConfig {
                     multiplier: 0.5,
@@ -263,7 +284,12 @@ pub fn builtin(name: &str, data_dir: Option<&Path>, seed: u64) -> Result<Experim
             Ok(cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.005, 300))
         }
         "cora-ngm" => {
-            let model = ModelSpec::Mlp { hidden: vec![64], activation: Default::default(), dropout: 0.5 };
+            let model = ModelSpec::Mlp {
+                hidden: vec![64],
+                activation: Default::default(),
+                dropout: 0.5,
+                inputs: None,
+            };
             let mut spec = cora_gnn(name, dir("../shared/data/cora"), seed, model, 0.01, 200);
             spec.regularization.neural_graph_machine = Some(NgmConfig::default());
             spec.compare_with_base = true;

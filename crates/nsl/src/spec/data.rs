@@ -29,6 +29,9 @@ pub enum DataSpec {
     /// A two-dimensional TensorFlow-Playground set (moons, circles, spiral, xor, blobs), drawn
     /// from its own seed.
     Toy(ToySpec),
+    /// Points of the plane placed by the learner (added, moved, erased in the playground, or
+    /// read from a CSV of `x,y,label`), with their split.
+    Points(PlanePoints),
     /// A Planetoid citation graph (`NAME.content/.cites/.split`): train on the split's train
     /// nodes, test on its test nodes; graph neighbors come from all nodes.
     Planetoid {
@@ -72,6 +75,12 @@ impl DataSpec {
         matches!(self, Self::Planetoid { .. } | Self::Graph { .. } | Self::Synthesized(_))
     }
 
+    /// Whether the rows are points of the plane (a 2D set), whose features a model may
+    /// compute from `(x₁, x₂)`.
+    pub fn is_plane(&self) -> bool {
+        matches!(self, Self::Toy(_) | Self::Points(_))
+    }
+
     /// Whether the data is for TF-GNN's models over typed graphs (several node and edge sets,
     /// or many graphs).
     pub fn is_typed_graph(&self) -> bool {
@@ -113,6 +122,49 @@ pub struct ToySpec {
     pub train_fraction: f32,
     /// Seed of the draw and the split.
     pub seed: u64,
+    /// Classes: 2, or up to [`MAX_PLANE_CLASSES`] for the shapes that have more (blobs and
+    /// spiral arms).
+    #[serde(default = "two", skip_serializing_if = "is_two")]
+    pub classes: usize,
+}
+
+/// The most classes of points of the plane (a set drawn from a seed, or the learner's own).
+pub const MAX_PLANE_CLASSES: usize = 5;
+
+fn two() -> usize {
+    2
+}
+
+fn is_two(n: &usize) -> bool {
+    *n == 2
+}
+
+impl ToyShape {
+    /// Whether the shape can be drawn with more than two classes.
+    pub fn takes_classes(self) -> bool {
+        matches!(self, Self::Blobs | Self::Spiral)
+    }
+}
+
+/// A point of the plane and its class: `[x, y, label]` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PlanePoint(pub f32, pub f32, pub u32);
+
+/// The learner's own points of the plane, split into training and test points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanePoints {
+    /// Points the model trains on.
+    pub train: Vec<PlanePoint>,
+    /// Points it is tested on.
+    pub test: Vec<PlanePoint>,
+}
+
+impl PlanePoints {
+    /// Classes: one more than the largest label, and at least two.
+    pub fn classes(&self) -> usize {
+        self.train.iter().chain(&self.test).map(|p| p.2 as usize + 1).max().unwrap_or(0).max(2)
+    }
 }
 
 /// A graph made in memory: built in, or drawn in the playground.

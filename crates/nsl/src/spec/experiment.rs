@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::data::DataSpec;
+use super::data::{DataSpec, MAX_PLANE_CLASSES};
 use super::evaluation::EvaluationSpec;
 use super::limits;
 use super::model::{GnnKind, ModelSpec};
@@ -219,6 +219,26 @@ impl ExperimentSpec {
         {
             return bad("a toy set needs ≥ 4 points, noise in [0, 1] and a train fraction in (0, 1)".into());
         }
+        if let DataSpec::Toy(toy) = rows
+            && !(2..=MAX_PLANE_CLASSES).contains(&toy.classes)
+        {
+            return bad(format!("a 2D set has 2 to {MAX_PLANE_CLASSES} classes, not {}", toy.classes));
+        }
+        if let DataSpec::Points(points) = rows {
+            if points.train.is_empty() || points.test.is_empty() {
+                return bad("your points need at least one training point and one test point".into());
+            }
+            if let Some(p) =
+                points.train.iter().chain(&points.test).find(|p| p.2 as usize >= MAX_PLANE_CLASSES)
+            {
+                return bad(format!("a point's class is 0 to {}, not {}", MAX_PLANE_CLASSES - 1, p.2));
+            }
+            if let Some(p) =
+                points.train.iter().chain(&points.test).find(|p| !(p.0.abs() <= 10.0 && p.1.abs() <= 10.0))
+            {
+                return bad(format!("a point lies within ±10 of the origin, not at ({}, {})", p.0, p.1));
+            }
+        }
         if self.optimizer.batch_size == 0 {
             return bad("batch_size must be ≥ 1".into());
         }
@@ -252,6 +272,17 @@ impl ExperimentSpec {
                 (channels.iter().copied().chain([*dense]).collect(), dropout)
             }
         };
+        if let ModelSpec::Mlp { inputs: Some(features), .. } = &self.model {
+            if !self.data.is_plane() {
+                return bad(
+                    "features of the plane (x₁², sin x₁, …) need points of the plane (a 2D set)".into()
+                );
+            }
+            let distinct: std::collections::HashSet<_> = features.iter().collect();
+            if features.is_empty() || distinct.len() != features.len() {
+                return bad("the model needs at least one input feature, each at most once".into());
+            }
+        }
         if let ModelSpec::Gnn { gnn, .. } = &self.model {
             if !self.data.is_graph() {
                 return bad("a GNN needs graph data (planetoid or a built-in graph)".into());
@@ -484,12 +515,21 @@ mod tests {
         let refusal = |spec: ExperimentSpec| spec.validate().unwrap_err().to_string();
 
         let mut wide = moons();
-        wide.model =
-            ModelSpec::Mlp { hidden: vec![200_000, 200_000], activation: Default::default(), dropout: 0.0 };
+        wide.model = ModelSpec::Mlp {
+            hidden: vec![200_000, 200_000],
+            activation: Default::default(),
+            dropout: 0.0,
+            inputs: None,
+        };
         assert!(refusal(wide).contains("model.hidden[0]: 200000 units, over the limit of 2048"));
 
         let mut deep = moons();
-        deep.model = ModelSpec::Mlp { hidden: vec![8; 5000], activation: Default::default(), dropout: 0.0 };
+        deep.model = ModelSpec::Mlp {
+            hidden: vec![8; 5000],
+            activation: Default::default(),
+            dropout: 0.0,
+            inputs: None,
+        };
         assert!(refusal(deep).contains("model.hidden: 5000 layers, over the limit of 8"));
 
         let mut many = moons();

@@ -66,6 +66,9 @@ pub const EPOCHS: Limit = Limit::new("epochs", "epochs", 10_000);
 pub const BATCH_SIZE: Limit = Limit::new("optimizer.batch_size", "samples", 4096);
 /// Points of a 2D set.
 pub const TOY_POINTS: Limit = Limit::new("data.points", "points", 20_000);
+/// The learner's own points of the plane (training and test together): every one travels in
+/// the link.
+pub const PLANE_POINTS: Limit = Limit::new("data.train.len + data.test.len", "points", 1000);
 /// MNIST images read (train and test together).
 pub const MNIST_IMAGES: Limit = Limit::new("data.train + data.test", "images", 70_000);
 /// The MNIST directory's path.
@@ -171,11 +174,12 @@ pub const ROBUSTNESS_PGD: Limit = Limit::new("evaluation.robustness.pgd_iteratio
 pub const LINK_EMBEDDING: Limit = Limit::new("task.embedding", "units", 2048);
 
 /// Every limit, in the order of the README's table.
-pub const LIMITS: [Limit; 49] = [
+pub const LIMITS: [Limit; 50] = [
     NAME,
     EPOCHS,
     BATCH_SIZE,
     TOY_POINTS,
+    PLANE_POINTS,
     MNIST_IMAGES,
     PATH,
     CITATION_NODES,
@@ -238,6 +242,7 @@ pub(super) fn check_data(data: &DataSpec) -> Result<()> {
             MNIST_IMAGES.check(train.saturating_add(*test))
         }
         DataSpec::Toy(toy) => TOY_POINTS.check(toy.points),
+        DataSpec::Points(points) => PLANE_POINTS.check(points.train.len().saturating_add(points.test.len())),
         DataSpec::Planetoid { dir, .. } => PATH.check(dir.as_os_str().len()),
         DataSpec::Graph { graph } => match graph {
             GraphSource::Karate => Ok(()),

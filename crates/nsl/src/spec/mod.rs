@@ -17,9 +17,14 @@ mod model;
 pub mod plan;
 mod synthesized;
 
-pub use data::{DataSpec, GraphSource, KARATE_LEADERS, LoadedGraph, SynthesizedSpec, ToyShape, ToySpec};
+pub use data::{
+    DataSpec, GraphSource, KARATE_LEADERS, LoadedGraph, MAX_PLANE_CLASSES, PlanePoint, PlanePoints,
+    SynthesizedSpec, ToyShape, ToySpec,
+};
 pub use evaluation::{Attack, EvaluationSpec, FgsmSpec, RobustnessSpec};
 pub use experiment::{AuxiliaryTask, ExperimentSpec, LinkPredictionSpec, LinkScore, OptimizerSpec, TaskSpec};
-pub use model::{Activation, GnnKind, HeteroSampling, ModelSpec, SageAggregator, SubgraphSampling};
+pub use model::{
+    Activation, GnnKind, HeteroSampling, ModelSpec, PlaneFeature, SageAggregator, SubgraphSampling,
+};
 pub use plan::{Plan, Variant};
 pub use synthesized::{EdgeRule, EmbeddingSpec};

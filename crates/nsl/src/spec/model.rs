@@ -23,6 +23,11 @@ pub enum ModelSpec {
         /// Dropout after each hidden layer.
         #[serde(default)]
         dropout: f64,
+        /// For points of the plane: the features the first layer reads, computed from each
+        /// point's `(x₁, x₂)` inside the model (TensorFlow Playground's inputs), so that
+        /// perturbations and gradients stay in the plane. `None`: the rows as they are.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inputs: Option<Vec<PlaneFeature>>,
     },
     /// A small CNN on square grey images given as rows (MNIST digits): 3 × 3 convolutions with
     /// ReLU and 2 × 2 max pooling per block, a dense ReLU layer, dropout, the logits.
@@ -115,6 +120,58 @@ pub enum Activation {
     Tanh,
     /// `1 / (1 + e^-x)`.
     Sigmoid,
+}
+
+/// A feature of a point `(x₁, x₂)` of the plane, as TensorFlow Playground offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaneFeature {
+    /// `x₁`.
+    X1,
+    /// `x₂`.
+    X2,
+    /// `x₁²`.
+    X1Squared,
+    /// `x₂²`.
+    X2Squared,
+    /// `x₁·x₂`.
+    X1X2,
+    /// `sin x₁`.
+    SinX1,
+    /// `sin x₂`.
+    SinX2,
+}
+
+impl PlaneFeature {
+    /// Every feature, in the order TensorFlow Playground lists them.
+    pub const ALL: [PlaneFeature; 7] =
+        [Self::X1, Self::X2, Self::X1Squared, Self::X2Squared, Self::X1X2, Self::SinX1, Self::SinX2];
+
+    /// The feature at a point.
+    pub fn at(self, x1: f32, x2: f32) -> f32 {
+        match self {
+            Self::X1 => x1,
+            Self::X2 => x2,
+            Self::X1Squared => x1 * x1,
+            Self::X2Squared => x2 * x2,
+            Self::X1X2 => x1 * x2,
+            Self::SinX1 => x1.sin(),
+            Self::SinX2 => x2.sin(),
+        }
+    }
+
+    /// How the feature is written.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::X1 => "x₁",
+            Self::X2 => "x₂",
+            Self::X1Squared => "x₁²",
+            Self::X2Squared => "x₂²",
+            Self::X1X2 => "x₁x₂",
+            Self::SinX1 => "sin x₁",
+            Self::SinX2 => "sin x₂",
+        }
+    }
 }
 
 /// Which message-passing layer a [`Gnn`] stacks.

@@ -149,13 +149,14 @@ impl Trainer {
         let device = device.clone().autodiff();
         device.seed(seed);
         let model = match model {
-            ModelSpec::Mlp { hidden, activation, dropout } => Classifier::Mlp(
+            ModelSpec::Mlp { hidden, activation, dropout, inputs } => Classifier::Mlp(
                 MlpConfig {
                     input,
                     hidden: hidden.clone(),
                     output: classes,
                     activation: *activation,
                     dropout: *dropout,
+                    inputs: inputs.clone(),
                 }
                 .init(seed, &device),
             ),
@@ -353,7 +354,12 @@ mod tests {
         ExperimentSpec {
             name: "blobs".into(),
             data: DataSpec::Mnist { dir: "unused".into(), train: 0, test: 0 },
-            model: ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0 },
+            model: ModelSpec::Mlp {
+                hidden: vec![8],
+                activation: Default::default(),
+                dropout: 0.0,
+                inputs: None,
+            },
             regularization,
             optimizer: OptimizerSpec { learning_rate: 0.05, batch_size: 16, weight_decay: 0.0 },
             epochs: 10,

@@ -4,6 +4,7 @@
 use nsl::config::NgmDistance;
 use nsl::config::{DistanceType, NormType, Reduction, TransformType};
 use nsl::spec::Activation;
+use nsl::spec::PlaneFeature;
 use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
 use yew::prelude::*;
 
@@ -66,7 +67,17 @@ pub fn data_controls(props: &ControlsProps) -> Html {
                     on_change={knob(props, Edit::TrainFraction)} />
                 <Knob id="points" label="Points" value={toy.points as f64} min={20.0} max={2000.0} step={10.0} integer=true
                     on_change={knob(props, |v| Edit::Points(v as usize))} />
+                if toy.shape.takes_classes() {
+                    <Knob id="classes" label="Classes" value={toy.classes as f64} min={2.0} max={nsl::spec::MAX_PLANE_CLASSES as f64} step={1.0} integer=true
+                        on_change={knob(props, |v| Edit::Classes(v as usize))} />
+                }
             </>
+        },
+        DataSpec::Points(points) => html! {
+            <p class="hint" id="own-points-count">{ format!(
+                "{} training and {} test points of {} classes, placed by you.",
+                points.train.len(), points.test.len(), points.classes()
+            ) }</p>
         },
         DataSpec::Mnist { train, test, .. } => html! {
             <p class="hint">{ format!("{train} training and {test} test digits (28 × 28) bundled with the page.") }</p>
@@ -207,7 +218,35 @@ pub fn model_controls(props: &ControlsProps) -> Html {
             }
             <Knob id="dropout" label="Dropout" value={dropout} min={0.0} max={0.9} step={0.05}
                 on_change={knob(props, Edit::Dropout)} />
+            if let (ModelSpec::Mlp { inputs, .. }, true) = (&props.spec.model, props.spec.data.is_plane()) {
+                <PlaneInputs inputs={inputs.clone()} on_edit={props.on_edit.clone()} />
+            }
         </section>
+    }
+}
+
+/// Props of [`PlaneInputs`].
+#[derive(Debug, Properties, PartialEq)]
+struct PlaneInputsProps {
+    inputs: Option<Vec<PlaneFeature>>,
+    on_edit: Callback<Edit>,
+}
+
+/// TensorFlow Playground's input features of an MLP on the plane, each on or off.
+#[function_component(PlaneInputs)]
+fn plane_inputs(props: &PlaneInputsProps) -> Html {
+    let on = props.inputs.clone().unwrap_or_else(|| vec![PlaneFeature::X1, PlaneFeature::X2]);
+    html! {
+        <fieldset class="plane-inputs">
+            <legend>{ "Input features" }</legend>
+            { for PlaneFeature::ALL.iter().map(|&feature| {
+                let id = format!("input-{}", serde_json::to_value(feature).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+                html! {
+                    <Toggle id={id} label={feature.label()} checked={on.contains(&feature)}
+                        on_change={props.on_edit.reform(move |checked| Edit::InputFeature(feature, checked))} />
+                }
+            }) }
+        </fieldset>
     }
 }
 

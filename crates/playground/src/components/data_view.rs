@@ -5,6 +5,7 @@ use nsl::session::Progress;
 use nsl::session::heatmap::Grid;
 use nsl::session::inspect::NodeInspection;
 use nsl::session::probe::{ProbeResult, top_class};
+use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
@@ -12,6 +13,7 @@ use super::graph_paint::GraphPainter;
 
 use super::palette::{blend, class_css};
 use super::raster::{blit, canvas_point, context, ink_rgba};
+use crate::plane_points::{PointEdit, PointMode, PointRef, PointTool};
 use crate::protocol::{DataInfo, DataView};
 use crate::shared::Shared;
 
@@ -36,7 +38,16 @@ pub struct DataViewProps {
     /// A graph node was clicked.
     #[prop_or_default]
     pub on_node: Option<Callback<u32>>,
+    /// What a press on the plane does (points of the plane only).
+    #[prop_or_default]
+    pub tool: PointTool,
+    /// A change to the points made on the plane.
+    #[prop_or_default]
+    pub on_points: Option<Callback<PointEdit>>,
 }
+
+/// A point being dragged: which, and where it is now (plane coordinates).
+type Drag = Option<(PointRef, f32, f32)>;
 
 const SIZE: u32 = 280;
 
@@ -49,6 +60,7 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         DataView::Graph { pictures, .. } if !pictures.is_empty() => picture_sheet(pictures),
         _ => None,
     });
+    let drag = use_state(|| None::<(PointRef, f32, f32)>);
     {
         let canvas = canvas.clone();
         use_effect_with(
@@ -58,8 +70,9 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                 props.probe.clone(),
                 props.inspection.clone(),
                 sheet,
+                *drag,
             ),
-            move |(info, progress, probe, inspection, sheet)| {
+            move |(info, progress, probe, inspection, sheet, drag)| {
                 let view = &info.view;
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
                     && let Some(ctx) = context(&canvas)
@@ -67,7 +80,12 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                     ctx.clear_rect(0.0, 0.0, f64::from(SIZE), f64::from(SIZE));
                     match view {
                         DataView::Points { train, test } => {
-                            draw_points(&ctx, train, test, progress.as_deref());
+                            draw_points(
+                                &ctx,
+                                &dragged(train, drag, false),
+                                &dragged(test, drag, true),
+                                progress.as_deref(),
+                            );
                             if let Some(probe) = probe {
                                 draw_arrows(&ctx, probe);
                             }
@@ -124,14 +142,104 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         }
         _ => None,
     };
+    let editing = props.on_points.is_some() && props.tool.mode != PointMode::Look;
+    let pointer = match (&props.on_points, &props.info.view) {
+        (Some(on_points), DataView::Points { train, test }) if editing => {
+            Some(point_gestures(props.tool, on_points, train, test, &drag))
+        }
+        _ => None,
+    };
+    let (onpointerdown, onpointermove, onpointerup) =
+        pointer.map_or((None, None, None), |(d, m, u)| (Some(d), Some(m), Some(u)));
     html! {
         <figure class="data-view">
             <h3>{ props.title.clone() }</h3>
-            <canvas ref={canvas} id={props.id.clone()} {onclick} width={SIZE.to_string()} height={SIZE.to_string()}
+            <canvas ref={canvas} id={props.id.clone()} {onclick} {onpointerdown} {onpointermove} {onpointerup}
+                class={classes!(editing.then_some("editing"))} width={SIZE.to_string()} height={SIZE.to_string()}
                 role="img" aria-label={label} />
             <figcaption>{ label }</figcaption>
         </figure>
     }
+}
+
+/// The plane's coordinates of a canvas pixel.
+fn to_plane(px: f64, py: f64) -> (f32, f32) {
+    let grid = Grid::default();
+    let size = f64::from(SIZE);
+    let x = grid.x_min + (px / size) as f32 * (grid.x_max - grid.x_min);
+    let y = grid.y_max - (py / size) as f32 * (grid.y_max - grid.y_min);
+    (x, y)
+}
+
+/// The points with the one being dragged where the pointer is.
+fn dragged(points: &[[f32; 3]], drag: &Drag, test: bool) -> Vec<[f32; 3]> {
+    let mut points = points.to_vec();
+    if let Some((point, x, y)) = drag
+        && point.test == test
+        && let Some(p) = points.get_mut(point.index)
+    {
+        (p[0], p[1]) = (*x, *y);
+    }
+    points
+}
+
+/// Pointer handlers of the point tools: a press adds, erases or picks up a point; a drag moves
+/// it; letting go puts it down (one edit, so the models start again once).
+fn point_gestures(
+    tool: PointTool,
+    on_points: &Callback<PointEdit>,
+    train: &[[f32; 3]],
+    test: &[[f32; 3]],
+    drag: &UseStateHandle<Drag>,
+) -> (Callback<PointerEvent>, Callback<PointerEvent>, Callback<PointerEvent>) {
+    let as_points =
+        |list: &[[f32; 3]]| list.iter().map(|p| nsl::spec::PlanePoint(p[0], p[1], p[2] as u32)).collect();
+    let points = nsl::spec::PlanePoints { train: as_points(train), test: as_points(test) };
+    // Ten canvas pixels, in the plane's units.
+    let reach = 10.0 * (Grid::default().x_max - Grid::default().x_min) / SIZE as f32;
+    let down = {
+        let (on_points, drag) = (on_points.clone(), drag.clone());
+        Callback::from(move |e: PointerEvent| {
+            let (x, y) = {
+                let (px, py) = canvas_point(&e);
+                to_plane(px, py)
+            };
+            let near = crate::plane_points::nearest(&points, x, y, reach);
+            match (tool.mode, near) {
+                (PointMode::Add, _) => {
+                    on_points.emit(PointEdit::Add { x, y, class: tool.class, test: tool.test })
+                }
+                (PointMode::Erase, Some(point)) => on_points.emit(PointEdit::Erase(point)),
+                (PointMode::Move, Some(point)) => {
+                    if let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                        let _ = target.set_pointer_capture(e.pointer_id());
+                    }
+                    drag.set(Some((point, x, y)));
+                }
+                _ => {}
+            }
+        })
+    };
+    let moving = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some((point, ..)) = *drag {
+                let (px, py) = canvas_point(&e);
+                let (x, y) = to_plane(px, py);
+                drag.set(Some((point, x, y)));
+            }
+        })
+    };
+    let up = {
+        let (on_points, drag) = (on_points.clone(), drag.clone());
+        Callback::from(move |_: PointerEvent| {
+            if let Some((point, x, y)) = *drag {
+                drag.set(None);
+                on_points.emit(PointEdit::Move { point, x, y });
+            }
+        })
+    };
+    (down, moving, up)
 }
 
 /// Heatmap cells first (the grid's top row first, as [`Grid::points`] orders them), points on top.

@@ -10,6 +10,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::layer_step::LayerStepper;
 use super::palette::class_rgb;
 use super::plot_frame::{Axes, Corner, Entry, draw_legend, pixels};
 use super::raster::context;
@@ -122,6 +123,9 @@ pub fn node_inspector(props: &NodeInspectorProps) -> Html {
                 if props.inspection.iter().any(|(_, i)| i.heat.is_some()) {
                     <p class="muted">{ "The views show, for the GNN, which nodes' features its prediction for this node rests on (integrated gradients: red raises the top class's score, blue lowers it; halo size is the share)." }
                         { if props.inspection.iter().any(|(_, i)| i.attention.is_some()) { " Edge width is the attention the GAT's last layer pays along each edge." } else { "" } }</p>
+                }
+                if let Some(i) = regularized.filter(|i| !i.layers.is_empty()) {
+                    <LayerStepper layers={i.layers.clone()} />
                 }
             }
         </section>

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{Lesson, parse};
 
 /// Each built-in lesson's file name and text.
-pub const FILES: [(&str, &str); 8] = [
+pub const FILES: [(&str, &str); 9] = [
     ("adversarial-examples.toml", include_str!("../../../../assets/lessons/adversarial-examples.toml")),
     (
         "adversarial-regularization.toml",
@@ -15,6 +15,7 @@ pub const FILES: [(&str, &str); 8] = [
     ("graph-regularization.toml", include_str!("../../../../assets/lessons/graph-regularization.toml")),
     ("graphs-from-data.toml", include_str!("../../../../assets/lessons/graphs-from-data.toml")),
     ("neural-graph-machines.toml", include_str!("../../../../assets/lessons/neural-graph-machines.toml")),
+    ("inside-the-model.toml", include_str!("../../../../assets/lessons/inside-the-model.toml")),
     ("message-passing.toml", include_str!("../../../../assets/lessons/message-passing.toml")),
     ("subgraph-sampling.toml", include_str!("../../../../assets/lessons/subgraph-sampling.toml")),
     ("virtual-adversarial.toml", include_str!("../../../../assets/lessons/virtual-adversarial.toml")),

@@ -70,10 +70,18 @@ pub enum Panel {
     Explorer,
     /// The graph editor.
     Editor,
+    /// The tools for the learner's own points.
+    Points,
+    /// An MLP on the plane drawn neuron by neuron.
+    Network,
+    /// A GNN's node embeddings layer by layer.
+    Embeddings,
+    /// A CNN's feature maps or an MLP's first-layer weights on digits.
+    FeatureMaps,
 }
 
 /// The panels that are not control groups, with their keys.
-const VIEWS: [(Panel, &str); 8] = [
+const VIEWS: [(Panel, &str); 12] = [
     (Panel::Toolbar, "toolbar"),
     (Panel::View, "view"),
     (Panel::Charts, "charts"),
@@ -82,6 +90,10 @@ const VIEWS: [(Panel, &str); 8] = [
     (Panel::Inspector, "inspector"),
     (Panel::Explorer, "explorer"),
     (Panel::Editor, "editor"),
+    (Panel::Points, "points"),
+    (Panel::Network, "network"),
+    (Panel::Embeddings, "embeddings"),
+    (Panel::FeatureMaps, "feature-maps"),
 ];
 
 impl Panel {

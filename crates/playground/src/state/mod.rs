@@ -82,6 +82,10 @@ pub struct Page {
     pub backend: Option<BackendInfo>,
     /// Steps per snapshot.
     pub speed: usize,
+    /// What a press on the plane does (the learner's own points).
+    pub point_tool: crate::plane_points::PointTool,
+    /// The test digit whose feature maps a CNN shows.
+    pub digit: usize,
     /// Why the link in the address bar could not be read, or the edited spec is invalid.
     pub notice: Option<String>,
     /// Training workers lost so far: each loss starts the next one.
@@ -217,6 +221,8 @@ impl State {
                 backend_choice,
                 backend: None,
                 speed,
+                point_tool: Default::default(),
+                digit: 0,
                 notice: None,
                 workers_lost: 0,
                 lost_in_a_row: 0,
@@ -339,6 +345,10 @@ pub enum Action {
     WorkerLost(String),
     /// Something about the guided lesson.
     Lesson(LessonAction),
+    /// Another point tool.
+    PointTool(crate::plane_points::PointTool),
+    /// Another test digit to see inside a CNN.
+    ShowDigit(usize),
 }
 
 impl Reducible for State {
@@ -386,6 +396,8 @@ impl Reducible for State {
             }
             Action::WorkerLost(why) => next.on_worker_lost(&why),
             Action::Lesson(action) => next.on_lesson(action),
+            Action::PointTool(tool) => next.page.point_tool = tool,
+            Action::ShowDigit(digit) => next.page.digit = digit,
             Action::Undo => {
                 if let (Some(previous), Some(now)) =
                     (next.drawing.undo.last().cloned(), drawing_of(&next.spec).cloned())
@@ -592,6 +604,9 @@ mod tests {
             heatmap: None,
             samples: Vec::new(),
             nodes: None,
+            network: None,
+            digit_views: None,
+            embeddings: None,
         }
     }
 

@@ -9,6 +9,7 @@ use nsl::graph::Graph;
 use nsl::spec::GraphSource;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
+use crate::presets::CLASS_NAMES;
 use crate::presets::{CORA_DIR, is_bundled_cora};
 use crate::protocol::{BuiltGraph, DataView};
 use nsl::graph::layout::{LayoutConfig, force_layout, refine_layout};
@@ -119,14 +120,14 @@ pub fn load(
 ) -> nsl::Result<Loaded> {
     let digits = bundled.digits.as_ref();
     match &spec.data {
-        DataSpec::Toy(_) => {
+        DataSpec::Toy(_) | DataSpec::Points(_) => {
             let data = load_data(spec)?;
             let rows =
                 |e: &Examples| (0..e.len()).map(|i| [e.row(i)[0], e.row(i)[1], e.labels[i] as f32]).collect();
             let view = DataView::Points { train: rows(&data.train), test: rows(&data.test) };
             Ok(Loaded {
                 view,
-                class_names: vec!["orange".into(), "blue".into()],
+                class_names: CLASS_NAMES[..data.train.classes].iter().map(|n| n.to_string()).collect(),
                 data: Some(data),
                 graph: None,
                 built: None,

@@ -193,16 +193,20 @@ impl Engine {
     }
 
     /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
+    /// The views inside a model (network, digit views, embeddings) are the regularized
+    /// model's: the page draws only those, so the base model's snapshot leaves them out.
     pub fn burst(
         &mut self,
         steps: usize,
         options: &SnapshotOptions,
     ) -> nsl::Result<Vec<(Variant, PendingProgress)>> {
         let steps = steps.min(self.info.total_steps.saturating_sub(self.steps_done()));
+        let outside = SnapshotOptions { network: None, digit: None, embeddings: false, ..*options };
         self.runs
             .iter_mut()
             .map(|(variant, run)| {
                 run.run_steps(steps)?;
+                let options = if *variant == Variant::Base { &outside } else { options };
                 Ok((*variant, run.snapshot(options)?))
             })
             .collect()
@@ -236,11 +240,21 @@ mod tests {
     fn base_and_regularized_step_together_and_stop_at_the_last_epoch() {
         let mut engine = engine(true);
         assert_eq!(engine.info().total_steps, 40);
-        let snapshots = engine.burst(30, &SnapshotOptions { grid: None, samples: 0 }).unwrap();
+        let options = SnapshotOptions {
+            grid: None,
+            samples: 0,
+            network: Some(nsl::session::network::neuron_grid()),
+            ..Default::default()
+        };
+        let snapshots = engine.burst(30, &options).unwrap();
         let progress: Vec<_> = snapshots.into_iter().map(|(v, p)| (v, p.read().unwrap())).collect();
         assert_eq!(progress.len(), 2);
         let (base, regularized) = (&progress[0], &progress[1]);
         assert_eq!((base.0, regularized.0), (Variant::Base, Variant::Regularized));
+        assert!(
+            base.1.network.is_none() && regularized.1.network.is_some(),
+            "the page draws the regularized model's"
+        );
         assert_eq!((base.1.step, regularized.1.step), (30, 30));
         assert!(base.1.losses.unwrap().adversarial.is_none());
         assert!(regularized.1.losses.unwrap().adversarial.is_some());
@@ -267,7 +281,7 @@ mod tests {
     #[test]
     fn robustness_is_measured_point_by_point_for_both_models_and_probes_read_back() {
         let mut engine = engine(true);
-        engine.burst(40, &SnapshotOptions { grid: None, samples: 0 }).unwrap();
+        engine.burst(40, &SnapshotOptions { grid: None, samples: 0, ..Default::default() }).unwrap();
         let mut job = engine.robustness_job().unwrap();
         assert_eq!(job.progress().total, 2 * 2 * 7, "two models, FGSM and PGD, 7 sizes");
         while let Some(readout) = engine.next_robustness_point(&job).unwrap() {
@@ -368,7 +382,8 @@ mod tests {
     #[test]
     fn neural_graph_machines_train_beside_their_full_batch_base() {
         let mut spec = crate::presets::preset(crate::presets::Family::Karate, 0);
-        spec.model = ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0 };
+        spec.model =
+            ModelSpec::Mlp { hidden: vec![8], activation: Default::default(), dropout: 0.0, inputs: None };
         spec.regularization = nsl::config::Regularization {
             neural_graph_machine: Some(Default::default()),
             ..Default::default()

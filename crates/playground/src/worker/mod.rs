@@ -136,6 +136,8 @@ struct Runtime {
     explorer: Option<ExplorerGraph>,
     /// The graph node being inspected.
     inspected: Option<u32>,
+    /// The test digit whose feature maps a CNN shows.
+    digit: usize,
     /// It changed and is to be measured once the queued commands are handled.
     inspect_due: bool,
 }
@@ -164,6 +166,7 @@ impl Runtime {
             explorer: None,
             inspected: None,
             inspect_due: false,
+            digit: 0,
         }
     }
 
@@ -278,6 +281,11 @@ impl Runtime {
                 self.inspected = node;
                 self.inspect_due = true;
             }
+            Command::ShowDigit(digit) => {
+                self.digit = digit;
+                // Shown at once, paused or not.
+                self.tick(0).await;
+            }
             Command::Sample(request) => self.sample(&request),
             Command::ExportGraph(format) => self.export_graph(format),
             Command::Robustness => self.start_robustness(),
@@ -362,7 +370,13 @@ impl Runtime {
     /// `steps` steps on every model and one snapshot each, read back asynchronously.
     async fn tick(&mut self, steps: usize) {
         let Some(engine) = &mut self.engine else { return };
-        let options = SnapshotOptions { grid: Some(Grid::default()), samples: data::SHOWN_DIGITS };
+        let options = SnapshotOptions {
+            grid: Some(Grid::default()),
+            samples: data::SHOWN_DIGITS,
+            network: Some(nsl::session::network::neuron_grid()),
+            digit: Some(self.digit),
+            embeddings: true,
+        };
         let pending = match engine.burst(steps, &options) {
             Ok(pending) => pending,
             Err(e) => return self.fail(e),
