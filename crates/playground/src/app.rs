@@ -474,6 +474,7 @@ pub fn app() -> Html {
     });
     let probing = s.probe_spec().is_some();
     let on_points = Some(on_edit.reform(Edit::OwnPoints));
+    let inside = &s.training.regularized.inside;
     let robustness_settings = s.spec.evaluation.robustness.unwrap_or_default();
     html! {
         <div class={classes!("app", present.then_some("presenter"), s.lesson.as_ref().filter(|v| v.away.is_none()).map(|_| "has-lesson"))}
@@ -546,17 +547,19 @@ pub fn app() -> Html {
                                 title={AttrValue::from(if s.training.base.is_some() { format!("{} model", s.spec.variant_name()) } else { "model".to_string() })} />
                         </div>
                     }
-                    if let (Some(p), ModelSpec::Mlp { inputs, activation, .. }) = (&latest, &s.spec.model) {
-                        <NetworkView progress={p.clone()} activation={AttrValue::from(format!("{activation:?}").to_lowercase())}
+                    if let (Some(network), ModelSpec::Mlp { inputs, activation, .. }) = (&inside.network, &s.spec.model) {
+                        <NetworkView network={network.clone()} activation={AttrValue::from(format!("{activation:?}").to_lowercase())}
                             points={s.training.info.as_ref().and_then(|i| match &i.view {
                                 crate::protocol::DataView::Points { train, .. } => Some(Rc::from(train.as_slice())),
                                 _ => None,
                             })}
                             inputs={inputs.as_deref().unwrap_or(&[PlaneFeature::X1, PlaneFeature::X2]).iter().map(|f| f.label()).collect::<Vec<_>>()} />
                     }
-                    if let (Some(p), Some(info)) = (&latest, &s.training.info) {
-                        <EmbeddingsView progress={p.clone()} info={info.clone()} node={s.inspector.node} />
-                        <DigitViewsPanel progress={p.clone()} info={info.clone()} digit={s.page.digit}
+                    if let (Some(layers), Some(info)) = (&inside.embeddings, &s.training.info) {
+                        <EmbeddingsView layers={layers.clone()} info={info.clone()} node={s.inspector.node} />
+                    }
+                    if let (Some(views), Some(info)) = (&inside.digits, &s.training.info) {
+                        <DigitViewsPanel views={views.clone()} info={info.clone()} digit={s.page.digit}
                             on_digit={dispatch.reform(Action::ShowDigit)} />
                     }
                     <Chart kind={ChartKind::Loss} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />

@@ -225,6 +225,24 @@ mod tests {
     }
 
     #[test]
+    fn a_link_carries_the_largest_set_of_points() {
+        use rand::RngExt;
+        let mut rng = nsl::graph::rng::seeded(5);
+        let mut point = || {
+            PlanePoint(rng.random_range(-1.25..1.25), rng.random_range(-1.25..1.25), rng.random_range(0..5))
+        };
+        let mut spec = crate::presets::preset(crate::presets::Family::OwnPoints, 0);
+        let points = PlanePoints {
+            train: (0..750).map(|_| point()).collect(),
+            test: (0..250).map(|_| point()).collect(),
+        };
+        spec.data = nsl::spec::DataSpec::Points(points);
+        spec.validate().unwrap();
+        let link = crate::fragment::to_fragment(&spec);
+        assert_eq!(crate::fragment::from_fragment(&link).unwrap(), spec, "{} characters", link.len());
+    }
+
+    #[test]
     fn the_nearest_point_within_reach() {
         assert_eq!(nearest(&points(), 0.45, 0.5, 0.1), Some(PointRef { test: false, index: 1 }));
         assert_eq!(nearest(&points(), -0.45, 0.45, 0.1), Some(PointRef { test: true, index: 0 }));

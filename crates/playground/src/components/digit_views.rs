@@ -2,7 +2,6 @@
 //! (CNN Explainer's view), or an MLP's first-layer weights as 28 × 28 images (what each hidden
 //! unit looks for).
 
-use nsl::session::Progress;
 use nsl::session::digit_views::DigitViews;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -14,8 +13,8 @@ use crate::shared::Shared;
 /// Props of [`DigitViewsPanel`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct DigitViewsProps {
-    /// The latest snapshot (its `digit_views` are drawn).
-    pub progress: Shared<Progress>,
+    /// The views as the latest snapshot that carried them had them.
+    pub views: Shared<DigitViews>,
     /// The data (the test digits the data view shows, 28 × 28 grey bytes each).
     pub info: Shared<DataInfo>,
     /// The chosen digit.
@@ -29,8 +28,7 @@ const PIXELS: usize = 28 * 28;
 /// The panel.
 #[function_component(DigitViewsPanel)]
 pub fn digit_views_panel(props: &DigitViewsProps) -> Html {
-    let Some(views) = props.progress.digit_views.as_ref() else { return Html::default() };
-    match views {
+    match &*props.views {
         DigitViews::FeatureMaps { digit, blocks } => {
             let images: &[u8] = match &props.info.view {
                 DataView::Digits { images } => images,

@@ -2,7 +2,7 @@
 //! two leading principal components and coloured by its true class, moving as training goes —
 //! the classes pulling apart layer by layer is what message passing does.
 
-use nsl::session::Progress;
+use nsl::session::LayerEmbedding;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -14,8 +14,8 @@ use crate::shared::Shared;
 /// Props of [`EmbeddingsView`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct EmbeddingsViewProps {
-    /// The latest snapshot (its `embeddings` are drawn).
-    pub progress: Shared<Progress>,
+    /// Each layer's embeddings, as the latest snapshot that carried them had them.
+    pub layers: Shared<Vec<LayerEmbedding>>,
     /// The graph (labels, training nodes).
     pub info: Shared<DataInfo>,
     /// The inspected node, ringed.
@@ -28,7 +28,7 @@ const SIZE: u32 = 220;
 /// The panel.
 #[function_component(EmbeddingsView)]
 pub fn embeddings_view(props: &EmbeddingsViewProps) -> Html {
-    let Some(layers) = props.progress.embeddings.as_ref() else { return Html::default() };
+    let layers = &*props.layers;
     let last = layers.len().saturating_sub(1);
     html! {
         <section class="card embeddings" aria-labelledby="embeddings-title">
@@ -37,7 +37,7 @@ pub fn embeddings_view(props: &EmbeddingsViewProps) -> Html {
             <div class="embedding-layers">
                 { for (0..layers.len()).map(|l| html! {
                     <figure>
-                        <LayerScatter progress={props.progress.clone()} info={props.info.clone()} layer={l} node={props.node} />
+                        <LayerScatter layers={props.layers.clone()} info={props.info.clone()} layer={l} node={props.node} />
                         <figcaption>{ if l == last {
                             format!("Layer {} (output, {} wide)", l + 1, layers[l].width)
                         } else {
@@ -52,7 +52,7 @@ pub fn embeddings_view(props: &EmbeddingsViewProps) -> Html {
 
 #[derive(Debug, Properties, PartialEq)]
 struct LayerScatterProps {
-    progress: Shared<Progress>,
+    layers: Shared<Vec<LayerEmbedding>>,
     info: Shared<DataInfo>,
     layer: usize,
     node: Option<u32>,
@@ -65,11 +65,9 @@ fn layer_scatter(props: &LayerScatterProps) -> Html {
     {
         let canvas = canvas.clone();
         use_effect_with(
-            (props.progress.clone(), props.info.clone(), props.layer, props.node),
-            move |(progress, info, layer, node)| {
-                let (Some(canvas), Some(layers)) =
-                    (canvas.cast::<HtmlCanvasElement>(), progress.embeddings.as_ref())
-                else {
+            (props.layers.clone(), props.info.clone(), props.layer, props.node),
+            move |(layers, info, layer, node)| {
+                let Some(canvas) = canvas.cast::<HtmlCanvasElement>() else {
                     return;
                 };
                 let (Some(ctx), Some(points), DataView::Graph { labels, train, .. }) =

@@ -42,16 +42,13 @@ pub fn layer_stepper(props: &LayerStepperProps) -> Html {
     html! {
         <div class="layer-step" id="layer-step" data-layer={step.layer.to_string()} data-degree={format!("{:.6}", step.receiver_degree)}>
             <h3>{ format!("Step through a GCN layer at node {}", step.node) }</h3>
-            <div class="segmented" role="radiogroup" aria-label="Which layer">
+            <div class="segmented" role="group" aria-label="Which layer">
                 { for props.layers.iter().map(|l| {
                     let (chosen, index) = (chosen.clone(), l.layer);
                     let label = if l.layer == last { format!("Layer {} (output)", l.layer + 1) } else { format!("Layer {} (hidden, ReLU)", l.layer + 1) };
                     html! {
-                        <label class="segment">
-                            <input type="radio" name="step-layer" id={format!("step-layer-{}", l.layer + 1)} checked={l.layer == step.layer}
-                                onchange={Callback::from(move |_| chosen.set(index))} />
-                            { label }
-                        </label>
+                        <button class="segment" id={format!("step-layer-{}", l.layer + 1)} aria-pressed={(l.layer == step.layer).to_string()}
+                            onclick={Callback::from(move |_| chosen.set(index))}>{ label }</button>
                     }
                 }) }
             </div>

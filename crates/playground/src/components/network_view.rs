@@ -3,7 +3,6 @@
 //! weights (colour: sign, width: size); hovering or focusing a neuron shows its map large with
 //! the formula that computes it and its strongest inputs.
 
-use nsl::session::Progress;
 use nsl::session::network::NetworkMaps;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -20,8 +19,8 @@ use crate::shared::Shared;
 /// Props of [`NetworkView`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct NetworkViewProps {
-    /// The latest snapshot (its `network` is drawn).
-    pub progress: Shared<Progress>,
+    /// The network as the latest snapshot that carried it had it.
+    pub network: Shared<NetworkMaps>,
     /// How each input feature is written (`x₁`, `x₁²`, …).
     pub inputs: Vec<&'static str>,
     /// The hidden non-linearity's name.
@@ -38,7 +37,7 @@ type NeuronAt = (usize, usize);
 #[function_component(NetworkView)]
 pub fn network_view(props: &NetworkViewProps) -> Html {
     let selected = use_state(|| (1usize, 0usize));
-    let Some(net) = props.progress.network.as_ref() else { return Html::default() };
+    let net = &*props.network;
     let geometry = Geometry::of(net);
     let (column, index) = *selected;
     let (column, index) = if column < net.columns.len() && index < net.columns[column].width {
@@ -48,18 +47,26 @@ pub fn network_view(props: &NetworkViewProps) -> Html {
     };
     let last = net.columns.len() - 1;
     let name = |c: usize, i: usize| neuron_name(c, i, last, &props.inputs);
-    let lines = weight_lines(net, &geometry);
+    let weights = use_node_ref();
+    {
+        let weights = weights.clone();
+        use_effect_with(props.network.clone(), move |network| {
+            if let Some(canvas) = weights.cast::<HtmlCanvasElement>()
+                && let Some(ctx) = context(&canvas)
+            {
+                draw_weights(&ctx, network, &Geometry::of(network));
+            }
+        });
+    }
     html! {
         <section class="card network" aria-labelledby="network-title">
             <h2 id="network-title">{ "Inside the model" }</h2>
             <p class="hint">{ "Each square is one neuron's value over the plane (red: positive, blue: negative; classes in their colour). Lines are weights: red positive, blue negative, thicker when larger. Hover or focus a neuron to see it large." }</p>
-            // The weights as an SVG behind columns of tiles laid out by the style sheet (the
+            // The weights on a canvas behind columns of tiles laid out by the style sheet (the
             // page's Content Security Policy allows no inline styles): the sizes below and
             // `.network-diagram`'s rules in style.css agree.
             <div class={classes!("network-diagram", format!("tiles-{}", geometry.tile))} id="network-diagram">
-                <svg class="weights" width={geometry.width.to_string()} height={geometry.height.to_string()} aria-hidden="true">
-                    { for lines }
-                </svg>
+                <canvas class="weights" ref={weights} width={geometry.width.to_string()} height={geometry.height.to_string()} aria-hidden="true" />
                 <div class="network-columns" role="group" aria-label="The network: features, hidden layers, output">
                     { for net.columns.iter().enumerate().map(|(c, col)| html! {
                         <div class="network-column">
@@ -76,7 +83,7 @@ pub fn network_view(props: &NetworkViewProps) -> Html {
                                 html! {
                                     <button class={classes!("neuron", ((c, i) == (column, index)).then_some("selected"))}
                                         aria-label={name(c, i)} onfocus={pick} onmouseenter={hover}>
-                                        <NeuronTile progress={props.progress.clone()} at={(c, i)} size={geometry.tile} />
+                                        <NeuronTile network={props.network.clone()} at={(c, i)} size={geometry.tile} />
                                     </button>
                                 }
                             }) }
@@ -85,7 +92,7 @@ pub fn network_view(props: &NetworkViewProps) -> Html {
                 </div>
             </div>
             <div class="neuron-detail" id="neuron-detail" aria-live="polite">
-                <NeuronTile progress={props.progress.clone()} at={(column, index)} size={160} points={props.points.clone()} />
+                <NeuronTile network={props.network.clone()} at={(column, index)} size={160} points={props.points.clone()} />
                 <div>
                     <h3>{ name(column, index) }</h3>
                     <p>{ formula(net, column, index, &props.inputs, &props.activation) }</p>
@@ -143,30 +150,30 @@ impl Geometry {
     }
 }
 
-/// One SVG line per weight, from the right edge of its input to the left edge of its output.
-fn weight_lines(net: &NetworkMaps, g: &Geometry) -> Vec<Html> {
+/// One line per weight, from the right edge of its input to the left edge of its output:
+/// red positive, blue negative, wider and more opaque when larger. Drawn on a canvas (a few
+/// hundred lines redrawn ten times a second: no elements to create or lay out).
+fn draw_weights(ctx: &web_sys::CanvasRenderingContext2d, net: &NetworkMaps, g: &Geometry) {
+    ctx.clear_rect(0.0, 0.0, g.width, g.height);
     let largest =
         net.weights.iter().flat_map(|w| w.kernel.iter()).fold(0.0_f32, |m, w| m.max(w.abs())).max(1e-6);
-    let mut lines = Vec::new();
+    let half = f64::from(g.tile) / 2.0;
     for (l, weights) in net.weights.iter().enumerate() {
         let (from, to) = (net.columns[l].width, net.columns[l + 1].width);
         for i in 0..from {
             for j in 0..to {
                 let w = weights.kernel[i * to + j];
                 let size = f64::from(w.abs() / largest);
-                let half = f64::from(g.tile) / 2.0;
-                let (x1, y1) = (g.x(l) + f64::from(g.tile), g.y(i, from) + half);
-                let (x2, y2) = (g.x(l + 1), g.y(j, to) + half);
-                let colour = if w >= 0.0 { "rgb(178,24,43)" } else { "rgb(33,102,172)" };
-                lines.push(html! {
-                    <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()}
-                        stroke={colour} stroke-width={format!("{:.2}", 0.4 + 3.2 * size)}
-                        stroke-opacity={format!("{:.2}", 0.15 + 0.85 * size)} />
-                });
+                let (r, gr, b) = if w >= 0.0 { (178, 24, 43) } else { (33, 102, 172) };
+                ctx.set_stroke_style_str(&format!("rgba({r},{gr},{b},{:.2})", 0.15 + 0.85 * size));
+                ctx.set_line_width(0.4 + 3.2 * size);
+                ctx.begin_path();
+                ctx.move_to(g.x(l) + f64::from(g.tile), g.y(i, from) + half);
+                ctx.line_to(g.x(l + 1), g.y(j, to) + half);
+                ctx.stroke();
             }
         }
     }
-    lines
 }
 
 fn column_title(c: usize, last: usize, width: usize) -> String {
@@ -228,7 +235,7 @@ fn strongest_inputs(net: &NetworkMaps, c: usize, i: usize, inputs: &[&str]) -> S
 /// Props of [`NeuronTile`].
 #[derive(Debug, Properties, PartialEq)]
 struct NeuronTileProps {
-    progress: Shared<Progress>,
+    network: Shared<NetworkMaps>,
     at: NeuronAt,
     size: u32,
     /// Points drawn over the map.
@@ -243,10 +250,9 @@ fn neuron_tile(props: &NeuronTileProps) -> Html {
     {
         let canvas = canvas.clone();
         use_effect_with(
-            (props.progress.clone(), props.at, props.size, props.points.clone()),
-            move |(progress, (c, i), size, points)| {
-                if let (Some(net), Some(canvas)) =
-                    (progress.network.as_ref(), canvas.cast::<HtmlCanvasElement>())
+            (props.network.clone(), props.at, props.size, props.points.clone()),
+            move |(net, (c, i), size, points)| {
+                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
                     && let Some(ctx) = context(&canvas)
                     && let Some(column) = net.columns.get(*c).filter(|col| *i < col.width)
                 {

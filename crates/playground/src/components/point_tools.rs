@@ -34,6 +34,8 @@ const MODES: [(PointMode, &str, &str); 4] = [
 #[function_component(PointTools)]
 pub fn point_tools(props: &PointToolsProps) -> Html {
     let csv_error = use_state(|| None::<String>);
+    let open_csv = use_state(|| false);
+    let csv_open = *open_csv;
     let text = use_node_ref();
     let tool = props.tool;
     let read_csv = {
@@ -94,28 +96,26 @@ pub fn point_tools(props: &PointToolsProps) -> Html {
     html! {
         <section class="card point-tools" aria-labelledby="point-tools-title" aria-describedby="point-tools-hint">
             <h2 id="point-tools-title">{ "Your own points" }</h2>
-            <div class="segmented" role="radiogroup" aria-label="What a click on the plane does">
+            // Toggle buttons rather than radios: Tab reaches each one (a radio group is one stop).
+            <div class="segmented" role="group" aria-label="What a click on the plane does">
                 { for MODES.iter().map(|&(mode, key, label)| {
                     let on_tool = props.on_tool.clone();
                     html! {
-                        <label class="segment">
-                            <input type="radio" name="point-mode" id={format!("point-{key}")} checked={tool.mode == mode}
-                                onchange={Callback::from(move |_| on_tool.emit(PointTool { mode, ..tool }))} />
-                            { label }
-                        </label>
+                        <button class="segment" id={format!("point-{key}")} aria-pressed={(tool.mode == mode).to_string()}
+                            onclick={Callback::from(move |_| on_tool.emit(PointTool { mode, ..tool }))}>{ label }</button>
                     }
                 }) }
             </div>
             if tool.mode == PointMode::Add {
-                <div class="segmented" role="radiogroup" aria-label="Class of added points">
+                <div class="segmented" role="group" aria-label="Class of added points">
                     { for (0..offered as u32).map(|class| {
                         let on_tool = props.on_tool.clone();
                         html! {
-                            <label class={format!("segment swatch swatch-{class}")}>
-                                <input type="radio" name="point-class" id={format!("point-class-{class}")} checked={tool.class == class}
-                                    onchange={Callback::from(move |_| on_tool.emit(PointTool { class, ..tool }))} />
+                            <button class={format!("segment swatch swatch-{class}")} id={format!("point-class-{class}")}
+                                aria-pressed={(tool.class == class).to_string()}
+                                onclick={Callback::from(move |_| on_tool.emit(PointTool { class, ..tool }))}>
                                 { CLASS_NAMES[class as usize] }
-                            </label>
+                            </button>
                         }
                     }) }
                 </div>
@@ -132,19 +132,24 @@ pub fn point_tools(props: &PointToolsProps) -> Html {
                 </label>
             }
             <p class="hint" id="point-tools-hint">{ hint(tool.mode) }</p>
-            <details class="csv">
-                <summary>{ "Paste, pick or drop a CSV of x,y,label" }</summary>
-                <textarea id="points-csv" ref={text} rows="4" spellcheck="false" placeholder="x,y,label\n-0.5,0.4,0\n0.5,-0.4,1"
-                    aria-label="Points as CSV: x,y,label per line" ondrop={on_drop.clone()} ondragover={on_drag_over.clone()} />
-                <div class="row">
-                    <button id="points-csv-read" onclick={on_paste}>{ "Use these points" }</button>
-                    <label class="file-button">
-                        <input type="file" id="points-csv-file" accept=".csv,text/csv,text/plain" onchange={on_pick} />
-                        { "Pick a file…" }
-                    </label>
+            <button class="csv-open" id="points-csv-open" aria-expanded={csv_open.to_string()} aria-controls="points-csv-area"
+                onclick={{ let open = open_csv.clone(); Callback::from(move |_| open.set(!*open)) }}>
+                { if *open_csv { "Hide the CSV" } else { "Paste, pick or drop a CSV of x,y,label…" } }
+            </button>
+            if *open_csv {
+                <div id="points-csv-area">
+                    <textarea id="points-csv" ref={text} rows="4" spellcheck="false" placeholder="x,y,label\n-0.5,0.4,0\n0.5,-0.4,1"
+                        aria-label="Points as CSV: x,y,label per line" ondrop={on_drop.clone()} ondragover={on_drag_over.clone()} />
+                    <div class="row">
+                        <button id="points-csv-read" onclick={on_paste}>{ "Use these points" }</button>
+                        <label class="file-button">
+                            <input type="file" id="points-csv-file" accept=".csv,text/csv,text/plain" onchange={on_pick} />
+                            { "Pick a file…" }
+                        </label>
+                    </div>
                 </div>
-                if let Some(e) = &*csv_error { <output class="error" id="points-csv-error">{ e.clone() }</output> }
-            </details>
+            }
+            if let Some(e) = &*csv_error { <output class="error" id="points-csv-error">{ e.clone() }</output> }
         </section>
     }
 }

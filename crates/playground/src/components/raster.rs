@@ -24,8 +24,11 @@ pub fn blit(ctx: &CanvasRenderingContext2d, rgba: &[u8], w: u32, h: u32, target:
     let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h) else { return };
     SCRATCH.with(|scratch| {
         let Some(small) = scratch else { return };
-        small.set_width(w);
-        small.set_height(h);
+        // Setting a canvas's size clears and resets it even when unchanged: only on a change.
+        if small.width() != w || small.height() != h {
+            small.set_width(w);
+            small.set_height(h);
+        }
         if let Some(small_ctx) = context(small) {
             let _ = small_ctx.put_image_data(&image, 0.0, 0.0);
             ctx.set_image_smoothing_enabled(smooth);

@@ -1,7 +1,9 @@
-//! The curves of one model: a point per snapshot (thinned as they grow) and the latest
-//! snapshot itself, both shared with the components that draw them.
+//! The curves of one model: a point per snapshot (thinned as they grow), the latest snapshot
+//! itself and the latest views inside the model, all shared with the components that draw them.
 
-use nsl::session::Progress;
+use nsl::session::digit_views::DigitViews;
+use nsl::session::network::NetworkMaps;
+use nsl::session::{LayerEmbedding, Progress};
 
 use crate::shared::Shared;
 
@@ -54,11 +56,35 @@ pub struct History {
     pub latest: Option<Shared<Progress>>,
     /// Loss of the first burst (kept when points are thinned).
     pub first_loss: Option<f32>,
+    /// The views inside the model, as the latest snapshot that carried them had them (they
+    /// come with some snapshots only, at most ~10 a second; a new model starts a new history).
+    pub inside: InsideViews,
+}
+
+/// What the views inside a model draw; each part changes only when a snapshot brings it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InsideViews {
+    /// An MLP on the plane, neuron by neuron.
+    pub network: Option<Shared<NetworkMaps>>,
+    /// A CNN's feature maps or an MLP's first-layer images.
+    pub digits: Option<Shared<DigitViews>>,
+    /// A GNN's embeddings layer by layer.
+    pub embeddings: Option<Shared<Vec<LayerEmbedding>>>,
 }
 
 impl History {
-    /// Adds a snapshot: a point on the curves, and the snapshot as the latest.
-    pub fn record(&mut self, progress: Progress) {
+    /// Adds a snapshot: a point on the curves, the snapshot as the latest, and the views inside
+    /// the model it carries (taken out of it, so that they are shared, not copied).
+    pub fn record(&mut self, mut progress: Progress) {
+        if let Some(network) = progress.network.take() {
+            self.inside.network = Some(Shared::new(network));
+        }
+        if let Some(digits) = progress.digit_views.take() {
+            self.inside.digits = Some(Shared::new(digits));
+        }
+        if let Some(embeddings) = progress.embeddings.take() {
+            self.inside.embeddings = Some(Shared::new(embeddings));
+        }
         if let Some(l) = progress.losses {
             self.first_loss.get_or_insert(l.total);
             let point = Point {

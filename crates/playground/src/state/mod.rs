@@ -20,7 +20,7 @@ use nsl::spec::drawn::DrawnGraph;
 use yew::Reducible;
 
 pub use crate::lesson::view::{LessonAction, LessonView, replay};
-pub use history::{History, MAX_POINTS, Point, push_thinned};
+pub use history::{History, InsideViews, MAX_POINTS, Point, push_thinned};
 
 use crate::adversary::{ProbeEdit, ProbeSettings};
 use crate::edit::{Edit, Remembered, apply, drawing_of};
@@ -719,6 +719,28 @@ mod tests {
         assert!(history.points.len() <= MAX_POINTS && history.points.len() > MAX_POINTS / 2);
         assert_eq!(history.first_loss, Some(1.0));
         assert_eq!(history.points.last().unwrap().step, MAX_POINTS + 9);
+    }
+
+    #[test]
+    fn the_views_inside_a_model_stay_until_new_ones_come() {
+        use nsl::session::digit_views::DigitViews;
+        let mut history = History::default();
+        let views = DigitViews::FirstLayer { side: 2, units: 1, weights: vec![0.5, -0.5, 0.25, 0.0] };
+        history.record(Progress { digit_views: Some(views.clone()), ..progress(10, 1.0) });
+        let shown = history.inside.digits.clone().unwrap();
+        history.record(progress(20, 0.9));
+        assert_eq!(history.latest.as_ref().unwrap().step, 20);
+        assert_eq!(history.latest.as_ref().unwrap().digit_views, None, "taken out of the snapshot");
+        assert_eq!(
+            history.inside.digits.clone(),
+            Some(shown.clone()),
+            "the same views, not a copy: nothing to redraw"
+        );
+        assert_eq!(*shown, views);
+        let newer = DigitViews::FirstLayer { side: 2, units: 1, weights: vec![0.0; 4] };
+        history.record(Progress { digit_views: Some(newer.clone()), ..progress(30, 0.8) });
+        assert_eq!(history.inside.digits.as_deref(), Some(&newer));
+        assert_eq!(History::default().inside, InsideViews::default(), "a new model starts without them");
     }
 
     #[test]

@@ -138,6 +138,8 @@ struct Runtime {
     inspected: Option<u32>,
     /// The test digit whose feature maps a CNN shows.
     digit: usize,
+    /// When a snapshot last carried the views inside the models.
+    views_at: f64,
     /// It changed and is to be measured once the queued commands are handled.
     inspect_due: bool,
 }
@@ -145,6 +147,12 @@ struct Runtime {
 /// Least time between two probes while training: a probe costs a few forward and backward
 /// passes, the page redraws it at most this often anyway.
 const PROBE_INTERVAL_MS: f64 = 250.0;
+
+/// Least time between two snapshots that carry the views inside the models (neurons, feature
+/// maps, embeddings): snapshots come ~90 times a second while training, some thirty canvases
+/// need not be redrawn with each (ten times a second looks live), and a GNN's embeddings cost
+/// a PCA each.
+const VIEWS_INTERVAL_MS: f64 = 100.0;
 
 impl Runtime {
     fn new(send: Reply) -> Self {
@@ -167,6 +175,7 @@ impl Runtime {
             inspected: None,
             inspect_due: false,
             digit: 0,
+            views_at: 0.0,
         }
     }
 
@@ -370,12 +379,20 @@ impl Runtime {
     /// `steps` steps on every model and one snapshot each, read back asynchronously.
     async fn tick(&mut self, steps: usize) {
         let Some(engine) = &mut self.engine else { return };
+        // The views inside the models: with a single step, the last burst, or once the
+        // interval has passed (the page keeps the last ones between).
+        let now = js_sys::Date::now();
+        let last = engine.steps_done() + steps >= engine.info().total_steps;
+        let views = steps <= 1 || last || now - self.views_at >= VIEWS_INTERVAL_MS;
+        if views {
+            self.views_at = now;
+        }
         let options = SnapshotOptions {
             grid: Some(Grid::default()),
             samples: data::SHOWN_DIGITS,
-            network: Some(nsl::session::network::neuron_grid()),
-            digit: Some(self.digit),
-            embeddings: true,
+            network: views.then(nsl::session::network::neuron_grid),
+            digit: views.then_some(self.digit),
+            embeddings: views,
         };
         let pending = match engine.burst(steps, &options) {
             Ok(pending) => pending,
