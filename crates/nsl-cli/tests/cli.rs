@@ -251,6 +251,33 @@ fn export_writes_a_spec_train_accepts_and_a_python_script() {
     let check = Command::new("python3").arg("-m").arg("py_compile").arg(dir.join("moons-adv.py")).output();
     let check = check.expect("python3 runs (scripts/test.sh installs it)");
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    // The learner's own points with features of the plane: three classes, a Keras Lambda of
+    // the features, the points as CSV files; the script compiles and the spec trains.
+    let mut own: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+    own["data"] = serde_json::json!({
+        "kind": "points",
+        "train": [[0.5, 0.5, 0], [-0.5, 0.5, 1], [0.0, -0.5, 2], [0.6, 0.4, 0]],
+        "test": [[0.4, 0.6, 0], [0.1, -0.6, 2]]
+    });
+    own["model"]["inputs"] = serde_json::json!(["x1", "x2", "x1_squared", "sin_x2"]);
+    let own_spec = dir.join("own.json");
+    std::fs::write(&own_spec, own.to_string()).unwrap();
+    let own_dir = dir.join("own");
+    let out = nsl(&["export", "--spec", own_spec.to_str().unwrap(), "--out", own_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = std::fs::read_to_string(own_dir.join("moons-adv.py")).unwrap();
+    assert!(script.contains("NUM_CLASSES = 3"), "{script}");
+    assert!(
+        script.contains("tf.stack([p[:, 0], p[:, 1], p[:, 0] * p[:, 0], tf.sin(p[:, 1])], axis=1)"),
+        "{script}"
+    );
+    let test_csv = std::fs::read_to_string(own_dir.join("test.csv")).unwrap();
+    assert_eq!(test_csv, "x,y,label\n0.4,0.6,0\n0.1,-0.6,2\n");
+    let check =
+        Command::new("python3").arg("-m").arg("py_compile").arg(own_dir.join("moons-adv.py")).output();
+    assert!(check.expect("python3 runs").status.success());
+    let trained = nsl(&["train", "--spec", own_spec.to_str().unwrap(), "--epochs", "2"]);
+    assert!(trained.status.success(), "{}", String::from_utf8_lossy(&trained.stderr));
     let refused = nsl(&["export", "--builtin", "cora-gcn", "--out", dir.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("no TensorFlow NSL Keras equivalent"));

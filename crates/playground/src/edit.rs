@@ -483,7 +483,8 @@ fn build_graph(next: &mut ExperimentSpec, on: bool, remembered: &Remembered) {
         match rows {
             DataSpec::Mnist { train, .. } => (10 * per_class) as f64 / (*train).max(1) as f64,
             DataSpec::Toy(toy) => {
-                (2 * per_class) as f64 / (toy.points as f64 * f64::from(toy.train_fraction)).max(1.0)
+                (toy.drawn_classes() * per_class) as f64
+                    / (toy.points as f64 * f64::from(toy.train_fraction)).max(1.0)
             }
             _ => 1.0,
         }

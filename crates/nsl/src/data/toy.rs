@@ -16,7 +16,7 @@ pub fn generate(spec: &ToySpec) -> (Examples, Examples) {
     let mut features = Vec::with_capacity(spec.points * 2);
     let mut labels = Vec::with_capacity(spec.points);
     let jitter = 0.25 * spec.noise;
-    let classes = if spec.shape.takes_classes() { spec.classes.max(2) } else { 2 };
+    let classes = spec.drawn_classes();
     for i in 0..spec.points {
         let class = (i % classes) as u32;
         let t = rng.random::<f32>();

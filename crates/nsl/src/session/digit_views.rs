@@ -1,6 +1,7 @@
 //! Inside a model of digits: a CNN's feature maps for one chosen digit (each convolution
-//! block's output, channel by channel) or an MLP's first-layer weights as images (what each
-//! hidden unit looks for). Computed on the device and read back with the snapshot.
+//! block's output, channel by channel) or an MLP's first-layer weights as images — what
+//! training has changed in them, since Glorot's random start hides what a unit looks for for
+//! hundreds of steps. Computed on the device and read back with the snapshot.
 
 use std::ops::Range;
 
@@ -42,14 +43,15 @@ pub enum DigitViews {
         /// Each block's maps, first to last.
         blocks: Vec<BlockMaps>,
     },
-    /// An MLP's first-layer weights, one image per hidden unit (the first
-    /// [`MAX_WEIGHT_IMAGES`]).
+    /// An MLP's first-layer weights as training changed them, one image per hidden unit (the
+    /// first [`MAX_WEIGHT_IMAGES`]).
     FirstLayer {
         /// Side of the images.
         side: usize,
         /// Hidden units shown.
         units: usize,
-        /// Unit by unit, each `side²` weights row by row.
+        /// Unit by unit, each `side²` values row by row: the weight now less the weight at the
+        /// start.
         weights: Vec<f32>,
     },
 }
@@ -81,9 +83,15 @@ pub(crate) fn push_feature_maps(
     DigitLayout::FeatureMaps { digit, blocks }
 }
 
-/// Pushes the first-layer weights of the first hidden units of `mlp` reading `side²` pixels.
-pub(crate) fn push_first_layer(mlp: &Mlp, side: usize, readout: &mut Readout) -> DigitLayout {
-    let kernel = mlp.layers[0].weight.val();
+/// Pushes what training changed in the first-layer weights of the first hidden units of `mlp`
+/// (reading `side²` pixels): its kernel less `start`, the kernel it started from.
+pub(crate) fn push_first_layer(
+    mlp: &Mlp,
+    start: &Tensor<2>,
+    side: usize,
+    readout: &mut Readout,
+) -> DigitLayout {
+    let kernel = mlp.layers[0].weight.val() - start.clone();
     let [inputs, hidden] = kernel.dims();
     let units = hidden.min(MAX_WEIGHT_IMAGES);
     debug_assert_eq!(inputs, side * side);
@@ -156,15 +164,16 @@ mod tests {
             inputs: None,
         };
         let mlp = config.init(4, &device);
+        let start = config.init(9, &device).layers[0].weight.val();
         let mut readout = Readout::default();
-        let layout = push_first_layer(&mlp, 4, &mut readout);
+        let layout = push_first_layer(&mlp, &start, 4, &mut readout);
         let DigitViews::FirstLayer { side, units, weights } = layout.read(&readout.read().unwrap()) else {
             panic!("an MLP has first-layer images")
         };
         assert_eq!((side, units, weights.len()), (4, MAX_WEIGHT_IMAGES, MAX_WEIGHT_IMAGES * 16));
-        let kernel = to_vec(mlp.layers[0].weight.val());
-        // Unit 3's image: column 3 of the [16, 20] kernel.
-        let column: Vec<f32> = (0..16).map(|pixel| kernel[pixel * 20 + 3]).collect();
+        let (kernel, start) = (to_vec(mlp.layers[0].weight.val()), to_vec(start));
+        // Unit 3's image: column 3 of the [16, 20] kernel, less where it started.
+        let column: Vec<f32> = (0..16).map(|pixel| kernel[pixel * 20 + 3] - start[pixel * 20 + 3]).collect();
         assert_eq!(&weights[3 * 16..4 * 16], column.as_slice());
     }
 }

@@ -74,6 +74,8 @@ pub struct Session {
     device: Device,
     pending: LossSums,
     eval: EvalTensors,
+    /// An MLP's first-layer kernel as it started (what its weight images are drawn against).
+    first_kernel: Option<Tensor<2>>,
 }
 
 impl Session {
@@ -101,6 +103,10 @@ impl Session {
         )?;
         let order = (0..data.train.len()).collect();
         let eval = EvalTensors::new(&data, &device.clone().inner());
+        let first_kernel = match trainer.model().valid() {
+            Classifier::Mlp(mlp) => Some(mlp.layers[0].weight.val()),
+            Classifier::Cnn(_) => None,
+        };
         Ok(Self {
             spec: spec.clone(),
             data,
@@ -110,6 +116,7 @@ impl Session {
             device: device.clone(),
             pending: LossSums::default(),
             eval,
+            first_kernel,
         })
     }
 
@@ -298,7 +305,7 @@ impl Session {
                 if matches!(self.spec.data, crate::spec::DataSpec::Mnist { .. })
                     && side * side == self.data.test.dim =>
             {
-                Some(push_first_layer(mlp, side, &mut readout))
+                self.first_kernel.as_ref().map(|start| push_first_layer(mlp, start, side, &mut readout))
             }
             _ => None,
         };
@@ -579,6 +586,23 @@ mod tests {
             panic!("an MLP on digits shows its first layer")
         };
         assert_eq!((side, units, w0.len()), (28, 16, 16 * 784), "the first 16 of 128 hidden units");
-        assert_ne!(w0, w1, "the images change as it learns");
+        assert!(w0.iter().all(|v| *v == 0.0), "nothing changed before the first step");
+        assert!(w1.iter().any(|v| *v != 0.0), "the images show what training changed");
+        // Without adversarial perturbations (which put ink anywhere), a pixel blank in every
+        // training digit gets no gradient and its weights stay as they began (Adam without
+        // weight decay moves only what a gradient reaches).
+        let mut plain = spec.clone();
+        plain.regularization = Default::default();
+        let mut session = Session::new(&plain, &Device::flex()).unwrap();
+        session.run_steps(20).unwrap();
+        let Some(crate::session::digit_views::DigitViews::FirstLayer { weights: w1, .. }) =
+            session.snapshot(&options).unwrap().read().unwrap().digit_views
+        else {
+            panic!("an MLP on digits shows its first layer")
+        };
+        let data = session.data();
+        let blank =
+            (0..784).find(|&p| (0..data.train.len()).all(|r| data.train.row(r)[p] == 0.0)).expect("a corner");
+        assert!((0..16).all(|u| w1[u * 784 + blank] == 0.0), "pixel {blank} never lit");
     }
 }

@@ -146,6 +146,13 @@ impl ToyShape {
     }
 }
 
+impl ToySpec {
+    /// The classes drawn: `classes` for blobs and spirals, two for the other shapes.
+    pub fn drawn_classes(&self) -> usize {
+        if self.shape.takes_classes() { self.classes.max(2) } else { 2 }
+    }
+}
+
 /// A point of the plane and its class: `[x, y, label]` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PlanePoint(pub f32, pub f32, pub u32);

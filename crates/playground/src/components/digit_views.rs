@@ -73,8 +73,8 @@ pub fn digit_views_panel(props: &DigitViewsProps) -> Html {
             let cells = side * side;
             html! {
                 <section class="card digit-views" aria-labelledby="digit-views-title">
-                    <h2 id="digit-views-title">{ format!("Inside the model: what the first {units} hidden units look for") }</h2>
-                    <p class="hint">{ "Each image is one hidden unit's weights on the 28 × 28 pixels: ink on red pixels raises the unit, ink on blue lowers it. They start as noise and take shape as the model learns." }</p>
+                    <h2 id="digit-views-title">{ format!("Inside the model: what the first {units} hidden units learned to look for") }</h2>
+                    <p class="hint">{ "Each image is how one hidden unit's weights on the 28 × 28 pixels have changed since training began (they start as random noise, which would hide this): ink on red pixels now raises the unit more, on blue less. Blank before the first step; strokes of digits appear as the model learns." }</p>
                     <div class="maps first-layer">
                         { for (0..*units).map(|u| {
                             let unit = &weights[u * cells..(u + 1) * cells];

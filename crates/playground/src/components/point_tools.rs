@@ -88,7 +88,7 @@ pub fn point_tools(props: &PointToolsProps) -> Html {
     let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
     let classes = match &props.data {
         DataSpec::Points(points) => points.classes(),
-        DataSpec::Toy(toy) if toy.shape.takes_classes() => toy.classes,
+        DataSpec::Toy(toy) => toy.drawn_classes(),
         _ => 2,
     };
     // One more class than the points have, up to five: a new class starts with a click.
