@@ -13,7 +13,7 @@
 // issue's figures (300 steps/s, 50 ms) so a three-times-slower machine still passes. Digits:
 // an MLP's first 16 hidden units drawn as their weight images, all changing as it trains; a
 // CNN's feature maps (8 and 16 channels), following the digit picked. (The images show what
-// training changed in the weights: blank before the first step.) A GCN on the karate club:
+// training changed in the weights — blank before the first step — or, unticked, the weights.) A GCN on the karate club:
 // its node embeddings after each layer drawn and moving as it trains; node 0's step-through of
 // each layer — every coefficient w / √(d̂ᵤ d̂ᵥ) from the weights and degrees shown, the terms
 // adding up to the state the model computed.
@@ -272,6 +272,12 @@ try {
   assert.ok(strokes > 0.2, `what training changed is drawn: ${strokes}`);
   await page.locator('#digit-views-title').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, `${prefix}inside-mlp-digits.png`), fullPage: true });
+  await page.click('#first-layer-changes');
+  await until('the weights as they are', () => page.textContent('#digit-views-title'), (t) => t.includes('weights'), 5_000);
+  const raw = await until('raw weights drawn', () => pictures(page, '.first-layer canvas'), (t) => t.every((v, i) => v !== trained[i]), 5_000);
+  assert.ok((await inked(page, '.first-layer canvas >> nth=0')).inked > 0.5, 'the weights themselves: noise-like ink everywhere');
+  await page.click('#first-layer-changes');
+  assert.equal(raw.length, 16);
 
   await page.selectOption('#model', 'Cnn');
   await settled(page, 'CNN');

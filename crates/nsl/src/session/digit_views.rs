@@ -43,16 +43,17 @@ pub enum DigitViews {
         /// Each block's maps, first to last.
         blocks: Vec<BlockMaps>,
     },
-    /// An MLP's first-layer weights as training changed them, one image per hidden unit (the
-    /// first [`MAX_WEIGHT_IMAGES`]).
+    /// An MLP's first-layer weights, one image per hidden unit (the first
+    /// [`MAX_WEIGHT_IMAGES`]): as they are, and as training changed them.
     FirstLayer {
         /// Side of the images.
         side: usize,
         /// Hidden units shown.
         units: usize,
-        /// Unit by unit, each `side²` values row by row: the weight now less the weight at the
-        /// start.
+        /// Unit by unit, each `side²` weights row by row.
         weights: Vec<f32>,
+        /// The same, less the weights the model started from.
+        changes: Vec<f32>,
     },
 }
 
@@ -60,7 +61,7 @@ pub enum DigitViews {
 #[derive(Debug, Clone)]
 pub(crate) enum DigitLayout {
     FeatureMaps { digit: usize, blocks: Vec<(usize, usize, Range<usize>)> },
-    FirstLayer { side: usize, units: usize, weights: Range<usize> },
+    FirstLayer { side: usize, units: usize, weights: Range<usize>, changes: Range<usize> },
 }
 
 /// Pushes each block's maps of `cnn` for the test row `digit` of `test_x` (`[rows, side²]`).
@@ -83,20 +84,22 @@ pub(crate) fn push_feature_maps(
     DigitLayout::FeatureMaps { digit, blocks }
 }
 
-/// Pushes what training changed in the first-layer weights of the first hidden units of `mlp`
-/// (reading `side²` pixels): its kernel less `start`, the kernel it started from.
+/// Pushes the first-layer weights of the first hidden units of `mlp` (reading `side²`
+/// pixels), and what training changed in them: less `start`, the kernel it started from.
 pub(crate) fn push_first_layer(
     mlp: &Mlp,
     start: &Tensor<2>,
     side: usize,
     readout: &mut Readout,
 ) -> DigitLayout {
-    let kernel = mlp.layers[0].weight.val() - start.clone();
+    let kernel = mlp.layers[0].weight.val();
     let [inputs, hidden] = kernel.dims();
     let units = hidden.min(MAX_WEIGHT_IMAGES);
     debug_assert_eq!(inputs, side * side);
-    let weights = readout.push(kernel.slice([0..inputs, 0..units]).transpose());
-    DigitLayout::FirstLayer { side, units, weights }
+    let shown = |k: Tensor<2>| k.slice([0..inputs, 0..units]).transpose();
+    let weights = readout.push(shown(kernel.clone()));
+    let changes = readout.push(shown(kernel - start.clone()));
+    DigitLayout::FirstLayer { side, units, weights, changes }
 }
 
 impl DigitLayout {
@@ -113,10 +116,11 @@ impl DigitLayout {
                     })
                     .collect(),
             },
-            DigitLayout::FirstLayer { side, units, weights } => DigitViews::FirstLayer {
+            DigitLayout::FirstLayer { side, units, weights, changes } => DigitViews::FirstLayer {
                 side: *side,
                 units: *units,
                 weights: values[weights.clone()].to_vec(),
+                changes: values[changes.clone()].to_vec(),
             },
         }
     }
@@ -167,13 +171,16 @@ mod tests {
         let start = config.init(9, &device).layers[0].weight.val();
         let mut readout = Readout::default();
         let layout = push_first_layer(&mlp, &start, 4, &mut readout);
-        let DigitViews::FirstLayer { side, units, weights } = layout.read(&readout.read().unwrap()) else {
+        let DigitViews::FirstLayer { side, units, weights, changes } = layout.read(&readout.read().unwrap())
+        else {
             panic!("an MLP has first-layer images")
         };
         assert_eq!((side, units, weights.len()), (4, MAX_WEIGHT_IMAGES, MAX_WEIGHT_IMAGES * 16));
         let (kernel, start) = (to_vec(mlp.layers[0].weight.val()), to_vec(start));
-        // Unit 3's image: column 3 of the [16, 20] kernel, less where it started.
-        let column: Vec<f32> = (0..16).map(|pixel| kernel[pixel * 20 + 3] - start[pixel * 20 + 3]).collect();
+        // Unit 3's images: column 3 of the [16, 20] kernel, and the same less where it started.
+        let column: Vec<f32> = (0..16).map(|pixel| kernel[pixel * 20 + 3]).collect();
         assert_eq!(&weights[3 * 16..4 * 16], column.as_slice());
+        let column: Vec<f32> = (0..16).map(|pixel| kernel[pixel * 20 + 3] - start[pixel * 20 + 3]).collect();
+        assert_eq!(&changes[3 * 16..4 * 16], column.as_slice());
     }
 }

@@ -579,8 +579,8 @@ mod tests {
         session.run_steps(20).unwrap();
         let after = session.snapshot(&options).unwrap().read().unwrap().digit_views;
         let (
-            Some(crate::session::digit_views::DigitViews::FirstLayer { side, units, weights: w0 }),
-            Some(crate::session::digit_views::DigitViews::FirstLayer { weights: w1, .. }),
+            Some(crate::session::digit_views::DigitViews::FirstLayer { side, units, weights, changes: w0 }),
+            Some(crate::session::digit_views::DigitViews::FirstLayer { weights: later, changes: w1, .. }),
         ) = (before, after)
         else {
             panic!("an MLP on digits shows its first layer")
@@ -588,6 +588,7 @@ mod tests {
         assert_eq!((side, units, w0.len()), (28, 16, 16 * 784), "the first 16 of 128 hidden units");
         assert!(w0.iter().all(|v| *v == 0.0), "nothing changed before the first step");
         assert!(w1.iter().any(|v| *v != 0.0), "the images show what training changed");
+        assert!(weights.iter().any(|v| *v != 0.0) && weights != later, "and the weights as they are");
         // Without adversarial perturbations (which put ink anywhere), a pixel blank in every
         // training digit gets no gradient and its weights stay as they began (Adam without
         // weight decay moves only what a gradient reaches).
@@ -595,7 +596,7 @@ mod tests {
         plain.regularization = Default::default();
         let mut session = Session::new(&plain, &Device::flex()).unwrap();
         session.run_steps(20).unwrap();
-        let Some(crate::session::digit_views::DigitViews::FirstLayer { weights: w1, .. }) =
+        let Some(crate::session::digit_views::DigitViews::FirstLayer { changes: w1, .. }) =
             session.snapshot(&options).unwrap().read().unwrap().digit_views
         else {
             panic!("an MLP on digits shows its first layer")

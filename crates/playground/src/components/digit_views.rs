@@ -28,6 +28,7 @@ const PIXELS: usize = 28 * 28;
 /// The panel.
 #[function_component(DigitViewsPanel)]
 pub fn digit_views_panel(props: &DigitViewsProps) -> Html {
+    let show_changes = use_state(|| true);
     match &*props.views {
         DigitViews::FeatureMaps { digit, blocks } => {
             let images: &[u8] = match &props.info.view {
@@ -69,15 +70,33 @@ pub fn digit_views_panel(props: &DigitViewsProps) -> Html {
                 </section>
             }
         }
-        DigitViews::FirstLayer { side, units, weights } => {
+        DigitViews::FirstLayer { side, units, weights, changes } => {
             let cells = side * side;
+            let (shown, title, hint) = if *show_changes {
+                (
+                    changes,
+                    format!("Inside the model: what the first {units} hidden units learned to look for"),
+                    "Each image is how one hidden unit's weights on the 28 × 28 pixels have changed since training began (the random start would hide it): ink on red pixels now raises the unit more, on blue less. Blank before the first step; strokes of digits appear as the model learns.",
+                )
+            } else {
+                (
+                    weights,
+                    format!("Inside the model: the first {units} hidden units' weights"),
+                    "Each image is one hidden unit's weights on the 28 × 28 pixels: ink on red pixels raises the unit, on blue lowers it. They start as random noise (Glorot), which hides for hundreds of steps what training adds.",
+                )
+            };
             html! {
                 <section class="card digit-views" aria-labelledby="digit-views-title">
-                    <h2 id="digit-views-title">{ format!("Inside the model: what the first {units} hidden units learned to look for") }</h2>
-                    <p class="hint">{ "Each image is how one hidden unit's weights on the 28 × 28 pixels have changed since training began (they start as random noise, which would hide this): ink on red pixels now raises the unit more, on blue less. Blank before the first step; strokes of digits appear as the model learns." }</p>
+                    <h2 id="digit-views-title">{ title }</h2>
+                    <label class="toggle" for="first-layer-changes">
+                        <input type="checkbox" id="first-layer-changes" checked={*show_changes}
+                            onchange={{ let show = show_changes.clone(); Callback::from(move |_| show.set(!*show)) }} />
+                        { "Show what training changed (else the weights as they are)" }
+                    </label>
+                    <p class="hint">{ hint }</p>
                     <div class="maps first-layer">
                         { for (0..*units).map(|u| {
-                            let unit = &weights[u * cells..(u + 1) * cells];
+                            let unit = &shown[u * cells..(u + 1) * cells];
                             let scale = unit.iter().fold(0.0_f32, |m, v| m.max(v.abs())).max(1e-6);
                             html! { <Picture values={unit.to_vec()} side={*side} size={56} signed={true} {scale} /> }
                         }) }

@@ -725,7 +725,12 @@ mod tests {
     fn the_views_inside_a_model_stay_until_new_ones_come() {
         use nsl::session::digit_views::DigitViews;
         let mut history = History::default();
-        let views = DigitViews::FirstLayer { side: 2, units: 1, weights: vec![0.5, -0.5, 0.25, 0.0] };
+        let views = DigitViews::FirstLayer {
+            side: 2,
+            units: 1,
+            weights: vec![0.5, -0.5, 0.25, 0.0],
+            changes: vec![0.0; 4],
+        };
         history.record(Progress { digit_views: Some(views.clone()), ..progress(10, 1.0) });
         let shown = history.inside.digits.clone().unwrap();
         history.record(progress(20, 0.9));
@@ -737,7 +742,8 @@ mod tests {
             "the same views, not a copy: nothing to redraw"
         );
         assert_eq!(*shown, views);
-        let newer = DigitViews::FirstLayer { side: 2, units: 1, weights: vec![0.0; 4] };
+        let newer =
+            DigitViews::FirstLayer { side: 2, units: 1, weights: vec![0.0; 4], changes: vec![0.1; 4] };
         history.record(Progress { digit_views: Some(newer.clone()), ..progress(30, 0.8) });
         assert_eq!(history.inside.digits.as_deref(), Some(&newer));
         assert_eq!(History::default().inside, InsideViews::default(), "a new model starts without them");
