@@ -356,27 +356,17 @@ mod tests {
     use super::*;
     use crate::spec::{ToyShape, ToySpec};
 
+    /// 200 points of two moons.
+    fn moons_spec() -> ToySpec {
+        ToySpec { shape: ToyShape::Moons, points: 200, noise: 0.1, train_fraction: 0.5, seed: 3, classes: 2 }
+    }
+
     fn moons() -> (Examples, Examples) {
-        let toy = ToySpec {
-            shape: ToyShape::Moons,
-            points: 200,
-            noise: 0.1,
-            train_fraction: 0.5,
-            seed: 3,
-            classes: 2,
-        };
-        crate::data::toy::generate(&toy)
+        crate::data::toy::generate(&moons_spec())
     }
 
     fn spec(edges: EdgeRule) -> SynthesizedSpec {
-        let toy = ToySpec {
-            shape: ToyShape::Moons,
-            points: 200,
-            noise: 0.1,
-            train_fraction: 0.5,
-            seed: 3,
-            classes: 2,
-        };
+        let toy = moons_spec();
         SynthesizedSpec {
             rows: Box::new(DataSpec::Toy(toy)),
             embedding: EmbeddingSpec::Raw,
