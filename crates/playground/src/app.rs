@@ -553,7 +553,7 @@ pub fn app() -> Html {
                                 crate::protocol::DataView::Points { train, .. } => Some(Rc::from(train.as_slice())),
                                 _ => None,
                             })}
-                            inputs={inputs.as_deref().unwrap_or(&[PlaneFeature::X1, PlaneFeature::X2]).iter().map(|f| f.label()).collect::<Vec<_>>()} />
+                            inputs={PlaneFeature::read(inputs.as_deref()).iter().map(|f| f.label()).collect::<Vec<_>>()} />
                     }
                     if let (Some(layers), Some(info)) = (&inside.embeddings, &s.training.info) {
                         <EmbeddingsView layers={layers.clone()} info={info.clone()} node={s.inspector.node} />

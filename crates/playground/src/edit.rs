@@ -233,12 +233,12 @@ pub fn toggled_inputs(
     feature: PlaneFeature,
     on: bool,
 ) -> Option<Vec<PlaneFeature>> {
-    let current = inputs.unwrap_or(&[PlaneFeature::X1, PlaneFeature::X2]);
+    let current = PlaneFeature::read(inputs);
     let chosen: Vec<PlaneFeature> = PlaneFeature::ALL
         .into_iter()
         .filter(|f| if *f == feature { on } else { current.contains(f) })
         .collect();
-    (chosen != [PlaneFeature::X1, PlaneFeature::X2]).then_some(chosen)
+    (chosen != PlaneFeature::POINT).then_some(chosen)
 }
 
 /// The rows a spec's data consists of: the data itself, or the rows a graph is built from.

@@ -190,11 +190,15 @@ impl GraphContext {
     }
 }
 
-/// Logits, and the attention of every GAT layer (`[edges, heads]`, edges of the context's graph).
+/// Logits, every hidden layer's output, and the attention of every GAT layer (`[edges, heads]`,
+/// edges of the context's graph).
 #[derive(Debug, Clone)]
 pub struct GnnOutput {
     /// `[nodes, output]`.
     pub logits: Tensor<2>,
+    /// Each hidden layer's output `[nodes, width]`, before the dropout the next layer reads
+    /// through while training.
+    pub hidden: Vec<Tensor<2>>,
     /// Per GAT layer, α.
     pub attention: Vec<Tensor<2>>,
 }
@@ -253,21 +257,14 @@ impl Gnn {
         self.run(first, context).expect("Gnn::check accepted this input and graph")
     }
 
-    /// What every layer outputs, first to last (the last: the logits), with no dropout: the
-    /// node embeddings layer by layer, as the inference copy computes them.
+    /// What every layer outputs, first to last (the last: the logits): the node embeddings
+    /// layer by layer. Call it on the inference copy (no dropout) after [`Gnn::check`].
     ///
     /// # Shapes
     /// - `input`: `[nodes, features]`; returns one `[nodes, width]` per layer.
-    pub fn layer_states(&self, input: &NodeInput, context: &GraphContext) -> Result<Vec<Tensor<2>>> {
-        let mut graph = context.graph.with_inputs(BTreeMap::from([(NODES.to_owned(), input.clone())]))?;
-        let mut states = Vec::with_capacity(self.layers.len());
-        for layer in &self.layers {
-            let (next, _) = layer.forward_traced(&graph)?;
-            let state = next.state(NODES)?;
-            states.push(state.clone());
-            graph = next.with_states(BTreeMap::from([(NODES.to_owned(), state)]));
-        }
-        Ok(states)
+    pub fn layer_states(&self, input: &NodeInput, context: &GraphContext) -> Vec<Tensor<2>> {
+        let output = self.forward(input, context, None);
+        output.hidden.into_iter().chain([output.logits]).collect()
     }
 
     /// The GCN filter of layer `layer` (its kernel, bias and activation), with the degree
@@ -282,15 +279,16 @@ impl Gnn {
 
     fn run(&self, input: NodeInput, context: &GraphContext) -> Result<GnnOutput> {
         let mut graph = context.graph.with_inputs(BTreeMap::from([(NODES.to_owned(), input)]))?;
-        let mut attention = Vec::new();
+        let (mut attention, mut hidden) = (Vec::new(), Vec::new());
         let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             let (next, alphas) = layer.forward_traced(&graph)?;
             attention.extend(alphas.into_iter().map(|a| a.alpha));
             let state = next.state(NODES)?;
             if i == last {
-                return Ok(GnnOutput { logits: state, attention });
+                return Ok(GnnOutput { logits: state, hidden, attention });
             }
+            hidden.push(state.clone());
             graph = next.with_states(BTreeMap::from([(NODES.to_owned(), self.dropout.forward(state))]));
         }
         unreachable!("a GNN has at least one layer")

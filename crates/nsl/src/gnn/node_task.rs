@@ -407,7 +407,7 @@ impl FullBatchTrainer for NodeTrainer {
         Ok(Some(Explanation { heat, attention }))
     }
 
-    fn layer_states(&self) -> Result<Vec<Tensor<2>>> {
+    fn layer_states(&self) -> Vec<Tensor<2>> {
         self.model.valid().layer_states(&self.eval_input, &self.eval_context)
     }
 
@@ -417,7 +417,7 @@ impl FullBatchTrainer for NodeTrainer {
         else {
             return Ok(None);
         };
-        let states = model.layer_states(&self.eval_input, &self.eval_context)?;
+        let states = model.layer_states(&self.eval_input, &self.eval_context);
         let inputs: Vec<NodeInput> = std::iter::once(self.eval_input.clone())
             .chain(states.iter().take(states.len() - 1).map(|s| NodeInput::Dense(s.clone())))
             .collect();
@@ -470,8 +470,8 @@ pub trait FullBatchTrainer: std::fmt::Debug {
 
     /// Every layer's output for every node from the inference copy (a GNN's node embeddings
     /// layer by layer, the last the logits); empty for a model that passes no messages.
-    fn layer_states(&self) -> Result<Vec<Tensor<2>>> {
-        Ok(Vec::new())
+    fn layer_states(&self) -> Vec<Tensor<2>> {
+        Vec::new()
     }
 
     /// A GCN's layers at `node`, term by term, on the device (`None` for other models).

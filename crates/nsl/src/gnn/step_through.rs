@@ -148,6 +148,7 @@ pub fn gcn_layer_tensors(
         (s, false, w, out_degree[s as usize], w / (out_degree[s as usize] * in_degree[v]).sqrt())
     }));
     let senders: Vec<u32> = terms.iter().map(|t| t.0).collect();
+    let senders = labels(&senders, &states.first()?.device());
     let tensors = layers
         .iter()
         .enumerate()
@@ -161,7 +162,7 @@ pub fn gcn_layer_tensors(
                 receiver_degree: in_degree[v],
                 terms: terms.clone(),
                 relu: conv.filter.activation == Activation::Relu,
-                messages: inputs[l].matmul(kernel).select(0, labels(&senders, &device)),
+                messages: inputs[l].matmul(kernel).select(0, senders.clone()),
                 bias: match &conv.filter.bias {
                     Some(b) => b.val(),
                     None => Tensor::<1>::zeros([units], &device),

@@ -182,21 +182,18 @@ impl NodeSession {
             let vat = Tensor::<1>::zeros([1], &sums.device());
             (readout.push(Tensor::cat(vec![sums, vat], 0)), steps)
         });
-        let logits = self.trainer.logits();
+        // With the embeddings asked for, one forward pass gives them and the logits (the last
+        // layer's output); a model without layers over the graph gives none.
+        let states = if options.embeddings { self.trainer.layer_states() } else { Vec::new() };
+        let logits = states.last().cloned().unwrap_or_else(|| self.trainer.logits());
         let e = &self.eval;
         let train_pred = predicted_onehot(logits.clone().select(0, e.train.clone()));
         let train_correct = readout.push((train_pred * e.train_onehot.clone()).sum());
         let test_pred = predicted_onehot(logits.clone().select(0, e.test.clone()));
         let confusion = readout.push(e.test_onehot.clone().transpose().matmul(test_pred));
         let nodes = Some(self.edges.push_predictions(activation::softmax(logits, 1), &mut readout));
-        let embeddings = match options.embeddings {
-            true => {
-                let states = self.trainer.layer_states()?;
-                (!states.is_empty())
-                    .then(|| states.into_iter().map(|s| (s.dims()[1], readout.push(s))).collect())
-            }
-            false => None,
-        };
+        let embeddings = (!states.is_empty())
+            .then(|| states.into_iter().map(|s| (s.dims()[1], readout.push(s))).collect());
         let step = self.steps_done();
         let layout = Layout {
             step,

@@ -147,6 +147,14 @@ impl PlaneFeature {
     pub const ALL: [PlaneFeature; 7] =
         [Self::X1, Self::X2, Self::X1Squared, Self::X2Squared, Self::X1X2, Self::SinX1, Self::SinX2];
 
+    /// What an MLP on the plane reads when its spec names no features: the point itself.
+    pub const POINT: [PlaneFeature; 2] = [Self::X1, Self::X2];
+
+    /// The features a model's `inputs` name, or [`PlaneFeature::POINT`] when they name none.
+    pub fn read(inputs: Option<&[PlaneFeature]>) -> &[PlaneFeature] {
+        inputs.unwrap_or(&Self::POINT)
+    }
+
     /// The feature at a point.
     pub fn at(self, x1: f32, x2: f32) -> f32 {
         match self {

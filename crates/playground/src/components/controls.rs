@@ -235,7 +235,7 @@ struct PlaneInputsProps {
 /// TensorFlow Playground's input features of an MLP on the plane, each on or off.
 #[function_component(PlaneInputs)]
 fn plane_inputs(props: &PlaneInputsProps) -> Html {
-    let on = props.inputs.clone().unwrap_or_else(|| vec![PlaneFeature::X1, PlaneFeature::X2]);
+    let on = PlaneFeature::read(props.inputs.as_deref());
     html! {
         <fieldset class="plane-inputs">
             <legend>{ "Input features" }</legend>

@@ -144,8 +144,8 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
     };
     let editing = props.on_points.is_some() && props.tool.mode != PointMode::Look;
     let pointer = match (&props.on_points, &props.info.view) {
-        (Some(on_points), DataView::Points { train, test }) if editing => {
-            Some(point_gestures(props.tool, on_points, train, test, &drag))
+        (Some(on_points), DataView::Points { .. }) if editing => {
+            Some(point_gestures(props.tool, on_points, props.info.clone(), &drag))
         }
         _ => None,
     };
@@ -171,16 +171,16 @@ fn to_plane(px: f64, py: f64) -> (f32, f32) {
     (x, y)
 }
 
-/// The points with the one being dragged where the pointer is.
-fn dragged(points: &[[f32; 3]], drag: &Drag, test: bool) -> Vec<[f32; 3]> {
-    let mut points = points.to_vec();
-    if let Some((point, x, y)) = drag
-        && point.test == test
-        && let Some(p) = points.get_mut(point.index)
-    {
-        (p[0], p[1]) = (*x, *y);
+/// The points with the one being dragged where the pointer is (a copy only while one is).
+fn dragged<'a>(points: &'a [[f32; 3]], drag: &Drag, test: bool) -> std::borrow::Cow<'a, [[f32; 3]]> {
+    match drag {
+        Some((point, x, y)) if point.test == test && point.index < points.len() => {
+            let mut moved = points.to_vec();
+            (moved[point.index][0], moved[point.index][1]) = (*x, *y);
+            std::borrow::Cow::Owned(moved)
+        }
+        _ => std::borrow::Cow::Borrowed(points),
     }
-    points
 }
 
 /// Pointer handlers of the point tools: a press adds, erases or picks up a point; a drag moves
@@ -188,13 +188,9 @@ fn dragged(points: &[[f32; 3]], drag: &Drag, test: bool) -> Vec<[f32; 3]> {
 fn point_gestures(
     tool: PointTool,
     on_points: &Callback<PointEdit>,
-    train: &[[f32; 3]],
-    test: &[[f32; 3]],
+    info: Shared<DataInfo>,
     drag: &UseStateHandle<Drag>,
 ) -> (Callback<PointerEvent>, Callback<PointerEvent>, Callback<PointerEvent>) {
-    let as_points =
-        |list: &[[f32; 3]]| list.iter().map(|p| nsl::spec::PlanePoint(p[0], p[1], p[2] as u32)).collect();
-    let points = nsl::spec::PlanePoints { train: as_points(train), test: as_points(test) };
     // Ten canvas pixels, in the plane's units.
     let reach = 10.0 * (Grid::default().x_max - Grid::default().x_min) / SIZE as f32;
     let down = {
@@ -204,6 +200,11 @@ fn point_gestures(
                 let (px, py) = canvas_point(&e);
                 to_plane(px, py)
             };
+            let DataView::Points { train, test } = &info.view else { return };
+            let as_points = |list: &[[f32; 3]]| {
+                list.iter().map(|p| nsl::spec::PlanePoint(p[0], p[1], p[2] as u32)).collect()
+            };
+            let points = nsl::spec::PlanePoints { train: as_points(train), test: as_points(test) };
             let near = crate::plane_points::nearest(&points, x, y, reach);
             match (tool.mode, near) {
                 (PointMode::Add, _) => {
