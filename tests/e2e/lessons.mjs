@@ -109,7 +109,7 @@ const ACT = {
     async (page) => { await setNumber(page, 'graph-multiplier', 0); await retrain(page); },
     async (page) => { await play(page); await step(page, 20); await inspect(page, 0); },
     play,
-    async (page) => { await setNumber(page, 'max-neighbors', 1); await retrain(page); },
+    async (page) => { await setNumber(page, 'max-neighbors', 5); await retrain(page); },
   ],
   'graphs-from-data': [
     (page) => page.click('#build-graph'),
@@ -179,6 +179,7 @@ const ACT = {
       await sample(page);
     },
     async (page) => { await page.click('#hop-add'); await sample(page); },
+    play,
   ],
   'virtual-adversarial': [
     play,
@@ -259,7 +260,7 @@ try {
   assert.equal(await fresh.page.$eval('.app', (a) => a.dataset.highlight), 'view', 'the step highlights the data view');
   const stepLink = await fresh.page.inputValue('#step-link');
   assert.ok(stepLink.endsWith('#lesson=graph-regularization&step=4'), `the learners' link has no presenter view: ${stepLink}`);
-  await until('the setup', () => progress(fresh.page), (p) => p.loaded === 'citation' && p.status === 'idle', 90_000);
+  await until('the setup', () => progress(fresh.page), (p) => p.loaded === 'cora' && p.status === 'idle', 90_000);
   assert.equal(await fresh.page.$('#data-title'), null, 'step 4 shows only the regularization controls');
   await fresh.page.screenshot({ path: path.join(artifacts, 'lesson-presenter.png') });
   // Free play shows everything; back to the lesson restores the step with the setup left with.

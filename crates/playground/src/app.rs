@@ -30,6 +30,7 @@ use crate::components::network_view::NetworkView;
 use crate::components::node_inspector::NodeInspector;
 use crate::components::point_tools::PointTools;
 use crate::components::robustness::RobustnessPanel;
+use crate::components::sampled_training::SampledCost;
 use crate::components::toolbar::Toolbar;
 use crate::edit::{Edit, drawing_of};
 use crate::lesson::address::{self, Address, Request, Source};
@@ -136,6 +137,22 @@ type Bridge = Rc<RefCell<Option<TrainerBridge>>>;
 
 /// How long a worker's failure waits for the worker's own report of a panic (ms).
 const FAILURE_GRACE_MS: u32 = 500;
+
+/// Scrolls the page as little as it takes to show the first element matching `selector`
+/// (`scrollIntoView({ block: "nearest" })`, called through `js_sys`: web-sys' options type would
+/// add a feature, and with it a second build of burn's web crates).
+fn bring_into_view(selector: &str) {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().and_then(|w| w.document());
+    let Some(element) = document.and_then(|d| d.query_selector(selector).ok().flatten()) else { return };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+    if let Ok(scroll) = js_sys::Reflect::get(&element, &"scrollIntoView".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = scroll.call1(&element, &options);
+    }
+}
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -312,6 +329,17 @@ pub fn app() -> Html {
             }
         });
     }
+    // The panel a lesson step points at comes into view (the least scroll that shows it) when
+    // the step changes, and when its models are made: a panel drawn from them appears then.
+    {
+        let target = state.highlight().map(|p| p.selector());
+        let step = state.lesson.as_ref().map(|v| v.step);
+        use_effect_with((target, step, state.training.generation), |(target, ..)| {
+            if let Some(selector) = target {
+                bring_into_view(selector);
+            }
+        });
+    }
     // The adversary panel's perturbation goes to the worker when it changes; the worker keeps
     // it (and measures it again) across new models.
     {
@@ -452,6 +480,7 @@ pub fn app() -> Html {
 
     let s = &*state;
     let latest = s.training.regularized.latest.clone();
+    let base_name = AttrValue::from(s.spec.base_label());
     let last_loss = s.training.regularized.points.last().map(|p| p.total);
     let controls = |section: Section, html: Html| if s.shows(section) { html } else { Html::default() };
     // A classroom link's banner (a guided lesson says what it shows itself).
@@ -463,7 +492,7 @@ pub fn app() -> Html {
         let task_checks = view.current().task.as_ref().map(|t| t.checks.as_slice()).unwrap_or_default();
         let live = s.live(task_checks);
         let checks: Vec<(String, bool)> =
-            task_checks.iter().map(|c| (c.describe(), c.holds(&live))).collect();
+            task_checks.iter().map(|c| (c.describe(s.spec.base_label()), c.holds(&live))).collect();
         // The learners' link: this step, without the presenter view.
         let address = Address { source: view.source.clone(), step: view.step, present: false };
         let step_link = format!("{}#{}", page_url(), address::encode(&address));
@@ -536,7 +565,7 @@ pub fn app() -> Html {
                     if let Some(info) = &s.training.info {
                         <div class="views">
                             if let Some(base) = &s.training.base {
-                                <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title="base model"
+                                <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title={base_name.clone()}
                                 probe={s.probe_of(Variant::Base)} inspection={s.inspection_of(Variant::Base)}
                                 tool={s.page.point_tool} on_points={on_points.clone()}
                                 on_node={dispatch.reform(|n: u32| Action::Inspect(Some(n)))} />
@@ -562,9 +591,12 @@ pub fn app() -> Html {
                         <DigitViewsPanel views={views.clone()} info={info.clone()} digit={s.page.digit}
                             on_digit={dispatch.reform(Action::ShowDigit)} />
                     }
-                    <Chart kind={ChartKind::Loss} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />
-                    <Chart kind={ChartKind::Accuracy} regularized={s.training.regularized.clone()} base={s.training.base.clone()} />
-                    if s.training.base.is_some() {
+                    <Chart kind={ChartKind::Loss} regularized={s.training.regularized.clone()} base={s.training.base.clone()} base_name={base_name.clone()} />
+                    <Chart kind={ChartKind::Accuracy} regularized={s.training.regularized.clone()} base={s.training.base.clone()} base_name={base_name.clone()} />
+                    if let (true, Some(info)) = (s.spec.samples_subgraphs(), &s.training.info) {
+                        <SampledCost full={s.training.base.as_ref().and_then(|b| b.latest.clone())} sampled={latest.clone()}
+                            steps_per_epoch={info.steps_per_epoch} />
+                    } else if s.training.base.is_some() {
                         <WhatIf base={s.training.base.as_ref().and_then(|b| b.latest.clone())} regularized={latest.clone()}
                             variant={AttrValue::from(s.spec.variant_name())} epsilon={s.spec.evaluation.fgsm.map(|f| f.epsilon)} />
                     }
@@ -574,7 +606,7 @@ pub fn app() -> Html {
                     if let Some(info) = s.training.info.as_ref().filter(|i| matches!(i.view, crate::protocol::DataView::Graph { .. })) {
                         <NodeInspector info={info.clone()} node={s.inspector.node} inspection={s.inspector.models.clone()}
                             history={s.inspector.history.clone()} predictions={s.node_predictions()}
-                            variant_name={AttrValue::from(s.spec.variant_name())} on_node={dispatch.reform(Action::Inspect)} />
+                            variant_name={AttrValue::from(s.spec.variant_name())} base_name={base_name.clone()} on_node={dispatch.reform(Action::Inspect)} />
                     }
                     if let (Some(info), true) = (&s.training.info, probing) {
                         <AdversaryPanel settings={s.adversary.probe.clone()} probes={s.adversary.probes.clone()} info={info.clone()}

@@ -7,12 +7,14 @@ use nsl::config::{
 };
 use nsl::config::{NgmConfig, NgmDistance};
 use nsl::config::{Regularization, VatRegConfig};
+use nsl::graph::SamplingStrategy;
 use nsl::spec::Activation;
 use nsl::spec::GnnKind;
 use nsl::spec::GraphSource;
 use nsl::spec::PlaneFeature;
 use nsl::spec::RobustnessSpec;
 use nsl::spec::SageAggregator;
+use nsl::spec::SubgraphSampling;
 use nsl::spec::ToySpec;
 use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
 use nsl::spec::{EdgeRule, EmbeddingSpec, SynthesizedSpec};
@@ -199,6 +201,15 @@ pub enum Edit {
     TrainOnLoaded(nsl::spec::LoadedGraph),
     /// Train the base model beside the regularized one.
     Compare(bool),
+    /// A GNN: train on sampled subgraphs (TF-GNN's way), the same GNN full batch beside it
+    /// (on), or full batch (off).
+    Sampled(bool),
+    /// Sampled training: the fanout of hop `.0` (neighbors kept per node).
+    Fanout(usize, usize),
+    /// Sampled training: roots per step.
+    SampledRoots(usize),
+    /// Sampled training: how every hop picks its neighbors.
+    SampledStrategy(SamplingStrategy),
     /// Digits or a 2D set: join the rows into a graph built from them (on), or train on the
     /// rows alone (off).
     BuildGraph(bool),
@@ -371,11 +382,18 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
                 }
             }
         }
-        Edit::Hidden(widths) => {
-            if let ModelSpec::Mlp { hidden, .. } | ModelSpec::Gnn { hidden, .. } = &mut next.model {
+        Edit::Hidden(widths) => match &mut next.model {
+            ModelSpec::Mlp { hidden, .. } => hidden.clone_from(widths),
+            ModelSpec::Gnn { hidden, sampling, .. } => {
                 hidden.clone_from(widths);
+                // A hop per layer: a layer more needs a hop more (as far as the last one).
+                if let Some(s) = sampling {
+                    let last = s.fanouts.last().copied().unwrap_or(SAMPLED_FANOUT);
+                    s.fanouts.resize(widths.len() + 1, last);
+                }
             }
-        }
+            _ => {}
+        },
         Edit::Channels(widths) => {
             if let ModelSpec::Cnn { channels, .. } = &mut next.model {
                 channels.clone_from(widths);
@@ -466,12 +484,52 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         }
         Edit::TrainOnLoaded(graph) => next = crate::presets::loaded_graph(graph.clone(), spec.seed),
         Edit::Compare(on) => next.compare_with_base = *on,
+        Edit::Sampled(on) => {
+            if let ModelSpec::Gnn { hidden, sampling, .. } = &mut next.model {
+                *sampling = on.then(|| SubgraphSampling {
+                    fanouts: vec![SAMPLED_FANOUT; hidden.len() + 1],
+                    batch_size: SAMPLED_ROOTS,
+                    strategy: SamplingStrategy::RandomUniform,
+                });
+                if *on {
+                    // Sampled training is unregularized; beside it, the same GNN full batch.
+                    *r = Regularization::default();
+                    next.compare_with_base = true;
+                }
+            }
+        }
+        Edit::Fanout(hop, v) => sampling_of(&mut next.model, &mut |s| {
+            if let Some(f) = s.fanouts.get_mut(*hop) {
+                *f = (*v).max(1);
+            }
+        }),
+        Edit::SampledRoots(v) => sampling_of(&mut next.model, &mut |s| s.batch_size = (*v).max(1)),
+        Edit::SampledStrategy(strategy) => sampling_of(&mut next.model, &mut |s| s.strategy = *strategy),
         Edit::BuildGraph(on) => build_graph(&mut next, *on, remembered),
         Edit::GraphEmbedding(embedding) => built(&mut next, &|b| b.embedding = *embedding),
         Edit::GraphRule(rule) => built(&mut next, &|b| b.edges = *rule),
         Edit::LabelsPerClass(kept) => built(&mut next, &|b| b.labels_per_class = *kept),
     }
+    // A regularized GNN trains full batch (sampled training takes no regularization).
+    if !next.regularization.is_none()
+        && let ModelSpec::Gnn { sampling, .. } = &mut next.model
+    {
+        *sampling = None;
+    }
     next
+}
+
+/// Neighbors kept per node and hop when sampled training is turned on (TF-GNN's examples use
+/// 5 to 15).
+pub const SAMPLED_FANOUT: usize = 5;
+/// Roots per step when sampled training is turned on.
+pub const SAMPLED_ROOTS: usize = 16;
+
+/// Changes the sampling of a GNN trained on sampled subgraphs (other models: nothing).
+fn sampling_of(model: &mut ModelSpec, change: &mut dyn FnMut(&mut SubgraphSampling)) {
+    if let ModelSpec::Gnn { sampling: Some(s), .. } = model {
+        change(s);
+    }
 }
 
 /// Turns a graph built from the rows on (with graph regularization, and 10 labels per class
@@ -788,5 +846,30 @@ mod tests {
         assert_eq!((b.rows.as_ref(), b.labels_per_class), (&loaded.data, Some(20)));
         joined.validate().unwrap();
         assert_eq!(apply(&joined, &Edit::BuildGraph(false), &memory), loaded, "and back to its own edges");
+    }
+
+    #[test]
+    fn sampled_training_turns_on_beside_full_batch_and_off_with_a_regularizer() {
+        let memory = Remembered::default();
+        let mut spec = preset(Family::Citation, 0);
+        spec.compare_with_base = false;
+        let gcn = apply(&spec, &Edit::Model(ModelChoice::Gcn), &memory);
+        assert!(!gcn.regularization.is_none(), "the citation preset regularizes");
+        let sampled = apply(&gcn, &Edit::Sampled(true), &memory);
+        sampled.validate().unwrap();
+        assert!(sampled.regularization.is_none() && sampled.compares_with_base());
+        let ModelSpec::Gnn { hidden, sampling: Some(s), .. } = &sampled.model else { panic!("sampled") };
+        assert_eq!(s.fanouts.len(), hidden.len() + 1, "a hop per layer");
+        let deeper = apply(&sampled, &Edit::Hidden(vec![16, 16]), &memory);
+        let deeper = apply(&deeper, &Edit::Fanout(2, 3), &memory);
+        let deeper = apply(&deeper, &Edit::SampledRoots(4), &memory);
+        let deeper = apply(&deeper, &Edit::SampledStrategy(SamplingStrategy::TopK), &memory);
+        let ModelSpec::Gnn { sampling: Some(s), .. } = &deeper.model else { panic!("sampled") };
+        assert_eq!((s.fanouts.clone(), s.batch_size, s.strategy), (vec![5, 5, 3], 4, SamplingStrategy::TopK));
+        let graph = apply(&deeper, &Edit::Kind(RegKind::Graph), &memory);
+        graph.validate().unwrap();
+        assert!(matches!(graph.model, ModelSpec::Gnn { sampling: None, .. }), "regularized: full batch");
+        let off = apply(&sampled, &Edit::Sampled(false), &memory);
+        assert!(matches!(off.model, ModelSpec::Gnn { sampling: None, .. }));
     }
 }

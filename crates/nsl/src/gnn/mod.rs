@@ -7,7 +7,6 @@
 
 pub mod adjacency;
 pub mod explain;
-pub mod full_batch;
 pub mod hetero;
 pub mod link_task;
 pub mod model;
@@ -15,6 +14,7 @@ pub mod ngm;
 pub mod node_task;
 pub mod sampled;
 pub mod step_through;
+pub mod trainers;
 
 pub use adjacency::Adjacency;
 pub use model::{Gnn, GnnConfig, GraphContext};

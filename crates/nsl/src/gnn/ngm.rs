@@ -17,7 +17,7 @@ use nsl_graph::rng::{SeededRng, seeded};
 
 use crate::config::{NgmConfig, NgmDistance, Regularization};
 use crate::error::{NslError, Result};
-use crate::gnn::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions};
+use crate::gnn::node_task::{NodeClassifierTrainer, NodeData, NodeTrainOptions};
 use crate::model::NodeInput;
 use crate::model::{Mlp, MlpConfig};
 use crate::optim::adam;
@@ -141,7 +141,7 @@ impl NgmTrainer {
     }
 }
 
-impl FullBatchTrainer for NgmTrainer {
+impl NodeClassifierTrainer for NgmTrainer {
     /// One full-batch step (the α ramp counts steps as epochs); the adversarial part is 0.
     fn step(&mut self) -> Result<Tensor<1>> {
         let epoch = self.steps + 1;

@@ -228,8 +228,7 @@ pub struct NodeTrainer {
     optimizer: ModuleOptimizer,
     input: NodeInput,
     context: GraphContext,
-    eval_input: NodeInput,
-    eval_context: GraphContext,
+    whole: WholeGraph,
     train_nodes: Tensor<1, Int>,
     train_labels: Tensor<1, Int>,
     neighbors: Option<(Tensor<1, Int>, Tensor<2>, GraphRegConfig)>,
@@ -297,8 +296,7 @@ impl NodeTrainer {
             optimizer: adam(options.weight_decay),
             input,
             context,
-            eval_input: NodeInput::from_rows(&data.features, data.dim, &eval_device),
-            eval_context: GraphContext::new(config.kind, &data.adjacency, &eval_device)?,
+            whole: WholeGraph::new(data, config, &eval_device)?,
             train_nodes: labels(&data.train, &train_device),
             train_labels: labels(
                 &data.train.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>(),
@@ -315,7 +313,7 @@ impl NodeTrainer {
     }
 }
 
-impl FullBatchTrainer for NodeTrainer {
+impl NodeClassifierTrainer for NodeTrainer {
     fn step(&mut self) -> Result<Tensor<1>> {
         let (train_nodes, train_labels) = (&self.train_nodes, &self.train_labels);
         let supervised_of = |logits: Tensor<2>| {
@@ -370,7 +368,7 @@ impl FullBatchTrainer for NodeTrainer {
     }
 
     fn logits(&self) -> Tensor<2> {
-        self.model.valid().forward(&self.eval_input, &self.eval_context, None).logits
+        self.whole.logits(&self.model.valid())
     }
 
     fn steps_done(&self) -> usize {
@@ -381,49 +379,20 @@ impl FullBatchTrainer for NodeTrainer {
         [self.neighbors.is_some(), self.regularization.adversarial.is_some()]
     }
 
-    /// Regularization strengths and the learning rate (which regularizers are on, and the
-    /// number of graph neighbors, are fixed when the trainer is made).
     fn explain(&self, node: usize, steps: usize) -> Result<Option<Explanation>> {
-        let model = self.model.valid();
-        let nodes = self.eval_input.nodes();
-        if node >= nodes {
-            return Err(NslError::Config(format!("node {node} is out of range for {nodes} nodes")));
-        }
-        let x = self.eval_input.to_dense();
-        let score = |x: Tensor<2>| {
-            let logits = model.forward(&NodeInput::Dense(x), &self.eval_context, None).logits;
-            let classes = logits.dims()[1];
-            logits.slice([node..node + 1, 0..classes]).max_dim(1).sum()
-        };
-        let zeros = Tensor::zeros(x.dims(), &x.device());
-        let heat =
-            super::explain::node_heat(crate::attribution::integrated_gradients(x, zeros, steps, &score)?);
-        let attention =
-            model.forward(&self.eval_input, &self.eval_context, None).attention.pop().map(|alpha| {
-                let [edges, _] = alpha.dims();
-                let host = &self.eval_context.host;
-                (alpha.mean_dim(1).reshape([edges]), host.src.clone(), host.dst.clone())
-            });
-        Ok(Some(Explanation { heat, attention }))
+        self.whole.explain(&self.model.valid(), node, steps).map(Some)
     }
 
     fn layer_states(&self) -> Vec<Tensor<2>> {
-        self.model.valid().layer_states(&self.eval_input, &self.eval_context)
+        self.whole.layer_states(&self.model.valid())
     }
 
     fn step_through(&self, node: usize) -> Result<Option<Vec<LayerTensors>>> {
-        let model = self.model.valid();
-        let Some(layers) = (0..model.layers.len()).map(|l| model.gcn_layer(l)).collect::<Option<Vec<_>>>()
-        else {
-            return Ok(None);
-        };
-        let states = model.layer_states(&self.eval_input, &self.eval_context);
-        let inputs: Vec<NodeInput> = std::iter::once(self.eval_input.clone())
-            .chain(states.iter().take(states.len() - 1).map(|s| NodeInput::Dense(s.clone())))
-            .collect();
-        Ok(gcn_layer_tensors(&layers, &inputs, &states, &self.eval_context.host, node as u32))
+        self.whole.step_through(&self.model.valid(), node)
     }
 
+    /// Regularization strengths and the learning rate (which regularizers are on, and the
+    /// number of graph neighbors, are fixed when the trainer is made).
     fn apply(&mut self, regularization: &Regularization, learning_rate: f64) -> Result<()> {
         let same_shape = regularization.graph.is_some() == self.regularization.graph.is_some()
             && regularization.adversarial.is_some() == self.regularization.adversarial.is_some()
@@ -442,12 +411,89 @@ impl FullBatchTrainer for NodeTrainer {
     }
 }
 
+/// The whole graph on the inference device, built once: what a GNN trained on it (full batch
+/// or on sampled subgraphs) is evaluated, explained and stepped through on.
+#[derive(Debug)]
+pub(crate) struct WholeGraph {
+    input: NodeInput,
+    context: GraphContext,
+}
+
+impl WholeGraph {
+    /// `data`'s features and edges for a model of `config`'s layer kind, on `device`.
+    pub(crate) fn new(data: &NodeData, config: &GnnConfig, device: &Device) -> Result<Self> {
+        Ok(Self {
+            input: NodeInput::from_rows(&data.features, data.dim, device),
+            context: GraphContext::new(config.kind, &data.adjacency, device)?,
+        })
+    }
+
+    /// Every node's logits (`model` without dropout).
+    pub(crate) fn logits(&self, model: &Gnn) -> Tensor<2> {
+        model.forward(&self.input, &self.context, None).logits
+    }
+
+    /// Every layer's output for every node, the last the logits.
+    pub(crate) fn layer_states(&self, model: &Gnn) -> Vec<Tensor<2>> {
+        model.layer_states(&self.input, &self.context)
+    }
+
+    /// Integrated gradients (over `steps`) of `node`'s top-class score summed per node, and a
+    /// GAT's last-layer attention per edge (mean over heads).
+    pub(crate) fn explain(&self, model: &Gnn, node: usize, steps: usize) -> Result<Explanation> {
+        let nodes = self.input.nodes();
+        if node >= nodes {
+            return Err(NslError::Config(format!("node {node} is out of range for {nodes} nodes")));
+        }
+        let x = self.input.to_dense();
+        let score = |x: Tensor<2>| {
+            let logits = model.forward(&NodeInput::Dense(x), &self.context, None).logits;
+            let classes = logits.dims()[1];
+            logits.slice([node..node + 1, 0..classes]).max_dim(1).sum()
+        };
+        let zeros = Tensor::zeros(x.dims(), &x.device());
+        let heat =
+            super::explain::node_heat(crate::attribution::integrated_gradients(x, zeros, steps, &score)?);
+        let attention = model.forward(&self.input, &self.context, None).attention.pop().map(|alpha| {
+            let [edges, _] = alpha.dims();
+            let host = &self.context.host;
+            (alpha.mean_dim(1).reshape([edges]), host.src.clone(), host.dst.clone())
+        });
+        Ok(Explanation { heat, attention })
+    }
+
+    /// A GCN's layers at `node`, term by term (`None` for other layer kinds).
+    pub(crate) fn step_through(&self, model: &Gnn, node: usize) -> Result<Option<Vec<LayerTensors>>> {
+        let Some(layers) = (0..model.layers.len()).map(|l| model.gcn_layer(l)).collect::<Option<Vec<_>>>()
+        else {
+            return Ok(None);
+        };
+        let states = model.layer_states(&self.input, &self.context);
+        let inputs: Vec<NodeInput> = std::iter::once(self.input.clone())
+            .chain(states.iter().take(states.len() - 1).map(|s| NodeInput::Dense(s.clone())))
+            .collect();
+        Ok(gcn_layer_tensors(&layers, &inputs, &states, &self.context.host, node as u32))
+    }
+}
+
 /// A node classifier trained one full-batch step at a time: a GNN ([`NodeTrainer`]) or an
-/// MLP with or without Neural Graph Machine terms ([`crate::gnn::ngm::NgmTrainer`]).
-pub trait FullBatchTrainer: std::fmt::Debug {
-    /// One optimizer step over the whole graph. Returns the loss parts `[total, supervised,
-    /// graph, adversarial]` (0 where off) on the device, for a joint read-back.
+/// MLP with or without Neural Graph Machine terms ([`crate::gnn::ngm::NgmTrainer`]), or a GNN
+/// on minibatches of sampled subgraphs ([`crate::gnn::sampled::SampledTrainer`]).
+pub trait NodeClassifierTrainer: std::fmt::Debug {
+    /// One optimizer step: over the whole graph, or over one batch of sampled subgraphs.
+    /// Returns the loss parts `[total, supervised, graph, adversarial]` (0 where off) on the
+    /// device, for a joint read-back.
     fn step(&mut self) -> Result<Tensor<1>>;
+
+    /// Optimizer steps in one epoch (1 for full batch).
+    fn steps_per_epoch(&self) -> usize {
+        1
+    }
+
+    /// What the last step trained on, when it was a batch of sampled subgraphs.
+    fn last_batch(&self) -> Option<&super::sampled::SampledBatch> {
+        None
+    }
 
     /// Logits of every node from the inference copy of the model (no dropout), on the device.
     fn logits(&self) -> Tensor<2>;
@@ -489,10 +535,11 @@ pub struct Explanation {
     pub attention: Option<(Tensor<1>, Vec<u32>, Vec<u32>)>,
 }
 
-/// Runs `epochs` steps of `trainer`, scoring and recording each epoch as Planetoid benchmarks
-/// report runs (the loop of every full-batch node-classification task).
+/// Runs `epochs` epochs of `trainer` (one step each full batch, a pass over the training nodes
+/// in batches when sampled), scoring and recording each epoch as Planetoid benchmarks report
+/// runs (the loop of every node-classification task on one node set).
 pub(crate) fn run_epochs(
-    trainer: &mut dyn FullBatchTrainer,
+    trainer: &mut dyn NodeClassifierTrainer,
     data: &NodeData,
     epochs: usize,
     on_epoch: &mut dyn FnMut(&NodeEpoch),
@@ -500,12 +547,16 @@ pub(crate) fn run_epochs(
     let mut log = RunLog::new(data, epochs);
     let mut train_seconds = 0.0;
     let [graph, adversarial] = trainer.parts_in_force();
+    let steps = trainer.steps_per_epoch();
     for epoch in 1..=epochs {
         let start = Instant::now();
-        let parts = trainer.step()?;
+        let mut sum = trainer.step()?;
+        for _ in 1..steps {
+            sum = sum + trainer.step()?;
+        }
         train_seconds += start.elapsed().as_secs_f64();
         let predicted = read_classes(trainer.logits().argmax(1));
-        let parts = crate::tensor::to_vec(parts);
+        let parts = crate::tensor::to_vec(sum.div_scalar(steps as f32));
         let losses = EpochLosses {
             loss: parts[0],
             supervised: parts[1],

@@ -1,27 +1,33 @@
 //! Node classification on minibatches of sampled subgraphs (TF-GNN's way to scale): each step
 //! samples a rooted subgraph around every seed of the batch with [`nsl_graph::sample`], merges
 //! them into one disjoint graph, runs the GNN on it and reads the roots out. Evaluation runs the
-//! trained model on the whole graph.
+//! trained model on the whole graph. [`SampledTrainer`] takes one step at a time, so that `nsl
+//! train` and the playground train the same way and show the same figures.
 
 use burn::module::Module;
-use burn::optim::GradientsParams;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor};
-use nsl_graph::rng::seeded;
+use nsl_graph::rng::{SeededRng, seeded};
 use nsl_graph::sample::{SampledSubgraph, Sampler, SamplingSpec};
 use nsl_graph::typed::{EDGES, NODES};
 use nsl_graph::{Graph, NodeSet};
 use rand::seq::SliceRandom;
-use web_time::Instant;
+use serde::{Deserialize, Serialize};
 
 use super::adjacency::Adjacency;
-use super::model::{GnnConfig, GraphContext};
-use super::node_task::{EpochLosses, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, RunLog, read_classes};
+use super::model::{Gnn, GnnConfig, GraphContext};
+use super::node_task::{
+    Explanation, NodeClassifierTrainer, NodeData, NodeEpoch, NodeRun, NodeTrainOptions, WholeGraph,
+    run_epochs,
+};
+use super::step_through::LayerTensors;
+use crate::config::Regularization;
 use crate::error::{NslError, Result};
 use crate::model::NodeInput;
 use crate::optim::adam;
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::spec::SubgraphSampling;
-use crate::tensor::{labels, to_vec};
+use crate::tensor::labels;
 
 /// Rooted subgraphs merged into one graph: global node ids, edges between positions (both
 /// directions of every sampled edge), and each subgraph's root position.
@@ -29,10 +35,59 @@ use crate::tensor::{labels, to_vec};
 pub struct MergedSubgraphs {
     /// Global node of each position.
     pub nodes: Vec<u32>,
+    /// Hop at which each position was first reached from its root (0: the root).
+    pub hops: Vec<u32>,
+    /// Each sampled edge once, as `(source, target)` positions.
+    pub sampled: Vec<(u32, u32)>,
     /// Message-passing edges between positions.
     pub adjacency: Adjacency,
     /// Position of each subgraph's root.
     pub roots: Vec<u32>,
+}
+
+/// What one step of sampled training read, in the whole graph's node numbers: for the page to
+/// draw the batch over the graph, and its cost beside a full-batch step's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampledBatch {
+    /// The roots (training nodes) of the step, whose labels the loss reads.
+    pub roots: Vec<u32>,
+    /// Every node of the batch, once, with the fewest hops at which a root's sample reached it.
+    pub nodes: Vec<(u32, u32)>,
+    /// Every sampled edge, once, as `(source, target)`.
+    pub edges: Vec<(u32, u32)>,
+    /// Nodes the GNN ran on (a node sampled around two roots counts twice: the subgraphs are
+    /// merged side by side).
+    pub positions: usize,
+    /// Message-passing edges the GNN ran on (both directions of every sampled edge).
+    pub messages: usize,
+    /// Nodes of the whole graph: what a full-batch step runs the GNN on.
+    pub graph_nodes: usize,
+    /// Message-passing edges of the whole graph.
+    pub graph_messages: usize,
+}
+
+impl SampledBatch {
+    /// The batch of `merged`, in the node numbers of `graph` (its message-passing edges).
+    pub fn of(merged: &MergedSubgraphs, graph: &Adjacency) -> Self {
+        let mut hop = std::collections::BTreeMap::<u32, u32>::new();
+        for (&node, &h) in merged.nodes.iter().zip(&merged.hops) {
+            hop.entry(node).and_modify(|e| *e = (*e).min(h)).or_insert(h);
+        }
+        let global = |p: u32| merged.nodes[p as usize];
+        let mut edges: Vec<(u32, u32)> =
+            merged.sampled.iter().map(|&(s, t)| (global(s), global(t))).collect();
+        edges.sort_unstable();
+        edges.dedup();
+        Self {
+            roots: merged.roots.iter().map(|&p| global(p)).collect(),
+            nodes: hop.into_iter().collect(),
+            edges,
+            positions: merged.nodes.len(),
+            messages: merged.adjacency.len(),
+            graph_nodes: graph.nodes,
+            graph_messages: graph.len(),
+        }
+    }
 }
 
 /// The root-node readout: each subgraph's root row of a merged batch's node states.
@@ -47,22 +102,194 @@ pub fn readout_roots(states: Tensor<2>, merged: &MergedSubgraphs) -> Tensor<2> {
 /// Merges sampled subgraphs of a homogeneous graph (node set 0, edge set 0) side by side.
 pub fn merge(subgraphs: &[SampledSubgraph]) -> Result<MergedSubgraphs> {
     let mut nodes = Vec::new();
+    let mut hops = Vec::new();
+    let mut sampled = Vec::new();
     let mut edges = Vec::new();
     let mut roots = Vec::with_capacity(subgraphs.len());
     for sub in subgraphs {
         let offset = nodes.len() as u32;
         roots.push(offset);
-        let (Some(set), Some(sampled)) = (sub.node_sets.first(), sub.edge_sets.first()) else {
+        let (Some(set), Some(edge_set)) = (sub.node_sets.first(), sub.edge_sets.first()) else {
             return Err(NslError::Config("a sampled subgraph has no node or edge set".into()));
         };
         nodes.extend_from_slice(&set.nodes);
-        for (&s, &t) in sampled.sources.iter().zip(&sampled.targets) {
+        hops.extend_from_slice(&set.hops);
+        for (&s, &t) in edge_set.sources.iter().zip(&edge_set.targets) {
+            sampled.push((offset + s, offset + t));
             edges.push((offset + t, offset + s, 1.0));
             edges.push((offset + s, offset + t, 1.0));
         }
     }
     let adjacency = Adjacency::new(nodes.len(), &edges)?;
-    Ok(MergedSubgraphs { nodes, adjacency, roots })
+    Ok(MergedSubgraphs { nodes, hops, sampled, adjacency, roots })
+}
+
+/// A GNN node classifier trained one batch of sampled subgraphs at a time. An epoch shuffles
+/// the training nodes and takes them `batch_size` at a time as roots; every epoch samples
+/// anew (its own sampler seed).
+pub struct SampledTrainer {
+    model: Gnn,
+    optimizer: ModuleOptimizer,
+    kind: crate::spec::GnnKind,
+    graph: Graph,
+    spec: SamplingSpec,
+    batch_size: usize,
+    features: Vec<f32>,
+    dim: usize,
+    labels: Vec<u32>,
+    whole: WholeGraph,
+    adjacency: Adjacency,
+    order: Vec<u32>,
+    /// Position in `order` of the next step's first root (0: a new epoch begins).
+    cursor: usize,
+    epoch: usize,
+    seed: u64,
+    learning_rate: f64,
+    rng: SeededRng,
+    device: Device,
+    steps: usize,
+    last: Option<SampledBatch>,
+}
+
+impl std::fmt::Debug for SampledTrainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug.
+        f.debug_struct("SampledTrainer")
+            .field("batch_size", &self.batch_size)
+            .field("epoch", &self.epoch)
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SampledTrainer {
+    /// A fresh model for `config` on `data`, sampled as `sampling` says (autodiff is enabled
+    /// on `device` here).
+    pub fn new(
+        data: &NodeData,
+        config: &GnnConfig,
+        sampling: &SubgraphSampling,
+        options: &NodeTrainOptions,
+        device: &Device,
+    ) -> Result<Self> {
+        if sampling.batch_size == 0 || sampling.fanouts.is_empty() {
+            return Err(NslError::Config(
+                "sampled training needs a batch size ≥ 1 and at least one hop".into(),
+            ));
+        }
+        if data.train.is_empty() {
+            return Err(NslError::Config("no training nodes".into()));
+        }
+        let graph = Graph::homogeneous(
+            NodeSet::new(data.adjacency.nodes),
+            &data.adjacency.triples().collect::<Vec<_>>(),
+        );
+        let train_device = device.clone().autodiff();
+        train_device.seed(options.seed);
+        let model = config.init(options.seed, &train_device)?;
+        Ok(Self {
+            model,
+            optimizer: adam(options.weight_decay),
+            kind: config.kind,
+            graph,
+            spec: SamplingSpec::hops(NODES, EDGES, &sampling.fanouts, sampling.strategy),
+            batch_size: sampling.batch_size,
+            features: data.features.clone(),
+            dim: data.dim,
+            labels: data.labels.clone(),
+            whole: WholeGraph::new(data, config, &device.clone().inner())?,
+            adjacency: data.adjacency.clone(),
+            order: data.train.clone(),
+            cursor: 0,
+            epoch: 0,
+            seed: options.seed,
+            learning_rate: options.learning_rate,
+            rng: seeded(options.seed ^ 0x5a_3b),
+            device: train_device,
+            steps: 0,
+            last: None,
+        })
+    }
+}
+
+impl NodeClassifierTrainer for SampledTrainer {
+    fn step(&mut self) -> Result<Tensor<1>> {
+        if self.cursor == 0 {
+            self.epoch += 1;
+            self.order.shuffle(&mut self.rng);
+        }
+        let seeds = &self.order[self.cursor..(self.cursor + self.batch_size).min(self.order.len())];
+        // Each epoch samples with its own seed; a sampler only indexes the edges (cheap).
+        let sampler_seed = self.seed.wrapping_mul(7919).wrapping_add(self.epoch as u64);
+        let sampler = Sampler::new(&self.graph, &self.spec, sampler_seed)?;
+        let merged = merge(&sampler.sample(seeds)?)?;
+        let dim = self.dim;
+        let rows: Vec<f32> = merged
+            .nodes
+            .iter()
+            .flat_map(|&n| &self.features[n as usize * dim..(n as usize + 1) * dim])
+            .copied()
+            .collect();
+        let input = NodeInput::from_rows(&rows, dim, &self.device);
+        let context = GraphContext::new(self.kind, &merged.adjacency, &self.device)?;
+        self.model.check(&input, &context)?;
+        let logits = self.model.forward(&input, &context, Some(&mut self.rng)).logits;
+        let root_labels: Vec<u32> = seeds.iter().map(|&s| self.labels[s as usize]).collect();
+        let loss =
+            sparse_softmax_cross_entropy(readout_roots(logits, &merged), labels(&root_labels, &self.device));
+        let zero = Tensor::<1>::zeros([2], &self.device).inner();
+        let parts = Tensor::cat(vec![loss.clone().inner(), loss.clone().inner(), zero], 0);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        self.cursor += seeds.len();
+        if self.cursor >= self.order.len() {
+            self.cursor = 0;
+        }
+        self.steps += 1;
+        self.last = Some(SampledBatch::of(&merged, &self.adjacency));
+        Ok(parts)
+    }
+
+    fn steps_per_epoch(&self) -> usize {
+        self.order.len().div_ceil(self.batch_size)
+    }
+
+    fn last_batch(&self) -> Option<&SampledBatch> {
+        self.last.as_ref()
+    }
+
+    fn logits(&self) -> Tensor<2> {
+        self.whole.logits(&self.model.valid())
+    }
+
+    fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    fn parts_in_force(&self) -> [bool; 2] {
+        [false, false]
+    }
+
+    /// The learning rate only: sampled training takes no regularization.
+    fn apply(&mut self, regularization: &Regularization, learning_rate: f64) -> Result<()> {
+        if !regularization.is_none() {
+            return Err(NslError::Config("sampled-subgraph training takes no regularization".into()));
+        }
+        self.learning_rate = learning_rate;
+        Ok(())
+    }
+
+    fn explain(&self, node: usize, steps: usize) -> Result<Option<Explanation>> {
+        self.whole.explain(&self.model.valid(), node, steps).map(Some)
+    }
+
+    fn layer_states(&self) -> Vec<Tensor<2>> {
+        self.whole.layer_states(&self.model.valid())
+    }
+
+    fn step_through(&self, node: usize) -> Result<Option<Vec<LayerTensors>>> {
+        self.whole.step_through(&self.model.valid(), node)
+    }
 }
 
 /// Trains `config` on sampled subgraphs around the training nodes, evaluating full batch.
@@ -74,64 +301,14 @@ pub fn train_node_classifier_sampled(
     device: &Device,
     on_epoch: &mut dyn FnMut(&NodeEpoch),
 ) -> Result<NodeRun> {
-    if sampling.batch_size == 0 || sampling.fanouts.is_empty() {
-        return Err(NslError::Config("sampled training needs a batch size ≥ 1 and at least one hop".into()));
-    }
-    let graph =
-        Graph::homogeneous(NodeSet::new(data.adjacency.nodes), &data.adjacency.triples().collect::<Vec<_>>());
-    let spec = SamplingSpec::hops(NODES, EDGES, &sampling.fanouts, sampling.strategy);
-    let train_device = device.clone().autodiff();
-    train_device.seed(options.seed);
-    let eval_device = device.clone().inner();
-    let mut model = config.init(options.seed, &train_device)?;
-    let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
-    let eval_context = GraphContext::new(config.kind, &data.adjacency, &eval_device)?;
-    let mut optimizer = adam(options.weight_decay);
-    let mut rng = seeded(options.seed ^ 0x5a_3b);
-    let mut order = data.train.clone();
-    let mut log = RunLog::new(data, options.epochs);
-    let mut train_seconds = 0.0;
-    for epoch in 1..=options.epochs {
-        let start = Instant::now();
-        let sampler =
-            Sampler::new(&graph, &spec, options.seed.wrapping_mul(7919).wrapping_add(epoch as u64))?;
-        order.shuffle(&mut rng);
-        let mut losses = Vec::new();
-        for seeds in order.chunks(sampling.batch_size) {
-            let merged = merge(&sampler.sample(seeds)?)?;
-            let rows: Vec<f32> = merged
-                .nodes
-                .iter()
-                .flat_map(|&n| &data.features[n as usize * data.dim..(n as usize + 1) * data.dim])
-                .copied()
-                .collect();
-            let input = NodeInput::from_rows(&rows, data.dim, &train_device);
-            let context = GraphContext::new(config.kind, &merged.adjacency, &train_device)?;
-            model.check(&input, &context)?;
-            let logits = model.forward(&input, &context, Some(&mut rng)).logits;
-            let root_labels: Vec<u32> = seeds.iter().map(|&s| data.labels[s as usize]).collect();
-            let loss = sparse_softmax_cross_entropy(
-                readout_roots(logits, &merged),
-                labels(&root_labels, &train_device),
-            );
-            losses.push(loss.clone().inner());
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optimizer.step(options.learning_rate, model, grads);
-        }
-        train_seconds += start.elapsed().as_secs_f64();
-        let losses = to_vec(Tensor::cat(losses, 0));
-        let loss = losses.iter().sum::<f32>() / losses.len() as f32;
-        let predicted =
-            read_classes(model.valid().forward(&eval_input, &eval_context, None).logits.argmax(1));
-        let losses = EpochLosses { loss, supervised: loss, graph: None, adversarial: None };
-        log.end_epoch(epoch, losses, &predicted, on_epoch)?;
-    }
-    Ok(log.into_run(train_seconds))
+    let mut trainer = SampledTrainer::new(data, config, sampling, options, device)?;
+    run_epochs(&mut trainer, data, options.epochs, on_epoch)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensor::to_vec;
     use nsl_graph::SamplingStrategy;
 
     #[test]
@@ -144,7 +321,14 @@ mod tests {
         let sampler = Sampler::new(&graph, &spec, 0).unwrap();
         let merged = merge(&sampler.sample(&[1, 3]).unwrap()).unwrap();
         assert_eq!(merged.nodes, vec![1, 0, 2, 3, 2]);
+        assert_eq!(merged.hops, vec![0, 1, 1, 0, 1]);
         assert_eq!(merged.roots, vec![0, 3]);
+        let whole = Adjacency::new(4, &edges).unwrap();
+        let batch = SampledBatch::of(&merged, &whole);
+        assert_eq!((batch.graph_nodes, batch.graph_messages), (4, 6));
+        assert_eq!(batch.roots, vec![1, 3]);
+        assert_eq!(batch.nodes, vec![(0, 1), (1, 0), (2, 1), (3, 0)], "node 2 once, at its fewest hops");
+        assert_eq!((batch.positions, batch.messages, batch.edges.len()), (5, 6, 3));
         // Each sampled edge both ways: 2 + 1 sampled edges → 6 message edges.
         assert_eq!(merged.adjacency.len(), 6);
         assert!(merged.adjacency.triples().all(|(a, b, _)| (a < 3) == (b < 3)), "no edge crosses subgraphs");

@@ -1,5 +1,5 @@
 //! Node classifiers trained step by step for the playground, full batch: a GNN or an MLP with
-//! or without Neural Graph Machine terms (see [`crate::gnn::full_batch`]); each
+//! or without Neural Graph Machine terms (see [`crate::gnn::trainers`]); each
 //! step is one full-batch epoch; snapshots report the same [`Progress`] as the MLP session (losses,
 //! accuracies on the train and test nodes, the test confusion matrix, every node's prediction and
 //! the graph smoothness), read back once.
@@ -9,8 +9,8 @@ use burn::tensor::{Device, Tensor, activation};
 use crate::data::NeighborTable;
 use crate::data::load::load_graph;
 use crate::error::{NslError, Result};
-use crate::gnn::full_batch::full_batch_trainer;
-use crate::gnn::node_task::{FullBatchTrainer, NodeData};
+use crate::gnn::node_task::{NodeClassifierTrainer, NodeData};
+use crate::gnn::trainers::node_classifier_trainer;
 use crate::session::inspect::{PendingInspection, node_and_neighbors, stacked_terms};
 use crate::session::readout::Readout;
 use crate::session::snapshot::{
@@ -23,9 +23,11 @@ use crate::tensor::labels;
 #[derive(Debug)]
 pub struct NodeSession {
     spec: ExperimentSpec,
-    trainer: Box<dyn FullBatchTrainer>,
+    trainer: Box<dyn NodeClassifierTrainer>,
     data: NodeData,
     pending: Option<(Tensor<1>, usize)>,
+    /// Seconds spent in every step so far.
+    seconds: f64,
     edges: EdgeTensors,
     eval: NodeEval,
 }
@@ -61,7 +63,7 @@ impl NodeSession {
         if data.test.is_empty() {
             return Err(NslError::Config("the graph's split names no test nodes".into()));
         }
-        let trainer = full_batch_trainer(spec, &spec.regularization, &data, device)?;
+        let trainer = node_classifier_trainer(spec, &spec.regularization, &data, device)?;
         let eval_device = device.clone().inner();
         let pick = |nodes: &[u32]| nodes.iter().map(|&n| data.labels[n as usize]).collect::<Vec<_>>();
         let eval = NodeEval {
@@ -71,7 +73,7 @@ impl NodeSession {
             test_onehot: onehot_labels(&pick(&data.test), data.classes, &eval_device),
         };
         let edges = EdgeTensors::new(data.adjacency.triples(), &eval_device);
-        Ok(Self { spec: spec.clone(), trainer, data, pending: None, edges, eval })
+        Ok(Self { spec: spec.clone(), trainer, data, pending: None, seconds: 0.0, edges, eval })
     }
 
     /// The spec in force.
@@ -84,9 +86,14 @@ impl NodeSession {
         (self.data.train.len(), self.data.test.len())
     }
 
-    /// Steps taken (one per epoch).
+    /// Steps taken.
     pub fn steps_done(&self) -> usize {
         self.trainer.steps_done()
+    }
+
+    /// Steps in one epoch: 1 full batch, a pass over the training nodes in batches when sampled.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.trainer.steps_per_epoch()
     }
 
     /// Whether `spec` can apply to this session: only regularization strengths, the learning
@@ -116,6 +123,7 @@ impl NodeSession {
 
     /// Runs `steps` full-batch steps; losses stay on the device until the next snapshot.
     pub fn run_steps(&mut self, steps: usize) -> Result<()> {
+        let start = web_time::Instant::now();
         for _ in 0..steps {
             let parts = self.trainer.step()?;
             self.pending = Some(match self.pending.take() {
@@ -123,6 +131,7 @@ impl NodeSession {
                 Some((sum, n)) => (sum + parts, n + 1),
             });
         }
+        self.seconds += start.elapsed().as_secs_f64();
         Ok(())
     }
 
@@ -177,6 +186,8 @@ impl NodeSession {
     /// GNN layer's node embeddings — for one read-back.
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
         let mut readout = Readout::default();
+        let done = self.steps_done();
+        let step_seconds = (done > 0).then(|| self.seconds / done as f64);
         let losses = self.pending.take().map(|(sums, steps)| {
             // The layout expects five sums: the VAT part is always 0 here.
             let vat = Tensor::<1>::zeros([1], &sums.device());
@@ -197,7 +208,7 @@ impl NodeSession {
         let step = self.steps_done();
         let layout = Layout {
             step,
-            epoch: step as f64,
+            epoch: step as f64 / self.trainer.steps_per_epoch() as f64,
             losses,
             train_correct,
             train_rows: self.data.train.len(),
@@ -211,6 +222,8 @@ impl NodeSession {
             network: None,
             digit_views: None,
             embeddings,
+            batch: self.trainer.last_batch().cloned(),
+            step_seconds,
             classes: self.data.classes,
             parts: {
                 let [graph, adversarial] = self.trainer.parts_in_force();
@@ -366,6 +379,63 @@ mod tests {
         let mut stronger = ngm.clone();
         stronger.regularization.neural_graph_machine.as_mut().unwrap().alpha_labeled_unlabeled = 4.0;
         session.apply(&stronger).unwrap();
+    }
+
+    /// A GNN on sampled subgraphs steps batch by batch, shows each step's batch, and trains
+    /// exactly as `nsl train` does (the same losses epoch by epoch).
+    #[test]
+    fn a_sampled_gnn_steps_batch_by_batch_as_nsl_train_runs_it() {
+        let device = Device::flex();
+        let mut sampled = spec(GnnKind::Gcn, None);
+        sampled.epochs = 3;
+        sampled.model = ModelSpec::Gnn {
+            gnn: GnnKind::Gcn,
+            hidden: vec![16],
+            dropout: 0.5,
+            sampling: Some(crate::spec::SubgraphSampling {
+                fanouts: vec![3, 2],
+                batch_size: 8,
+                strategy: Default::default(),
+            }),
+        };
+        let mut session = NodeSession::new(&sampled, &device).unwrap();
+        let train = session.split_sizes().0;
+        let per_epoch = train.div_ceil(8);
+        assert_eq!(session.steps_per_epoch(), per_epoch);
+        let mut losses = Vec::new();
+        for epoch in 1..=3 {
+            session.run_steps(per_epoch).unwrap();
+            let p = session.snapshot(&SnapshotOptions::default()).unwrap().read().unwrap();
+            assert_eq!((p.step, p.epoch), (epoch * per_epoch, epoch as f64));
+            assert!(p.step_seconds.is_some_and(|s| s > 0.0), "{:?}", p.step_seconds);
+            let batch = p.batch.expect("the last step's batch");
+            assert_eq!(batch.graph_nodes, 300);
+            let last = train - (per_epoch - 1) * 8;
+            assert_eq!(batch.roots.len(), last, "the epoch's last batch takes the nodes left");
+            assert!(batch.roots.iter().all(|r| session.data.train.contains(r)));
+            let roots: Vec<(u32, u32)> = batch.nodes.iter().copied().filter(|n| n.1 == 0).collect();
+            assert_eq!(roots.len(), last, "the roots are the nodes at hop 0");
+            assert!(batch.nodes.iter().all(|n| n.1 <= 2), "two hops");
+            assert!(batch.positions <= last * (1 + 3 + 3 * 2), "fanouts bound a subgraph");
+            // Each node past a root came by a sampled edge, sent both ways (an edge may also join
+            // two nodes already sampled).
+            assert!(batch.messages >= 2 * (batch.positions - last), "{} messages", batch.messages);
+            assert!(batch.messages <= 2 * batch.edges.len() * last, "{} messages", batch.messages);
+            losses.push(p.losses.unwrap().total);
+        }
+        let mut native = Vec::new();
+        crate::train::experiment::run(&sampled, &device, &mut |event| {
+            if let crate::train::experiment::Event::Epoch { stats, .. } = event {
+                native.push(stats.total);
+            }
+        })
+        .unwrap();
+        assert_eq!(native.len(), 3);
+        for (a, b) in losses.iter().zip(&native) {
+            assert!((a - b).abs() < 1e-5, "page {losses:?} vs nsl train {native:?}");
+        }
+        let full = NodeSession::new(&sampled.spec_of(crate::spec::Variant::Base), &device).unwrap();
+        assert_eq!(full.steps_per_epoch(), 1, "its base model is the same GNN full batch");
     }
 
     #[test]

@@ -332,6 +332,8 @@ impl Session {
             network,
             digit_views,
             embeddings: None,
+            batch: None,
+            step_seconds: None,
             classes,
             parts: regularizers_on(self.trainer.regularization()),
         };

@@ -9,6 +9,7 @@ use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{NslError, Result};
+use crate::gnn::sampled::SampledBatch;
 use crate::session::digit_views::{DigitLayout, DigitViews};
 use crate::session::heatmap::Grid;
 use crate::session::network::{NetworkLayout, NetworkMaps};
@@ -90,6 +91,13 @@ pub struct Progress {
     /// principal components.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embeddings: Option<Vec<LayerEmbedding>>,
+    /// For a GNN trained on sampled subgraphs: what its last step read (roots, hops, edges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<SampledBatch>,
+    /// Mean wall-clock seconds of a step so far, for models over a graph (what a step costs:
+    /// on the CPU backend its arithmetic, on WebGPU the time to queue it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_seconds: Option<f64>,
 }
 
 /// A GNN layer's node embeddings in the plane.
@@ -205,6 +213,9 @@ pub(crate) struct Layout {
     pub(crate) digit_views: Option<DigitLayout>,
     /// Each GNN layer's width and where its states sit.
     pub(crate) embeddings: Option<Vec<(usize, Range<usize>)>>,
+    /// The last step's batch of sampled subgraphs (host data, nothing to read back).
+    pub(crate) batch: Option<SampledBatch>,
+    pub(crate) step_seconds: Option<f64>,
     pub(crate) classes: usize,
     /// Whether the graph, adversarial and VAT parts are in force.
     pub(crate) parts: [bool; 3],
@@ -228,6 +239,14 @@ pub struct PendingProgress {
 }
 
 impl PendingProgress {
+    /// Reports the snapshot at `step` of the model it trains beside, whose steps are another
+    /// size (a full-batch base beside a model on sampled subgraphs: both at the same epoch),
+    /// so that their curves share one axis.
+    pub fn at_step(mut self, step: usize) -> Self {
+        self.layout.step = step;
+        self
+    }
+
     /// Reads the snapshot back synchronously (native code, the CPU backend in a browser).
     ///
     /// # Errors
@@ -311,6 +330,8 @@ impl Layout {
                         .collect::<Result<_>>()?,
                 ),
             },
+            batch: self.batch.clone(),
+            step_seconds: self.step_seconds,
         })
     }
 }
@@ -364,6 +385,8 @@ mod tests {
             network: None,
             digit_views: None,
             embeddings: None,
+            batch: None,
+            step_seconds: None,
             classes: 2,
             parts: [false; 3],
         };

@@ -70,13 +70,13 @@ pub fn rows_only() -> NslError {
 }
 
 /// A fresh session for `spec` on `device`, trained as `plan` says: minibatches of `data`'s rows,
-/// or full batch over `graph` (loaded from the spec's data when not given). The plan is the
-/// setup's (its regularized spec's), so that a base model trains the way the model beside it
-/// does: the base of a Neural Graph Machine is the same MLP full batch without graph terms.
+/// or over `graph` (loaded from the spec's data when not given), full batch or on sampled
+/// subgraphs as `spec`'s model says. The plan is the setup's (its regularized spec's), so that
+/// a base model trains the way the model beside it does: the base of a Neural Graph Machine is
+/// the same MLP full batch without graph terms, the base of a sampled GNN the GNN full batch.
 ///
 /// # Errors
-/// For plans no session steps (sampled subgraphs, link prediction, typed graphs: `nsl train`
-/// runs them),
+/// For plans no session steps (link prediction, typed graphs: `nsl train` runs them),
 /// and when the rows a minibatch session needs were not loaded.
 pub fn open(
     spec: &ExperimentSpec,
@@ -88,16 +88,13 @@ pub fn open(
     match (plan, data) {
         (Plan::Minibatch, Some(data)) => Ok(Box::new(Session::with_data(spec, data.clone(), device)?)),
         (Plan::Minibatch, None) => Err(NslError::Config("no training rows were loaded".into())),
-        (Plan::FullBatch, _) => Ok(Box::new(match graph {
+        (Plan::FullBatch | Plan::SampledSubgraphs, _) => Ok(Box::new(match graph {
             Some(graph) => NodeSession::with_graph(spec, graph, device)?,
             None => NodeSession::new(spec, device)?,
         })),
-        (Plan::SampledSubgraphs | Plan::LinkPrediction | Plan::HeteroNodes | Plan::GraphClassification, _) => {
-            Err(NslError::Config(
-                "sampled-subgraph training, link prediction and the models over typed graphs run in `nsl train`, not step by step"
-                    .into(),
-            ))
-        }
+        (Plan::LinkPrediction | Plan::HeteroNodes | Plan::GraphClassification, _) => Err(NslError::Config(
+            "link prediction and the models over typed graphs run in `nsl train`, not step by step".into(),
+        )),
     }
 }
 
@@ -150,9 +147,8 @@ impl StepSession for NodeSession {
     fn steps_done(&self) -> usize {
         NodeSession::steps_done(self)
     }
-    /// One full-batch step per epoch.
     fn steps_per_epoch(&self) -> usize {
-        1
+        NodeSession::steps_per_epoch(self)
     }
     fn split_sizes(&self) -> (usize, usize) {
         NodeSession::split_sizes(self)

@@ -418,7 +418,8 @@ impl ExperimentSpec {
     }
 
     /// The name of the regularized variant in reports: `adv_reg`, `graph_reg`, `vat_reg`, or
-    /// their combination (`graph_adv_reg`), `base` without regularization.
+    /// their combination (`graph_adv_reg`), `base` without regularization, `sampled` for a GNN
+    /// trained on sampled subgraphs (whose base model is the same GNN full batch).
     pub fn variant_name(&self) -> String {
         let r = &self.regularization;
         let parts: Vec<&str> = [
@@ -431,7 +432,11 @@ impl ExperimentSpec {
         .filter(|(on, _)| *on)
         .map(|(_, n)| *n)
         .collect();
-        if parts.is_empty() { "base".into() } else { format!("{}_reg", parts.join("_")) }
+        match (parts.is_empty(), self.samples_subgraphs()) {
+            (true, true) => "sampled".into(),
+            (true, false) => "base".into(),
+            (false, _) => format!("{}_reg", parts.join("_")),
+        }
     }
 }
 

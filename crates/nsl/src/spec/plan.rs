@@ -58,9 +58,10 @@ impl ExperimentSpec {
     }
 
     /// The models trained side by side, base first, each with the regularization it trains
-    /// with; every one trains as this spec's [`Plan`] says (the base model of a Neural Graph
-    /// Machine is the same MLP, full batch, without graph terms). The base model is trained beside the spec's only when the spec asks for the
-    /// comparison *and* regularizes (without regularization the two would be one model).
+    /// with. The base model of a Neural Graph Machine is the same MLP, full batch, without
+    /// graph terms; the base of a GNN trained on sampled subgraphs is the same GNN full batch
+    /// (what sampling costs and saves). The base model is trained beside the spec's only when
+    /// the spec asks for the comparison *and* the two differ: it regularizes or samples.
     pub fn variants(&self) -> Vec<(Variant, Regularization)> {
         let mut variants = Vec::with_capacity(2);
         if self.compares_with_base() {
@@ -71,11 +72,20 @@ impl ExperimentSpec {
     }
 
     /// The spec `variant` trains: this one, or for the base model the same data, model,
-    /// optimizer and seed without regularization.
+    /// optimizer and seed without regularization and, for a GNN, without sampling.
     pub fn spec_of(&self, variant: Variant) -> ExperimentSpec {
         match variant {
             Variant::Regularized => self.clone(),
             Variant::Base => ExperimentSpec {
+                model: match &self.model {
+                    ModelSpec::Gnn { gnn, hidden, dropout, .. } => ModelSpec::Gnn {
+                        gnn: *gnn,
+                        hidden: hidden.clone(),
+                        dropout: *dropout,
+                        sampling: None,
+                    },
+                    model => model.clone(),
+                },
                 regularization: Regularization::default(),
                 compare_with_base: false,
                 ..self.clone()
@@ -85,7 +95,18 @@ impl ExperimentSpec {
 
     /// Whether a base model trains beside the spec's model.
     pub fn compares_with_base(&self) -> bool {
-        self.compare_with_base && !self.regularization.is_none()
+        self.compare_with_base && (!self.regularization.is_none() || self.samples_subgraphs())
+    }
+
+    /// What the base model beside this spec's is, in words: the same GNN full batch beside a
+    /// sampled one, otherwise the model without regularization.
+    pub fn base_label(&self) -> &'static str {
+        if self.samples_subgraphs() { "full-batch model" } else { "base model" }
+    }
+
+    /// Whether a GNN trains on sampled subgraphs (its base model: full batch).
+    pub fn samples_subgraphs(&self) -> bool {
+        matches!(self.model, ModelSpec::Gnn { sampling: Some(_), .. })
     }
 
     /// Whether `next` differs from this spec only in what a running session can take from the

@@ -10,13 +10,12 @@ use crate::data::TrainingData;
 use crate::data::load::{load_data, load_graph};
 use crate::error::{NslError, Result};
 use crate::gnn::GnnConfig;
-use crate::gnn::full_batch::full_batch_trainer;
 use crate::gnn::hetero::graph_task::GraphTrainOptions;
 use crate::gnn::hetero::node_task::HeteroNodeOptions;
 use crate::gnn::hetero::{self, HeteroEncoderConfig, HeteroGraphConfig, Progress, ReduceType};
 use crate::gnn::link_task::{split_edges, train_link_predictor};
 use crate::gnn::node_task::{NodeData, NodeEpoch, NodeRun, NodeTrainOptions, run_epochs};
-use crate::gnn::sampled::train_node_classifier_sampled;
+use crate::gnn::trainers::node_classifier_trainer;
 use crate::spec::{DataSpec, ExperimentSpec, HeteroSampling, ModelSpec, Plan, TaskSpec};
 use crate::train::eval::{Metrics, evaluate};
 use crate::train::robustness::{RobustnessPoint, robustness_curve};
@@ -123,25 +122,16 @@ pub fn run(
                 runs.push(run_one(spec, &spec.name_of(variant), regularization, &data, device, on_event)?);
             }
         }
-        Plan::FullBatch => {
+        Plan::FullBatch | Plan::SampledSubgraphs => {
             let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
             for (variant, regularization) in spec.variants() {
+                // The base of a sampled model is the same GNN full batch.
+                let trained = spec.spec_of(variant);
                 runs.push(reported(&spec.name_of(variant), spec.epochs, on_event, &mut |on_epoch| {
-                    let mut trainer = full_batch_trainer(spec, &regularization, &data, device)?;
+                    let mut trainer = node_classifier_trainer(&trained, &regularization, &data, device)?;
                     run_epochs(trainer.as_mut(), &data, spec.epochs, on_epoch)
                 })?);
             }
-        }
-        Plan::SampledSubgraphs => {
-            let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;
-            let ModelSpec::Gnn { sampling: Some(sampling), .. } = &spec.model else {
-                unreachable!("the plan says a GNN with sampling")
-            };
-            let config = gnn_config(spec, &data)?;
-            let options = NodeTrainOptions::of(spec);
-            runs.push(reported("base", spec.epochs, on_event, &mut |on_epoch| {
-                train_node_classifier_sampled(&data, &config, sampling, &options, device, on_epoch)
-            })?);
         }
         Plan::LinkPrediction => {
             let data = NodeData::from_planetoid(&load_graph(&spec.data)?.0)?;

@@ -24,11 +24,11 @@ pub enum ChartKind {
 }
 
 /// The chart's latest values in words (its text alternative beside the drawing).
-pub fn caption(kind: ChartKind, latest: Option<&Point>, base: Option<&Point>) -> String {
+pub fn caption(kind: ChartKind, latest: Option<&Point>, base: Option<&Point>, base_name: &str) -> String {
     let Some(p) = latest else { return "No steps yet.".to_string() };
     let percent = |v: f64| format!("{:.1}%", v * 100.0);
     let base_note =
-        |text: String| if base.is_some() { format!(" (base model: {text})") } else { String::new() };
+        |text: String| if base.is_some() { format!(" ({base_name}: {text})") } else { String::new() };
     match kind {
         ChartKind::Loss => {
             let parts: Vec<String> =
@@ -69,6 +69,9 @@ pub struct ChartProps {
     pub regularized: History,
     /// The base model, if compared.
     pub base: Option<History>,
+    /// What the base model is called.
+    #[prop_or(AttrValue::Static("base model"))]
+    pub base_name: AttrValue,
 }
 
 type Curve = (&'static str, RGBColor, fn(&Point) -> Option<f64>);
@@ -101,12 +104,14 @@ struct Redraw {
     last_ms: f64,
     waiting: Option<Timeout>,
     latest: Option<Curves>,
+    /// What the base model is called in the legend.
+    base_name: AttrValue,
 }
 
 fn draw_latest(canvas: &NodeRef, kind: ChartKind, redraw: &mut Redraw) {
     redraw.last_ms = js_sys::Date::now();
     if let (Some(canvas), Some((points, base))) = (canvas.cast::<HtmlCanvasElement>(), &redraw.latest)
-        && let Err(e) = draw(canvas, kind, &points[..], base.as_ref().map(|b| &b[..]))
+        && let Err(e) = draw(canvas, kind, &points[..], base.as_ref().map(|b| (&b[..], &*redraw.base_name)))
     {
         web_sys::console::warn_1(&format!("chart: {e}").into());
     }
@@ -122,9 +127,11 @@ pub fn chart(props: &ChartProps) -> Html {
         let kind = props.kind;
         let curves: Curves =
             (props.regularized.points.clone(), props.base.as_ref().map(|b| b.points.clone()));
+        let base_name = props.base_name.clone();
         use_effect_with(curves, move |curves| {
             let mut state = redraw.borrow_mut();
             state.latest = Some(curves.clone());
+            state.base_name = base_name;
             let since = js_sys::Date::now() - state.last_ms;
             if since >= MIN_REDRAW_MS {
                 draw_latest(&canvas, kind, &mut state);
@@ -142,15 +149,15 @@ pub fn chart(props: &ChartProps) -> Html {
         });
     }
     let (id, label) = match props.kind {
-        ChartKind::Loss => ("loss-chart", "Loss per step: total and each part; the base model in grey"),
-        ChartKind::Accuracy => {
-            ("accuracy-chart", "Accuracy per step: train, test and under attack; the base model in grey")
-        }
+        ChartKind::Loss => ("loss-chart", "Loss per step: total and each part"),
+        ChartKind::Accuracy => ("accuracy-chart", "Accuracy per step: train, test and under attack"),
     };
+    let label = format!("{label}; the {} dashed in grey", props.base_name);
     let caption = caption(
         props.kind,
         props.regularized.points.last(),
         props.base.as_ref().and_then(|b| b.points.last()),
+        &props.base_name,
     );
     html! {
         <figure class="chart">
@@ -181,10 +188,11 @@ fn draw(
     canvas: HtmlCanvasElement,
     kind: ChartKind,
     points: &[Point],
-    base: Option<&[Point]>,
+    base: Option<(&[Point], &str)>,
 ) -> Result<(), String> {
     let points = &thinned(points);
-    let base_points = base.map(thinned);
+    let base_name = base.map(|(_, name)| name);
+    let base_points = base.map(|(b, _)| thinned(b));
     let base = base_points.as_deref();
     let ctx = context(&canvas).ok_or("no 2D context")?;
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context")?;
@@ -243,8 +251,8 @@ fn draw(
     root.present().map_err(|e| e.to_string())?;
     axes.draw_labels(&ctx, &at);
     // The base model's dashed curves are named once.
-    if base.is_some() {
-        entries.push(Entry { name: "base model (dashed)".into(), colour: css(BASE), dashed: true });
+    if let Some(name) = base_name {
+        entries.push(Entry { name: format!("{name} (dashed)"), colour: css(BASE), dashed: true });
     }
     let corner = match kind {
         ChartKind::Loss => Corner::TopRight,
@@ -277,14 +285,14 @@ mod tests {
         };
         let base = Point { total: 0.7, test_acc: 0.8, ..p };
         assert_eq!(
-            caption(ChartKind::Loss, Some(&p), Some(&base)),
+            caption(ChartKind::Loss, Some(&p), Some(&base), "base model"),
             "Step 120: total loss 0.5000, supervised 0.4000, of which adversarial 0.1000 (base model: 0.7000)."
         );
         assert_eq!(
-            caption(ChartKind::Accuracy, Some(&p), None),
+            caption(ChartKind::Accuracy, Some(&p), None, "base model"),
             "Step 120: train accuracy 90.0%, test 85.5%, under attack 50.0%."
         );
-        assert_eq!(caption(ChartKind::Loss, None, None), "No steps yet.");
+        assert_eq!(caption(ChartKind::Loss, None, None, "base model"), "No steps yet.");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::graph_builder::GraphBuilder;
 use super::knob::{Choice, Knob, Toggle};
+use super::sampled_training::SamplingControls;
 use crate::edit::{Edit, MODELS, ModelChoice, REG_KINDS, RegKind, parse_hidden};
 use crate::presets::{FAMILIES, Family};
 use crate::shared::Shared;
@@ -221,6 +222,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
             if let (ModelSpec::Mlp { inputs, .. }, true) = (&props.spec.model, props.spec.data.is_plane()) {
                 <PlaneInputs inputs={inputs.clone()} on_edit={props.on_edit.clone()} />
             }
+            <SamplingControls spec={props.spec.clone()} on_edit={props.on_edit.clone()} />
         </section>
     }
 }
@@ -390,7 +392,9 @@ pub fn optimizer_controls(props: &ControlsProps) -> Html {
             <h2 id="optimizer-title">{ "Optimizer (Adam)" }</h2>
             <Knob id="learning-rate" label="Learning rate" value={o.learning_rate} min={1e-4} max={1.0} log=true
                 on_change={knob(props, Edit::LearningRate)} />
-            if props.spec.plan().reads_whole_graph() {
+            if props.spec.samples_subgraphs() {
+                <p class="hint">{ "This model trains on batches of sampled subgraphs: the model card sets the roots per step." }</p>
+            } else if props.spec.plan().reads_whole_graph() {
                 <p class="hint">{ "This model trains full batch: one step per epoch over the whole graph." }</p>
             } else {
                 <Knob id="batch-size" label="Batch size" value={o.batch_size as f64} min={1.0} max={256.0} step={1.0} integer=true

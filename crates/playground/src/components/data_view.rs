@@ -1,6 +1,7 @@
 //! The data with the model's predictions: the decision-boundary heatmap under the 2D points,
 //! the graph with nodes coloured by predicted class, or test digits with their top prediction.
 
+use nsl::gnn::sampled::SampledBatch;
 use nsl::session::Progress;
 use nsl::session::heatmap::Grid;
 use nsl::session::inspect::NodeInspection;
@@ -11,7 +12,7 @@ use yew::prelude::*;
 
 use super::graph_paint::GraphPainter;
 
-use super::palette::{blend, class_css};
+use super::palette::{blend, class_css, hop_colour};
 use super::raster::{blit, canvas_point, context, ink_rgba};
 use crate::plane_points::{PointEdit, PointMode, PointRef, PointTool};
 use crate::protocol::{DataInfo, DataView};
@@ -116,6 +117,9 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         }
         DataView::Graph { pictures, .. } if !pictures.is_empty() => {
             "Graph of the digits: each digit drawn where the layout puts it, on its predicted class's colour (faded when unsure); digits whose label is kept framed in black"
+        }
+        DataView::Graph { .. } if props.progress.as_ref().is_some_and(|p| p.batch.is_some()) => {
+            "Graph: nodes coloured by predicted class (faded when unsure), labeled training nodes ringed in black; the last step's sampled subgraphs ringed and drawn by hop (roots red, then orange, blue)"
         }
         DataView::Graph { .. } => {
             "Graph: nodes coloured by predicted class (faded when unsure), labeled training nodes ringed in black"
@@ -434,6 +438,26 @@ fn draw_graph(
         |c: Option<u32>| c.map_or_else(|| "rgb(150,150,150)".to_string(), |c| class_css(c as usize, 1.0));
     painter.rings(style.labels.iter().enumerate().map(|(i, &c)| (i, rim(c))), radius, 1.5, false);
     painter.rings(trained(), radius + 2.5, 2.0, false);
+    if let Some(batch) = progress.and_then(|p| p.batch.as_ref()) {
+        draw_batch(&painter, batch, radius);
+    }
+}
+
+/// The last step's batch of sampled subgraphs over the graph: each sampled edge in the colour
+/// of the hop that reached its far end, each node of the batch ringed in its hop's colour
+/// (roots first colour), as the explorer draws a sample.
+fn draw_batch(painter: &GraphPainter, batch: &SampledBatch, radius: f64) {
+    let hop_of: std::collections::HashMap<u32, u32> = batch.nodes.iter().copied().collect();
+    let hops = batch.nodes.iter().map(|n| n.1).max().unwrap_or(0);
+    for hop in 1..=hops {
+        let edges = batch.edges.iter().copied().filter(|(s, t)| {
+            let (a, b) = (hop_of.get(s).copied().unwrap_or(0), hop_of.get(t).copied().unwrap_or(0));
+            a.max(b) == hop
+        });
+        painter.edges(edges, hop_colour(hop), 2.0);
+    }
+    let ringed = batch.nodes.iter().map(|&(node, hop)| (node as usize, hop_colour(hop).to_string()));
+    painter.rings(ringed, radius + 3.0, 1.5, false);
 }
 
 /// A digit picture's side in the sheet, pixels.

@@ -12,8 +12,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
-use super::graph_viewer::{GraphViewer, SubgraphView, hop_class};
+use super::graph_viewer::{GraphViewer, SubgraphView};
 use super::knob::{Choice, Knob, Toggle};
+use super::palette::hop_class;
 use crate::edit::Edit;
 use crate::protocol::{Command, GraphFile, GraphFormat, GraphInput, OpenedGraph, SampleView};
 use crate::sampling::{MAX_HOPS, SamplingEdit, SamplingSetup, receptive_field};

@@ -27,4 +27,5 @@ pub mod point_tools;
 pub mod prose;
 pub mod raster;
 pub mod robustness;
+pub mod sampled_training;
 pub mod toolbar;

@@ -32,6 +32,9 @@ pub struct NodeInspectorProps {
     pub predictions: Vec<(Variant, u32, f32)>,
     /// Name of the regularized model.
     pub variant_name: AttrValue,
+    /// What the base model is called.
+    #[prop_or(AttrValue::Static("base model"))]
+    pub base_name: AttrValue,
     /// Pick a node (or none).
     pub on_node: Callback<Option<u32>>,
 }
@@ -79,7 +82,7 @@ pub fn node_inspector(props: &NodeInspectorProps) -> Html {
     let class_name =
         |c: u32| props.info.class_names.get(c as usize).cloned().unwrap_or_else(|| format!("class {c}"));
     let model_name = |v: Variant| match v {
-        Variant::Base => "base model".to_string(),
+        Variant::Base => props.base_name.to_string(),
         Variant::Regularized => format!("{} model", props.variant_name),
     };
     html! {

@@ -52,6 +52,20 @@ pub fn diverging(v: f32) -> [u8; 3] {
     std::array::from_fn(|d| (255.0 + (end[d] - 255.0) * a).round() as u8)
 }
 
+/// Colour of each hop: the roots, then one colour per hop.
+const HOP_COLOURS: [&str; 5] = ["#d93025", "#f29900", "#1a73e8", "#188038", "#9334e6"];
+
+/// Colour of hop `h`.
+pub fn hop_colour(h: u32) -> &'static str {
+    HOP_COLOURS[(h as usize).min(HOP_COLOURS.len() - 1)]
+}
+
+/// The style sheet's class of hop `h`'s legend swatch (the page's Content Security Policy
+/// allows no inline styles: `www/style.css` holds the same colours, checked by a test).
+pub fn hop_class(h: u32) -> String {
+    format!("hop-{}", (h as usize).min(HOP_COLOURS.len() - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +142,15 @@ mod tests {
                     assert!(d >= 15.0, "{vision}: classes {a} and {b} are {d:.1} ΔE apart");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_style_sheet_has_every_hop_colour() {
+        let css = include_str!("../../../../www/style.css");
+        for h in 0..HOP_COLOURS.len() as u32 + 2 {
+            let rule = format!(".legend i.{} {{ background: {}; }}", hop_class(h), hop_colour(h));
+            assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
         }
     }
 

@@ -261,15 +261,16 @@ impl Check {
         }
     }
 
-    /// The check in words, for the task's list ("test accuracy of the base model ≥ 0.9").
-    pub fn describe(&self) -> String {
+    /// The check in words, for the task's list ("test accuracy of the base model ≥ 0.9"), the
+    /// base model called `base` (the spec's [`base_label`](nsl::spec::ExperimentSpec::base_label)).
+    pub fn describe(&self, base: &str) -> String {
         let subject = match &self.subject {
             Subject::Metric(metric, of) => {
                 let name = metric.key().replace('_', " ");
                 match of {
                     _ if metric.of_the_page() => name,
                     Of::Regularized => name,
-                    Of::Base => format!("{name} of the base model"),
+                    Of::Base => format!("{name} of the {base}"),
                     Of::Gain => format!("{name}: regularized minus base"),
                 }
             }
@@ -358,10 +359,19 @@ mod tests {
         assert!(!setting("step", Test::AtMost(0.049)).holds(&f32_knob));
         assert!(!setting("probe.epsilon", Test::AtMost(0.2)).holds(&live));
         assert!(setting("nothing.here", Test::Present(false)).holds(&live));
-        assert_eq!(setting("probe.epsilon", Test::AtLeast(0.2)).describe(), "setting probe.epsilon ≥ 0.2");
         assert_eq!(
-            check(Subject::Metric(Metric::AttackedAccuracy, Of::Gain), Test::AtLeast(0.2)).describe(),
+            setting("probe.epsilon", Test::AtLeast(0.2)).describe("base model"),
+            "setting probe.epsilon ≥ 0.2"
+        );
+        assert_eq!(
+            check(Subject::Metric(Metric::AttackedAccuracy, Of::Gain), Test::AtLeast(0.2))
+                .describe("base model"),
             "attacked accuracy: regularized minus base ≥ 0.2"
+        );
+        assert_eq!(
+            check(Subject::Metric(Metric::TestAccuracy, Of::Base), Test::AtLeast(0.78))
+                .describe("full-batch model"),
+            "test accuracy of the full-batch model ≥ 0.78"
         );
     }
 }

@@ -78,10 +78,12 @@ pub enum Panel {
     Embeddings,
     /// A CNN's feature maps or an MLP's first-layer weights on digits.
     FeatureMaps,
+    /// A GNN trained on sampled subgraphs: its cost beside full batch.
+    Sampled,
 }
 
 /// The panels that are not control groups, with their keys.
-const VIEWS: [(Panel, &str); 12] = [
+const VIEWS: [(Panel, &str); 13] = [
     (Panel::Toolbar, "toolbar"),
     (Panel::View, "view"),
     (Panel::Charts, "charts"),
@@ -94,6 +96,7 @@ const VIEWS: [(Panel, &str); 12] = [
     (Panel::Network, "network"),
     (Panel::Embeddings, "embeddings"),
     (Panel::FeatureMaps, "feature-maps"),
+    (Panel::Sampled, "sampled"),
 ];
 
 impl Panel {
@@ -112,6 +115,33 @@ impl Panel {
             .find(|(_, k, _)| *k == key)
             .map(|(s, ..)| Panel::Section(*s))
             .or_else(|| VIEWS.iter().find(|(_, k)| *k == key).map(|(p, _)| *p))
+    }
+
+    /// The page's element the panel is, as a CSS selector (the style sheet outlines it under
+    /// `[data-highlight="key"]`; the page scrolls it into view when a step points at it).
+    pub fn selector(self) -> &'static str {
+        match self {
+            Panel::Section(Section::Data) => r#"section[aria-labelledby="data-title"]"#,
+            Panel::Section(Section::Model) => r#"section[aria-labelledby="model-title"]"#,
+            Panel::Section(Section::Regularization) => r#"section[aria-labelledby="reg-title"]"#,
+            Panel::Section(Section::Optimizer) => r#"section[aria-labelledby="optimizer-title"]"#,
+            Panel::Section(Section::Evaluation) => r#"section[aria-labelledby="evaluation-title"]"#,
+            Panel::Section(Section::Export) => r#"section[aria-labelledby="export-title"]"#,
+            Panel::Section(Section::Backend) => ".header-tools",
+            Panel::Toolbar => "section.toolbar",
+            Panel::View => ".views",
+            Panel::Charts => ".chart",
+            Panel::Adversary => "section.adversary",
+            Panel::Robustness => "section.robustness",
+            Panel::Inspector => "section.inspector",
+            Panel::Explorer => "section.explorer",
+            Panel::Editor => "section.graph-editor",
+            Panel::Points => "section.point-tools",
+            Panel::Network => "section.network",
+            Panel::Embeddings => "section.embeddings",
+            Panel::FeatureMaps => "section.digit-views",
+            Panel::Sampled => "section.sampled-cost",
+        }
     }
 
     /// Every key, for messages.
@@ -226,6 +256,16 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, LessonError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_panel_is_outlined_by_the_style_sheet_as_its_selector_names_it() {
+        let css = include_str!("../../../../www/style.css");
+        for key in Panel::keys() {
+            let panel = Panel::from_key(key).expect("listed");
+            let rule = format!("[data-highlight=\"{key}\"] {}", panel.selector());
+            assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
+        }
+    }
 
     #[test]
     fn panels_have_distinct_keys_that_read_back() {

@@ -607,6 +607,8 @@ mod tests {
             network: None,
             digit_views: None,
             embeddings: None,
+            batch: None,
+            step_seconds: None,
         }
     }
 

@@ -193,6 +193,8 @@ impl Engine {
     }
 
     /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
+    /// Models whose epochs take another number of steps (the full-batch base of a model on
+    /// sampled subgraphs) keep up epoch for epoch, and are reported at the spec's model's step.
     /// The views inside a model (network, digit views, embeddings) are the regularized
     /// model's: the page draws only those, so the base model's snapshot leaves them out.
     pub fn burst(
@@ -201,13 +203,17 @@ impl Engine {
         options: &SnapshotOptions,
     ) -> nsl::Result<Vec<(Variant, PendingProgress)>> {
         let steps = steps.min(self.info.total_steps.saturating_sub(self.steps_done()));
+        let target = self.steps_done() + steps;
+        let per_epoch = self.info.steps_per_epoch;
         let outside = SnapshotOptions { network: None, digit: None, embeddings: false, ..*options };
         self.runs
             .iter_mut()
             .map(|(variant, run)| {
-                run.run_steps(steps)?;
+                let own = run.steps_per_epoch();
+                let own_target = if own == per_epoch { target } else { target * own / per_epoch };
+                run.run_steps(own_target.saturating_sub(run.steps_done()))?;
                 let options = if *variant == Variant::Base { &outside } else { options };
-                Ok((*variant, run.snapshot(options)?))
+                Ok((*variant, run.snapshot(options)?.at_step(target)))
             })
             .collect()
     }
@@ -375,6 +381,46 @@ mod tests {
             "only the regularized model has a graph term"
         );
         assert_eq!(gcn.heat.map(|h| h.len()), Some(34));
+    }
+
+    /// A GNN on sampled subgraphs trains beside the same GNN full batch, epoch for epoch.
+    #[test]
+    fn a_sampled_gnn_trains_beside_its_full_batch_base_epoch_for_epoch() {
+        let mut spec = crate::presets::preset(crate::presets::Family::Citation, 0);
+        spec.model = ModelSpec::Gnn {
+            gnn: nsl::spec::GnnKind::Gcn,
+            hidden: vec![16],
+            dropout: 0.0,
+            sampling: Some(nsl::spec::SubgraphSampling {
+                fanouts: vec![3, 3],
+                batch_size: 8,
+                strategy: Default::default(),
+            }),
+        };
+        spec.regularization = Default::default();
+        spec.compare_with_base = true;
+        spec.validate().unwrap();
+        let view = DataView::Points { train: Vec::new(), test: Vec::new() };
+        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        let per_epoch = engine.info().steps_per_epoch;
+        assert!(per_epoch > 1, "{per_epoch} batches an epoch");
+        let read = |pending: Vec<(Variant, PendingProgress)>| -> Vec<(Variant, nsl::session::Progress)> {
+            pending.into_iter().map(|(v, p)| (v, p.read().unwrap())).collect()
+        };
+        let first = read(engine.burst(per_epoch + 1, &SnapshotOptions::default()).unwrap());
+        let (full, sampled) = (&first[0].1, &first[1].1);
+        assert_eq!((first[0].0, first[1].0), (Variant::Base, Variant::Regularized));
+        assert_eq!(
+            (full.step, full.epoch),
+            (per_epoch + 1, 1.0),
+            "one full epoch, drawn at the sampled step"
+        );
+        assert_eq!(sampled.step, per_epoch + 1);
+        assert!(full.batch.is_none() && sampled.batch.is_some(), "only the sampled model has batches");
+        let rest = read(engine.burst(10 * per_epoch, &SnapshotOptions::default()).unwrap());
+        assert_eq!(rest[0].1.epoch, 11.0, "both at epoch 11");
+        assert_eq!(rest[1].1.epoch, 11.0 + 1.0 / per_epoch as f64);
     }
 
     /// The base of a Neural Graph Machine is the same MLP trained full batch without graph

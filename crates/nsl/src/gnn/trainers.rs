@@ -1,29 +1,29 @@
-//! From a spec to the trainer that trains it full batch over a graph: a GNN or an MLP with
-//! Neural Graph Machine terms. The one translation; `nsl train` and the step-wise node
-//! sessions both build their trainers here.
+//! From a spec to the trainer that classifies its graph's nodes: a GNN full batch or on
+//! sampled subgraphs, or an MLP with Neural Graph Machine terms. The one translation; `nsl
+//! train` and the step-wise node sessions both build their trainers here.
 
 use burn::tensor::Device;
 
 use super::model::GnnConfig;
 use super::ngm::{MlpLayers, NgmTrainer};
-use super::node_task::{FullBatchTrainer, NodeData, NodeTrainOptions, NodeTrainer};
+use super::node_task::{NodeClassifierTrainer, NodeData, NodeTrainOptions, NodeTrainer};
+use super::sampled::SampledTrainer;
 use crate::config::Regularization;
 use crate::error::{NslError, Result};
 use crate::spec::{ExperimentSpec, ModelSpec};
 
-/// The full-batch trainer of `spec`'s model on `data`, trained with `regularization` (the
-/// spec's, or none for the base model beside it): a GNN ([`NodeTrainer`]) or an MLP with or
-/// without Neural Graph Machine terms ([`NgmTrainer`]). The one translation from a spec to a
-/// full-batch trainer; `nsl train` and the step-wise node sessions both build theirs here.
-pub fn full_batch_trainer(
+/// The trainer of `spec`'s model on `data`, trained with `regularization` (the spec's, or none
+/// for the base model beside it): a GNN full batch ([`NodeTrainer`]) or on sampled subgraphs
+/// ([`SampledTrainer`]), or an MLP with or without Neural Graph Machine terms ([`NgmTrainer`]).
+pub fn node_classifier_trainer(
     spec: &ExperimentSpec,
     regularization: &Regularization,
     data: &NodeData,
     device: &Device,
-) -> Result<Box<dyn FullBatchTrainer>> {
+) -> Result<Box<dyn NodeClassifierTrainer>> {
     let options = NodeTrainOptions::of(spec);
     match &spec.model {
-        ModelSpec::Gnn { gnn, hidden, dropout, sampling: None } => {
+        ModelSpec::Gnn { gnn, hidden, dropout, sampling } => {
             let config = GnnConfig {
                 kind: *gnn,
                 input: data.dim,
@@ -31,11 +31,14 @@ pub fn full_batch_trainer(
                 output: data.classes,
                 dropout: *dropout,
             };
-            Ok(Box::new(NodeTrainer::new(data, &config, regularization, &options, device)?))
+            Ok(match sampling {
+                None => Box::new(NodeTrainer::new(data, &config, regularization, &options, device)?),
+                Some(_) if !regularization.is_none() => {
+                    return Err(NslError::Config("sampled-subgraph training takes no regularization".into()));
+                }
+                Some(sampling) => Box::new(SampledTrainer::new(data, &config, sampling, &options, device)?),
+            })
         }
-        ModelSpec::Gnn { sampling: Some(_), .. } => Err(NslError::Config(
-            "sampled-subgraph training takes minibatches of subgraphs, not the whole graph".into(),
-        )),
         ModelSpec::Mlp { hidden, activation, dropout, .. } => {
             let r = regularization;
             if r.graph.is_some() || r.adversarial.is_some() || r.virtual_adversarial.is_some() {
