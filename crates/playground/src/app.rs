@@ -25,6 +25,7 @@ use crate::components::graph_editor::GraphEditor;
 use crate::components::header::Header;
 use crate::components::lesson::LessonPanel;
 use crate::components::lesson_index::LessonIndex;
+use crate::components::link_prediction::LinkView;
 use crate::components::metrics::{Confusion, WhatIf};
 use crate::components::network_view::NetworkView;
 use crate::components::node_inspector::NodeInspector;
@@ -481,6 +482,7 @@ pub fn app() -> Html {
     let s = &*state;
     let latest = s.training.regularized.latest.clone();
     let base_name = AttrValue::from(s.spec.base_label());
+    let predicts_links = s.spec.plan() == nsl::spec::Plan::LinkPrediction;
     let last_loss = s.training.regularized.points.last().map(|p| p.total);
     let controls = |section: Section, html: Html| if s.shows(section) { html } else { Html::default() };
     // A classroom link's banner (a guided lesson says what it shows itself).
@@ -592,8 +594,10 @@ pub fn app() -> Html {
                             on_digit={dispatch.reform(Action::ShowDigit)} />
                     }
                     <Chart kind={ChartKind::Loss} regularized={s.training.regularized.clone()} base={s.training.base.clone()} base_name={base_name.clone()} />
-                    <Chart kind={ChartKind::Accuracy} regularized={s.training.regularized.clone()} base={s.training.base.clone()} base_name={base_name.clone()} />
-                    if let (true, Some(info)) = (s.spec.samples_subgraphs(), &s.training.info) {
+                    <Chart kind={if predicts_links { ChartKind::Auc } else { ChartKind::Accuracy }} regularized={s.training.regularized.clone()} base={s.training.base.clone()} base_name={base_name.clone()} />
+                    if predicts_links {
+                        <LinkView progress={latest.clone()} />
+                    } else if let (true, Some(info)) = (s.spec.samples_subgraphs(), &s.training.info) {
                         <SampledCost full={s.training.base.as_ref().and_then(|b| b.latest.clone())} sampled={latest.clone()}
                             steps_per_epoch={info.steps_per_epoch} />
                     } else if s.training.base.is_some() {
@@ -601,9 +605,10 @@ pub fn app() -> Html {
                             variant={AttrValue::from(s.spec.variant_name())} epsilon={s.spec.evaluation.fgsm.map(|f| f.epsilon)} />
                     }
                     if let (Some(info), Some(p)) = (&s.training.info, &latest) {
-                        <Confusion class_names={info.class_names.clone()} progress={p.clone()} />
+                        <Confusion class_names={if p.links.is_some() { vec!["non-edge".to_string(), "edge".to_string()] } else { info.class_names.clone() }}
+                            progress={p.clone()} />
                     }
-                    if let Some(info) = s.training.info.as_ref().filter(|i| matches!(i.view, crate::protocol::DataView::Graph { .. })) {
+                    if let Some(info) = s.training.info.as_ref().filter(|i| !predicts_links && matches!(i.view, crate::protocol::DataView::Graph { .. })) {
                         <NodeInspector info={info.clone()} node={s.inspector.node} inspection={s.inspector.models.clone()}
                             history={s.inspector.history.clone()} predictions={s.node_predictions()}
                             variant_name={AttrValue::from(s.spec.variant_name())} base_name={base_name.clone()} on_node={dispatch.reform(Action::Inspect)} />

@@ -16,7 +16,7 @@ use nsl::spec::RobustnessSpec;
 use nsl::spec::SageAggregator;
 use nsl::spec::SubgraphSampling;
 use nsl::spec::ToySpec;
-use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, ModelSpec};
+use nsl::spec::{DataSpec, ExperimentSpec, FgsmSpec, LinkScore, ModelSpec, TaskSpec};
 use nsl::spec::{EdgeRule, EmbeddingSpec, SynthesizedSpec};
 use serde::{Deserialize, Serialize};
 
@@ -210,6 +210,12 @@ pub enum Edit {
     SampledRoots(usize),
     /// Sampled training: how every hop picks its neighbors.
     SampledStrategy(SamplingStrategy),
+    /// A GNN on a graph: predict held-out links (on) or classify nodes (off).
+    LinkPrediction(bool),
+    /// Link prediction: the embedding width (the encoder's output).
+    LinkEmbedding(usize),
+    /// Link prediction: how two embeddings score a link.
+    LinkScore(LinkScore),
     /// Digits or a 2D set: join the rows into a graph built from them (on), or train on the
     /// rows alone (off).
     BuildGraph(bool),
@@ -505,19 +511,55 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         }),
         Edit::SampledRoots(v) => sampling_of(&mut next.model, &mut |s| s.batch_size = (*v).max(1)),
         Edit::SampledStrategy(strategy) => sampling_of(&mut next.model, &mut |s| s.strategy = *strategy),
+        Edit::LinkPrediction(on) => {
+            if let ModelSpec::Gnn { sampling, .. } = &mut next.model {
+                next.task = if *on {
+                    // Link prediction trains alone, unregularized and full batch.
+                    *sampling = None;
+                    *r = Regularization::default();
+                    next.compare_with_base = false;
+                    TaskSpec::LinkPrediction {
+                        embedding: LINK_EMBEDDING,
+                        validation_fraction: 0.05,
+                        test_fraction: 0.1,
+                        score: LinkScore::DotProduct,
+                    }
+                } else {
+                    TaskSpec::Classification
+                };
+            }
+        }
+        Edit::LinkEmbedding(width) => {
+            if let TaskSpec::LinkPrediction { embedding, .. } = &mut next.task {
+                *embedding = (*width).max(1);
+            }
+        }
+        Edit::LinkScore(choice) => {
+            if let TaskSpec::LinkPrediction { score, .. } = &mut next.task {
+                *score = *choice;
+            }
+        }
         Edit::BuildGraph(on) => build_graph(&mut next, *on, remembered),
         Edit::GraphEmbedding(embedding) => built(&mut next, &|b| b.embedding = *embedding),
         Edit::GraphRule(rule) => built(&mut next, &|b| b.edges = *rule),
         Edit::LabelsPerClass(kept) => built(&mut next, &|b| b.labels_per_class = *kept),
     }
-    // A regularized GNN trains full batch (sampled training takes no regularization).
+    // A regularized GNN trains full batch (sampled training takes no regularization), and
+    // classifies nodes (link prediction takes none either); only a GNN predicts links.
     if !next.regularization.is_none()
         && let ModelSpec::Gnn { sampling, .. } = &mut next.model
     {
         *sampling = None;
     }
+    let gnn = matches!(next.model, ModelSpec::Gnn { .. });
+    if matches!(next.task, TaskSpec::LinkPrediction { .. }) && (!gnn || !next.regularization.is_none()) {
+        next.task = TaskSpec::Classification;
+    }
     next
 }
+
+/// Embedding width when link prediction is turned on.
+pub const LINK_EMBEDDING: usize = 16;
 
 /// Neighbors kept per node and hop when sampled training is turned on (TF-GNN's examples use
 /// 5 to 15).
@@ -871,5 +913,27 @@ mod tests {
         assert!(matches!(graph.model, ModelSpec::Gnn { sampling: None, .. }), "regularized: full batch");
         let off = apply(&sampled, &Edit::Sampled(false), &memory);
         assert!(matches!(off.model, ModelSpec::Gnn { sampling: None, .. }));
+    }
+
+    #[test]
+    fn link_prediction_turns_on_for_a_gnn_alone_and_off_with_a_regularizer_or_an_mlp() {
+        let memory = Remembered::default();
+        let gcn = apply(&preset(Family::Citation, 0), &Edit::Model(ModelChoice::Gcn), &memory);
+        let links = apply(&gcn, &Edit::LinkPrediction(true), &memory);
+        links.validate().unwrap();
+        assert!(links.regularization.is_none() && !links.compares_with_base());
+        let links = apply(&links, &Edit::LinkEmbedding(8), &memory);
+        let links = apply(&links, &Edit::LinkScore(LinkScore::HadamardProduct), &memory);
+        assert!(matches!(
+            links.task,
+            TaskSpec::LinkPrediction { embedding: 8, score: LinkScore::HadamardProduct, .. }
+        ));
+        assert_eq!(links.plan(), nsl::spec::Plan::LinkPrediction);
+        let graph = apply(&links, &Edit::Kind(RegKind::Graph), &memory);
+        assert_eq!(graph.task, TaskSpec::Classification, "a regularizer: back to classifying nodes");
+        graph.validate().unwrap();
+        let mlp = apply(&links, &Edit::Model(ModelChoice::Mlp), &memory);
+        assert_eq!(mlp.task, TaskSpec::Classification, "only a GNN predicts links");
+        mlp.validate().unwrap();
     }
 }

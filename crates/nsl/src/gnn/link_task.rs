@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use burn::module::Module;
-use burn::optim::GradientsParams;
-use burn::tensor::Device;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
 use nsl_graph::rng::{SeededRng, seeded};
 use rand::RngExt;
 use rand::seq::SliceRandom;
@@ -128,6 +128,8 @@ pub struct LinkRun {
     pub val_auc: f64,
     /// Its epoch.
     pub best_epoch: usize,
+    /// Test AUC of the encoder as trained to the last epoch (what the playground shows).
+    pub last_test_auc: f64,
     /// Training seconds.
     pub train_seconds: f64,
 }
@@ -141,6 +143,118 @@ pub struct LinkModel {
     pub scorer: LinkScorer,
 }
 
+/// A link predictor trained one full-batch step at a time: the encoder and scorer, their
+/// optimizer, the training graph and its positive pairs (built once), and fresh non-edges each
+/// step. `nsl train` and the playground both train with it.
+pub struct LinkTrainer {
+    model: LinkModel,
+    optimizer: ModuleOptimizer,
+    input: NodeInput,
+    context: GraphContext,
+    eval_input: NodeInput,
+    eval_context: GraphContext,
+    positives: LinkTensors,
+    train_pairs: usize,
+    all: HashSet<(u32, u32)>,
+    nodes: u32,
+    learning_rate: f64,
+    rng: SeededRng,
+    device: Device,
+    steps: usize,
+}
+
+impl std::fmt::Debug for LinkTrainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug.
+        f.debug_struct("LinkTrainer").field("steps", &self.steps).finish_non_exhaustive()
+    }
+}
+
+impl LinkTrainer {
+    /// A fresh encoder `config` (its `output` is the embedding width) and scorer on
+    /// `split.train` (autodiff is enabled on `device` here).
+    pub fn new(
+        data: &NodeData,
+        split: &LinkSplit,
+        config: &GnnConfig,
+        score: LinkScore,
+        options: &NodeTrainOptions,
+        device: &Device,
+    ) -> Result<Self> {
+        let train_device = device.clone().autodiff();
+        train_device.seed(options.seed);
+        let eval_device = device.clone().inner();
+        // Keras' Dense(1) for the Hadamard score: a Glorot kernel and a zero bias.
+        let mut scorer_weights = WeightSource::seeded(options.seed ^ 0x4a_da);
+        let scorer = LinkScorer::new(score, config.output, &mut scorer_weights, &train_device)?;
+        let model = LinkModel { encoder: config.init(options.seed, &train_device)?, scorer };
+        let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
+        let context = GraphContext::new(config.kind, &split.train, &train_device)?;
+        model.encoder.check(&input, &context)?;
+        Ok(Self {
+            model,
+            optimizer: adam(options.weight_decay),
+            input,
+            context,
+            eval_input: NodeInput::from_rows(&data.features, data.dim, &eval_device),
+            eval_context: GraphContext::new(config.kind, &split.train, &eval_device)?,
+            positives: link_tensors(&split.train_pairs, &train_device),
+            train_pairs: split.train_pairs.len(),
+            all: split.all.clone(),
+            nodes: data.adjacency.nodes as u32,
+            learning_rate: options.learning_rate,
+            rng: seeded(options.seed ^ 0x11_4e),
+            device: train_device,
+            steps: 0,
+        })
+    }
+
+    /// One step: every training link against as many freshly sampled non-edges (binary
+    /// cross-entropy on the scores). Returns the loss on the device.
+    pub fn step(&mut self) -> Tensor<1> {
+        let mut negatives = Vec::with_capacity(self.train_pairs);
+        while negatives.len() < self.train_pairs {
+            let (a, b) = (self.rng.random_range(0..self.nodes), self.rng.random_range(0..self.nodes));
+            if a != b && !self.all.contains(&(a.min(b), a.max(b))) {
+                negatives.push((a, b));
+            }
+        }
+        let negatives = link_tensors(&negatives, &self.device);
+        let z = self.model.encoder.forward(&self.input, &self.context, Some(&mut self.rng)).logits;
+        let (positive, negative) = (
+            self.model.scorer.scores(z.clone(), z.clone(), &self.positives),
+            self.model.scorer.scores(z.clone(), z, &negatives),
+        );
+        // The mean over links plus the mean over non-edges (as many of each).
+        let loss = softplus(positive.neg()).mean() + softplus(negative).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        self.steps += 1;
+        loss.inner()
+    }
+
+    /// Steps taken.
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    /// The learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
+    /// The scores (logits) of `held`'s edges and non-edges by the inference copy of the model,
+    /// on the device: `([edges], [non-edges])`.
+    pub fn scores(&self, held: &[&HeldOut]) -> Vec<(Tensor<1>, Tensor<1>)> {
+        let eval = self.model.valid();
+        let z = eval.encoder.forward(&self.eval_input, &self.eval_context, None).logits;
+        let device = z.device();
+        let score =
+            |pairs: &[(u32, u32)]| eval.scorer.scores(z.clone(), z.clone(), &link_tensors(pairs, &device));
+        held.iter().map(|h| (score(&h.edges), score(&h.non_edges))).collect()
+    }
+}
+
 /// Trains an encoder `config` (its `output` is the embedding width) on `split.train`.
 pub fn train_link_predictor(
     data: &NodeData,
@@ -150,58 +264,23 @@ pub fn train_link_predictor(
     options: &NodeTrainOptions,
     device: &Device,
 ) -> Result<LinkRun> {
-    let train_device = device.clone().autodiff();
-    train_device.seed(options.seed);
-    let eval_device = device.clone().inner();
-    // Keras' Dense(1) for the Hadamard score: a Glorot kernel and a zero bias.
-    let mut scorer_weights = WeightSource::seeded(options.seed ^ 0x4a_da);
-    let scorer = LinkScorer::new(score, config.output, &mut scorer_weights, &train_device)?;
-    let mut model = LinkModel { encoder: config.init(options.seed, &train_device)?, scorer };
-    let input = NodeInput::from_rows(&data.features, data.dim, &train_device);
-    let context = GraphContext::new(config.kind, &split.train, &train_device)?;
-    model.encoder.check(&input, &context)?;
-    let eval_input = NodeInput::from_rows(&data.features, data.dim, &eval_device);
-    let eval_context = GraphContext::new(config.kind, &split.train, &eval_device)?;
-    let positives = link_tensors(&split.train_pairs, &train_device);
-    let eval_pairs =
-        |h: &HeldOut| (link_tensors(&h.edges, &eval_device), link_tensors(&h.non_edges, &eval_device));
-    let (val, test) = (eval_pairs(&split.val), eval_pairs(&split.test));
-    let mut optimizer = adam(options.weight_decay);
-    let mut rng = seeded(options.seed ^ 0x11_4e);
-    let nodes = data.adjacency.nodes as u32;
+    let mut trainer = LinkTrainer::new(data, split, config, score, options, device)?;
     let mut best = (-1.0, 0.0, 0);
+    let mut last_test_auc = 0.0;
     let mut train_seconds = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
-        let mut negatives = Vec::with_capacity(split.train_pairs.len());
-        while negatives.len() < split.train_pairs.len() {
-            let (a, b) = (rng.random_range(0..nodes), rng.random_range(0..nodes));
-            if a != b && !split.all.contains(&(a.min(b), a.max(b))) {
-                negatives.push((a, b));
-            }
-        }
-        let negatives = link_tensors(&negatives, &train_device);
-        let z = model.encoder.forward(&input, &context, Some(&mut rng)).logits;
-        let (positive, negative) = (
-            model.scorer.scores(z.clone(), z.clone(), &positives),
-            model.scorer.scores(z.clone(), z, &negatives),
-        );
-        // The mean over links plus the mean over non-edges (as many of each).
-        let loss = softplus(positive.neg()).mean() + softplus(negative).mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optimizer.step(options.learning_rate, model, grads);
+        let _ = trainer.step();
         train_seconds += start.elapsed().as_secs_f64();
-
-        let eval = model.valid();
-        let z = eval.encoder.forward(&eval_input, &eval_context, None).logits;
-        let score = |pairs: &LinkTensors| to_vec(eval.scorer.scores(z.clone(), z.clone(), pairs));
-        let auc = |(pos, neg): &(LinkTensors, LinkTensors)| roc_auc(&score(pos), &score(neg));
-        let val_auc = auc(&val);
+        let auc = |(pos, neg): (Tensor<1>, Tensor<1>)| roc_auc(&to_vec(pos), &to_vec(neg));
+        let mut scored = trainer.scores(&[&split.val, &split.test]).into_iter();
+        let (val_auc, test_auc) = (auc(scored.next().expect("val")), auc(scored.next().expect("test")));
         if val_auc > best.0 {
-            best = (val_auc, auc(&test), epoch);
+            best = (val_auc, test_auc, epoch);
         }
+        last_test_auc = test_auc;
     }
-    Ok(LinkRun { test_auc: best.1, val_auc: best.0, best_epoch: best.2, train_seconds })
+    Ok(LinkRun { test_auc: best.1, val_auc: best.0, best_epoch: best.2, last_test_auc, train_seconds })
 }
 
 #[cfg(test)]

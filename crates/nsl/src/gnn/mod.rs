@@ -14,6 +14,7 @@ pub mod ngm;
 pub mod node_task;
 pub mod sampled;
 pub mod step_through;
+pub mod subgraphs;
 pub mod trainers;
 
 pub use adjacency::Adjacency;

@@ -491,7 +491,7 @@ pub trait NodeClassifierTrainer: std::fmt::Debug {
     }
 
     /// What the last step trained on, when it was a batch of sampled subgraphs.
-    fn last_batch(&self) -> Option<&super::sampled::SampledBatch> {
+    fn last_batch(&self) -> Option<&super::subgraphs::SampledBatch> {
         None
     }
 

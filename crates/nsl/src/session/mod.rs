@@ -2,13 +2,16 @@
 //! everything the page reads from them: snapshots read back once per update ([`snapshot`],
 //! [`readout`]), decision-boundary heatmaps ([`heatmap`]), an MLP's neurons over the plane
 //! ([`network`]), a digit model's feature maps or first-layer weights ([`digit_views`]), perturbation probes ([`probe`]) and
-//! node inspection ([`inspect`]). [`rows`] trains MLPs and CNNs on minibatches of rows,
-//! [`nodes`] GNNs and Neural Graph Machines full batch over a graph; both are [`StepSession`]s
-//! ([`step`]), opened for a spec by [`open`].
+//! node inspection ([`inspect`]), a link predictor's scores ([`link_scores`]). [`rows`] trains
+//! MLPs and CNNs on minibatches of rows, [`nodes`] GNNs (full batch or on sampled subgraphs) and
+//! Neural Graph Machines over a graph, [`links`] a GNN predicting links; all are
+//! [`StepSession`]s ([`step`]), opened for a spec by [`open`].
 
 pub mod digit_views;
 pub mod heatmap;
 pub mod inspect;
+pub mod link_scores;
+pub mod links;
 pub mod network;
 pub mod nodes;
 pub mod probe;
@@ -17,6 +20,7 @@ pub mod rows;
 pub mod snapshot;
 pub mod step;
 
+pub use links::LinkSession;
 pub use nodes::NodeSession;
 pub use rows::Session;
 pub use snapshot::{

@@ -224,6 +224,7 @@ impl NodeSession {
             embeddings,
             batch: self.trainer.last_batch().cloned(),
             step_seconds,
+            links: None,
             classes: self.data.classes,
             parts: {
                 let [graph, adversarial] = self.trainer.parts_in_force();

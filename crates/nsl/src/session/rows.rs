@@ -334,6 +334,7 @@ impl Session {
             embeddings: None,
             batch: None,
             step_seconds: None,
+            links: None,
             classes,
             parts: regularizers_on(self.trainer.regularization()),
         };

@@ -9,9 +9,10 @@ use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{NslError, Result};
-use crate::gnn::sampled::SampledBatch;
+use crate::gnn::subgraphs::SampledBatch;
 use crate::session::digit_views::{DigitLayout, DigitViews};
 use crate::session::heatmap::Grid;
+use crate::session::link_scores::{LinkLayout, LinkScores};
 use crate::session::network::{NetworkLayout, NetworkMaps};
 use crate::session::readout::Readout;
 use crate::tensor::{labels, matrix};
@@ -94,6 +95,11 @@ pub struct Progress {
     /// For a GNN trained on sampled subgraphs: what its last step read (roots, hops, edges).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<SampledBatch>,
+    /// For a link predictor: the held-out test pairs' scores, the ROC curve and the AUCs (then
+    /// `train_acc` and `test_acc` are the training and test AUC, `confusion` edges against
+    /// non-edges at probability ½).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkScores>,
     /// Mean wall-clock seconds of a step so far, for models over a graph (what a step costs:
     /// on the CPU backend its arithmetic, on WebGPU the time to queue it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +222,8 @@ pub(crate) struct Layout {
     /// The last step's batch of sampled subgraphs (host data, nothing to read back).
     pub(crate) batch: Option<SampledBatch>,
     pub(crate) step_seconds: Option<f64>,
+    /// A link predictor's scores (its snapshot has no node accuracies).
+    pub(crate) links: Option<LinkLayout>,
     pub(crate) classes: usize,
     /// Whether the graph, adversarial and VAT parts are in force.
     pub(crate) parts: [bool; 3],
@@ -289,6 +297,28 @@ impl Layout {
                 })
             }
         };
+        if let Some(links) = &self.links {
+            let scores = links.read(v);
+            return Ok(Progress {
+                step: self.step,
+                epoch: self.epoch,
+                losses,
+                train_acc: scores.train_auc,
+                test_acc: scores.test_auc,
+                attacked_acc: None,
+                classes: 2,
+                confusion: scores.confusion(),
+                heatmap: None,
+                samples: Vec::new(),
+                nodes: None,
+                network: None,
+                digit_views: None,
+                embeddings: None,
+                batch: None,
+                links: Some(scores),
+                step_seconds: self.step_seconds,
+            });
+        }
         let k = self.classes;
         let confusion: Vec<u32> = v[self.confusion.clone()].iter().map(|&c| c.round() as u32).collect();
         let test_correct: u32 = (0..k).map(|c| confusion[c * k + c]).sum();
@@ -331,6 +361,7 @@ impl Layout {
                 ),
             },
             batch: self.batch.clone(),
+            links: None,
             step_seconds: self.step_seconds,
         })
     }
@@ -387,6 +418,7 @@ mod tests {
             embeddings: None,
             batch: None,
             step_seconds: None,
+            links: None,
             classes: 2,
             parts: [false; 3],
         };

@@ -6,6 +6,7 @@
 use burn::tensor::{Device, Int, Tensor};
 
 use super::inspect::PendingInspection;
+use super::links::LinkSession;
 use super::nodes::NodeSession;
 use super::probe::{PendingProbe, ProbeSpec};
 use super::rows::Session;
@@ -75,8 +76,10 @@ pub fn rows_only() -> NslError {
 /// a base model trains the way the model beside it does: the base of a Neural Graph Machine is
 /// the same MLP full batch without graph terms, the base of a sampled GNN the GNN full batch.
 ///
+/// A link-prediction spec trains its GNN encoder over `graph`, one full-batch step per epoch.
+///
 /// # Errors
-/// For plans no session steps (link prediction, typed graphs: `nsl train` runs them),
+/// For plans no session steps (typed graphs: `nsl train` runs them),
 /// and when the rows a minibatch session needs were not loaded.
 pub fn open(
     spec: &ExperimentSpec,
@@ -92,9 +95,13 @@ pub fn open(
             Some(graph) => NodeSession::with_graph(spec, graph, device)?,
             None => NodeSession::new(spec, device)?,
         })),
-        (Plan::LinkPrediction | Plan::HeteroNodes | Plan::GraphClassification, _) => Err(NslError::Config(
-            "link prediction and the models over typed graphs run in `nsl train`, not step by step".into(),
-        )),
+        (Plan::LinkPrediction, _) => Ok(Box::new(match graph {
+            Some(graph) => LinkSession::with_graph(spec, graph, device)?,
+            None => LinkSession::new(spec, device)?,
+        })),
+        (Plan::HeteroNodes | Plan::GraphClassification, _) => {
+            Err(NslError::Config("the models over typed graphs run in `nsl train`, not step by step".into()))
+        }
     }
 }
 
@@ -162,5 +169,36 @@ impl StepSession for NodeSession {
     }
     fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
         NodeSession::inspect_node(self, node, ATTRIBUTION_STEPS)
+    }
+}
+
+impl StepSession for LinkSession {
+    fn spec(&self) -> &ExperimentSpec {
+        LinkSession::spec(self)
+    }
+    fn accepts(&self, spec: &ExperimentSpec) -> bool {
+        LinkSession::accepts(self, spec)
+    }
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        LinkSession::apply(self, spec)
+    }
+    fn steps_done(&self) -> usize {
+        LinkSession::steps_done(self)
+    }
+    /// One full-batch step per epoch.
+    fn steps_per_epoch(&self) -> usize {
+        1
+    }
+    fn split_sizes(&self) -> (usize, usize) {
+        LinkSession::split_sizes(self)
+    }
+    fn run_steps(&mut self, steps: usize) -> Result<()> {
+        LinkSession::run_steps(self, steps)
+    }
+    fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
+        LinkSession::snapshot(self, options)
+    }
+    fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
+        LinkSession::inspect_node(self, node)
     }
 }

@@ -27,9 +27,13 @@ pub struct Metrics {
     /// Accuracy under the FGSM attack.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fgsm_acc: Option<f64>,
-    /// ROC AUC of held-out edges against non-edges (link prediction).
+    /// ROC AUC of held-out edges against non-edges (link prediction), by the model of the best
+    /// validation epoch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_auc: Option<f64>,
+    /// The same by the model as trained to the last epoch (what the playground shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_test_auc: Option<f64>,
     /// Deep Graph Infomax's binary accuracy, clean states against shuffled ones (when DGI
     /// trains beside node classification).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -145,7 +145,11 @@ pub fn run(
             let split = split_edges(&data.adjacency, validation_fraction, test_fraction, spec.seed)?;
             on_event(Event::RunStarted { variant: "base", epochs: spec.epochs, steps_per_epoch: 1 });
             let run = train_link_predictor(&data, &split, &config, score, &options, device)?;
-            let metrics = Metrics { test_auc: Some(run.test_auc), ..Default::default() };
+            let metrics = Metrics {
+                test_auc: Some(run.test_auc),
+                last_test_auc: Some(run.last_test_auc),
+                ..Default::default()
+            };
             on_event(Event::RunFinished { variant: "base", metrics });
             runs.push(RunOutcome {
                 variant: "base".into(),

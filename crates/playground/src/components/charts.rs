@@ -21,6 +21,8 @@ pub enum ChartKind {
     Loss,
     /// Train, test and attacked accuracy.
     Accuracy,
+    /// A link predictor's ROC AUC: the training links and the held-out test links.
+    Auc,
 }
 
 /// The chart's latest values in words (its text alternative beside the drawing).
@@ -46,6 +48,10 @@ pub fn caption(kind: ChartKind, latest: Option<&Point>, base: Option<&Point>, ba
                 base_note(base.map(|b| format!("{:.4}", b.total)).unwrap_or_default())
             )
         }
+        ChartKind::Auc => format!(
+            "Step {}: AUC of the training links {:.3}, of the held-out test links {:.3}.",
+            p.step, p.train_acc, p.test_acc
+        ),
         ChartKind::Accuracy => {
             let attacked =
                 p.attacked_acc.map(|a| format!(", under attack {}", percent(a))).unwrap_or_default();
@@ -87,6 +93,10 @@ const ACCURACY_CURVES: [Curve; 3] = [
     ("train", RGBColor(26, 115, 232), |p| Some(p.train_acc)),
     ("test", RGBColor(32, 33, 36), |p| Some(p.test_acc)),
     ("attacked", RGBColor(214, 39, 40), |p| p.attacked_acc),
+];
+const AUC_CURVES: [Curve; 2] = [
+    ("training links", RGBColor(26, 115, 232), |p| Some(p.train_acc)),
+    ("held-out test links", RGBColor(32, 33, 36), |p| Some(p.test_acc)),
 ];
 const BASE: RGBColor = RGBColor(120, 144, 156);
 
@@ -151,6 +161,7 @@ pub fn chart(props: &ChartProps) -> Html {
     let (id, label) = match props.kind {
         ChartKind::Loss => ("loss-chart", "Loss per step: total and each part"),
         ChartKind::Accuracy => ("accuracy-chart", "Accuracy per step: train, test and under attack"),
+        ChartKind::Auc => ("accuracy-chart", "ROC AUC per step: training links and held-out test links"),
     };
     let label = format!("{label}; the {} dashed in grey", props.base_name);
     let caption = caption(
@@ -201,11 +212,12 @@ fn draw(
     let curves: &[Curve] = match kind {
         ChartKind::Loss => &LOSS_CURVES,
         ChartKind::Accuracy => &ACCURACY_CURVES,
+        ChartKind::Auc => &AUC_CURVES,
     };
     let all = points.iter().chain(base.unwrap_or_default());
     let x_max = all.clone().map(|p| p.step).max().unwrap_or(1).max(1) as f64;
     let y_max = match kind {
-        ChartKind::Accuracy => 1.0,
+        ChartKind::Accuracy | ChartKind::Auc => 1.0,
         ChartKind::Loss => {
             let top = all
                 .flat_map(|p| curves.iter().filter_map(move |c| (c.2)(p)))
@@ -224,6 +236,7 @@ fn draw(
     let y_name = match kind {
         ChartKind::Loss => "loss",
         ChartKind::Accuracy => "accuracy",
+        ChartKind::Auc => "ROC AUC",
     };
     let axes = Axes::new((0.0, x_max), (0.0, y_max), "step", y_name);
     let at = pixels(chart.plotting_area());
@@ -256,7 +269,7 @@ fn draw(
     }
     let corner = match kind {
         ChartKind::Loss => Corner::TopRight,
-        ChartKind::Accuracy => Corner::BottomRight,
+        ChartKind::Accuracy | ChartKind::Auc => Corner::BottomRight,
     };
     draw_legend(&ctx, &axes, &at, corner, &entries);
     Ok(())

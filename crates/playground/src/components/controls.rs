@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::graph_builder::GraphBuilder;
 use super::knob::{Choice, Knob, Toggle};
+use super::link_prediction::LinkControls;
 use super::sampled_training::SamplingControls;
 use crate::edit::{Edit, MODELS, ModelChoice, REG_KINDS, RegKind, parse_hidden};
 use crate::presets::{FAMILIES, Family};
@@ -223,6 +224,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
                 <PlaneInputs inputs={inputs.clone()} on_edit={props.on_edit.clone()} />
             }
             <SamplingControls spec={props.spec.clone()} on_edit={props.on_edit.clone()} />
+            <LinkControls spec={props.spec.clone()} on_edit={props.on_edit.clone()} />
         </section>
     }
 }

@@ -1,10 +1,11 @@
 //! The data with the model's predictions: the decision-boundary heatmap under the 2D points,
 //! the graph with nodes coloured by predicted class, or test digits with their top prediction.
 
-use nsl::gnn::sampled::SampledBatch;
+use nsl::gnn::subgraphs::SampledBatch;
 use nsl::session::Progress;
 use nsl::session::heatmap::Grid;
 use nsl::session::inspect::NodeInspection;
+use nsl::session::link_scores::LinkScores;
 use nsl::session::probe::{ProbeResult, top_class};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -12,7 +13,7 @@ use yew::prelude::*;
 
 use super::graph_paint::GraphPainter;
 
-use super::palette::{blend, class_css, hop_colour};
+use super::palette::{blend, class_css, hop_colour, link_colour};
 use super::raster::{blit, canvas_point, context, ink_rgba};
 use crate::plane_points::{PointEdit, PointMode, PointRef, PointTool};
 use crate::protocol::{DataInfo, DataView};
@@ -117,6 +118,9 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         }
         DataView::Graph { pictures, .. } if !pictures.is_empty() => {
             "Graph of the digits: each digit drawn where the layout puts it, on its predicted class's colour (faded when unsure); digits whose label is kept framed in black"
+        }
+        DataView::Graph { .. } if props.progress.as_ref().is_some_and(|p| p.links.is_some()) => {
+            "Graph: the held-out test edges solid and as many non-edges dashed, each coloured by the model's probability of a link (blue 0, red 1)"
         }
         DataView::Graph { .. } if props.progress.as_ref().is_some_and(|p| p.batch.is_some()) => {
             "Graph: nodes coloured by predicted class (faded when unsure), labeled training nodes ringed in black; the last step's sampled subgraphs ringed and drawn by hop (roots red, then orange, blue)"
@@ -440,6 +444,27 @@ fn draw_graph(
     painter.rings(trained(), radius + 2.5, 2.0, false);
     if let Some(batch) = progress.and_then(|p| p.batch.as_ref()) {
         draw_batch(&painter, batch, radius);
+    }
+    if let Some(links) = progress.and_then(|p| p.links.as_ref()) {
+        draw_links(&painter, links);
+    }
+}
+
+/// A link predictor's held-out test pairs over the graph: the edges solid, the non-edges
+/// dashed, each coloured by the model's probability that it is a link (a path per colour).
+fn draw_links(painter: &GraphPainter, links: &LinkScores) {
+    let by_colour = |pairs: &[(u32, u32)], scores: &[f32]| {
+        let mut groups: std::collections::BTreeMap<String, Vec<(u32, u32)>> = Default::default();
+        for (&pair, &p) in pairs.iter().zip(scores) {
+            groups.entry(link_colour(p)).or_default().push(pair);
+        }
+        groups
+    };
+    for (colour, pairs) in by_colour(&links.non_edges, &links.non_edge_scores) {
+        painter.dashed_edges(pairs, &colour, 1.5);
+    }
+    for (colour, pairs) in by_colour(&links.edges, &links.edge_scores) {
+        painter.edges(pairs, &colour, 2.0);
     }
 }
 

@@ -49,6 +49,16 @@ impl<'a> GraphPainter<'a> {
         self.ctx.stroke();
     }
 
+    /// Edges as [`GraphPainter::edges`] draws them, dashed.
+    pub fn dashed_edges(&self, edges: impl IntoIterator<Item = (u32, u32)>, colour: &str, width: f64) {
+        let dashes = js_sys::Array::new();
+        dashes.push(&4.0.into());
+        dashes.push(&3.0.into());
+        let _ = self.ctx.set_line_dash(&dashes);
+        self.edges(edges, colour, width);
+        let _ = self.ctx.set_line_dash(&js_sys::Array::new());
+    }
+
     /// Filled discs of `radius`, one path per colour.
     pub fn discs(&self, nodes: impl IntoIterator<Item = (usize, String)>, radius: f64) {
         for (colour, nodes) in self.by_colour(nodes, radius) {

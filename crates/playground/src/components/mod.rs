@@ -18,6 +18,7 @@ pub mod knob;
 pub mod layer_step;
 pub mod lesson;
 pub mod lesson_index;
+pub mod link_prediction;
 pub mod metrics;
 pub mod network_view;
 pub mod node_inspector;

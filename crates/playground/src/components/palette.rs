@@ -52,6 +52,20 @@ pub fn diverging(v: f32) -> [u8; 3] {
     std::array::from_fn(|d| (255.0 + (end[d] - 255.0) * a).round() as u8)
 }
 
+/// A link predictor's colours: probability 0 (blue), ½ and 1 (red).
+pub const LINK_RGB: [[u8; 3]; 3] = [[26, 115, 232], [122, 82, 135], [217, 48, 37]];
+
+/// The colour of a pair the model gives probability `p` of being a link, in one of eleven
+/// steps (so that a graph's pairs draw as eleven paths).
+pub fn link_colour(p: f32) -> String {
+    let t = (p.clamp(0.0, 1.0) * 10.0).round() / 10.0;
+    let [low, _, high] = LINK_RGB;
+    let [r, g, b]: [u8; 3] = std::array::from_fn(|d| {
+        (f32::from(low[d]) + (f32::from(high[d]) - f32::from(low[d])) * t).round() as u8
+    });
+    format!("rgb({r},{g},{b})")
+}
+
 /// Colour of each hop: the roots, then one colour per hop.
 const HOP_COLOURS: [&str; 5] = ["#d93025", "#f29900", "#1a73e8", "#188038", "#9334e6"];
 
@@ -150,6 +164,18 @@ mod tests {
         let css = include_str!("../../../../www/style.css");
         for h in 0..HOP_COLOURS.len() as u32 + 2 {
             let rule = format!(".legend i.{} {{ background: {}; }}", hop_class(h), hop_colour(h));
+            assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
+        }
+    }
+
+    #[test]
+    fn link_colours_run_from_blue_to_red_and_the_style_sheet_has_them() {
+        assert_eq!(link_colour(0.0), "rgb(26,115,232)");
+        assert_eq!(link_colour(1.0), "rgb(217,48,37)");
+        assert_eq!(link_colour(0.52), link_colour(0.5), "eleven steps");
+        let css = include_str!("../../../../www/style.css");
+        for (class, [r, g, b]) in ["link-low", "link-mid", "link-high"].iter().zip(LINK_RGB) {
+            let rule = format!(".legend i.{class} {{ background: rgb({r},{g},{b}); }}");
             assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
         }
     }

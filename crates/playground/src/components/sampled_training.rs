@@ -2,7 +2,7 @@
 //! and what a step costs — the last step's batch beside a full-batch step of the same GNN
 //! (nodes, messages, time) with both models' accuracy.
 
-use nsl::gnn::sampled::SampledBatch;
+use nsl::gnn::subgraphs::SampledBatch;
 use nsl::graph::SamplingStrategy;
 use nsl::session::Progress;
 use nsl::spec::{ExperimentSpec, ModelSpec, TaskSpec};

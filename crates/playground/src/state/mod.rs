@@ -609,6 +609,7 @@ mod tests {
             embeddings: None,
             batch: None,
             step_seconds: None,
+            links: None,
         }
     }
 
