@@ -112,7 +112,7 @@ impl ProbeSettings {
         let (rows, saliency_steps) = match info.view {
             DataView::Points { .. } => ((0..info.test_rows).collect(), 0),
             DataView::Digits { .. } => (vec![self.row.min(info.test_rows.saturating_sub(1))], SALIENCY_STEPS),
-            DataView::Graph { .. } => return None,
+            DataView::Graph { .. } | DataView::Graphs { .. } => return None,
         };
         let pgd = self.method == Method::Pgd;
         let neighbor = AdvNeighborConfig {

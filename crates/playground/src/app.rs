@@ -22,6 +22,7 @@ use crate::components::downloads::Downloads;
 use crate::components::embeddings_view::EmbeddingsView;
 use crate::components::explorer::GraphExplorer;
 use crate::components::graph_editor::GraphEditor;
+use crate::components::graph_grid::GraphGrid;
 use crate::components::header::Header;
 use crate::components::lesson::LessonPanel;
 use crate::components::lesson_index::LessonIndex;
@@ -564,7 +565,12 @@ pub fn app() -> Html {
                             on_redo={dispatch.reform(|()| Action::Redo)}
                             on_select={dispatch.reform(|node: usize| Action::Inspect(Some(node as u32)))} />
                     }
-                    if let Some(info) = &s.training.info {
+                    if let Some((info, graphs)) = s.training.info.as_ref().and_then(|i| match &i.view {
+                        crate::protocol::DataView::Graphs { graphs } => Some((i, Rc::<[crate::protocol::SmallGraph]>::from(graphs.as_slice()))),
+                        _ => None,
+                    }) {
+                        <GraphGrid graphs={graphs} class_names={info.class_names.clone()} progress={latest.clone()} spec={s.spec.clone()} />
+                    } else if let Some(info) = &s.training.info {
                         <div class="views">
                             if let Some(base) = &s.training.base {
                                 <DataViewCanvas info={info.clone()} progress={base.latest.clone()} id="base-canvas" title={base_name.clone()}

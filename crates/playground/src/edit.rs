@@ -216,6 +216,8 @@ pub enum Edit {
     LinkEmbedding(usize),
     /// Link prediction: how two embeddings score a link.
     LinkScore(LinkScore),
+    /// Graph classification: how the node states pool into each graph's context vector.
+    Readout(nsl::config::tfgnn::ReduceType),
     /// Digits or a 2D set: join the rows into a graph built from them (on), or train on the
     /// rows alone (off).
     BuildGraph(bool),
@@ -532,6 +534,11 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         Edit::LinkEmbedding(width) => {
             if let TaskSpec::LinkPrediction { embedding, .. } = &mut next.task {
                 *embedding = (*width).max(1);
+            }
+        }
+        Edit::Readout(reduce) => {
+            if let ModelSpec::Hetero { readout, .. } = &mut next.model {
+                readout.clone_from(reduce);
             }
         }
         Edit::LinkScore(choice) => {

@@ -29,10 +29,12 @@ pub enum Family {
     Drawn,
     /// Planetoid Cora, bundled (NSL's graph-regularization tutorial).
     Cora,
+    /// Small graphs to classify by the motif each hides (TF-GNN's graph classification).
+    Motifs,
 }
 
 /// Every family, in picker order, with its label.
-pub const FAMILIES: [(Family, &str); 11] = [
+pub const FAMILIES: [(Family, &str); 12] = [
     (Family::Plane(ToyShape::Moons), "2D: two moons"),
     (Family::Plane(ToyShape::Circles), "2D: circles"),
     (Family::Plane(ToyShape::Spiral), "2D: spiral"),
@@ -44,6 +46,7 @@ pub const FAMILIES: [(Family, &str); 11] = [
     (Family::Citation, "Graph: synthetic citation network"),
     (Family::Cora, "Graph: Cora (Planetoid, NSL's tutorial)"),
     (Family::Drawn, "Graph: draw your own"),
+    (Family::Motifs, "Graphs to classify: motifs (TF-GNN)"),
 ];
 
 impl Family {
@@ -59,7 +62,8 @@ impl Family {
             DataSpec::Graph { graph: GraphSource::Loaded(_) } => None,
             DataSpec::Planetoid { dir, .. } if is_bundled_cora(dir) => Some(Family::Cora),
             DataSpec::Synthesized(built) => Family::of(&built.rows),
-            DataSpec::Planetoid { .. } | DataSpec::Mag(_) | DataSpec::Motifs(_) => None,
+            DataSpec::Motifs(_) => Some(Family::Motifs),
+            DataSpec::Planetoid { .. } | DataSpec::Mag(_) => None,
         }
     }
 
@@ -77,6 +81,7 @@ impl Family {
             Family::Citation => "citation",
             Family::Drawn => "drawn",
             Family::Cora => "cora",
+            Family::Motifs => "motifs",
         }
     }
 
@@ -240,6 +245,11 @@ pub fn preset(family: Family, seed: u64) -> ExperimentSpec {
             ..base
         },
         // TensorFlow NSL's Cora tutorial, as `nsl train --builtin cora-graph-reg` runs it.
+        Family::Motifs => ExperimentSpec {
+            name: family.key().into(),
+            epochs: 30,
+            ..nsl::spec::builtin::builtin("motifs-mtalbis", None, seed).expect("a built-in name")
+        },
         Family::Cora => ExperimentSpec {
             name: family.key().into(),
             data: DataSpec::Planetoid { dir: CORA_DIR.into(), undirected: true },

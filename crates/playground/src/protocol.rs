@@ -199,6 +199,22 @@ pub enum DataView {
         #[serde(default)]
         pictures: Vec<u8>,
     },
+    /// The test graphs of a graph-classification set, each laid out in its own unit square.
+    Graphs {
+        /// The graphs, in the order of the model's test predictions.
+        graphs: Vec<SmallGraph>,
+    },
+}
+
+/// One small graph of a graph-classification set, as drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SmallGraph {
+    /// `[x, y]` of each node in the unit square.
+    pub positions: Vec<[f32; 2]>,
+    /// Edges as node index pairs (each undirected edge once).
+    pub edges: Vec<[u32; 2]>,
+    /// The graph's class.
+    pub label: u32,
 }
 
 /// Facts about the loaded data.

@@ -151,6 +151,7 @@ impl LinkSession {
             batch: None,
             step_seconds: (step > 0).then(|| self.seconds / step as f64),
             links: Some(links),
+            graphs: None,
             classes: 2,
             parts: [false; 3],
         };

@@ -4,10 +4,12 @@
 //! ([`network`]), a digit model's feature maps or first-layer weights ([`digit_views`]), perturbation probes ([`probe`]) and
 //! node inspection ([`inspect`]), a link predictor's scores ([`link_scores`]). [`rows`] trains
 //! MLPs and CNNs on minibatches of rows, [`nodes`] GNNs (full batch or on sampled subgraphs) and
-//! Neural Graph Machines over a graph, [`links`] a GNN predicting links; all are
+//! Neural Graph Machines over a graph, [`links`] a GNN predicting links, [`graphs`] TF-GNN's
+//! model classifying small graphs; all are
 //! [`StepSession`]s ([`step`]), opened for a spec by [`open`].
 
 pub mod digit_views;
+pub mod graphs;
 pub mod heatmap;
 pub mod inspect;
 pub mod link_scores;
@@ -20,11 +22,12 @@ pub mod rows;
 pub mod snapshot;
 pub mod step;
 
+pub use graphs::GraphSession;
 pub use links::LinkSession;
 pub use nodes::NodeSession;
 pub use rows::Session;
 pub use snapshot::{
-    BurstLosses, LayerEmbedding, NodePredictions, PendingProgress, Progress, SamplePrediction,
-    SnapshotOptions,
+    BurstLosses, GraphPredictions, LayerEmbedding, NodePredictions, PendingProgress, Progress,
+    SamplePrediction, SnapshotOptions,
 };
 pub use step::{ATTRIBUTION_STEPS, StepSession, open};

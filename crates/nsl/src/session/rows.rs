@@ -335,6 +335,7 @@ impl Session {
             batch: None,
             step_seconds: None,
             links: None,
+            graphs: None,
             classes,
             parts: regularizers_on(self.trainer.regularization()),
         };

@@ -56,6 +56,15 @@ pub struct NodePredictions {
     pub smoothness: f64,
 }
 
+/// Predictions on every test graph of a graph-classification set, in the set's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphPredictions {
+    /// Predicted class of each test graph.
+    pub classes: Vec<u32>,
+    /// Probability of that class.
+    pub confidence: Vec<f32>,
+}
+
 /// A snapshot for the view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
@@ -95,6 +104,9 @@ pub struct Progress {
     /// For a GNN trained on sampled subgraphs: what its last step read (roots, hops, edges).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<SampledBatch>,
+    /// For a graph classifier: its prediction of every test graph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphs: Option<GraphPredictions>,
     /// For a link predictor: the held-out test pairs' scores, the ROC curve and the AUCs (then
     /// `train_acc` and `test_acc` are the training and test AUC, `confusion` edges against
     /// non-edges at probability ½).
@@ -224,6 +236,8 @@ pub(crate) struct Layout {
     pub(crate) step_seconds: Option<f64>,
     /// A link predictor's scores (its snapshot has no node accuracies).
     pub(crate) links: Option<LinkLayout>,
+    /// A graph classifier's predicted class and its probability for every test graph.
+    pub(crate) graphs: Option<(Range<usize>, Range<usize>)>,
     pub(crate) classes: usize,
     /// Whether the graph, adversarial and VAT parts are in force.
     pub(crate) parts: [bool; 3],
@@ -315,6 +329,7 @@ impl Layout {
                 digit_views: None,
                 embeddings: None,
                 batch: None,
+                graphs: None,
                 links: Some(scores),
                 step_seconds: self.step_seconds,
             });
@@ -361,6 +376,10 @@ impl Layout {
                 ),
             },
             batch: self.batch.clone(),
+            graphs: self.graphs.as_ref().map(|(classes, confidence)| GraphPredictions {
+                classes: v[classes.clone()].iter().map(|&c| c.round() as u32).collect(),
+                confidence: v[confidence.clone()].to_vec(),
+            }),
             links: None,
             step_seconds: self.step_seconds,
         })
@@ -419,6 +438,7 @@ mod tests {
             batch: None,
             step_seconds: None,
             links: None,
+            graphs: None,
             classes: 2,
             parts: [false; 3],
         };

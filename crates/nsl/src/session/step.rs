@@ -5,6 +5,7 @@
 
 use burn::tensor::{Device, Int, Tensor};
 
+use super::graphs::GraphSession;
 use super::inspect::PendingInspection;
 use super::links::LinkSession;
 use super::nodes::NodeSession;
@@ -78,8 +79,10 @@ pub fn rows_only() -> NslError {
 ///
 /// A link-prediction spec trains its GNN encoder over `graph`, one full-batch step per epoch.
 ///
+/// A graph-classification spec trains on the set of small graphs its data generates.
+///
 /// # Errors
-/// For plans no session steps (typed graphs: `nsl train` runs them),
+/// For plans no session steps (node tasks on a heterogeneous graph: `nsl train` runs them),
 /// and when the rows a minibatch session needs were not loaded.
 pub fn open(
     spec: &ExperimentSpec,
@@ -99,9 +102,10 @@ pub fn open(
             Some(graph) => LinkSession::with_graph(spec, graph, device)?,
             None => LinkSession::new(spec, device)?,
         })),
-        (Plan::HeteroNodes | Plan::GraphClassification, _) => {
-            Err(NslError::Config("the models over typed graphs run in `nsl train`, not step by step".into()))
-        }
+        (Plan::GraphClassification, _) => Ok(Box::new(GraphSession::new(spec, device)?)),
+        (Plan::HeteroNodes, _) => Err(NslError::Config(
+            "TF-GNN's models on a heterogeneous graph run in `nsl train`, not step by step".into(),
+        )),
     }
 }
 
@@ -200,5 +204,35 @@ impl StepSession for LinkSession {
     }
     fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
         LinkSession::inspect_node(self, node)
+    }
+}
+
+impl StepSession for GraphSession {
+    fn spec(&self) -> &ExperimentSpec {
+        GraphSession::spec(self)
+    }
+    fn accepts(&self, spec: &ExperimentSpec) -> bool {
+        GraphSession::accepts(self, spec)
+    }
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        GraphSession::apply(self, spec)
+    }
+    fn steps_done(&self) -> usize {
+        GraphSession::steps_done(self)
+    }
+    fn steps_per_epoch(&self) -> usize {
+        GraphSession::steps_per_epoch(self)
+    }
+    fn split_sizes(&self) -> (usize, usize) {
+        GraphSession::split_sizes(self)
+    }
+    fn run_steps(&mut self, steps: usize) -> Result<()> {
+        GraphSession::run_steps(self, steps)
+    }
+    fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
+        GraphSession::snapshot(self, options)
+    }
+    fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
+        GraphSession::inspect_node(self, node)
     }
 }

@@ -34,6 +34,10 @@ pub struct Metrics {
     /// The same by the model as trained to the last epoch (what the playground shows).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_test_auc: Option<f64>,
+    /// Test accuracy of the model as trained to the last epoch, where `test_acc` is the best
+    /// validation epoch's (graph classification; what the playground shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_test_acc: Option<f64>,
     /// Deep Graph Infomax's binary accuracy, clean states against shuffled ones (when DGI
     /// trains beside node classification).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -258,7 +258,12 @@ fn run_graph_classification(
     let steps = set.indices(nsl_graph::SplitKind::Train).len().div_ceil(options.batch_size);
     typed_graph_run(spec, steps, on_event, &mut |on_progress| {
         let run = hetero::graph_task::train(&set, &config, &options, device, on_progress)?;
-        Ok((Metrics { test_acc: Some(run.test_acc), ..Default::default() }, run.train_seconds))
+        let metrics = Metrics {
+            test_acc: Some(run.test_acc),
+            last_test_acc: Some(run.last_test_acc),
+            ..Default::default()
+        };
+        Ok((metrics, run.train_seconds))
     })
 }
 

@@ -9,6 +9,7 @@ use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
 use yew::prelude::*;
 
 use super::graph_builder::GraphBuilder;
+use super::graph_grid::ReadoutControls;
 use super::knob::{Choice, Knob, Toggle};
 use super::link_prediction::LinkControls;
 use super::sampled_training::SamplingControls;
@@ -163,6 +164,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
     let text = widths.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
     let error = use_state(|| None::<String>);
     let is_cnn = dense.is_some();
+    let is_hetero = matches!(props.spec.model, ModelSpec::Hetero { .. });
     // Uncontrolled (see `Knob`): re-renders while training must not wipe what is being typed.
     let field = use_node_ref();
     {
@@ -202,6 +204,9 @@ pub fn model_controls(props: &ControlsProps) -> Html {
     html! {
         <section class="card" aria-labelledby="model-title">
             <h2 id="model-title">{ "Model" }</h2>
+            if is_hetero {
+                <ReadoutControls spec={props.spec.clone()} on_edit={props.on_edit.clone()} />
+            } else {
             <Choice id="model" label="Model" options={opts(&MODELS, model_key)} selected={ModelChoice::of(&props.spec.model).map(model_key).unwrap_or_default()}
                 disabled={no_graph} on_change={on_model} />
             <div class="knob">
@@ -220,6 +225,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
             }
             <Knob id="dropout" label="Dropout" value={dropout} min={0.0} max={0.9} step={0.05}
                 on_change={knob(props, Edit::Dropout)} />
+            }
             if let (ModelSpec::Mlp { inputs, .. }, true) = (&props.spec.model, props.spec.data.is_plane()) {
                 <PlaneInputs inputs={inputs.clone()} on_edit={props.on_edit.clone()} />
             }
@@ -281,7 +287,16 @@ pub fn regularization_controls(props: &ControlsProps) -> Html {
     let r = &props.spec.regularization;
     let kind = RegKind::of(r);
     let kind_key = |k: RegKind| format!("{k:?}");
-    let disabled: Vec<AttrValue> = if props.spec.data.is_graph() {
+    // TF-GNN's models and link prediction train unregularized.
+    let plain_only = matches!(props.spec.model, ModelSpec::Hetero { .. })
+        || matches!(props.spec.task, nsl::spec::TaskSpec::LinkPrediction { .. });
+    let disabled: Vec<AttrValue> = if plain_only {
+        REG_KINDS
+            .iter()
+            .filter(|(k, _)| *k != RegKind::None)
+            .map(|(k, _)| AttrValue::from(kind_key(*k)))
+            .collect()
+    } else if props.spec.data.is_graph() {
         Vec::new()
     } else {
         REG_KINDS
@@ -394,7 +409,10 @@ pub fn optimizer_controls(props: &ControlsProps) -> Html {
             <h2 id="optimizer-title">{ "Optimizer (Adam)" }</h2>
             <Knob id="learning-rate" label="Learning rate" value={o.learning_rate} min={1e-4} max={1.0} log=true
                 on_change={knob(props, Edit::LearningRate)} />
-            if props.spec.samples_subgraphs() {
+            if props.spec.plan() == nsl::spec::Plan::GraphClassification {
+                <Knob id="batch-size" label="Graphs per step" value={o.batch_size as f64} min={1.0} max={256.0} step={1.0} integer=true
+                    on_change={knob(props, |v| Edit::BatchSize(v as usize))} />
+            } else if props.spec.samples_subgraphs() {
                 <p class="hint">{ "This model trains on batches of sampled subgraphs: the model card sets the roots per step." }</p>
             } else if props.spec.plan().reads_whole_graph() {
                 <p class="hint">{ "This model trains full batch: one step per epoch over the whole graph." }</p>

@@ -104,6 +104,8 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                             }
                         }
                         DataView::Digits { images } => draw_digits(&ctx, images, progress.as_deref()),
+                        // The page draws a set of graphs as a grid of its own (`graph_grid`).
+                        DataView::Graphs { .. } => {}
                     }
                 }
             },
@@ -129,6 +131,7 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
             "Graph: nodes coloured by predicted class (faded when unsure), labeled training nodes ringed in black"
         }
         DataView::Digits { .. } => "Test digits with the model's prediction (green: right, red: wrong)",
+        DataView::Graphs { .. } => "Test graphs coloured by the model's prediction",
     };
     let onclick = match (&props.on_node, &props.info.view) {
         (Some(on_node), DataView::Graph { positions, .. }) => {

@@ -11,6 +11,7 @@ pub mod embeddings_view;
 pub mod explorer;
 pub mod graph_builder;
 pub mod graph_editor;
+pub mod graph_grid;
 pub mod graph_paint;
 pub mod graph_viewer;
 pub mod header;

@@ -181,6 +181,15 @@ mod tests {
     }
 
     #[test]
+    fn the_style_sheet_has_a_legend_swatch_of_the_first_five_classes() {
+        let css = include_str!("../../../../www/style.css");
+        for (c, [r, g, b]) in CLASS_RGB.iter().take(5).enumerate() {
+            let rule = format!(".legend i.class-{c} {{ background: rgb({r},{g},{b}); }}");
+            assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
+        }
+    }
+
+    #[test]
     fn diverging_colours_keep_the_sign() {
         assert_eq!(diverging(0.0), [255, 255, 255]);
         assert_eq!(diverging(1.0), [178, 24, 43]);

@@ -610,6 +610,7 @@ mod tests {
             batch: None,
             step_seconds: None,
             links: None,
+            graphs: None,
         }
     }
 

@@ -11,7 +11,7 @@ use nsl::spec::{DataSpec, ExperimentSpec};
 
 use crate::presets::CLASS_NAMES;
 use crate::presets::{CORA_DIR, is_bundled_cora};
-use crate::protocol::{BuiltGraph, DataView};
+use crate::protocol::{BuiltGraph, DataView, SmallGraph};
 use nsl::graph::layout::{LayoutConfig, force_layout, refine_layout};
 
 /// Digits shown with their predictions.
@@ -78,6 +78,27 @@ pub fn edges_once(pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<[u32; 
 /// the big one; small graphs keep their clusters apart without it.
 pub fn graph_layout(nodes: usize, edges: &[[u32; 2]], seed: u64) -> Vec<[f32; 2]> {
     force_layout(nodes, edges, &layout_config(nodes, seed))
+}
+
+/// The test graphs of `set`, each laid out on its own (the order of the model's test
+/// predictions).
+fn test_graphs(set: &nsl::graph::datasets::motifs::GraphSet, seed: u64) -> Vec<SmallGraph> {
+    use nsl::graph::typed::{EDGES, NODES, SplitKind};
+    set.indices(SplitKind::Test)
+        .into_iter()
+        .map(|g| {
+            let graph = &set.graphs[g as usize];
+            let nodes = graph.node_sets.get(NODES).map_or(0, |n| n.size);
+            let edges = graph.edge_sets.get(EDGES).map_or_else(Vec::new, |e| {
+                edges_once(e.sources.iter().zip(&e.targets).map(|(&a, &b)| (a as usize, b as usize)))
+            });
+            SmallGraph {
+                positions: force_layout(nodes, &edges, &layout_config(nodes, seed)),
+                edges,
+                label: set.labels[g as usize],
+            }
+        })
+        .collect()
 }
 
 fn layout_config(nodes: usize, seed: u64) -> LayoutConfig {
@@ -211,7 +232,18 @@ pub fn load(
             loaded.built = Some(Box::new(BuiltGraph { summary: made.summary, build_ms }));
             Ok(loaded)
         }
-        DataSpec::Mag(_) | DataSpec::Motifs(_) => Err(crate::fragment::not_on_the_page(spec)),
+        DataSpec::Motifs(motifs) => {
+            let set = nsl::graph::datasets::motifs::generate(motifs)
+                .map_err(|e| nsl::NslError::Config(e.to_string()))?;
+            Ok(Loaded {
+                view: DataView::Graphs { graphs: test_graphs(&set, spec.seed) },
+                class_names: set.classes.clone(),
+                data: None,
+                graph: None,
+                built: None,
+            })
+        }
+        DataSpec::Mag(_) => Err(crate::fragment::not_on_the_page(spec)),
     }
 }
 

@@ -383,6 +383,35 @@ mod tests {
         assert_eq!(gcn.heat.map(|h| h.len()), Some(34));
     }
 
+    /// The motifs' graphs load as a grid of test graphs and train batch by batch; link
+    /// prediction trains on the citation network with its held-out pairs.
+    #[test]
+    fn graph_classification_and_link_prediction_train_step_by_step() {
+        let spec = crate::presets::preset(crate::presets::Family::Motifs, 0);
+        let loaded = super::super::data::load(&spec, &mut Default::default(), None, &|_| {}).unwrap();
+        let DataView::Graphs { graphs } = &loaded.view else { panic!("a grid of graphs") };
+        assert_eq!(graphs.len(), 120);
+        assert!(graphs.iter().all(|g| g.positions.len() >= 14 && !g.edges.is_empty()));
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        assert_eq!((engine.info().train_rows, engine.info().test_rows), (360, 120));
+        let p = engine.burst(3, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
+        assert_eq!(p.graphs.map(|g| g.classes.len()), Some(120));
+
+        let mut links = crate::presets::preset(crate::presets::Family::Citation, 0);
+        links = crate::edit::apply(
+            &links,
+            &crate::edit::Edit::Model(crate::edit::ModelChoice::Gcn),
+            &Default::default(),
+        );
+        links = crate::edit::apply(&links, &crate::edit::Edit::LinkPrediction(true), &Default::default());
+        let view = DataView::Points { train: Vec::new(), test: Vec::new() };
+        let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
+        let mut engine = Engine::new(&links, loaded, &Device::flex()).unwrap();
+        let p = engine.burst(2, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
+        let scores = p.links.expect("held-out pairs scored");
+        assert_eq!(engine.info().test_rows, scores.edges.len() + scores.non_edges.len());
+    }
+
     /// A GNN on sampled subgraphs trains beside the same GNN full batch, epoch for epoch.
     #[test]
     fn a_sampled_gnn_trains_beside_its_full_batch_base_epoch_for_epoch() {

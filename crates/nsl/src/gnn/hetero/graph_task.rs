@@ -4,11 +4,11 @@
 //! validation accuracy (ties: the earlier epoch).
 
 use burn::module::Module;
-use burn::optim::ModuleOptimizer;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::GraphBatch;
 use nsl_graph::datasets::motifs::GraphSet;
-use nsl_graph::rng::seeded;
+use nsl_graph::rng::{SeededRng, seeded};
 use nsl_graph::typed::{FEATURES, Graph, SplitKind};
 use rand::seq::SliceRandom;
 use serde::Serialize;
@@ -19,7 +19,6 @@ use super::dense::Dense;
 use super::encoder::HeteroEncoder;
 use super::graph::GraphTensor;
 use super::pool::pool_nodes_to_context;
-use super::step::descend;
 use super::weights::WeightSource;
 use crate::config::tfgnn::{Activation, HeteroGraphConfig, ReduceType};
 use crate::error::{NslError, Result};
@@ -99,15 +98,121 @@ pub struct HeteroGraphRun {
     pub losses: Vec<f32>,
     /// Its predicted class of every test graph, in the order of [`GraphSet::indices`].
     pub test_predictions: Vec<u32>,
+    /// Test accuracy of the model as trained to the last epoch.
+    pub last_test_acc: f64,
     /// Training seconds (steps only).
     pub train_seconds: f64,
 }
 
 /// The graphs at `indices`, merged and uploaded.
-fn upload(set: &GraphSet, indices: &[u32], device: &Device) -> Result<GraphTensor> {
+pub fn upload(set: &GraphSet, indices: &[u32], device: &Device) -> Result<GraphTensor> {
     let graphs: Vec<&Graph> = indices.iter().map(|&i| &set.graphs[i as usize]).collect();
     let batch = GraphBatch::merge(&graphs).map_err(|e| NslError::Config(e.to_string()))?;
     GraphTensor::from_batch(&batch, FEATURES, device)
+}
+
+/// A graph classifier trained one batch of graphs at a time: an epoch shuffles the training
+/// graphs and takes them `batch_size` at a time, merged as the components of one graph.
+/// `nsl train` and the playground train with it.
+pub struct GraphClassTrainer {
+    model: HeteroGraphModel,
+    optimizer: ModuleOptimizer,
+    order: Vec<u32>,
+    /// Position in `order` of the next step's first graph (0: a new epoch begins).
+    cursor: usize,
+    batch_size: usize,
+    learning_rate: f64,
+    rng: SeededRng,
+    device: Device,
+    steps: usize,
+}
+
+impl std::fmt::Debug for GraphClassTrainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug.
+        f.debug_struct("GraphClassTrainer").field("steps", &self.steps).finish_non_exhaustive()
+    }
+}
+
+impl GraphClassTrainer {
+    /// A fresh model for `config` on `set`'s graphs (autodiff is enabled on `device` here).
+    pub fn new(
+        set: &GraphSet,
+        config: &HeteroGraphConfig,
+        options: &GraphTrainOptions,
+        device: &Device,
+    ) -> Result<Self> {
+        let train = set.indices(SplitKind::Train);
+        if train.is_empty() || options.batch_size == 0 {
+            return Err(NslError::Config(
+                "graph classification needs training graphs and ≥ 1 graph per step".into(),
+            ));
+        }
+        let train_device = device.clone().autodiff();
+        train_device.seed(options.seed);
+        let mut weights = WeightSource::seeded(options.seed);
+        let example = upload(set, &train[..1], &train_device)?;
+        let model = HeteroGraphModel::new(config, &example, set.classes.len(), &mut weights, &train_device)?;
+        Ok(Self {
+            model,
+            optimizer: adam(0.0),
+            order: train,
+            cursor: 0,
+            batch_size: options.batch_size,
+            learning_rate: options.learning_rate,
+            rng: seeded(options.seed ^ 0x6a_9c),
+            device: train_device,
+            steps: 0,
+        })
+    }
+
+    /// One step on the next batch of `set`'s training graphs; returns the batch's mean loss on
+    /// the device and how many graphs it took.
+    pub fn step(&mut self, set: &GraphSet) -> Result<(Tensor<1>, usize)> {
+        if self.cursor == 0 {
+            self.order.shuffle(&mut self.rng);
+        }
+        let graphs = &self.order[self.cursor..(self.cursor + self.batch_size).min(self.order.len())];
+        let batch = upload(set, graphs, &self.device)?;
+        let targets: Tensor<1, Int> =
+            labels(&graphs.iter().map(|&g| set.labels[g as usize]).collect::<Vec<_>>(), &self.device);
+        let loss = self
+            .model
+            .encoder
+            .regularized(sparse_softmax_cross_entropy(self.model.forward(&batch)?, targets));
+        let taken = graphs.len();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        self.cursor += taken;
+        if self.cursor >= self.order.len() {
+            self.cursor = 0;
+        }
+        self.steps += 1;
+        Ok((loss.inner(), taken))
+    }
+
+    /// Steps in one epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.order.len().div_ceil(self.batch_size)
+    }
+
+    /// Steps taken.
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    /// The learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
+    /// Logits of every component of `graphs` by the inference copy of the model.
+    ///
+    /// # Shapes
+    /// - returns `[components, classes]`.
+    pub fn logits(&self, graphs: &GraphTensor) -> Result<Tensor<2>> {
+        self.model.valid().forward(graphs)
+    }
 }
 
 /// Trains `config` on the training graphs of `set`, keeping the epoch with the best validation
@@ -127,53 +232,45 @@ pub fn train(
     if options.batch_size == 0 || options.epochs == 0 {
         return Err(NslError::Config("graph classification needs ≥ 1 epoch and ≥ 1 graph per step".into()));
     }
-    let train_device = device.clone().autodiff();
-    train_device.seed(options.seed);
     let eval_device = device.clone().inner();
     let (val_graph, test_graph) = (upload(set, &val, &eval_device)?, upload(set, &test, &eval_device)?);
-    let mut weights = WeightSource::seeded(options.seed);
-    let example = upload(set, &train[..1], &train_device)?;
-    let mut model = HeteroGraphModel::new(config, &example, set.classes.len(), &mut weights, &train_device)?;
-    let mut optimizer: ModuleOptimizer = adam(0.0);
-    let mut rng = seeded(options.seed ^ 0x6a_9c);
-    let mut order = train.clone();
+    let mut trainer = GraphClassTrainer::new(set, config, options, device)?;
     let (mut best_val, mut best_epoch) = (-1.0, 0);
     let (mut best_predictions, mut best_test) = (Vec::new(), 0.0);
     let mut losses = Vec::with_capacity(options.epochs);
     let mut seconds = 0.0;
+    let mut last_test_acc = 0.0;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
-        order.shuffle(&mut rng);
         let mut total = 0.0;
-        for (step, graphs) in order.chunks(options.batch_size).enumerate() {
-            let batch = upload(set, graphs, &train_device)?;
-            let targets: Tensor<1, Int> =
-                labels(&graphs.iter().map(|&g| set.labels[g as usize]).collect::<Vec<_>>(), &train_device);
-            let loss =
-                model.encoder.regularized(sparse_softmax_cross_entropy(model.forward(&batch)?, targets));
-            let value;
-            (model, value) = descend(model, loss, &mut optimizer, options.learning_rate, (epoch, step + 1))?;
-            total += value * graphs.len() as f32;
-            on_progress(Progress::Step { epoch, step: step + 1 });
+        for step in 1..=trainer.steps_per_epoch() {
+            let (loss, graphs) = trainer.step(set)?;
+            let value: f32 = loss.into_scalar();
+            if !value.is_finite() {
+                return Err(NslError::Diverged { epoch, step, value });
+            }
+            total += value * graphs as f32;
+            on_progress(Progress::Step { epoch, step });
         }
         seconds += start.elapsed().as_secs_f64();
         let loss = total / train.len() as f32;
         losses.push(loss);
         on_progress(Progress::Epoch { epoch, loss });
-        let eval = model.valid();
         let score = |graph: &GraphTensor, indices: &[u32]| -> Result<(Vec<i64>, f64)> {
-            let predicted = read_classes(eval.forward(graph)?.argmax(1));
+            let predicted = read_classes(trainer.logits(graph)?.argmax(1));
             let labels: Vec<u32> = indices.iter().map(|&g| set.labels[g as usize]).collect();
             let positions: Vec<u32> = (0..indices.len() as u32).collect();
             let acc = accuracy(&predicted, &labels, &positions);
             Ok((predicted, acc))
         };
         let (_, val_acc) = score(&val_graph, &val)?;
+        let (predictions, test_acc) = score(&test_graph, &test)?;
         if val_acc > best_val {
             best_val = val_acc;
             best_epoch = epoch;
-            (best_predictions, best_test) = score(&test_graph, &test)?;
+            (best_predictions, best_test) = (predictions, test_acc);
         }
+        last_test_acc = test_acc;
     }
     Ok(HeteroGraphRun {
         test_acc: best_test,
@@ -181,6 +278,7 @@ pub fn train(
         best_epoch,
         losses,
         test_predictions: best_predictions.iter().map(|&p| p as u32).collect(),
+        last_test_acc,
         train_seconds: seconds,
     })
 }
