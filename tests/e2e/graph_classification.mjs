@@ -12,16 +12,13 @@
 // another order than native code); a mean read-out trains too.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { browserPrefix, download, inked, launchBrowser, openPage, serve, settled, sleep, until, waitFor } from './lib.mjs';
+import { nslBinary, nslJson, browserPrefix, download, inked, launchBrowser, openPage, serve, settled, sleep, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node graph_classification.mjs DIST_DIR ARTIFACT_DIR');
-const nsl = process.env.NSL_BIN;
-if (!nsl || !fs.existsSync(nsl)) throw new Error(`NSL_BIN must name the nsl binary (got ${nsl})`);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+nslBinary();
 fs.mkdirSync(artifacts, { recursive: true });
 const { server, origin } = await serve(dist);
 const prefix = browserPrefix();
@@ -83,9 +80,7 @@ try {
   await page.screenshot({ path: path.join(artifacts, `${prefix}graphs-grid-wrong-first.png`), fullPage: true });
 
   const specPath = await download(page, '#export-spec', artifacts, 'graph-classification-spec.json');
-  const run = spawnSync(nsl, ['train', '--spec', specPath], { cwd: root, encoding: 'utf8' });
-  assert.equal(run.status, 0, `nsl train failed: ${run.stderr}`);
-  const native = JSON.parse(run.stdout.trim().split('\n').pop());
+  const native = nslJson(['train', '--spec', specPath]);
   // The same training in wasm and natively: sums in another order may flip a graph on the edge.
   const nativeRight = Math.round(native.base.last_test_acc * 120);
   assert.ok(Math.abs(120 - wrong - nativeRight) <= 2, `the page's test graphs right after the last epoch (${120 - wrong}) are nsl train's (${nativeRight}) within two`);

@@ -82,10 +82,9 @@ try {
     ['a motif set of 10⁹ graphs per class', edit((s) => {
       s.data = { kind: 'motifs', graphs_per_class: 1e9, min_nodes: 14, max_nodes: 22, extra_edges: 2, train_fraction: 0.6, val_fraction: 0.2, seed: 0 };
     }), 'data.graphs_per_class: 1000000000 graphs, over the limit of 20000'],
-    ['a typed-graph setup the page does not train (a valid spec)', edit((s) => {
-      s.data = { kind: 'motifs', graphs_per_class: 10, min_nodes: 14, max_nodes: 22, extra_edges: 2, train_fraction: 0.6, val_fraction: 0.2, seed: 0 };
-      s.model = { kind: 'hetero', encoder: { node_set: 'nodes', hidden: 8, rounds: 1, model: 'mlp' }, readout: 'sum' };
-      s.task = { kind: 'graph_classification' };
+    ['a heterogeneous-graph setup the page does not train (a valid spec)', edit((s) => {
+      s.data = { kind: 'mag', venues: 8, papers: 2000, authors: 1200, institutions: 60, fields: 150, authors_per_paper: 3, citations_per_paper: 4, topics_per_paper: 2, affiliations_per_author: 1, homophily: 0.7, feature_dim: 32, paper_signal: 0.25, other_signal: 0.6, train_fraction: 0.3, val_fraction: 0.2, seed: 0 };
+      s.model = { kind: 'hetero', encoder: { node_set: 'paper', hidden: 8, rounds: 1, model: 'mlp' }, readout: 'sum' };
       s.regularization = {};
       s.evaluation = {};
     }), 'run it with `nsl train --spec`'],

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 
 const tools = process.env.NSL_TOOLS ?? path.join(process.env.HOME, '.cache/nsl-playground/tools');
 export const { chromium } = createRequire(path.join(tools, 'package.json'))('playwright-core');
@@ -181,4 +182,19 @@ export async function download(page, button, dir, file) {
   const target = path.join(dir, file);
   await d.saveAs(target);
   return target;
+}
+
+/** The nsl binary the tests compare the page with (NSL_BIN), checked once. */
+export function nslBinary() {
+  const nsl = process.env.NSL_BIN;
+  if (!nsl || !fs.existsSync(nsl)) throw new Error(`NSL_BIN must name the nsl binary (got ${nsl})`);
+  return nsl;
+}
+
+/** Runs `nsl …args` from the repository's root; returns the JSON object of its last line. */
+export function nslJson(args) {
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  const run = spawnSync(nslBinary(), args, { cwd: root, encoding: 'utf8' });
+  assert.equal(run.status, 0, `nsl ${args.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop());
 }

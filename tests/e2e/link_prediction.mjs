@@ -11,16 +11,13 @@
 // on the exported spec (`last_test_auc`), and is above chance.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { browserPrefix, download, launchBrowser, openPage, serve, setNumber, settled, sleep, until, waitFor } from './lib.mjs';
+import { nslBinary, nslJson, browserPrefix, download, launchBrowser, openPage, serve, setNumber, settled, sleep, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node link_prediction.mjs DIST_DIR ARTIFACT_DIR');
-const nsl = process.env.NSL_BIN;
-if (!nsl || !fs.existsSync(nsl)) throw new Error(`NSL_BIN must name the nsl binary (got ${nsl})`);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+nslBinary();
 fs.mkdirSync(artifacts, { recursive: true });
 const { server, origin } = await serve(dist);
 const prefix = browserPrefix();
@@ -86,9 +83,7 @@ try {
   assert.deepEqual(confusion, ['non-edge', 'edge'], 'the confusion is of edges and non-edges');
 
   const specPath = await download(page, '#export-spec', artifacts, 'link-prediction-spec.json');
-  const run = spawnSync(nsl, ['train', '--spec', specPath], { cwd: root, encoding: 'utf8' });
-  assert.equal(run.status, 0, `nsl train failed: ${run.stderr}`);
-  const native = JSON.parse(run.stdout.trim().split('\n').pop());
+  const native = nslJson(['train', '--spec', specPath]);
   assert.equal(after.auc, native.base.last_test_auc, 'the page\'s AUC after the last epoch is nsl train\'s');
   const results = { browser: { auc: after.auc, points: after.points.length, before: before.auc, ink: inkAfter }, native, caption };
   fs.writeFileSync(path.join(artifacts, `${prefix}link-prediction.json`), JSON.stringify(results, null, 2));

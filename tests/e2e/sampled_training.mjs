@@ -15,16 +15,13 @@
 // native ones.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { browserPrefix, download, launchBrowser, openPage, serve, setNumber, settled, sleep, until, waitFor } from './lib.mjs';
+import { nslBinary, nslJson, browserPrefix, download, launchBrowser, openPage, serve, setNumber, settled, sleep, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node sampled_training.mjs DIST_DIR ARTIFACT_DIR');
-const nsl = process.env.NSL_BIN;
-if (!nsl || !fs.existsSync(nsl)) throw new Error(`NSL_BIN must name the nsl binary (got ${nsl})`);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+nslBinary();
 fs.mkdirSync(artifacts, { recursive: true });
 const { server, origin } = await serve(dist);
 const prefix = browserPrefix();
@@ -115,11 +112,7 @@ try {
   await page.locator('#sampled-cost').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, `${prefix}sampled-citation.png`), fullPage: true });
   const citationSpec = await download(page, '#export-spec', artifacts, 'sampled-citation-spec.json');
-  const native = (specPath) => {
-    const run = spawnSync(nsl, ['train', '--spec', specPath], { cwd: root, encoding: 'utf8' });
-    assert.equal(run.status, 0, `nsl train --spec ${specPath} failed: ${run.stderr}`);
-    return JSON.parse(run.stdout.trim().split('\n').pop());
-  };
+  const native = (specPath) => nslJson(['train', '--spec', specPath]);
   const spec = JSON.parse(fs.readFileSync(citationSpec, 'utf8'));
   const citationNative = native(citationSpec);
   const perStep = (seconds, steps) => `${(1e3 * seconds / steps).toFixed(2)} ms`;

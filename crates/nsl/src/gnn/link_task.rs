@@ -98,6 +98,24 @@ pub fn split_edges(
     })
 }
 
+/// `count` pairs `(a, b)` of distinct nodes below `nodes` drawn at random that are not edges
+/// (`all` holds every edge as `(min, max)`); a pair may come twice.
+pub fn random_non_edges(
+    rng: &mut SeededRng,
+    nodes: u32,
+    all: &HashSet<(u32, u32)>,
+    count: usize,
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let (a, b) = (rng.random_range(0..nodes), rng.random_range(0..nodes));
+        if a != b && !all.contains(&(a.min(b), a.max(b))) {
+            out.push((a, b));
+        }
+    }
+    out
+}
+
 /// ROC AUC of scores of positives against negatives (ties count half).
 pub fn roc_auc(positive: &[f32], negative: &[f32]) -> f64 {
     let mut all: Vec<(f32, bool)> =
@@ -212,13 +230,7 @@ impl LinkTrainer {
     /// One step: every training link against as many freshly sampled non-edges (binary
     /// cross-entropy on the scores). Returns the loss on the device.
     pub fn step(&mut self) -> Tensor<1> {
-        let mut negatives = Vec::with_capacity(self.train_pairs);
-        while negatives.len() < self.train_pairs {
-            let (a, b) = (self.rng.random_range(0..self.nodes), self.rng.random_range(0..self.nodes));
-            if a != b && !self.all.contains(&(a.min(b), a.max(b))) {
-                negatives.push((a, b));
-            }
-        }
+        let negatives = random_non_edges(&mut self.rng, self.nodes, &self.all, self.train_pairs);
         let negatives = link_tensors(&negatives, &self.device);
         let z = self.model.encoder.forward(&self.input, &self.context, Some(&mut self.rng)).logits;
         let (positive, negative) = (

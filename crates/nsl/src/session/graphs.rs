@@ -14,6 +14,7 @@ use crate::gnn::hetero::graph_task::{GraphClassTrainer, GraphTrainOptions, uploa
 use crate::session::inspect::PendingInspection;
 use crate::session::readout::Readout;
 use crate::session::snapshot::{Layout, PendingProgress, SnapshotOptions, onehot_labels, predicted_onehot};
+use crate::session::tally::StepTally;
 use crate::spec::{DataSpec, ExperimentSpec, ModelSpec, TaskSpec};
 
 /// A graph-classification experiment trained one batch of graphs at a time.
@@ -24,8 +25,7 @@ pub struct GraphSession {
     trainer: GraphClassTrainer,
     train: Split,
     test: Split,
-    pending: Option<(Tensor<1>, usize)>,
-    seconds: f64,
+    tally: StepTally,
 }
 
 /// One split's graphs merged on the inference device, with their labels.
@@ -60,17 +60,12 @@ impl GraphSession {
         };
         let set = motifs::generate(motif_spec).map_err(|e| NslError::Config(e.to_string()))?;
         let config = HeteroGraphConfig { encoder: encoder.clone(), readout: readout.clone() };
-        let options = GraphTrainOptions {
-            epochs: spec.epochs,
-            batch_size: spec.optimizer.batch_size,
-            learning_rate: spec.optimizer.learning_rate,
-            seed: spec.seed,
-        };
+        let options = GraphTrainOptions::of(spec);
         let trainer = GraphClassTrainer::new(&set, &config, &options, device)?;
         let eval = device.clone().inner();
         let (train, test) =
             (Split::new(&set, SplitKind::Train, &eval)?, Split::new(&set, SplitKind::Test, &eval)?);
-        Ok(Self { spec: spec.clone(), set, trainer, train, test, pending: None, seconds: 0.0 })
+        Ok(Self { spec: spec.clone(), set, trainer, train, test, tally: StepTally::default() })
     }
 
     /// The spec in force.
@@ -115,12 +110,9 @@ impl GraphSession {
         let start = web_time::Instant::now();
         for _ in 0..steps {
             let (loss, _) = self.trainer.step(&self.set)?;
-            self.pending = Some(match self.pending.take() {
-                None => (loss, 1),
-                Some((sum, n)) => (sum + loss, n + 1),
-            });
+            self.tally.add(loss);
         }
-        self.seconds += start.elapsed().as_secs_f64();
+        self.tally.add_seconds(start.elapsed().as_secs_f64());
         Ok(())
     }
 
@@ -128,10 +120,7 @@ impl GraphSession {
     /// every test graph's prediction, for one read-back.
     pub fn snapshot(&mut self, _options: &SnapshotOptions) -> Result<PendingProgress> {
         let mut readout = Readout::default();
-        let losses = self.pending.take().map(|(sum, steps)| {
-            let zeros = Tensor::<1>::zeros([3], &sum.device());
-            (readout.push(Tensor::cat(vec![sum.clone(), sum, zeros], 0)), steps)
-        });
+        let losses = self.tally.push_losses(&mut readout);
         let train_logits = self.trainer.logits(&self.train.graphs)?;
         let train_correct = readout.push((predicted_onehot(train_logits) * self.train.onehot.clone()).sum());
         let test_logits = self.trainer.logits(&self.test.graphs)?;
@@ -159,7 +148,7 @@ impl GraphSession {
             digit_views: None,
             embeddings: None,
             batch: None,
-            step_seconds: (step > 0).then(|| self.seconds / step as f64),
+            step_seconds: self.tally.seconds_per_step(step),
             links: None,
             graphs: Some((classes, confidence)),
             classes: self.set.classes.len(),

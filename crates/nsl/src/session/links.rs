@@ -3,20 +3,20 @@
 //! [`LinkTrainer`] `nsl train` runs); each snapshot scores the held-out test edges and non-edges
 //! (and the validation pairs, and the training links against fixed non-edges) for one read-back.
 
-use burn::tensor::{Device, Tensor};
+use burn::tensor::Device;
 use nsl_graph::rng::seeded;
-use rand::RngExt;
 
 use crate::data::load::load_graph;
 use crate::data::planetoid::Planetoid;
 use crate::error::{NslError, Result};
-use crate::gnn::link_task::{HeldOut, LinkSplit, LinkTrainer, split_edges};
+use crate::gnn::link_task::{HeldOut, LinkSplit, LinkTrainer, random_non_edges, split_edges};
 use crate::gnn::model::GnnConfig;
 use crate::gnn::node_task::{NodeData, NodeTrainOptions};
 use crate::session::inspect::PendingInspection;
 use crate::session::link_scores::LinkLayout;
 use crate::session::readout::Readout;
 use crate::session::snapshot::{Layout, PendingProgress, SnapshotOptions};
+use crate::session::tally::StepTally;
 use crate::spec::{ExperimentSpec, ModelSpec, TaskSpec};
 
 /// A link-prediction experiment trained one full-batch step at a time.
@@ -27,8 +27,7 @@ pub struct LinkSession {
     split: LinkSplit,
     /// The training links against as many non-edges drawn once (the training AUC's pairs).
     train_pairs: HeldOut,
-    pending: Option<(Tensor<1>, usize)>,
-    seconds: f64,
+    tally: StepTally,
 }
 
 impl LinkSession {
@@ -59,7 +58,7 @@ impl LinkSession {
         let trainer = LinkTrainer::new(&data, &split, &config, score, &NodeTrainOptions::of(spec), device)?;
         let train_pairs =
             HeldOut { edges: split.train_pairs.clone(), non_edges: non_edges(&split, spec.seed) };
-        Ok(Self { spec: spec.clone(), trainer, split, train_pairs, pending: None, seconds: 0.0 })
+        Ok(Self { spec: spec.clone(), trainer, split, train_pairs, tally: StepTally::default() })
     }
 
     /// The spec in force.
@@ -99,12 +98,9 @@ impl LinkSession {
         let start = web_time::Instant::now();
         for _ in 0..steps {
             let loss = self.trainer.step();
-            self.pending = Some(match self.pending.take() {
-                None => (loss, 1),
-                Some((sum, n)) => (sum + loss, n + 1),
-            });
+            self.tally.add(loss);
         }
-        self.seconds += start.elapsed().as_secs_f64();
+        self.tally.add_seconds(start.elapsed().as_secs_f64());
         Ok(())
     }
 
@@ -112,11 +108,7 @@ impl LinkSession {
     /// read-back.
     pub fn snapshot(&mut self, _options: &SnapshotOptions) -> Result<PendingProgress> {
         let mut readout = Readout::default();
-        let losses = self.pending.take().map(|(sum, steps)| {
-            // The layout's five sums: total and supervised are the link loss, the rest 0.
-            let zeros = Tensor::<1>::zeros([3], &sum.device());
-            (readout.push(Tensor::cat(vec![sum.clone(), sum, zeros], 0)), steps)
-        });
+        let losses = self.tally.push_losses(&mut readout);
         let mut scored =
             self.trainer.scores(&[&self.split.test, &self.split.val, &self.train_pairs]).into_iter();
         let mut pair = |readout: &mut Readout| {
@@ -149,7 +141,7 @@ impl LinkSession {
             digit_views: None,
             embeddings: None,
             batch: None,
-            step_seconds: (step > 0).then(|| self.seconds / step as f64),
+            step_seconds: self.tally.seconds_per_step(step),
             links: Some(links),
             graphs: None,
             classes: 2,
@@ -164,19 +156,15 @@ impl LinkSession {
     }
 }
 
-/// As many non-edges as `split` has training links, drawn once from `seed` (never an edge of
-/// the graph): the training AUC's negatives.
+/// As many non-edges as `split` has training links, drawn once from `seed`: the training
+/// AUC's negatives.
 fn non_edges(split: &LinkSplit, seed: u64) -> Vec<(u32, u32)> {
-    let nodes = split.train.nodes as u32;
-    let mut rng = seeded(seed ^ 0x7a_11);
-    let mut out = Vec::with_capacity(split.train_pairs.len());
-    while out.len() < split.train_pairs.len() {
-        let (a, b) = (rng.random_range(0..nodes), rng.random_range(0..nodes));
-        if a != b && !split.all.contains(&(a.min(b), a.max(b))) {
-            out.push((a.min(b), a.max(b)));
-        }
-    }
-    out
+    random_non_edges(
+        &mut seeded(seed ^ 0x7a_11),
+        split.train.nodes as u32,
+        &split.all,
+        split.train_pairs.len(),
+    )
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod readout;
 pub mod rows;
 pub mod snapshot;
 pub mod step;
+mod tally;
 
 pub use graphs::GraphSession;
 pub use links::LinkSession;

@@ -16,6 +16,7 @@ use crate::session::readout::Readout;
 use crate::session::snapshot::{
     EdgeTensors, Layout, PendingProgress, SnapshotOptions, onehot_labels, predicted_onehot,
 };
+use crate::session::tally::StepTally;
 use crate::spec::{ExperimentSpec, TaskSpec};
 use crate::tensor::labels;
 
@@ -25,9 +26,7 @@ pub struct NodeSession {
     spec: ExperimentSpec,
     trainer: Box<dyn NodeClassifierTrainer>,
     data: NodeData,
-    pending: Option<(Tensor<1>, usize)>,
-    /// Seconds spent in every step so far.
-    seconds: f64,
+    tally: StepTally,
     edges: EdgeTensors,
     eval: NodeEval,
 }
@@ -73,7 +72,7 @@ impl NodeSession {
             test_onehot: onehot_labels(&pick(&data.test), data.classes, &eval_device),
         };
         let edges = EdgeTensors::new(data.adjacency.triples(), &eval_device);
-        Ok(Self { spec: spec.clone(), trainer, data, pending: None, seconds: 0.0, edges, eval })
+        Ok(Self { spec: spec.clone(), trainer, data, tally: StepTally::default(), edges, eval })
     }
 
     /// The spec in force.
@@ -125,13 +124,9 @@ impl NodeSession {
     pub fn run_steps(&mut self, steps: usize) -> Result<()> {
         let start = web_time::Instant::now();
         for _ in 0..steps {
-            let parts = self.trainer.step()?;
-            self.pending = Some(match self.pending.take() {
-                None => (parts, 1),
-                Some((sum, n)) => (sum + parts, n + 1),
-            });
+            self.tally.add(self.trainer.step()?);
         }
-        self.seconds += start.elapsed().as_secs_f64();
+        self.tally.add_seconds(start.elapsed().as_secs_f64());
         Ok(())
     }
 
@@ -186,13 +181,8 @@ impl NodeSession {
     /// GNN layer's node embeddings — for one read-back.
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
         let mut readout = Readout::default();
-        let done = self.steps_done();
-        let step_seconds = (done > 0).then(|| self.seconds / done as f64);
-        let losses = self.pending.take().map(|(sums, steps)| {
-            // The layout expects five sums: the VAT part is always 0 here.
-            let vat = Tensor::<1>::zeros([1], &sums.device());
-            (readout.push(Tensor::cat(vec![sums, vat], 0)), steps)
-        });
+        let step_seconds = self.tally.seconds_per_step(self.steps_done());
+        let losses = self.tally.push_losses(&mut readout);
         // With the embeddings asked for, one forward pass gives them and the logits (the last
         // layer's output); a model without layers over the graph gives none.
         let states = if options.embeddings { self.trainer.layer_states() } else { Vec::new() };

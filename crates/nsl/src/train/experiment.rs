@@ -249,12 +249,7 @@ fn run_graph_classification(
     let set = nsl_graph::datasets::motifs::generate(motifs).map_err(|e| NslError::Config(e.to_string()))?;
     let (encoder, readout, _) = hetero_model(spec);
     let config = HeteroGraphConfig { encoder: encoder.clone(), readout: readout.clone() };
-    let options = GraphTrainOptions {
-        epochs: spec.epochs,
-        batch_size: spec.optimizer.batch_size,
-        learning_rate: spec.optimizer.learning_rate,
-        seed: spec.seed,
-    };
+    let options = GraphTrainOptions::of(spec);
     let steps = set.indices(nsl_graph::SplitKind::Train).len().div_ceil(options.batch_size);
     typed_graph_run(spec, steps, on_event, &mut |on_progress| {
         let run = hetero::graph_task::train(&set, &config, &options, device, on_progress)?;

@@ -221,7 +221,7 @@ fn bar_title(degree: usize, count: usize, rest: bool) -> String {
 }
 
 /// `12345` as `12,345`.
-fn group(n: usize) -> String {
+pub fn group(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

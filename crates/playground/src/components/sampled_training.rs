@@ -8,6 +8,7 @@ use nsl::session::Progress;
 use nsl::spec::{ExperimentSpec, ModelSpec, TaskSpec};
 use yew::prelude::*;
 
+use super::graph_builder::group as count;
 use super::knob::{Choice, Knob, Toggle};
 use super::palette::hop_class;
 use crate::edit::Edit;
@@ -96,18 +97,6 @@ pub struct SampledCostProps {
     pub steps_per_epoch: usize,
 }
 
-fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn millis(p: Option<&Progress>) -> String {
     p.and_then(|p| p.step_seconds).map_or("–".into(), |s| format!("{:.1} ms", s * 1e3))
 }
@@ -176,18 +165,5 @@ pub fn sampled_cost(props: &SampledCostProps) -> Html {
                 count(batch.nodes.len()), count(*positions), props.steps_per_epoch
             ) }</p>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(
-            (count(7), count(2708), count(10556), count(1_000_000)),
-            ("7".into(), "2,708".into(), "10,556".into(), "1,000,000".into())
-        );
     }
 }

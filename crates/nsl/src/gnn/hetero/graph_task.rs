@@ -85,6 +85,19 @@ pub struct GraphTrainOptions {
     pub seed: u64,
 }
 
+impl GraphTrainOptions {
+    /// The epochs, graphs per step (the optimizer's batch size), learning rate and seed of
+    /// `spec`.
+    pub fn of(spec: &crate::spec::ExperimentSpec) -> Self {
+        Self {
+            epochs: spec.epochs,
+            batch_size: spec.optimizer.batch_size,
+            learning_rate: spec.optimizer.learning_rate,
+            seed: spec.seed,
+        }
+    }
+}
+
 /// The outcome of a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeteroGraphRun {
