@@ -9,12 +9,13 @@
 // are framed, and "Misclassified graphs first" moves them to the front of the grid; the read-out
 // is explained with the model's figures. After the last epoch the page's test accuracy is
 // `nsl train --spec`'s `last_test_acc` on the exported spec (within two graphs: wasm sums in
-// another order than native code); a mean read-out trains too.
+// another order than native code); a mean read-out trains too, and so do MtAlbis' knobs moved
+// (two rounds of GATv2 attention, a residual next state), again as `nsl train` trains them.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { nslBinary, nslJson, browserPrefix, download, inked, launchBrowser, openPage, serve, settled, sleep, until, waitFor } from './lib.mjs';
+import { nslBinary, nslJson, browserPrefix, download, inked, launchBrowser, openPage, serve, setNumber, settled, sleep, until, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: NSL_BIN=… node graph_classification.mjs DIST_DIR ARTIFACT_DIR');
@@ -92,9 +93,25 @@ try {
   await page.click('#play');
   await waitFor(page, 'mean read-out: trained', (p) => p.status === 'finished', 240_000);
   const meanWrong = Number(await page.getAttribute('#graph-grid-canvas', 'data-wrong'));
-  const results = { sum: { wrong, ink, native, caption }, mean: { wrong: meanWrong } };
+
+  // MtAlbis' knobs: two rounds of GATv2 attention with a residual next state, as nsl trains it.
+  await setNumber(page, 'rounds', 2);
+  await settled(page, 'two rounds');
+  await page.selectOption('#mt-attention', 'gat_v2');
+  await settled(page, 'GATv2 attention');
+  await page.selectOption('#mt-next-state', 'residual');
+  await settled(page, 'residual next state');
+  assert.match(await page.textContent('#graph-readout'), /^The read-out.*2 rounds of MtAlbis/s);
+  await page.click('#play');
+  await waitFor(page, 'GATv2 MtAlbis: trained', (p) => p.status === 'finished', 240_000);
+  const gatWrong = Number(await page.getAttribute('#graph-grid-canvas', 'data-wrong'));
+  const gatSpec = JSON.parse(fs.readFileSync(await download(page, '#export-spec', artifacts, 'graph-classification-gatv2-spec.json'), 'utf8'));
+  assert.deepEqual([gatSpec.model.encoder.rounds, gatSpec.model.encoder.model.mt_albis.attention_type, gatSpec.model.encoder.model.mt_albis.next_state_type], [2, 'gat_v2', 'residual']);
+  const gatNative = nslJson(['train', '--spec', path.join(artifacts, 'graph-classification-gatv2-spec.json')]);
+  assert.ok(Math.abs(120 - gatWrong - Math.round(gatNative.base.last_test_acc * 120)) <= 2, `GATv2: page ${120 - gatWrong} right, nsl ${gatNative.base.last_test_acc * 120}`);
+  const results = { sum: { wrong, ink, native, caption }, mean: { wrong: meanWrong }, gatv2: { wrong: gatWrong, native: gatNative } };
   fs.writeFileSync(path.join(artifacts, `${prefix}graph-classification.json`), JSON.stringify(results, null, 2));
-  console.log(`ok - motifs: ${120 - wrong} of 120 test graphs right with a sum read-out (nsl: last epoch ${native.base.last_test_acc}, best validation epoch ${native.base.test_acc}); mean read-out: ${120 - meanWrong} right`);
+  console.log(`ok - motifs: ${120 - wrong} of 120 test graphs right with a sum read-out (nsl: last epoch ${native.base.last_test_acc}, best validation epoch ${native.base.test_acc}); mean read-out: ${120 - meanWrong} right; 2 rounds of GATv2, residual: ${120 - gatWrong} (nsl ${Math.round(gatNative.base.last_test_acc * 120)})`);
   assert.deepEqual(problems, [], `no page problems: ${problems.join('\n')}`);
 } finally {
   await sleep(0);

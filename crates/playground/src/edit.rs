@@ -218,6 +218,10 @@ pub enum Edit {
     LinkScore(LinkScore),
     /// Graph classification: how the node states pool into each graph's context vector.
     Readout(nsl::config::tfgnn::ReduceType),
+    /// TF-GNN's model: rounds of message passing.
+    Rounds(usize),
+    /// MtAlbis: one of its knobs.
+    MtAlbis(MtAlbisEdit),
     /// Digits or a 2D set: join the rows into a graph built from them (on), or train on the
     /// rows alone (off).
     BuildGraph(bool),
@@ -536,6 +540,31 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
                 *embedding = (*width).max(1);
             }
         }
+        Edit::Rounds(rounds) => {
+            if let ModelSpec::Hetero { encoder, .. } = &mut next.model {
+                encoder.rounds = (*rounds).max(1);
+            }
+        }
+        Edit::MtAlbis(change) => {
+            if let ModelSpec::Hetero { encoder, .. } = &mut next.model
+                && let nsl::config::tfgnn::HeteroModel::MtAlbis(mt) = &mut encoder.model
+            {
+                match change {
+                    MtAlbisEdit::Units(units) => {
+                        mt.units = (*units).max(1);
+                        encoder.hidden = mt.units;
+                    }
+                    MtAlbisEdit::MessageDim(dim) => mt.message_dim = (*dim).max(1),
+                    MtAlbisEdit::Attention(attention) => mt.attention_type = *attention,
+                    MtAlbisEdit::Reduce(reduce) => mt.simple_conv_reduce_type.clone_from(reduce),
+                    MtAlbisEdit::Normalization(normalization) => mt.normalization_type = *normalization,
+                    MtAlbisEdit::NextState(next_state) => mt.next_state_type = *next_state,
+                    MtAlbisEdit::Combine(combine) => mt.edge_set_combine_type = *combine,
+                    MtAlbisEdit::StateDropout(rate) => mt.state_dropout_rate = rate.clamp(0.0, 0.9),
+                    MtAlbisEdit::EdgeDropout(rate) => mt.edge_dropout_rate = rate.clamp(0.0, 0.9),
+                }
+            }
+        }
         Edit::Readout(reduce) => {
             if let ModelSpec::Hetero { readout, .. } = &mut next.model {
                 readout.clone_from(reduce);
@@ -563,6 +592,29 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         next.task = TaskSpec::Classification;
     }
     next
+}
+
+/// A change to one of MtAlbis' knobs (TF-GNN's `MtAlbisGraphUpdate` arguments).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MtAlbisEdit {
+    /// Width of the node states (`units`; the encoder's hidden width too).
+    Units(usize),
+    /// Width of the messages (`message_dim`).
+    MessageDim(usize),
+    /// The convolution on each edge set.
+    Attention(nsl::config::tfgnn::AttentionType),
+    /// How the simple convolution pools its messages.
+    Reduce(nsl::config::tfgnn::ReduceType),
+    /// Normalisation of the new states.
+    Normalization(nsl::config::tfgnn::Normalization),
+    /// Dense or residual next state.
+    NextState(nsl::config::tfgnn::NextStateType),
+    /// How several edge sets' messages combine.
+    Combine(nsl::config::tfgnn::Combine),
+    /// Dropout on the next state's inputs and output.
+    StateDropout(f64),
+    /// Dropout of whole edges.
+    EdgeDropout(f64),
 }
 
 /// Embedding width when link prediction is turned on.
@@ -942,5 +994,30 @@ mod tests {
         let mlp = apply(&links, &Edit::Model(ModelChoice::Mlp), &memory);
         assert_eq!(mlp.task, TaskSpec::Classification, "only a GNN predicts links");
         mlp.validate().unwrap();
+    }
+
+    #[test]
+    fn mtalbis_knobs_change_the_motifs_model_and_keep_it_valid() {
+        use nsl::config::tfgnn::{AttentionType, HeteroModel, NextStateType};
+        let memory = Remembered::default();
+        let motifs = preset(Family::Motifs, 0);
+        let mut spec = apply(&motifs, &Edit::Rounds(2), &memory);
+        for change in [
+            MtAlbisEdit::Units(16),
+            MtAlbisEdit::MessageDim(8),
+            MtAlbisEdit::Attention(AttentionType::GatV2),
+            MtAlbisEdit::NextState(NextStateType::Residual),
+            MtAlbisEdit::StateDropout(0.1),
+        ] {
+            spec = apply(&spec, &Edit::MtAlbis(change), &memory);
+            spec.validate().unwrap();
+        }
+        let ModelSpec::Hetero { encoder, .. } = &spec.model else { panic!("the hetero model") };
+        let HeteroModel::MtAlbis(mt) = &encoder.model else { panic!("MtAlbis") };
+        assert_eq!((encoder.rounds, encoder.hidden, mt.units, mt.message_dim), (2, 16, 16, 8));
+        assert_eq!(
+            (mt.attention_type, mt.next_state_type, mt.state_dropout_rate),
+            (AttentionType::GatV2, NextStateType::Residual, 0.1)
+        );
     }
 }

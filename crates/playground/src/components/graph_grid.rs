@@ -5,16 +5,19 @@
 
 use std::rc::Rc;
 
-use nsl::config::tfgnn::{HeteroModel, ReduceType};
+use nsl::config::tfgnn::{
+    AttentionType, Combine, HeteroModel, MtAlbisConfig, NextStateType, Normalization, ReduceType, Reducer,
+};
 use nsl::session::{GraphPredictions, Progress};
 use nsl::spec::{ExperimentSpec, ModelSpec};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::graph_paint::GraphPainter;
-use super::knob::Toggle;
+use super::knob::{Choice, Knob, Toggle};
 use super::palette::class_css;
 use super::raster::context;
+use crate::edit::{Edit, MtAlbisEdit};
 use crate::protocol::SmallGraph;
 use crate::shared::Shared;
 
@@ -182,7 +185,7 @@ pub struct ReadoutControlsProps {
     /// The setup.
     pub spec: Shared<ExperimentSpec>,
     /// Where edits go.
-    pub on_edit: Callback<crate::edit::Edit>,
+    pub on_edit: Callback<Edit>,
 }
 
 /// The model card of TF-GNN's model on a set of graphs: what the model is, and the read-out.
@@ -209,8 +212,77 @@ pub fn readout_controls(props: &ReadoutControlsProps) -> Html {
     html! {
         <>
             <p class="hint" id="hetero-model">{ format!("TF-GNN's model: {model}.") }</p>
-            <super::knob::Choice id="readout" label="Read-out (nodes → the graph's context)" options={options}
+            <Knob id="rounds" label="Rounds of message passing" value={encoder.rounds as f64} min={1.0} max={6.0} step={1.0} integer=true
+                on_change={props.on_edit.reform(|v: f64| Edit::Rounds(v as usize))} />
+            if let HeteroModel::MtAlbis(mt) = &encoder.model {
+                { mtalbis_knobs(mt, &props.on_edit) }
+            }
+            <Choice id="readout" label="Read-out (nodes → the graph's context)" options={options}
                 selected={AttrValue::from(readout.to_string())} on_change={on_change} />
         </>
     }
 }
+
+/// A choice among `list`'s values, keyed by their serde names.
+fn choice<T: serde::Serialize + serde::de::DeserializeOwned + Copy + PartialEq + 'static>(
+    id: &'static str,
+    label: &'static str,
+    list: &[(T, &'static str)],
+    selected: T,
+    on_edit: &Callback<Edit>,
+    make: fn(T) -> MtAlbisEdit,
+) -> Html {
+    let key =
+        |v: T| serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let options =
+        list.iter().map(|&(v, l)| (AttrValue::from(key(v)), AttrValue::from(l))).collect::<Vec<_>>();
+    let values: Vec<(String, T)> = list.iter().map(|&(v, _)| (key(v), v)).collect();
+    let on_change = on_edit.reform(move |k: String| {
+        let value = values.iter().find(|(key, _)| *key == k).map_or(selected, |(_, v)| *v);
+        Edit::MtAlbis(make(value))
+    });
+    html! { <Choice id={id} label={label} options={options} selected={AttrValue::from(key(selected))} on_change={on_change} /> }
+}
+
+/// MtAlbis' knobs, as TF-GNN's `MtAlbisGraphUpdate` names them.
+fn mtalbis_knobs(mt: &MtAlbisConfig, on_edit: &Callback<Edit>) -> Html {
+    let reduce_options = READOUTS[..3]
+        .iter()
+        .map(|&(k, l)| {
+            (AttrValue::from(k), AttrValue::from(l.replace(" of the node states", " of the messages")))
+        })
+        .collect::<Vec<_>>();
+    let on_reduce = on_edit.reform(|key: String| {
+        Edit::MtAlbis(MtAlbisEdit::Reduce(key.parse().unwrap_or_else(|_| ReduceType::one(Reducer::Mean))))
+    });
+    html! {
+        <fieldset class="mtalbis-knobs">
+            <legend>{ "MtAlbis" }</legend>
+            <Knob id="mt-units" label="Units (node state width)" value={mt.units as f64} min={2.0} max={64.0} step={1.0} integer=true
+                on_change={on_edit.reform(|v: f64| Edit::MtAlbis(MtAlbisEdit::Units(v as usize)))} />
+            <Knob id="mt-message" label="Message size" value={mt.message_dim as f64} min={4.0} max={64.0} step={4.0} integer=true
+                on_change={on_edit.reform(|v: f64| Edit::MtAlbis(MtAlbisEdit::MessageDim(v as usize)))} />
+            { choice("mt-attention", "Attention", &ATTENTIONS, mt.attention_type, on_edit, MtAlbisEdit::Attention) }
+            <Choice id="mt-reduce" label="Pooling of plain messages" options={reduce_options}
+                selected={AttrValue::from(mt.simple_conv_reduce_type.to_string())} on_change={on_reduce} />
+            { choice("mt-normalization", "Normalisation", &NORMALIZATIONS, mt.normalization_type, on_edit, MtAlbisEdit::Normalization) }
+            { choice("mt-next-state", "Next state", &NEXT_STATES, mt.next_state_type, on_edit, MtAlbisEdit::NextState) }
+            { choice("mt-combine", "Edge sets combined by", &COMBINES, mt.edge_set_combine_type, on_edit, MtAlbisEdit::Combine) }
+            <Knob id="mt-state-dropout" label="State dropout" value={mt.state_dropout_rate} min={0.0} max={0.5} step={0.05}
+                on_change={on_edit.reform(|v: f64| Edit::MtAlbis(MtAlbisEdit::StateDropout(v)))} />
+            <Knob id="mt-edge-dropout" label="Edge dropout" value={mt.edge_dropout_rate} min={0.0} max={0.5} step={0.05}
+                on_change={on_edit.reform(|v: f64| Edit::MtAlbis(MtAlbisEdit::EdgeDropout(v)))} />
+        </fieldset>
+    }
+}
+
+const ATTENTIONS: [(AttentionType, &str); 3] = [
+    (AttentionType::None, "none (plain messages)"),
+    (AttentionType::MultiHead, "multi-head (transformer)"),
+    (AttentionType::GatV2, "GATv2"),
+];
+const NORMALIZATIONS: [(Normalization, &str); 3] =
+    [(Normalization::None, "none"), (Normalization::Layer, "layer"), (Normalization::Batch, "batch")];
+const NEXT_STATES: [(NextStateType, &str); 2] =
+    [(NextStateType::Dense, "dense"), (NextStateType::Residual, "residual")];
+const COMBINES: [(Combine, &str); 2] = [(Combine::Concat, "concatenation"), (Combine::Sum, "sum")];
