@@ -260,7 +260,7 @@ pub fn sample(args: &SampleArgs) -> anyhow::Result<ExitCode> {
                 std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
             );
             for sub in &subgraphs {
-                writeln!(out, "{}", io::json::to_string(&sampler.to_graph(sub)))?;
+                writeln!(out, "{}", io::json::to_string(&sampler.to_graph(&graph, sub)))?;
             }
             out.flush()?;
         }

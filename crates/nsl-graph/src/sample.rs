@@ -163,10 +163,15 @@ struct Step {
     hop: u32,
 }
 
-/// A spec compiled against a graph, with per-edge-set indices built once.
+/// A spec compiled against a graph, with per-edge-set indices built once: it keeps what it
+/// needs of the graph (set sizes, the indices), so a trainer holds one for all its steps and
+/// only changes its seed ([`Sampler::set_rng_seed`]).
 #[derive(Debug)]
-pub struct Sampler<'g> {
-    graph: &'g Graph,
+pub struct Sampler {
+    /// Nodes of each node set, in `node_set_names` order.
+    node_sizes: Vec<usize>,
+    /// Edges of each edge set, in `edge_set_names` order.
+    edge_sizes: Vec<usize>,
     node_set_names: Vec<String>,
     edge_set_names: Vec<String>,
     seed_set: usize,
@@ -200,9 +205,9 @@ impl Scratch {
     }
 }
 
-impl<'g> Sampler<'g> {
+impl Sampler {
     /// Checks `spec` against `graph` and indexes the edge sets it follows.
-    pub fn new(graph: &'g Graph, spec: &SamplingSpec, rng_seed: u64) -> Result<Self> {
+    pub fn new(graph: &Graph, spec: &SamplingSpec, rng_seed: u64) -> Result<Self> {
         let node_set_names: Vec<String> = graph.node_sets.keys().cloned().collect();
         let edge_set_names: Vec<String> = graph.edge_sets.keys().cloned().collect();
         let set_index = |name: &str| node_set_names.iter().position(|n| n == name);
@@ -268,7 +273,24 @@ impl<'g> Sampler<'g> {
                 ));
             }
         }
-        Ok(Self { graph, node_set_names, edge_set_names, seed_set, steps, out_edges, rng_seed })
+        let node_sizes = node_set_names.iter().map(|n| graph.node_sets[n].size).collect();
+        let edge_sizes = edge_set_names.iter().map(|n| graph.edge_sets[n].len()).collect();
+        Ok(Self {
+            node_sizes,
+            edge_sizes,
+            node_set_names,
+            edge_set_names,
+            seed_set,
+            steps,
+            out_edges,
+            rng_seed,
+        })
+    }
+
+    /// Samples from now on with `rng_seed` (what [`Sampler::new`] was given), without indexing
+    /// the graph again.
+    pub fn set_rng_seed(&mut self, rng_seed: u64) {
+        self.rng_seed = rng_seed;
     }
 
     /// Node set names, in the order of [`SampledSubgraph::node_sets`].
@@ -283,7 +305,7 @@ impl<'g> Sampler<'g> {
 
     /// One subgraph per seed (natively in parallel over chunks of seeds).
     pub fn sample(&self, seeds: &[u32]) -> Result<Vec<SampledSubgraph>> {
-        let size = self.graph.node_sets[&self.node_set_names[self.seed_set]].size;
+        let size = self.node_sizes[self.seed_set];
         if let Some(&bad) = seeds.iter().find(|&&s| s as usize >= size) {
             return Err(GraphError::Config(format!("seed {bad} is out of range for {size} nodes")));
         }
@@ -296,10 +318,7 @@ impl<'g> Sampler<'g> {
     }
 
     fn scratch(&self) -> Scratch {
-        let node_sizes: Vec<usize> =
-            self.node_set_names.iter().map(|n| self.graph.node_sets[n].size).collect();
-        let edge_sizes: Vec<usize> =
-            self.edge_set_names.iter().map(|n| self.graph.edge_sets[n].len()).collect();
+        let (node_sizes, edge_sizes) = (&self.node_sizes, &self.edge_sizes);
         Scratch {
             node_stamp: node_sizes.iter().map(|&n| vec![0; n]).collect(),
             node_slot: node_sizes.iter().map(|&n| vec![0; n]).collect(),
@@ -379,12 +398,13 @@ impl<'g> Sampler<'g> {
         SampledSubgraph { seed, node_sets, edge_sets }
     }
 
-    /// A sampled subgraph as a typed graph: the full graph's features gathered for the sampled
-    /// nodes and edges, plus an Int node feature [`HOP`] and an Int edge feature [`OP`].
-    pub fn to_graph(&self, sampled: &SampledSubgraph) -> Graph {
-        let mut graph = Graph { context: self.graph.context.clone(), ..Graph::default() };
+    /// A subgraph sampled from `full_graph` (the graph this sampler indexed) as a typed graph:
+    /// its features gathered for the sampled nodes and edges, plus an Int node feature [`HOP`]
+    /// and an Int edge feature [`OP`].
+    pub fn to_graph(&self, full_graph: &Graph, sampled: &SampledSubgraph) -> Graph {
+        let mut graph = Graph { context: full_graph.context.clone(), ..Graph::default() };
         for (name, nodes) in self.node_set_names.iter().zip(&sampled.node_sets) {
-            let full = &self.graph.node_sets[name];
+            let full = &full_graph.node_sets[name];
             let mut set = NodeSet {
                 size: nodes.nodes.len(),
                 ids: nodes.nodes.iter().map(|&n| full.id(n as usize).into_owned()).collect(),
@@ -397,7 +417,7 @@ impl<'g> Sampler<'g> {
             graph.node_sets.insert(name.clone(), set);
         }
         for (name, edges) in self.edge_set_names.iter().zip(&sampled.edge_sets) {
-            let full = &self.graph.edge_sets[name];
+            let full = &full_graph.edge_sets[name];
             let mut set = EdgeSet {
                 source: full.source.clone(),
                 target: full.target.clone(),
@@ -435,6 +455,22 @@ mod tests {
     }
 
     #[test]
+    fn a_sampler_reseeded_samples_as_a_new_one_with_that_seed() {
+        let g = star();
+        let spec = SamplingSpec::hops(NODES, EDGES, &[2, 2], SamplingStrategy::RandomUniform);
+        let mut reused = Sampler::new(&g, &spec, 1).unwrap();
+        let first = reused.sample(&[0, 3]).unwrap();
+        for seed in [2, 9, 1] {
+            reused.set_rng_seed(seed);
+            assert_eq!(
+                reused.sample(&[0, 3]).unwrap(),
+                Sampler::new(&g, &spec, seed).unwrap().sample(&[0, 3]).unwrap()
+            );
+        }
+        assert_eq!(reused.sample(&[0, 3]).unwrap(), first, "back to seed 1: the first draw again");
+    }
+
+    #[test]
     fn top_k_takes_the_heaviest_and_annotates_hops_and_ops() {
         let g = star();
         let spec = SamplingSpec::hops(NODES, EDGES, &[2, 1], SamplingStrategy::TopK);
@@ -448,7 +484,7 @@ mod tests {
         assert_eq!(edges.sources, vec![0, 0, 1, 2]);
         assert_eq!(edges.targets, vec![1, 2, 3, 3]);
         assert_eq!(edges.ops, vec![0, 0, 1, 1]);
-        let typed = sampler.to_graph(sub);
+        let typed = sampler.to_graph(&g, sub);
         typed.validate().unwrap();
         assert_eq!(typed.node_set(NODES).unwrap().ids, vec!["0", "5", "4", "6"]);
         assert_eq!(typed.edge_set(EDGES).unwrap().weights.as_deref(), Some(&[0.5, 0.4, 1.0, 1.0][..]));

@@ -37,8 +37,8 @@ pub struct SampledTrainer {
     model: Gnn,
     optimizer: ModuleOptimizer,
     kind: crate::spec::GnnKind,
-    graph: Graph,
-    spec: SamplingSpec,
+    /// The graph's sampler, indexed once; each epoch samples with its own seed.
+    sampler: Sampler,
     batch_size: usize,
     features: Vec<f32>,
     dim: usize,
@@ -90,6 +90,8 @@ impl SampledTrainer {
             NodeSet::new(data.adjacency.nodes),
             &data.adjacency.triples().collect::<Vec<_>>(),
         );
+        let spec = SamplingSpec::hops(NODES, EDGES, &sampling.fanouts, sampling.strategy);
+        let sampler = Sampler::new(&graph, &spec, 0)?;
         let train_device = device.clone().autodiff();
         train_device.seed(options.seed);
         let model = config.init(options.seed, &train_device)?;
@@ -97,8 +99,7 @@ impl SampledTrainer {
             model,
             optimizer: adam(options.weight_decay),
             kind: config.kind,
-            graph,
-            spec: SamplingSpec::hops(NODES, EDGES, &sampling.fanouts, sampling.strategy),
+            sampler,
             batch_size: sampling.batch_size,
             features: data.features.clone(),
             dim: data.dim,
@@ -123,12 +124,11 @@ impl NodeClassifierTrainer for SampledTrainer {
         if self.cursor == 0 {
             self.epoch += 1;
             self.order.shuffle(&mut self.rng);
+            // Each epoch samples with its own seed.
+            self.sampler.set_rng_seed(self.seed.wrapping_mul(7919).wrapping_add(self.epoch as u64));
         }
         let seeds = &self.order[self.cursor..(self.cursor + self.batch_size).min(self.order.len())];
-        // Each epoch samples with its own seed; a sampler only indexes the edges (cheap).
-        let sampler_seed = self.seed.wrapping_mul(7919).wrapping_add(self.epoch as u64);
-        let sampler = Sampler::new(&self.graph, &self.spec, sampler_seed)?;
-        let merged = merge(&sampler.sample(seeds)?)?;
+        let merged = merge(&self.sampler.sample(seeds)?)?;
         let dim = self.dim;
         let rows: Vec<f32> = merged
             .nodes

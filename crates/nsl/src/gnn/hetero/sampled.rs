@@ -79,16 +79,16 @@ pub fn train_sampled(
     let (mut best_val, mut best_test, mut best_epoch) = (-1.0, 0.0, 0);
     let mut losses = Vec::with_capacity(options.epochs);
     let mut seconds = 0.0;
+    // The graph indexed once; each epoch samples with its own seed.
+    let mut sampler = Sampler::new(graph, &sampling.spec, 0).map_err(|e| NslError::Config(e.to_string()))?;
     for epoch in 1..=options.epochs {
         let start = Instant::now();
-        let sampler =
-            Sampler::new(graph, &sampling.spec, options.seed.wrapping_mul(7919).wrapping_add(epoch as u64))
-                .map_err(|e| NslError::Config(e.to_string()))?;
+        sampler.set_rng_seed(options.seed.wrapping_mul(7919).wrapping_add(epoch as u64));
         order.shuffle(&mut rng);
         let mut total = 0.0;
         for (step, chunk) in order.chunks(sampling.batch_size).enumerate() {
             let subgraphs = sampler.sample(chunk).map_err(|e| NslError::Config(e.to_string()))?;
-            let typed: Vec<Graph> = subgraphs.iter().map(|s| sampler.to_graph(s)).collect();
+            let typed: Vec<Graph> = subgraphs.iter().map(|s| sampler.to_graph(graph, s)).collect();
             let batch = GraphBatch::merge(&typed.iter().collect::<Vec<_>>())
                 .map_err(|e| NslError::Config(e.to_string()))?;
             let tensor = GraphTensor::from_batch(&batch, FEATURES, &train_device)?;
