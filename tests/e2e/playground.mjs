@@ -76,7 +76,10 @@ try {
     await waitFor(page, `${family.key}: warm-up`, (p) => p.step >= 10, 120_000);
     const a = { p: await progress(page), t: Date.now() };
     const later = await waitFor(page, `${family.key}: training on`, (p) => p.step >= a.p.step + 20 || p.status === 'finished', 180_000);
-    const stepsPerSecond = ((later.step - a.p.step) * 1000) / Math.max(1, Date.now() - a.t);
+    // A small setup can finish every step before the warm-up poll sees step 10: then the window
+    // is from Play to the end (an empty window would read 0 steps/s).
+    const [steps, ms] = a.p.status === 'finished' ? [a.p.step, a.t - w0] : [later.step - a.p.step, Date.now() - a.t];
+    const stepsPerSecond = (steps * 1000) / Math.max(1, ms);
     // Typing while training runs: the page re-renders with every update, the typed value must stay.
     const rate = Number(await page.inputValue('#learning-rate'));
     await setNumber(page, 'learning-rate', Math.round(rate * 9000) / 10000);
