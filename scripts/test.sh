@@ -64,6 +64,9 @@ NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/link_prediction.mjs "$CARGO
 step "browser end-to-end test of graph classification (the motifs' test graphs in a grid coloured by prediction, misclassified first, the read-out; checked against native nsl)"
 NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/graph_classification.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of a heterogeneous graph (node sets by shape, edge sets by line, the legend filtering, each round's updates, the explorer sampling over every edge set, Deep Graph Infomax beside; checked against native nsl)"
+NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/heterogeneous.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
 step "browser end-to-end test of graphs built from the data and bundled Cora (threshold moved with the mouse, trained; checked against native nsl)"
 # Its Cora run is compared with `nsl train --builtin cora-graph-reg` on ../shared/data/cora.
 if require_shared data/cora; then

@@ -134,9 +134,11 @@ const ACT = {
     async (page) => {
       await page.click('#point-add');
       await page.click('#point-class-2');
-      await page.locator('#data-canvas').scrollIntoViewIfNeeded();
-      const box = await page.locator('#data-canvas').boundingBox();
       for (const [fx, fy] of [[0.9, 0.1], [0.93, 0.08], [0.88, 0.12], [0.91, 0.14]]) {
+        // Measured before each click: the page above the canvas may still be settling from the
+        // lesson before (a larger view leaving shifts everything up).
+        await page.locator('#data-canvas').scrollIntoViewIfNeeded();
+        const box = await page.locator('#data-canvas').boundingBox();
         await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
         await settled(page, 'a green point');
       }
@@ -179,6 +181,18 @@ const ACT = {
       await sample(page);
     },
     async (page) => { await page.click('#hop-add'); await sample(page); },
+    play,
+  ],
+  'heterogeneous-graphs': [
+    async (page) => {
+      // Untick the authors, then tick them again, as the task asks; then train.
+      await page.click('#node-set-author');
+      await page.click('#node-set-author');
+      await play(page);
+    },
+    play,
+    async (page) => { await page.click('#rounds-view button.round >> nth=0'); await play(page); },
+    async (page) => { await setNumber(page, 'rounds', 3); await play(page); },
     play,
   ],
   'virtual-adversarial': [

@@ -112,7 +112,7 @@ impl ProbeSettings {
         let (rows, saliency_steps) = match info.view {
             DataView::Points { .. } => ((0..info.test_rows).collect(), 0),
             DataView::Digits { .. } => (vec![self.row.min(info.test_rows.saturating_sub(1))], SALIENCY_STEPS),
-            DataView::Graph { .. } | DataView::Graphs { .. } => return None,
+            DataView::Graph { .. } | DataView::Graphs { .. } | DataView::Typed(_) => return None,
         };
         let pgd = self.method == Method::Pgd;
         let neighbor = AdvNeighborConfig {
@@ -158,6 +158,7 @@ mod tests {
             total_steps: 1,
             view,
             built: None,
+            rounds: None,
         }
     }
 

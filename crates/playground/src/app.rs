@@ -34,6 +34,7 @@ use crate::components::point_tools::PointTools;
 use crate::components::robustness::RobustnessPanel;
 use crate::components::sampled_training::SampledCost;
 use crate::components::toolbar::Toolbar;
+use crate::components::typed_graph::TypedGraph;
 use crate::edit::{Edit, drawing_of};
 use crate::lesson::address::{self, Address, Request, Source};
 use crate::lesson::{Lesson, builtin};
@@ -570,6 +571,8 @@ pub fn app() -> Html {
                         _ => None,
                     }) {
                         <GraphGrid graphs={graphs} class_names={info.class_names.clone()} progress={latest.clone()} spec={s.spec.clone()} />
+                    } else if let Some(info) = s.training.info.as_ref().filter(|i| matches!(i.view, crate::protocol::DataView::Typed(_))) {
+                        <TypedGraph info={info.clone()} predictions={latest.as_ref().and_then(|p| p.nodes.clone())} />
                     } else if let Some(info) = &s.training.info {
                         <div class="views">
                             if let Some(base) = &s.training.base {
@@ -631,7 +634,7 @@ pub fn app() -> Html {
             </main>
             <div class="wide">
                 <GraphExplorer graph={s.explorer.graph.clone()} busy={s.explorer.busy} error={s.explorer.error.clone()}
-                    sampling={s.explorer.sampling.clone()} sample={s.explorer.sample.clone()} data_is_graph={s.spec.data.is_graph()}
+                    sampling={s.explorer.sampling.clone()} sample={s.explorer.sample.clone()} data_is_graph={s.spec.data.is_graph() || matches!(s.spec.data, nsl::spec::DataSpec::Mag(_))}
                     on_command={on_command.clone()} on_opening={dispatch.reform(|()| Action::OpeningGraph)}
                     on_sampling={dispatch.reform(Action::Sampling)} on_edit={on_edit.clone()} />
             </div>

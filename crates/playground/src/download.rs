@@ -23,23 +23,25 @@ pub fn stem(spec: &ExperimentSpec) -> String {
 /// Every curve point of every model as CSV.
 pub fn results_csv(state: &State) -> String {
     let mut out = String::from(
-        "model,step,total_loss,supervised_loss,graph_loss,adversarial_loss,vat_loss,train_acc,test_acc,attacked_acc\n",
+        "model,step,total_loss,supervised_loss,graph_loss,adversarial_loss,vat_loss,dgi_loss,train_acc,test_acc,attacked_acc,dgi_acc\n",
     );
     let opt = |v: Option<f32>| v.map_or(String::new(), |v| v.to_string());
     let mut rows = |model: &str, history: &History| {
         for p in history.points.iter() {
             let _ = writeln!(
                 out,
-                "{model},{},{},{},{},{},{},{},{},{}",
+                "{model},{},{},{},{},{},{},{},{},{},{},{}",
                 p.step,
                 p.total,
                 p.supervised,
                 opt(p.graph),
                 opt(p.adversarial),
                 opt(p.virtual_adversarial),
+                opt(p.dgi),
                 p.train_acc,
                 p.test_acc,
                 p.attacked_acc.map_or(String::new(), |a| a.to_string()),
+                p.dgi_acc.map_or(String::new(), |a| a.to_string()),
             );
         }
     };
@@ -147,14 +149,16 @@ mod tests {
                 graph: None,
                 adversarial: Some(0.1),
                 virtual_adversarial: None,
+                dgi: None,
                 train_acc: 0.9,
                 test_acc: 0.85,
                 attacked_acc: Some(0.6),
+                dgi_acc: None,
             })
         });
         let csv = results_csv(&state);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[1], "adv_reg,10,0.5,0.4,,0.1,,0.9,0.85,0.6");
+        assert_eq!(lines[1], "adv_reg,10,0.5,0.4,,0.1,,,0.9,0.85,0.6,");
     }
 }

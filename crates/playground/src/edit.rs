@@ -120,6 +120,35 @@ impl ModelChoice {
     }
 }
 
+/// The templates of TF-GNN's model the page offers on the MAG-like graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeteroTemplate {
+    /// Dense layers on each paper alone (no messages: the baseline).
+    Mlp,
+    /// GCN over the paper → paper citations only.
+    GcnOnCitations,
+    /// MtAlbis over every edge set.
+    MtAlbis,
+}
+
+impl HeteroTemplate {
+    /// Every template with its label, in the model card's order.
+    pub const ALL: [(HeteroTemplate, &'static str); 3] = [
+        (HeteroTemplate::MtAlbis, "MtAlbis over every edge set"),
+        (HeteroTemplate::GcnOnCitations, "GCN over the citations only (paper → paper)"),
+        (HeteroTemplate::Mlp, "MLP: each paper alone, no messages"),
+    ];
+
+    /// The template of `model`.
+    pub fn of(model: &nsl::config::tfgnn::HeteroModel) -> Self {
+        match model {
+            nsl::config::tfgnn::HeteroModel::Mlp => Self::Mlp,
+            nsl::config::tfgnn::HeteroModel::Gcn { .. } => Self::GcnOnCitations,
+            nsl::config::tfgnn::HeteroModel::MtAlbis(_) => Self::MtAlbis,
+        }
+    }
+}
+
 /// One change made by a control.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
@@ -220,6 +249,11 @@ pub enum Edit {
     Readout(nsl::config::tfgnn::ReduceType),
     /// TF-GNN's model: rounds of message passing.
     Rounds(usize),
+    /// TF-GNN's model on the MAG-like graph: its template.
+    HeteroTemplate(HeteroTemplate),
+    /// The MAG-like graph: Deep Graph Infomax trained beside the classification with this loss
+    /// weight (`None`: the classification alone).
+    Dgi(Option<f64>),
     /// MtAlbis: one of its knobs.
     MtAlbis(MtAlbisEdit),
     /// Digits or a 2D set: join the rows into a graph built from them (on), or train on the
@@ -538,6 +572,34 @@ pub fn apply(spec: &ExperimentSpec, edit: &Edit, remembered: &Remembered) -> Exp
         Edit::LinkEmbedding(width) => {
             if let TaskSpec::LinkPrediction { embedding, .. } = &mut next.task {
                 *embedding = (*width).max(1);
+            }
+        }
+        Edit::HeteroTemplate(template) => {
+            if let ModelSpec::Hetero { encoder, .. } = &mut next.model {
+                encoder.model = match template {
+                    HeteroTemplate::Mlp => nsl::config::tfgnn::HeteroModel::Mlp,
+                    HeteroTemplate::GcnOnCitations => nsl::config::tfgnn::HeteroModel::Gcn {
+                        edge_set: nsl::graph::datasets::mag::CITES.into(),
+                    },
+                    HeteroTemplate::MtAlbis => {
+                        nsl::config::tfgnn::HeteroModel::MtAlbis(nsl::config::tfgnn::MtAlbisConfig {
+                            units: encoder.hidden,
+                            message_dim: encoder.hidden,
+                            ..Default::default()
+                        })
+                    }
+                };
+            }
+        }
+        Edit::Dgi(weight) => {
+            if matches!(next.data, DataSpec::Mag(_)) {
+                next.task = match weight {
+                    Some(weight) => TaskSpec::Joint {
+                        classification_weight: 1.0,
+                        with: vec![nsl::spec::AuxiliaryTask::Dgi { weight: weight.clamp(0.001, 10.0) }],
+                    },
+                    None => TaskSpec::Classification,
+                };
             }
         }
         Edit::Rounds(rounds) => {
@@ -994,6 +1056,33 @@ mod tests {
         let mlp = apply(&links, &Edit::Model(ModelChoice::Mlp), &memory);
         assert_eq!(mlp.task, TaskSpec::Classification, "only a GNN predicts links");
         mlp.validate().unwrap();
+    }
+
+    #[test]
+    fn the_mag_model_and_deep_graph_infomax_are_edits_that_keep_it_valid() {
+        use nsl::config::tfgnn::HeteroModel;
+        let memory = Remembered::default();
+        let mag = preset(Family::Mag, 0);
+        let joint = apply(&mag, &Edit::Dgi(Some(0.2)), &memory);
+        joint.validate().unwrap();
+        assert_eq!(joint.task.dgi_weight(), Some(0.2));
+        assert_eq!(apply(&joint, &Edit::Dgi(None), &memory).task, TaskSpec::Classification);
+        for template in [HeteroTemplate::Mlp, HeteroTemplate::GcnOnCitations, HeteroTemplate::MtAlbis] {
+            let spec = apply(&joint, &Edit::HeteroTemplate(template), &memory);
+            spec.validate().unwrap();
+            let ModelSpec::Hetero { encoder, .. } = &spec.model else { panic!("the hetero model") };
+            assert_eq!(
+                matches!(encoder.model, HeteroModel::Mlp),
+                template == HeteroTemplate::Mlp,
+                "{template:?}"
+            );
+        }
+        let motifs = preset(Family::Motifs, 0);
+        assert_eq!(
+            apply(&motifs, &Edit::Dgi(Some(0.1)), &memory).task,
+            motifs.task,
+            "DGI is for the MAG-like graph"
+        );
     }
 
     #[test]

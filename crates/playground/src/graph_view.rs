@@ -24,6 +24,25 @@ impl View {
         Self { width, height, zoom: 1.0, offset: (0.0, 0.0) }
     }
 
+    /// A `width × height` canvas zoomed on `positions`: the box that holds all but the outer
+    /// 1% of them on each side (stray leaves would otherwise shrink the rest) fills 92% of it,
+    /// at zoom 1 to 40.
+    pub fn framing(width: f64, height: f64, positions: impl Iterator<Item = [f32; 2]>) -> Self {
+        let (mut xs, mut ys): (Vec<f32>, Vec<f32>) = positions.map(|[x, y]| (x, y)).unzip();
+        let fit = Self::fit(width, height);
+        if xs.len() < 2 {
+            return fit;
+        }
+        xs.sort_by(f32::total_cmp);
+        ys.sort_by(f32::total_cmp);
+        let trim = xs.len() / 100;
+        let span = |v: &[f32]| (f64::from(v[trim]), f64::from(v[v.len() - 1 - trim]));
+        let ((x0, x1), (y0, y1)) = (span(&xs), span(&ys));
+        let zoom = (0.92 / (x1 - x0).max(y1 - y0).max(1e-3)).clamp(1.0, 40.0);
+        let (cx, cy) = fit.to_screen([((x0 + x1) / 2.0) as f32, ((y0 + y1) / 2.0) as f32]);
+        Self { zoom, offset: (width / 2.0 - cx * zoom, height / 2.0 - cy * zoom), ..fit }
+    }
+
     /// The canvas point of position `p`.
     pub fn to_screen(&self, p: [f32; 2]) -> (f64, f64) {
         let x = MARGIN + f64::from(p[0]) * (self.width - 2.0 * MARGIN);
@@ -57,6 +76,16 @@ impl View {
     pub fn visible(&self, s: (f64, f64), pad: f64) -> bool {
         s.0 >= -pad && s.1 >= -pad && s.0 <= self.width + pad && s.1 <= self.height + pad
     }
+}
+
+/// Each undirected edge once (the smaller index first), self loops dropped, sorted: what the
+/// views draw and the layout pulls along, whether a graph lists an edge once or both ways.
+pub fn edges_once(pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<[u32; 2]> {
+    let mut once: Vec<[u32; 2]> =
+        pairs.into_iter().filter(|(a, b)| a != b).map(|(a, b)| [a.min(b) as u32, a.max(b) as u32]).collect();
+    once.sort_unstable();
+    once.dedup();
+    once
 }
 
 /// The node nearest to canvas point `s` within `radius` pixels.
@@ -104,6 +133,19 @@ fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn framing_fills_the_canvas_with_the_positions_but_strays() {
+        let mut positions: Vec<[f32; 2]> = (0..200)
+            .map(|i| [0.4 + 0.2 * (i % 10) as f32 / 9.0, 0.45 + 0.1 * (i / 10) as f32 / 19.0])
+            .collect();
+        positions.push([0.0, 1.0]);
+        let view = View::framing(400.0, 400.0, positions.iter().copied());
+        assert!((view.zoom - 4.6).abs() < 1e-3, "a 0.2-wide cluster fills the canvas: zoom {}", view.zoom);
+        let (cx, cy) = view.to_screen([0.5, 0.5]);
+        assert!((cx - 200.0).abs() < 1e-6 && (cy - 200.0).abs() < 1e-6, "centred: {cx}, {cy}");
+        assert_eq!(View::framing(400.0, 400.0, std::iter::once([0.3, 0.3])), View::fit(400.0, 400.0));
+    }
 
     #[test]
     fn screen_and_world_round_trip_under_zoom_and_pan() {

@@ -27,6 +27,7 @@ pub mod sampling;
 pub mod shared;
 pub mod state;
 pub mod storage;
+pub mod typed_view;
 pub mod watchdog;
 pub mod wire;
 pub mod worker;

@@ -8,6 +8,10 @@ use nsl::spec::ExperimentSpec;
 use nsl::train::robustness::RobustnessPoint;
 use serde::{Deserialize, Serialize};
 
+use nsl::gnn::hetero::encoder::RoundUpdate;
+
+pub use crate::typed_view::TypedView;
+
 /// A compute backend the user can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -105,18 +109,22 @@ pub enum GraphFormat {
     Json,
 }
 
-/// What the page draws of an opened graph.
+/// What the page draws of an opened graph. A heterogeneous graph's nodes are numbered node
+/// set after node set ([`TypedView`]); its labels are those of the roots' node set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenedGraph {
     /// A name (the files' stem).
     pub name: String,
-    /// Number of nodes.
+    /// Number of nodes (of every node set).
     pub nodes: usize,
-    /// The node set's name (for sampling specs).
+    /// The node set sampling starts from (the only one, or the one with labels).
     pub node_set: String,
-    /// The edge set's name (empty without edges).
+    /// The edge set's name (empty without edges, or with several).
     pub edge_set: String,
-    /// Each edge once.
+    /// A graph of several node sets or edge sets: its sets, drawn apart.
+    #[serde(default)]
+    pub typed: Option<Box<TypedView>>,
+    /// Each edge once (of every edge set).
     pub edges: Vec<[u32; 2]>,
     /// Layout in the unit square.
     pub positions: Vec<[f32; 2]>,
@@ -150,6 +158,17 @@ pub struct SampleRequest {
 pub struct SampleView {
     /// In the order of the roots.
     pub subgraphs: Vec<SampledView>,
+    /// Each sampling op of the spec: the hop it samples (1 for those that expand the roots).
+    pub op_hops: Vec<u32>,
+    /// Each sampling op's edge set.
+    pub op_edge_sets: Vec<String>,
+}
+
+impl SampleView {
+    /// The hop that sampled edge `e` (`[source, target, op]`).
+    pub fn hop_of(&self, e: &[u32; 3]) -> u32 {
+        self.op_hops.get(e[2] as usize).copied().unwrap_or(e[2] + 1)
+    }
 }
 
 /// One rooted subgraph in the full graph's node indices.
@@ -161,7 +180,7 @@ pub struct SampledView {
     pub nodes: Vec<u32>,
     /// Hop at which each was reached.
     pub hops: Vec<u32>,
-    /// Sampled edges: `[source, target, sampling op index]`.
+    /// Sampled edges: `[source, target, sampling op index]`, in the full graph's numbering.
     pub edges: Vec<[u32; 3]>,
 }
 
@@ -199,6 +218,8 @@ pub enum DataView {
         #[serde(default)]
         pictures: Vec<u8>,
     },
+    /// A heterogeneous graph: node sets and edge sets laid out together.
+    Typed(Box<TypedView>),
     /// The test graphs of a graph-classification set, each laid out in its own unit square.
     Graphs {
         /// The graphs, in the order of the model's test predictions.
@@ -235,6 +256,10 @@ pub struct DataInfo {
     /// A graph built from the rows: its figures and how long building it took.
     #[serde(default)]
     pub built: Option<Box<BuiltGraph>>,
+    /// For TF-GNN's model on a heterogeneous graph: which node sets each round updates, over
+    /// which edge sets.
+    #[serde(default)]
+    pub rounds: Option<Vec<Vec<RoundUpdate>>>,
 }
 
 /// A graph the worker built from the rows.
@@ -275,8 +300,8 @@ pub enum Event {
     Ready {
         /// The setup in force.
         spec: ExperimentSpec,
-        /// The data.
-        info: DataInfo,
+        /// The data (boxed: the largest message by far).
+        info: Box<DataInfo>,
     },
     /// A changed setup applies from the next step (same models).
     Updated(ExperimentSpec),

@@ -94,29 +94,72 @@ impl SamplingSetup {
     }
 
     /// TF-GNN's spec for `graph`: seed op `seed`, then `hop1`, `hop2`, … each expanding the
-    /// previous op along the graph's edge set.
+    /// previous op along the graph's edge set. On a heterogeneous graph each hop samples every
+    /// edge set that leaves a node set the hop before reached (`hop1_cites`, `hop1_written`, …,
+    /// each taking as inputs the previous hop's ops that reached its source node set), with
+    /// the hop's size and strategy, as TF-GNN's `SamplingSpecBuilder` chains them.
     pub fn spec(&self, graph: &OpenedGraph) -> SamplingSpec {
-        let sampling_ops = self
-            .hops
-            .iter()
-            .enumerate()
-            .map(|(i, hop)| SamplingOp {
-                op_name: format!("hop{}", i + 1),
-                input_op_names: vec![if i == 0 { "seed".into() } else { format!("hop{i}") }],
-                edge_set_name: graph.edge_set.clone(),
-                sample_size: hop.size,
-                strategy: hop.strategy,
-            })
-            .collect();
-        SamplingSpec {
-            seed_op: SeedOp { op_name: "seed".into(), node_set_name: graph.node_set.clone() },
-            sampling_ops,
+        let seed_op = SeedOp { op_name: "seed".into(), node_set_name: graph.node_set.clone() };
+        let Some(typed) = &graph.typed else {
+            let sampling_ops = self
+                .hops
+                .iter()
+                .enumerate()
+                .map(|(i, hop)| SamplingOp {
+                    op_name: format!("hop{}", i + 1),
+                    input_op_names: vec![if i == 0 { "seed".into() } else { format!("hop{i}") }],
+                    edge_set_name: graph.edge_set.clone(),
+                    sample_size: hop.size,
+                    strategy: hop.strategy,
+                })
+                .collect();
+            return SamplingSpec { seed_op, sampling_ops };
+        };
+        let mut sampling_ops = Vec::new();
+        // The ops of the hop before, with the node set each reaches.
+        let mut reached = vec![("seed".to_string(), typed.set_index(&graph.node_set).unwrap_or(0))];
+        for (h, hop) in self.hops.iter().enumerate() {
+            let mut next = Vec::new();
+            for edge_set in &typed.edge_sets {
+                let inputs: Vec<String> = reached
+                    .iter()
+                    .filter(|(_, set)| *set == edge_set.source)
+                    .map(|(op, _)| op.clone())
+                    .collect();
+                if inputs.is_empty() {
+                    continue;
+                }
+                let op_name = format!("hop{}_{}", h + 1, edge_set.name);
+                next.push((op_name.clone(), edge_set.target));
+                sampling_ops.push(SamplingOp {
+                    op_name,
+                    input_op_names: inputs,
+                    edge_set_name: edge_set.name.clone(),
+                    sample_size: hop.size,
+                    strategy: hop.strategy,
+                });
+            }
+            reached = next;
         }
+        SamplingSpec { seed_op, sampling_ops }
     }
 
-    /// The worker's request for `graph` (roots the graph lacks are left out).
+    /// The worker's request for `graph`: the roots in the seed node set's own numbering (roots
+    /// the graph or that node set lacks are left out).
     pub fn request(&self, graph: &OpenedGraph) -> SampleRequest {
-        let seeds = self.seeds.iter().copied().filter(|&s| (s as usize) < graph.nodes).collect();
+        let (first, size) = match &graph.typed {
+            Some(typed) => {
+                let set = typed.set_index(&graph.node_set).unwrap_or(0);
+                (typed.offset(set), typed.node_sets[set].size)
+            }
+            None => (0, graph.nodes),
+        };
+        let seeds = self
+            .seeds
+            .iter()
+            .filter(|&&s| (first..first + size).contains(&(s as usize)))
+            .map(|&s| s - first as u32)
+            .collect();
         SampleRequest { spec: self.spec(graph), seeds, rng_seed: self.rng_seed }
     }
 
@@ -175,6 +218,18 @@ impl SamplingSetup {
     }
 }
 
+/// The hop each op of `spec` samples: 1 for ops that expand the seed, one more than the
+/// furthest of its inputs otherwise.
+pub fn op_hops(spec: &SamplingSpec) -> Vec<u32> {
+    let mut hops: Vec<(String, u32)> = vec![(spec.seed_op.op_name.clone(), 0)];
+    for op in &spec.sampling_ops {
+        let input = |name: &String| hops.iter().find(|(n, _)| n == name).map_or(0, |(_, h)| *h);
+        let hop = 1 + op.input_op_names.iter().map(input).max().unwrap_or(0);
+        hops.push((op.op_name.clone(), hop));
+    }
+    hops.into_iter().skip(1).map(|(_, h)| h).collect()
+}
+
 /// Hop distance (≤ `k`) of every node from the nearest root over all edges (both directions):
 /// what a `k`-layer message-passing GNN at the roots can see. `None` beyond `k`.
 pub fn receptive_field(nodes: usize, edges: &[[u32; 2]], seeds: &[u32], k: usize) -> Vec<Option<u32>> {
@@ -216,6 +271,7 @@ mod tests {
             nodes: 5,
             node_set: "nodes".into(),
             edge_set: "edges".into(),
+            typed: None,
             edges: vec![[0, 1], [1, 2], [2, 3], [3, 4]],
             positions: vec![[0.5, 0.5]; 5],
             labels: vec![None; 5],
@@ -242,6 +298,7 @@ mod tests {
         let spec = setup.spec(&path_graph());
         assert_eq!(spec.sampling_ops.len(), 3);
         assert_eq!(spec.sampling_ops[2].input_op_names, vec!["hop2"]);
+        assert_eq!(op_hops(&spec), [1, 2, 3]);
         assert_eq!(
             (spec.sampling_ops[0].sample_size, spec.sampling_ops[1].strategy),
             (10, SamplingStrategy::TopK)
@@ -256,6 +313,56 @@ mod tests {
         assert!(SamplingSetup::decode([("hops", "")]).is_err());
         let one = SamplingSetup::default().apply(&SamplingEdit::RemoveHop).apply(&SamplingEdit::RemoveHop);
         assert_eq!(one.hops.len(), 1, "at least one hop");
+    }
+
+    #[test]
+    fn a_heterogeneous_graph_is_sampled_over_every_edge_set_leaving_what_the_hop_before_reached() {
+        use nsl::graph::datasets::mag::{self, MagSpec};
+        let graph = mag::generate(&MagSpec {
+            papers: 30,
+            authors: 20,
+            institutions: 3,
+            fields: 4,
+            ..MagSpec::playground()
+        })
+        .unwrap();
+        let typed = crate::typed_view::TypedView::with_positions(&graph, Some(mag::PAPER), Vec::new());
+        let paper = typed.set_index(mag::PAPER).unwrap();
+        let opened = OpenedGraph {
+            node_set: mag::PAPER.into(),
+            edge_set: String::new(),
+            nodes: typed.nodes(),
+            typed: Some(Box::new(typed.clone())),
+            ..path_graph()
+        };
+        let first_paper = typed.offset(paper) as u32;
+        let setup = SamplingSetup::default()
+            .apply(&SamplingEdit::ToggleSeed(first_paper + 3))
+            .apply(&SamplingEdit::ToggleSeed(0));
+        let request = setup.request(&opened);
+        assert_eq!(
+            request.seeds,
+            vec![3],
+            "an author is no root of a paper spec; a paper is numbered in its set"
+        );
+        let names: Vec<&str> = request.spec.sampling_ops.iter().map(|o| o.op_name.as_str()).collect();
+        // From papers: cites, has_topic, written; then from papers (cites) and authors (written).
+        assert_eq!(
+            names,
+            [
+                "hop1_cites",
+                "hop1_has_topic",
+                "hop1_written",
+                "hop2_affiliated_with",
+                "hop2_cites",
+                "hop2_has_topic",
+                "hop2_writes",
+                "hop2_written"
+            ]
+        );
+        assert_eq!(request.spec.sampling_ops[4].input_op_names, ["hop1_cites"]);
+        assert_eq!(op_hops(&request.spec), [1, 1, 1, 2, 2, 2, 2, 2]);
+        nsl::graph::sample::Sampler::new(&graph, &request.spec, 0).expect("a spec TF-GNN's sampler takes");
     }
 
     #[test]

@@ -152,7 +152,8 @@ impl GraphSession {
             links: None,
             graphs: Some((classes, confidence)),
             classes: self.set.classes.len(),
-            parts: [false; 3],
+            dgi: None,
+            parts: [false; 4],
         };
         Ok(PendingProgress { readout, layout })
     }

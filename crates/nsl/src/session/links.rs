@@ -145,7 +145,8 @@ impl LinkSession {
             links: Some(links),
             graphs: None,
             classes: 2,
-            parts: [false; 3],
+            dgi: None,
+            parts: [false; 4],
         };
         Ok(PendingProgress { readout, layout })
     }

@@ -5,12 +5,14 @@
 //! node inspection ([`inspect`]), a link predictor's scores ([`link_scores`]). [`rows`] trains
 //! MLPs and CNNs on minibatches of rows, [`nodes`] GNNs (full batch or on sampled subgraphs) and
 //! Neural Graph Machines over a graph, [`links`] a GNN predicting links, [`graphs`] TF-GNN's
-//! model classifying small graphs; all are
+//! model classifying small graphs, [`hetero`] TF-GNN's model classifying the nodes of one node
+//! set of a heterogeneous graph (with Deep Graph Infomax beside); all are
 //! [`StepSession`]s ([`step`]), opened for a spec by [`open`].
 
 pub mod digit_views;
 pub mod graphs;
 pub mod heatmap;
+pub mod hetero;
 pub mod inspect;
 pub mod link_scores;
 pub mod links;
@@ -24,6 +26,7 @@ pub mod step;
 mod tally;
 
 pub use graphs::GraphSession;
+pub use hetero::HeteroSession;
 pub use links::LinkSession;
 pub use nodes::NodeSession;
 pub use rows::Session;

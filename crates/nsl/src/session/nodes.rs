@@ -219,8 +219,9 @@ impl NodeSession {
             classes: self.data.classes,
             parts: {
                 let [graph, adversarial] = self.trainer.parts_in_force();
-                [graph, adversarial, false]
+                [graph, adversarial, false, false]
             },
+            dgi: None,
         };
         Ok(PendingProgress { readout, layout })
     }

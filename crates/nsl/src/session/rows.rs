@@ -337,7 +337,11 @@ impl Session {
             links: None,
             graphs: None,
             classes,
-            parts: regularizers_on(self.trainer.regularization()),
+            parts: {
+                let [graph, adversarial, vat] = regularizers_on(self.trainer.regularization());
+                [graph, adversarial, vat, false]
+            },
+            dgi: None,
         };
         Ok(PendingProgress { readout, layout })
     }

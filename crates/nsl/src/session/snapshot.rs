@@ -16,7 +16,6 @@ use crate::session::link_scores::{LinkLayout, LinkScores};
 use crate::session::network::{NetworkLayout, NetworkMaps};
 use crate::session::readout::Readout;
 use crate::tensor::{labels, matrix};
-use crate::train::trainer::means_of;
 
 /// Mean losses over a burst of steps; parts that are off are `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -31,6 +30,10 @@ pub struct BurstLosses {
     pub adversarial: Option<f32>,
     /// Virtual adversarial regularization, scaled.
     pub virtual_adversarial: Option<f32>,
+    /// Deep Graph Infomax's loss trained beside node classification, unweighted (the total
+    /// holds it times its weight).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dgi: Option<f32>,
 }
 
 /// A test row's label and the model's class probabilities for it.
@@ -112,6 +115,10 @@ pub struct Progress {
     /// non-edges at probability ½).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkScores>,
+    /// With Deep Graph Infomax beside: the share of the classified node set's states it tells
+    /// from those of the graph with shuffled features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dgi_acc: Option<f64>,
     /// Mean wall-clock seconds of a step so far, for models over a graph (what a step costs:
     /// on the CPU backend its arithmetic, on WebGPU the time to queue it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,7 +223,7 @@ pub(crate) fn onehot_labels(labels: &[u32], classes: usize, device: &Device) -> 
 pub(crate) struct Layout {
     pub(crate) step: usize,
     pub(crate) epoch: f64,
-    /// The five loss sums (total, supervised, graph, adversarial, VAT) and their step count.
+    /// The six loss sums (total, supervised, graph, adversarial, VAT, DGI) and their step count.
     pub(crate) losses: Option<(Range<usize>, usize)>,
     pub(crate) train_correct: Range<usize>,
     pub(crate) train_rows: usize,
@@ -238,9 +245,11 @@ pub(crate) struct Layout {
     pub(crate) links: Option<LinkLayout>,
     /// A graph classifier's predicted class and its probability for every test graph.
     pub(crate) graphs: Option<(Range<usize>, Range<usize>)>,
+    /// DGI's right answers (clean and corrupted logits on their side of 0) and their count.
+    pub(crate) dgi: Option<(Range<usize>, usize)>,
     pub(crate) classes: usize,
-    /// Whether the graph, adversarial and VAT parts are in force.
-    pub(crate) parts: [bool; 3],
+    /// Whether the graph, adversarial, VAT and DGI parts are in force.
+    pub(crate) parts: [bool; 4],
 }
 
 /// Where the node predictions sit: classes, confidences, the smoothness numerator, and the
@@ -293,7 +302,8 @@ impl Layout {
         let losses = match &self.losses {
             None => None,
             Some((range, steps)) => {
-                let means = means_of(&v[range.clone()], *steps);
+                // Five sums (six with DGI), as the session pushed them.
+                let means: Vec<f32> = v[range.clone()].iter().map(|s| s / (*steps).max(1) as f32).collect();
                 if !means[0].is_finite() {
                     return Err(NslError::Diverged {
                         epoch: self.epoch.floor() as usize,
@@ -308,6 +318,7 @@ impl Layout {
                     graph: pick(self.parts[0], means[2]),
                     adversarial: pick(self.parts[1], means[3]),
                     virtual_adversarial: pick(self.parts[2], means[4]),
+                    dgi: self.parts[3].then(|| means[5]),
                 })
             }
         };
@@ -331,6 +342,7 @@ impl Layout {
                 batch: None,
                 graphs: None,
                 links: Some(scores),
+                dgi_acc: None,
                 step_seconds: self.step_seconds,
             });
         }
@@ -381,6 +393,7 @@ impl Layout {
                 confidence: v[confidence.clone()].to_vec(),
             }),
             links: None,
+            dgi_acc: self.dgi.as_ref().map(|(right, total)| fraction(v[right.start], *total)),
             step_seconds: self.step_seconds,
         })
     }
@@ -440,7 +453,8 @@ mod tests {
             links: None,
             graphs: None,
             classes: 2,
-            parts: [false; 3],
+            parts: [false; 4],
+            dgi: None,
         };
         let mut values = vec![0.5, 0.5, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0];
         assert!(layout.progress(&values).is_ok());

@@ -6,6 +6,7 @@
 use burn::tensor::{Device, Int, Tensor};
 
 use super::graphs::GraphSession;
+use super::hetero::HeteroSession;
 use super::inspect::PendingInspection;
 use super::links::LinkSession;
 use super::nodes::NodeSession;
@@ -16,6 +17,7 @@ use crate::config::AdvNeighborConfig;
 use crate::data::TrainingData;
 use crate::data::planetoid::Planetoid;
 use crate::error::{NslError, Result};
+use crate::gnn::hetero::encoder::RoundUpdate;
 use crate::spec::{ExperimentSpec, Plan};
 
 /// Integrated-gradients steps of a graph node's attribution (each a forward and backward pass
@@ -52,6 +54,12 @@ pub trait StepSession: std::fmt::Debug {
     /// attribution of its prediction and a GAT's attention.
     fn inspect_node(&self, node: usize) -> Result<PendingInspection>;
 
+    /// Which node sets each round of message passing updates, over which edge sets (TF-GNN's
+    /// models on a heterogeneous graph; `None` for others).
+    fn round_updates(&self) -> Option<Vec<Vec<RoundUpdate>>> {
+        None
+    }
+
     /// One perturbation of some test rows and the model's answers (row models only).
     fn probe(&self, _spec: &ProbeSpec) -> Result<PendingProbe> {
         Err(rows_only())
@@ -81,9 +89,12 @@ pub fn rows_only() -> NslError {
 ///
 /// A graph-classification spec trains on the set of small graphs its data generates.
 ///
+/// A node task on a heterogeneous graph trains TF-GNN's model over the MAG-like graph its data
+/// generates, full batch.
+///
 /// # Errors
-/// For plans no session steps (node tasks on a heterogeneous graph: `nsl train` runs them),
-/// and when the rows a minibatch session needs were not loaded.
+/// When the rows a minibatch session needs were not loaded, and for what no session steps
+/// (sampled training of a heterogeneous graph: `nsl train` runs it).
 pub fn open(
     spec: &ExperimentSpec,
     plan: Plan,
@@ -103,9 +114,7 @@ pub fn open(
             None => LinkSession::new(spec, device)?,
         })),
         (Plan::GraphClassification, _) => Ok(Box::new(GraphSession::new(spec, device)?)),
-        (Plan::HeteroNodes, _) => Err(NslError::Config(
-            "TF-GNN's models on a heterogeneous graph run in `nsl train`, not step by step".into(),
-        )),
+        (Plan::HeteroNodes, _) => Ok(Box::new(HeteroSession::new(spec, device)?)),
     }
 }
 
@@ -234,5 +243,39 @@ impl StepSession for GraphSession {
     }
     fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
         GraphSession::inspect_node(self, node)
+    }
+}
+
+impl StepSession for HeteroSession {
+    fn spec(&self) -> &ExperimentSpec {
+        HeteroSession::spec(self)
+    }
+    fn accepts(&self, spec: &ExperimentSpec) -> bool {
+        HeteroSession::accepts(self, spec)
+    }
+    fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
+        HeteroSession::apply(self, spec)
+    }
+    fn steps_done(&self) -> usize {
+        HeteroSession::steps_done(self)
+    }
+    /// One full-batch step per epoch.
+    fn steps_per_epoch(&self) -> usize {
+        1
+    }
+    fn split_sizes(&self) -> (usize, usize) {
+        HeteroSession::split_sizes(self)
+    }
+    fn run_steps(&mut self, steps: usize) -> Result<()> {
+        HeteroSession::run_steps(self, steps)
+    }
+    fn snapshot(&mut self, options: &SnapshotOptions) -> Result<PendingProgress> {
+        HeteroSession::snapshot(self, options)
+    }
+    fn inspect_node(&self, node: usize) -> Result<PendingInspection> {
+        HeteroSession::inspect_node(self, node)
+    }
+    fn round_updates(&self) -> Option<Vec<Vec<RoundUpdate>>> {
+        Some(HeteroSession::round_updates(self))
     }
 }

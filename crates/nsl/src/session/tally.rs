@@ -7,6 +7,9 @@ use burn::tensor::Tensor;
 
 use super::readout::Readout;
 
+/// Loss parts a snapshot reads: total, supervised, graph, adversarial, VAT, DGI.
+const LOSS_PARTS: usize = 6;
+
 /// Losses since the last snapshot and time spent stepping.
 #[derive(Debug, Default)]
 pub(crate) struct StepTally {
@@ -15,7 +18,8 @@ pub(crate) struct StepTally {
 }
 
 impl StepTally {
-    /// Adds one step's loss parts: `[total, supervised, graph, adversarial]`, or a single loss
+    /// Adds one step's loss parts: the first of `[total, supervised, graph, adversarial, VAT,
+    /// DGI]`, or a single loss
     /// (the total and its supervised part both).
     pub(crate) fn add(&mut self, parts: Tensor<1>) {
         self.sum = Some(match self.sum.take() {
@@ -34,15 +38,15 @@ impl StepTally {
         (steps > 0).then(|| self.seconds / steps as f64)
     }
 
-    /// Pushes the loss sums since the last snapshot as the snapshot layout's five (total,
-    /// supervised, graph, adversarial, VAT; 0 where a session has none) with their step count,
+    /// Pushes the loss sums since the last snapshot as the snapshot layout's six (total,
+    /// supervised, graph, adversarial, VAT, DGI; 0 where a session has none) with their step count,
     /// and starts a new tally of losses.
     pub(crate) fn push_losses(&mut self, readout: &mut Readout) -> Option<(Range<usize>, usize)> {
         self.sum.take().map(|(sum, steps)| {
             let device = sum.device();
             let parts = match sum.dims()[0] {
-                1 => vec![sum.clone(), sum, Tensor::<1>::zeros([3], &device)],
-                n => vec![sum, Tensor::<1>::zeros([5usize.saturating_sub(n)], &device)],
+                1 => vec![sum.clone(), sum, Tensor::<1>::zeros([LOSS_PARTS - 2], &device)],
+                n => vec![sum, Tensor::<1>::zeros([LOSS_PARTS.saturating_sub(n)], &device)],
             };
             (readout.push(Tensor::cat(parts, 0)), steps)
         })
@@ -55,24 +59,28 @@ mod tests {
     use burn::tensor::Device;
 
     #[test]
-    fn losses_sum_to_the_layouts_five_and_start_again() {
+    fn losses_sum_to_the_layouts_six_and_start_again() {
         let device = Device::flex();
         let mut tally = StepTally::default();
         tally.add(Tensor::from_floats([1.0], &device));
         tally.add(Tensor::from_floats([2.0], &device));
         let mut readout = Readout::default();
         let (range, steps) = tally.push_losses(&mut readout).unwrap();
-        assert_eq!((range, steps), (0..5, 2));
+        assert_eq!((range, steps), (0..6, 2));
         assert_eq!(
             readout.read().unwrap(),
-            vec![3.0, 3.0, 0.0, 0.0, 0.0],
+            vec![3.0, 3.0, 0.0, 0.0, 0.0, 0.0],
             "a single loss is total and supervised"
         );
         assert!(tally.push_losses(&mut Readout::default()).is_none(), "taken");
         tally.add(Tensor::from_floats([4.0, 3.0, 0.5, 0.5], &device));
         let mut readout = Readout::default();
         tally.push_losses(&mut readout).unwrap();
-        assert_eq!(readout.read().unwrap(), vec![4.0, 3.0, 0.5, 0.5, 0.0], "the VAT part is 0");
+        assert_eq!(
+            readout.read().unwrap(),
+            vec![4.0, 3.0, 0.5, 0.5, 0.0, 0.0],
+            "the VAT and DGI parts are 0"
+        );
         tally.add_seconds(0.5);
         assert_eq!((tally.seconds_per_step(0), tally.seconds_per_step(2)), (None, Some(0.25)));
     }

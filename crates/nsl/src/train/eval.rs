@@ -35,13 +35,17 @@ pub struct Metrics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_test_auc: Option<f64>,
     /// Test accuracy of the model as trained to the last epoch, where `test_acc` is the best
-    /// validation epoch's (graph classification; what the playground shows).
+    /// validation epoch's (graph classification and node classification on a typed graph; what
+    /// the playground shows).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_test_acc: Option<f64>,
     /// Deep Graph Infomax's binary accuracy, clean states against shuffled ones (when DGI
     /// trains beside node classification).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dgi_acc: Option<f64>,
+    /// The same by the model as trained to the last epoch (what the playground shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_dgi_acc: Option<f64>,
 }
 
 /// Accuracy of `model` (its inference copy is used) on `examples`, and, with `fgsm`, under

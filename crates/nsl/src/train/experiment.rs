@@ -231,7 +231,9 @@ fn run_hetero_nodes(
         };
         let metrics = Metrics {
             test_acc: Some(run.test_acc),
+            last_test_acc: Some(run.last_test_acc),
             dgi_acc: run.dgi_acc,
+            last_dgi_acc: run.last_dgi_acc,
             test_auc: run.link_auc,
             ..Default::default()
         };

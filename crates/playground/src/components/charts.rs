@@ -40,8 +40,9 @@ pub fn caption(kind: ChartKind, latest: Option<&Point>, base: Option<&Point>, ba
                     .collect();
             let parts =
                 if parts.is_empty() { String::new() } else { format!(", of which {}", parts.join(", ")) };
+            let dgi = p.dgi.map(|d| format!("; Deep Graph Infomax {d:.4} (unweighted)")).unwrap_or_default();
             format!(
-                "Step {}: total loss {:.4}, supervised {:.4}{parts}{}.",
+                "Step {}: total loss {:.4}, supervised {:.4}{parts}{dgi}{}.",
                 p.step,
                 p.total,
                 p.supervised,
@@ -55,8 +56,14 @@ pub fn caption(kind: ChartKind, latest: Option<&Point>, base: Option<&Point>, ba
         ChartKind::Accuracy => {
             let attacked =
                 p.attacked_acc.map(|a| format!(", under attack {}", percent(a))).unwrap_or_default();
+            let dgi = p
+                .dgi_acc
+                .map(|a| {
+                    format!("; Deep Graph Infomax tells the graph from its shuffled copy {}", percent(a))
+                })
+                .unwrap_or_default();
             format!(
-                "Step {}: train accuracy {}, test {}{attacked}{}.",
+                "Step {}: train accuracy {}, test {}{attacked}{dgi}{}.",
                 p.step,
                 percent(p.train_acc),
                 percent(p.test_acc),
@@ -82,17 +89,19 @@ pub struct ChartProps {
 
 type Curve = (&'static str, RGBColor, fn(&Point) -> Option<f64>);
 
-const LOSS_CURVES: [Curve; 5] = [
+const LOSS_CURVES: [Curve; 6] = [
     ("total", RGBColor(32, 33, 36), |p| Some(f64::from(p.total))),
     ("supervised", RGBColor(26, 115, 232), |p| Some(f64::from(p.supervised))),
     ("graph", RGBColor(44, 160, 44), |p| p.graph.map(f64::from)),
     ("adversarial", RGBColor(214, 39, 40), |p| p.adversarial.map(f64::from)),
     ("VAT", RGBColor(148, 103, 189), |p| p.virtual_adversarial.map(f64::from)),
+    ("DGI (unweighted)", RGBColor(230, 120, 0), |p| p.dgi.map(f64::from)),
 ];
-const ACCURACY_CURVES: [Curve; 3] = [
+const ACCURACY_CURVES: [Curve; 4] = [
     ("train", RGBColor(26, 115, 232), |p| Some(p.train_acc)),
     ("test", RGBColor(32, 33, 36), |p| Some(p.test_acc)),
     ("attacked", RGBColor(214, 39, 40), |p| p.attacked_acc),
+    ("DGI: clean vs shuffled", RGBColor(230, 120, 0), |p| p.dgi_acc),
 ];
 const AUC_CURVES: [Curve; 2] = [
     ("training links", RGBColor(26, 115, 232), |p| Some(p.train_acc)),
@@ -292,9 +301,11 @@ mod tests {
             graph: None,
             adversarial: Some(0.1),
             virtual_adversarial: None,
+            dgi: None,
             train_acc: 0.9,
             test_acc: 0.855,
             attacked_acc: Some(0.5),
+            dgi_acc: None,
         };
         let base = Point { total: 0.7, test_acc: 0.8, ..p };
         assert_eq!(
@@ -306,6 +317,16 @@ mod tests {
             "Step 120: train accuracy 90.0%, test 85.5%, under attack 50.0%."
         );
         assert_eq!(caption(ChartKind::Loss, None, None, "base model"), "No steps yet.");
+        let joint =
+            Point { adversarial: None, attacked_acc: None, dgi: Some(0.25), dgi_acc: Some(0.875), ..p };
+        assert_eq!(
+            caption(ChartKind::Loss, Some(&joint), None, "base model"),
+            "Step 120: total loss 0.5000, supervised 0.4000; Deep Graph Infomax 0.2500 (unweighted)."
+        );
+        assert_eq!(
+            caption(ChartKind::Accuracy, Some(&joint), None, "base model"),
+            "Step 120: train accuracy 90.0%, test 85.5%; Deep Graph Infomax tells the graph from its shuffled copy 87.5%."
+        );
     }
 
     #[test]
@@ -317,9 +338,11 @@ mod tests {
             graph: None,
             adversarial: None,
             virtual_adversarial: None,
+            dgi: None,
             train_acc: 0.5,
             test_acc: 0.5,
             attacked_acc: None,
+            dgi_acc: None,
         };
         let long: Vec<Point> = (0..1999).map(point).collect();
         let kept = thinned(&long);

@@ -9,7 +9,7 @@ use nsl::spec::{DataSpec, ExperimentSpec, ModelSpec};
 use yew::prelude::*;
 
 use super::graph_builder::GraphBuilder;
-use super::graph_grid::ReadoutControls;
+use super::graph_grid::HeteroModelControls;
 use super::knob::{Choice, Knob, Toggle};
 use super::link_prediction::LinkControls;
 use super::sampled_training::SamplingControls;
@@ -205,7 +205,7 @@ pub fn model_controls(props: &ControlsProps) -> Html {
         <section class="card" aria-labelledby="model-title">
             <h2 id="model-title">{ "Model" }</h2>
             if is_hetero {
-                <ReadoutControls spec={props.spec.clone()} on_edit={props.on_edit.clone()} />
+                <HeteroModelControls spec={props.spec.clone()} on_edit={props.on_edit.clone()} />
             } else {
             <Choice id="model" label="Model" options={opts(&MODELS, model_key)} selected={ModelChoice::of(&props.spec.model).map(model_key).unwrap_or_default()}
                 disabled={no_graph} on_change={on_model} />
@@ -437,6 +437,9 @@ pub fn evaluation_controls(props: &ControlsProps) -> Html {
     html! {
         <section class="card" aria-labelledby="evaluation-title">
             <h2 id="evaluation-title">{ "What-if and evaluation" }</h2>
+            if matches!(props.spec.model, ModelSpec::Hetero { .. }) {
+                <p class="hint">{ "TF-GNN's models train without regularizers and are not attacked here: compare templates, rounds and tasks by training one after the other." }</p>
+            } else {
             <Toggle id="compare" label="Train the base model beside it (same seed, same data)"
                 checked={props.spec.compare_with_base} on_change={props.on_edit.reform(Edit::Compare)} />
             <Toggle id="attack" label="Measure accuracy under an FGSM attack" checked={eps.is_some()}
@@ -444,6 +447,7 @@ pub fn evaluation_controls(props: &ControlsProps) -> Html {
             if let Some(eps) = eps {
                 <Knob id="attack-epsilon" label="Attack ε (L∞)" value={eps} min={0.0} max={1.0} step={0.01}
                     on_change={knob(props, |v| Edit::AttackEpsilon(Some(v)))} />
+            }
             }
         </section>
     }

@@ -104,8 +104,9 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
                             }
                         }
                         DataView::Digits { images } => draw_digits(&ctx, images, progress.as_deref()),
-                        // The page draws a set of graphs as a grid of its own (`graph_grid`).
-                        DataView::Graphs { .. } => {}
+                        // The page draws a set of graphs as a grid of its own (`graph_grid`), a
+                        // heterogeneous graph in a view of its own (`typed_graph`).
+                        DataView::Graphs { .. } | DataView::Typed(_) => {}
                     }
                 }
             },
@@ -132,6 +133,7 @@ pub fn data_view_canvas(props: &DataViewProps) -> Html {
         }
         DataView::Digits { .. } => "Test digits with the model's prediction (green: right, red: wrong)",
         DataView::Graphs { .. } => "Test graphs coloured by the model's prediction",
+        DataView::Typed(_) => "A heterogeneous graph: node sets by shape, edge sets by line style",
     };
     let onclick = match (&props.on_node, &props.info.view) {
         (Some(on_node), DataView::Graph { positions, .. }) => {

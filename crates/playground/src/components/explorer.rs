@@ -14,10 +14,10 @@ use yew::prelude::*;
 
 use super::graph_viewer::{GraphViewer, SubgraphView};
 use super::knob::{Choice, Knob, Toggle};
-use super::palette::hop_class;
+use super::palette::{EDGE_RGB, hop_class};
 use crate::edit::Edit;
 use crate::protocol::{Command, GraphFile, GraphFormat, GraphInput, OpenedGraph, SampleView};
-use crate::sampling::{MAX_HOPS, SamplingEdit, SamplingSetup, receptive_field};
+use crate::sampling::{MAX_HOPS, SamplingEdit, SamplingSetup, op_hops, receptive_field};
 use crate::worker::explorer::BROWSER_LIMITS;
 
 /// Props of [`Explorer`].
@@ -117,6 +117,14 @@ pub fn explorer(props: &ExplorerProps) -> Html {
         }
         _ => Vec::new(),
     });
+    let edge_set_names: Rc<Vec<String>> = Rc::new(
+        props
+            .graph
+            .as_ref()
+            .and_then(|g| g.typed.as_ref())
+            .map(|t| t.edge_sets.iter().map(|e| e.name.clone()).collect())
+            .unwrap_or_default(),
+    );
     let limits = format!(
         "Reads up to {} MB, {} nodes and {} edges per graph, in the worker.",
         BROWSER_LIMITS.max_bytes >> 20,
@@ -147,7 +155,8 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                         graph.nodes, graph.edges.len(), graph.classes.len(), graph.features, graph.labeled_for_training, graph.parse_ms, graph.layout_ms) }
                 </p>
                 <div class="row">
-                    <button id="graph-export-tsv" onclick={props.on_command.reform(|_| Command::ExportGraph(GraphFormat::Tsv))}>{ "Export TSV" }</button>
+                    <button id="graph-export-tsv" disabled={graph.typed.is_some()} title={graph.typed.as_ref().map(|_| "NSL's TSV holds one node set and one edge set: export JSON")}
+                        onclick={props.on_command.reform(|_| Command::ExportGraph(GraphFormat::Tsv))}>{ "Export TSV" }</button>
                     <button id="graph-export-json" onclick={props.on_command.reform(|_| Command::ExportGraph(GraphFormat::Json))}>{ "Export JSON" }</button>
                     <button id="graph-train" disabled={!trainable(graph)}
                         title="Node classification: train on the split's training nodes, test on its test nodes"
@@ -155,18 +164,24 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                             let loaded = LoadedGraph { name: graph.name.clone(), nodes: graph.nodes, edges: graph.edges.len() };
                             props.on_edit.reform(move |_| Edit::TrainOnLoaded(loaded.clone()))
                         }}>{ "Train on this graph" }</button>
-                    if !trainable(graph) {
+                    if graph.typed.is_some() {
+                        <span class="muted">{ "A heterogeneous graph from files is explored and sampled here; the page trains TF-GNN's model on the MAG-like graph of the data picker." }</span>
+                    } else if !trainable(graph) {
                         <span class="muted">{ "Training needs node features, two or more classes and a split with training nodes (LINQS .split, a CSV split column)." }</span>
                     }
                 </div>
                 <div class="explorer-body">
                     <GraphViewer graph={graph.clone()} seeds={props.sampling.seeds.clone()} sample={props.sample.clone()}
-                        hop={*hop} field={field.clone()} on_node={props.on_sampling.reform(SamplingEdit::ToggleSeed)} />
+                        hop={*hop} field={field.clone()} on_node={{
+                            // Only the seed node set's nodes can be roots.
+                            let (on_sampling, roots) = (props.on_sampling.clone(), root_range(graph));
+                            Callback::from(move |node: u32| if roots.contains(&(node as usize)) { on_sampling.emit(SamplingEdit::ToggleSeed(node)) })
+                        }} />
                     <div class="explorer-side">
                         { builder(props, graph, &replays, &show_field) }
                         if let Some(sample) = &props.sample {
                             <h3>{ "Extracted subgraph" }</h3>
-                            <SubgraphView sample={sample.clone()} hop={*hop} />
+                            <SubgraphView sample={sample.clone()} hop={*hop} edge_sets={edge_set_names.clone()} />
                             <p class="muted" id="sample-summary" data-hop={hop.to_string()}
                                 data-nodes={sample.subgraphs.iter().map(|s| s.nodes.len()).sum::<usize>().to_string()}
                                 data-max-hop={sample.subgraphs.iter().flat_map(|s| s.hops.iter().copied()).max().unwrap_or(0).to_string()}>
@@ -182,6 +197,17 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                                     <span><i class="halo"></i>{ format!("receptive field of a {hops}-layer GNN") }</span>
                                 }
                             </div>
+                            if !edge_set_names.is_empty() {
+                                <div class="legend" id="sample-edge-sets">
+                                    { for edge_set_names.iter().enumerate().map(|(k, name)| {
+                                        let count = sample.subgraphs.iter().flat_map(|s| &s.edges)
+                                            .filter(|e| sample.op_edge_sets.get(e[2] as usize) == Some(name)).count();
+                                        html! { <span data-edge-set={name.clone()} data-sampled={count.to_string()}>
+                                            <i class={format!("edge-set-{}", k % EDGE_RGB.len())}></i>{ format!("{name}: {count} sampled edges") }
+                                        </span> }
+                                    }) }
+                                </div>
+                            }
                         }
                     </div>
                 </div>
@@ -192,7 +218,18 @@ pub fn explorer(props: &ExplorerProps) -> Html {
 
 /// Whether a graph can be trained on: features, classes and training nodes.
 fn trainable(graph: &OpenedGraph) -> bool {
-    graph.features > 0 && graph.classes.len() >= 2 && graph.labeled_for_training > 0
+    graph.typed.is_none() && graph.features > 0 && graph.classes.len() >= 2 && graph.labeled_for_training > 0
+}
+
+/// The nodes that can be roots: the seed node set's, in the page's numbering.
+fn root_range(graph: &OpenedGraph) -> std::ops::Range<usize> {
+    match &graph.typed {
+        Some(typed) => {
+            let set = typed.set_index(&graph.node_set).unwrap_or(0);
+            typed.offset(set)..typed.offset(set) + typed.node_sets[set].size
+        }
+        None => 0..graph.nodes,
+    }
 }
 
 /// The sampling spec builder: hops, roots, the spec as TF-GNN writes it, and the controls.
@@ -205,7 +242,9 @@ fn builder(
     let s = &props.sampling;
     let strategies: Vec<(AttrValue, AttrValue)> =
         vec![("random".into(), "random uniform".into()), ("top_k".into(), "top-k by weight".into())];
-    let spec_json = serde_json::to_string_pretty(&s.spec(graph)).unwrap_or_default();
+    let spec = s.spec(graph);
+    let spec_json = serde_json::to_string_pretty(&spec).unwrap_or_default();
+    let roots = root_range(graph);
     let request = s.request(graph);
     let run = {
         let (on_command, request) = (props.on_command.clone(), request.clone());
@@ -218,7 +257,11 @@ fn builder(
     html! {
         <div class="builder">
             <h3>{ "Sampling spec" }</h3>
-            <p class="muted">{ format!("Seed op over node set \"{}\"; each hop samples along edge set \"{}\".", graph.node_set, graph.edge_set) }</p>
+            <p class="muted" id="sampling-summary">{ match &graph.typed {
+                None => format!("Seed op over node set \"{}\"; each hop samples along edge set \"{}\".", graph.node_set, graph.edge_set),
+                Some(_) => format!("Seed op over node set \"{}\"; each hop samples every edge set that leaves a node set the hop before reached: {}.",
+                    graph.node_set, hop_edge_sets(&spec)),
+            } }</p>
             { for s.hops.iter().enumerate().map(|(i, h)| html! {
                 <div class="hop-row">
                     <Knob id={format!("hop-{}-size", i + 1)} label={format!("Hop {} sample size", i + 1)} value={h.size as f64}
@@ -242,13 +285,15 @@ fn builder(
                 }
             </p>
             <div class="row">
-                <label for="sample-root-input">{ "Add a root by index" }</label>
-                <input type="number" id="sample-root-input" min="0" max={graph.nodes.saturating_sub(1).to_string()} onchange={{
-                    let (on_sampling, nodes) = (props.on_sampling.clone(), graph.nodes);
+                <label for="sample-root-input">{ if graph.typed.is_some() {
+                    format!("Add a root by index ({} nodes: {} to {})", graph.node_set, roots.start, roots.end.saturating_sub(1))
+                } else { "Add a root by index".to_string() } }</label>
+                <input type="number" id="sample-root-input" min={roots.start.to_string()} max={roots.end.saturating_sub(1).to_string()} onchange={{
+                    let (on_sampling, roots) = (props.on_sampling.clone(), roots.clone());
                     Callback::from(move |e: Event| {
                         let input: HtmlInputElement = e.target_unchecked_into();
                         if let Ok(node) = input.value().trim().parse::<u32>()
-                            && (node as usize) < nodes
+                            && roots.contains(&(node as usize))
                         {
                             on_sampling.emit(SamplingEdit::ToggleSeed(node));
                             input.set_value("");
@@ -268,4 +313,23 @@ fn builder(
             </details>
         </div>
     }
+}
+
+/// Each hop's edge sets in words: "hop 1: cites, has_topic, written; hop 2: …".
+fn hop_edge_sets(spec: &nsl::graph::sample::SamplingSpec) -> String {
+    let hops = op_hops(spec);
+    let last = hops.iter().copied().max().unwrap_or(0);
+    (1..=last)
+        .map(|h| {
+            let names: Vec<&str> = spec
+                .sampling_ops
+                .iter()
+                .zip(&hops)
+                .filter(|(_, oh)| **oh == h)
+                .map(|(op, _)| op.edge_set_name.as_str())
+                .collect();
+            format!("hop {h}: {}", names.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

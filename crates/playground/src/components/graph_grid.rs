@@ -9,7 +9,7 @@ use nsl::config::tfgnn::{
     AttentionType, Combine, HeteroModel, MtAlbisConfig, NextStateType, Normalization, ReduceType, Reducer,
 };
 use nsl::session::{GraphPredictions, Progress};
-use nsl::spec::{ExperimentSpec, ModelSpec};
+use nsl::spec::{ExperimentSpec, ModelSpec, TaskSpec};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -17,7 +17,7 @@ use super::graph_paint::GraphPainter;
 use super::knob::{Choice, Knob, Toggle};
 use super::palette::class_css;
 use super::raster::context;
-use crate::edit::{Edit, MtAlbisEdit};
+use crate::edit::{Edit, HeteroTemplate, MtAlbisEdit};
 use crate::protocol::SmallGraph;
 use crate::shared::Shared;
 
@@ -179,9 +179,9 @@ const READOUTS: [(&str, &str); 4] = [
     ("mean|sum", "mean and sum, side by side"),
 ];
 
-/// Props of [`ReadoutControls`].
+/// Props of [`HeteroModelControls`].
 #[derive(Debug, Properties, PartialEq)]
-pub struct ReadoutControlsProps {
+pub struct HeteroModelControlsProps {
     /// The setup.
     pub spec: Shared<ExperimentSpec>,
     /// Where edits go.
@@ -189,8 +189,8 @@ pub struct ReadoutControlsProps {
 }
 
 /// The model card of TF-GNN's model on a set of graphs: what the model is, and the read-out.
-#[function_component(ReadoutControls)]
-pub fn readout_controls(props: &ReadoutControlsProps) -> Html {
+#[function_component(HeteroModelControls)]
+pub fn hetero_model_controls(props: &HeteroModelControlsProps) -> Html {
     let ModelSpec::Hetero { encoder, readout, .. } = &props.spec.model else { return Html::default() };
     let model = match &encoder.model {
         HeteroModel::MtAlbis(mt) => format!(
@@ -202,6 +202,15 @@ pub fn readout_controls(props: &ReadoutControlsProps) -> Html {
             format!("MLP, {} dense layers of {} units (no messages)", encoder.rounds, encoder.hidden)
         }
     };
+    let classifies_graphs = props.spec.task == TaskSpec::GraphClassification;
+    let templates = HeteroTemplate::ALL
+        .iter()
+        .map(|&(t, label)| (AttrValue::from(format!("{t:?}")), AttrValue::from(label)))
+        .collect::<Vec<_>>();
+    let on_template = props.on_edit.reform(|key: String| {
+        let template = HeteroTemplate::ALL.iter().map(|&(t, _)| t).find(|t| format!("{t:?}") == key);
+        Edit::HeteroTemplate(template.unwrap_or(HeteroTemplate::MtAlbis))
+    });
     let options =
         READOUTS.iter().map(|&(k, label)| (AttrValue::from(k), AttrValue::from(label))).collect::<Vec<_>>();
     let on_change = props.on_edit.reform(|key: String| {
@@ -212,14 +221,45 @@ pub fn readout_controls(props: &ReadoutControlsProps) -> Html {
     html! {
         <>
             <p class="hint" id="hetero-model">{ format!("TF-GNN's model: {model}.") }</p>
+            if !classifies_graphs {
+                <Choice id="hetero-template" label="Template" options={templates}
+                    selected={AttrValue::from(format!("{:?}", HeteroTemplate::of(&encoder.model)))} on_change={on_template} />
+            }
             <Knob id="rounds" label="Rounds of message passing" value={encoder.rounds as f64} min={1.0} max={6.0} step={1.0} integer=true
                 on_change={props.on_edit.reform(|v: f64| Edit::Rounds(v as usize))} />
             if let HeteroModel::MtAlbis(mt) = &encoder.model {
                 { mtalbis_knobs(mt, &props.on_edit) }
             }
-            <Choice id="readout" label="Read-out (nodes → the graph's context)" options={options}
-                selected={AttrValue::from(readout.to_string())} on_change={on_change} />
+            if classifies_graphs {
+                <Choice id="readout" label="Read-out (nodes → the graph's context)" options={options}
+                    selected={AttrValue::from(readout.to_string())} on_change={on_change} />
+            } else {
+                { node_task_knobs(&props.spec, encoder, &props.on_edit) }
+            }
         </>
+    }
+}
+
+/// The node task's own knob: Deep Graph Infomax trained beside the classification.
+fn node_task_knobs(
+    spec: &ExperimentSpec,
+    encoder: &nsl::config::tfgnn::HeteroEncoderConfig,
+    on_edit: &Callback<Edit>,
+) -> Html {
+    let weight = spec.task.dgi_weight();
+    let on_toggle = on_edit.reform(move |on: bool| Edit::Dgi(on.then_some(weight.unwrap_or(0.1))));
+    html! {
+        <fieldset class="dgi">
+            <legend>{ "A task beside" }</legend>
+            <Toggle id="dgi" label="Deep Graph Infomax beside the classification" checked={weight.is_some()} on_change={on_toggle} />
+            if let Some(w) = weight {
+                <Knob id="dgi-weight" label="DGI loss weight" value={w} min={0.01} max={2.0} step={0.01}
+                    on_change={on_edit.reform(|v: f64| Edit::Dgi(Some(v)))} />
+                <p class="hint">{ format!(
+                    "DGI shuffles every node set's features between its nodes and trains a bilinear scorer to tell the {} states of the real graph from those of the shuffled one; no label is used. Its loss, times {w}, is added to the classification's.",
+                    encoder.node_set) }</p>
+            }
+        </fieldset>
     }
 }
 

@@ -152,6 +152,47 @@ impl<'a> GraphPainter<'a> {
         }
     }
 
+    /// Edges as [`GraphPainter::edges`] draws them, with the canvas dash pattern `dash` (empty:
+    /// solid).
+    pub fn styled_edges(
+        &self,
+        edges: impl IntoIterator<Item = (u32, u32)>,
+        colour: &str,
+        width: f64,
+        dash: &[f64],
+    ) {
+        let dashes = js_sys::Array::new();
+        for &d in dash {
+            dashes.push(&d.into());
+        }
+        let _ = self.ctx.set_line_dash(&dashes);
+        self.edges(edges, colour, width);
+        let _ = self.ctx.set_line_dash(&js_sys::Array::new());
+    }
+
+    /// Filled `shape`s of `radius`, one path per colour.
+    pub fn shapes(&self, nodes: impl IntoIterator<Item = (usize, String)>, shape: Shape, radius: f64) {
+        for (colour, nodes) in self.by_colour(nodes, radius) {
+            self.ctx.set_fill_style_str(&colour);
+            self.ctx.begin_path();
+            match shape {
+                Shape::Circle => self.circles(&nodes, radius),
+                _ => {
+                    for &i in &nodes {
+                        let (x, y) = self.screen[i];
+                        let corners = shape.corners(radius);
+                        self.ctx.move_to(x + corners[0].0, y + corners[0].1);
+                        for &(dx, dy) in &corners[1..] {
+                            self.ctx.line_to(x + dx, y + dy);
+                        }
+                        self.ctx.close_path();
+                    }
+                }
+            }
+            self.ctx.fill();
+        }
+    }
+
     /// Visible nodes grouped by colour (in a stable order, so that overlaps draw alike).
     fn by_colour(
         &self,
@@ -174,5 +215,58 @@ impl<'a> GraphPainter<'a> {
             self.ctx.move_to(x + radius, y);
             let _ = self.ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
         }
+    }
+}
+
+/// The shape a node set's nodes are drawn in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A disc.
+    Circle,
+    /// A square.
+    Square,
+    /// A triangle, point up.
+    Triangle,
+    /// A square on its corner.
+    Diamond,
+}
+
+impl Shape {
+    /// Shapes for node sets, in order (cycling).
+    pub const ALL: [Shape; 4] = [Shape::Square, Shape::Diamond, Shape::Triangle, Shape::Circle];
+
+    /// The shape of node set `set` of a heterogeneous graph: discs for the labeled one (as the
+    /// nodes of every other graph view), squares, diamonds and triangles for the others.
+    pub fn of_set(set: usize, labeled: Option<usize>) -> Shape {
+        if Some(set) == labeled { Shape::Circle } else { Shape::ALL[set % 3] }
+    }
+
+    /// The corners of the shape around a node at the origin, of about the area of a disc of
+    /// `radius` (a circle has none: it is drawn as an arc).
+    pub fn corners(self, radius: f64) -> Vec<(f64, f64)> {
+        match self {
+            Shape::Circle => Vec::new(),
+            Shape::Square => {
+                let h = radius * 0.89;
+                vec![(-h, -h), (h, -h), (h, h), (-h, h)]
+            }
+            Shape::Diamond => {
+                let h = radius * 1.25;
+                vec![(0.0, -h), (h, 0.0), (0.0, h), (-h, 0.0)]
+            }
+            Shape::Triangle => {
+                let h = radius * 1.35;
+                vec![(0.0, -h), (h * 0.87, h * 0.5), (-h * 0.87, h * 0.5)]
+            }
+        }
+    }
+
+    /// The same outline as an SVG `points` attribute around `(c, c)`.
+    pub fn svg_points(self, c: f64, radius: f64) -> String {
+        self.corners(radius)
+            .iter()
+            .map(|(x, y)| format!("{:.1},{:.1}", c + x, c + y))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }

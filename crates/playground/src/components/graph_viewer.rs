@@ -11,9 +11,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use super::graph_paint::GraphPainter;
+use super::graph_paint::{GraphPainter, Shape};
 
-use super::palette::{class_css, hop_colour};
+use super::palette::{DASHES, class_css, edge_css, hop_colour, set_css};
 use super::raster::{canvas_point, context};
 use crate::graph_view::{View, node_at};
 use crate::protocol::{OpenedGraph, SampleView};
@@ -126,8 +126,9 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Sampled edges with the hop that sampled them (1 for the first sampling op).
-type HopEdges = Vec<([u32; 2], u32)>;
+/// Sampled edges (`[source, target, op]`) with the hop that sampled them (1 for the ops that
+/// expand the roots).
+type HopEdges = Vec<([u32; 3], u32)>;
 
 /// The hop at which each node was sampled (over all roots; `None`: not sampled), and the
 /// sampled edges, up to hop `shown`.
@@ -141,7 +142,13 @@ fn sampled_up_to(nodes: usize, sample: Option<&SampleView>, shown: u32) -> (Vec<
                 *slot = Some(slot.map_or(hop, |h: u32| h.min(hop)));
             }
         }
-        edges.extend(sub.edges.iter().filter(|e| e[2] < shown).map(|e| ([e[0], e[1]], e[2] + 1)));
+        let sample = sample.expect("iterating its subgraphs");
+        edges.extend(
+            sub.edges
+                .iter()
+                .filter(|e| sample.hop_of(e) <= shown)
+                .map(|e| ([e[0], e[1], e[2]], sample.hop_of(e))),
+        );
     }
     (hops, edges)
 }
@@ -167,27 +174,53 @@ fn draw_graph(
         field.iter().enumerate().filter(|(_, f)| f.is_some()).map(|(i, _)| (i, halo.to_string())),
         radius + 5.0,
     );
-    let edge_colour = if small { "rgba(60,64,67,0.18)" } else { "rgba(60,64,67,0.45)" };
-    painter.edges(graph.edges.iter().map(|e| (e[0], e[1])), edge_colour, 1.0);
     let (hops, sampled_edges) = sampled_up_to(graph.nodes, sample, shown);
-    for hop in 1..=shown {
-        let edges = sampled_edges.iter().filter(|e| e.1 == hop).map(|&([a, b], _)| (a, b));
-        painter.edges(edges, hop_colour(hop), 2.5);
-    }
-    // Nodes: by hop when sampled, else by class (faded), else grey.
     let any_sample = sample.is_some();
-    painter.discs(
-        (0..graph.nodes).map(|i| {
-            let colour = match (hops[i], graph.labels[i]) {
-                (Some(h), _) => hop_colour(h).to_string(),
-                (None, _) if any_sample => "rgba(150,150,150,0.5)".to_string(),
-                (None, Some(c)) => class_css(c as usize, 0.75),
-                (None, None) => "rgb(170,170,170)".to_string(),
-            };
-            (i, colour)
-        }),
-        radius,
-    );
+    // Nodes: by hop when sampled, else by class (faded), else grey (a heterogeneous graph's
+    // other node sets: their set's colour).
+    let colour = |i: usize, set: Option<usize>| match (hops[i], graph.labels[i]) {
+        (Some(h), _) => hop_colour(h).to_string(),
+        (None, _) if any_sample => "rgba(150,150,150,0.5)".to_string(),
+        (None, Some(c)) => class_css(c as usize, 0.75),
+        (None, None) => set.map_or_else(|| "rgb(170,170,170)".to_string(), |s| set_css(s, 0.7)),
+    };
+    match &graph.typed {
+        None => {
+            let edge_colour = if small { "rgba(60,64,67,0.18)" } else { "rgba(60,64,67,0.45)" };
+            painter.edges(graph.edges.iter().map(|e| (e[0], e[1])), edge_colour, 1.0);
+            for hop in 1..=shown {
+                let edges = sampled_edges.iter().filter(|e| e.1 == hop).map(|&([a, b, _], _)| (a, b));
+                painter.edges(edges, hop_colour(hop), 2.5);
+            }
+            painter.discs((0..graph.nodes).map(|i| (i, colour(i, None))), radius);
+        }
+        Some(typed) => {
+            // Each edge set in its own style, faint; sampled edges in their edge set's colour.
+            for (k, set) in typed.edge_sets.iter().enumerate() {
+                let alpha = if any_sample { 0.08 } else { 0.22 };
+                painter.styled_edges(
+                    set.edges.iter().map(|&[a, b]| (a, b)),
+                    &edge_css(k, alpha),
+                    1.0,
+                    DASHES[k % DASHES.len()],
+                );
+            }
+            if let Some(sample) = sample {
+                for (k, set) in typed.edge_sets.iter().enumerate() {
+                    let edges = sampled_edges
+                        .iter()
+                        .filter(|(e, _)| sample.op_edge_sets.get(e[2] as usize) == Some(&set.name))
+                        .map(|&([a, b, _], _)| (a, b));
+                    painter.edges(edges, &edge_css(k, 0.95), 2.5);
+                }
+            }
+            for (k, set) in typed.node_sets.iter().enumerate() {
+                let first = typed.offset(k);
+                let nodes = (first..first + set.size).map(|i| (i, colour(i, Some(k))));
+                painter.shapes(nodes, Shape::of_set(k, typed.labeled), radius);
+            }
+        }
+    }
     // Roots: a black ring.
     let roots =
         seeds.iter().filter(|&&s| (s as usize) < graph.nodes).map(|&s| (s as usize, "#202124".to_string()));
@@ -201,6 +234,10 @@ pub struct SubgraphProps {
     pub sample: Rc<SampleView>,
     /// Sampled hops shown.
     pub hop: u32,
+    /// A heterogeneous graph's edge sets, in order: sampled edges take their edge set's colour
+    /// (empty: their hop's).
+    #[prop_or_default]
+    pub edge_sets: Rc<Vec<String>>,
 }
 
 const SUB: f64 = 300.0;
@@ -226,7 +263,8 @@ pub fn subgraph_view(props: &SubgraphProps) -> Html {
     });
     {
         let canvas = canvas.clone();
-        use_effect_with((props.sample.clone(), props.hop, layout.clone()), move |(sample, hop, layout)| {
+        let deps = (props.sample.clone(), props.hop, layout.clone(), props.edge_sets.clone());
+        use_effect_with(deps, move |(sample, hop, layout, edge_sets)| {
             if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
                 && let Some(ctx) = context(&canvas)
             {
@@ -237,11 +275,27 @@ pub fn subgraph_view(props: &SubgraphProps) -> Html {
                 let index = |v: u32| nodes.binary_search(&v).ok().map(|i| i as u32);
                 ctx.set_fill_style_str("#fff");
                 ctx.fill_rect(0.0, 0.0, SUB, SUB);
-                for h in 0..*hop {
-                    let edges =
-                        sample.subgraphs.iter().flat_map(|sub| sub.edges.iter()).filter(|e| e[2] == h);
-                    let edges = edges.filter_map(|e| Some((index(e[0])?, index(e[1])?)));
-                    painter.edges(edges, hop_colour(h + 1), 1.5);
+                // Edges by hop, or on a heterogeneous graph by edge set.
+                let colour = |e: &[u32; 3]| {
+                    let edge_set = sample.op_edge_sets.get(e[2] as usize);
+                    match edge_set.and_then(|name| edge_sets.iter().position(|n| n == name)) {
+                        Some(k) => edge_css(k, 0.95),
+                        None => hop_colour(sample.hop_of(e)).to_string(),
+                    }
+                };
+                let mut by_colour: std::collections::BTreeMap<String, Vec<(u32, u32)>> = Default::default();
+                for e in sample
+                    .subgraphs
+                    .iter()
+                    .flat_map(|sub| sub.edges.iter())
+                    .filter(|e| sample.hop_of(e) <= *hop)
+                {
+                    if let (Some(a), Some(b)) = (index(e[0]), index(e[1])) {
+                        by_colour.entry(colour(e)).or_default().push((a, b));
+                    }
+                }
+                for (colour, edges) in by_colour {
+                    painter.edges(edges, &colour, 1.5);
                 }
                 for (h, radius) in (0..=*hop).map(|h| (h, if h == 0 { 7.0 } else { 4.5 })) {
                     let reached = sample.subgraphs.iter().flat_map(|sub| sub.nodes.iter().zip(&sub.hops));
@@ -274,12 +328,14 @@ mod tests {
                 },
                 SampledView { seed: 2, nodes: vec![2, 1], hops: vec![0, 1], edges: vec![[2, 1, 0]] },
             ],
+            op_hops: vec![1, 2],
+            op_edge_sets: vec!["edges".into(); 2],
         };
         let (hops, edges) = sampled_up_to(4, Some(&sample), 0);
         assert_eq!((hops, edges.len()), (vec![Some(0), None, Some(0), None], 0));
         let (hops, edges) = sampled_up_to(4, Some(&sample), 1);
         assert_eq!(hops, vec![Some(0), Some(1), Some(0), None], "the nearest root's hop wins");
-        assert_eq!(edges, vec![([0, 1], 1), ([2, 1], 1)]);
+        assert_eq!(edges, vec![([0, 1, 0], 1), ([2, 1, 0], 1)]);
         assert_eq!(sampled_up_to(4, Some(&sample), 2).1.len(), 3);
         assert_eq!(hop_colour(9), hop_colour(4));
     }

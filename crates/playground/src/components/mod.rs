@@ -31,3 +31,4 @@ pub mod raster;
 pub mod robustness;
 pub mod sampled_training;
 pub mod toolbar;
+pub mod typed_graph;

@@ -80,6 +80,29 @@ pub fn hop_class(h: u32) -> String {
     format!("hop-{}", (h as usize).min(HOP_COLOURS.len() - 1))
 }
 
+/// Colours of node sets that are not classified (muted, apart from the class colours' hues).
+pub const SET_RGB: [[u8; 3]; 5] =
+    [[69, 90, 100], [0, 121, 107], [121, 85, 72], [106, 27, 154], [173, 20, 87]];
+
+/// Line colours of edge sets.
+pub const EDGE_RGB: [[u8; 3]; 6] =
+    [[117, 117, 117], [25, 118, 210], [56, 142, 60], [123, 31, 162], [0, 151, 167], [239, 108, 0]];
+
+/// Dash patterns of edge sets (canvas and SVG alike; empty: solid).
+pub const DASHES: [&[f64]; 5] = [&[], &[6.0, 3.0], &[1.5, 2.5], &[8.0, 3.0, 1.5, 3.0], &[3.0, 5.0]];
+
+/// The colour of node set `i`'s nodes when not coloured by class.
+pub fn set_css(i: usize, alpha: f32) -> String {
+    let [r, g, b] = SET_RGB[i % SET_RGB.len()];
+    format!("rgba({r},{g},{b},{alpha:.3})")
+}
+
+/// The colour of edge set `i`.
+pub fn edge_css(i: usize, alpha: f32) -> String {
+    let [r, g, b] = EDGE_RGB[i % EDGE_RGB.len()];
+    format!("rgba({r},{g},{b},{alpha:.3})")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,10 +204,14 @@ mod tests {
     }
 
     #[test]
-    fn the_style_sheet_has_a_legend_swatch_of_the_first_five_classes() {
+    fn the_style_sheet_has_a_legend_swatch_of_every_class_and_edge_set() {
         let css = include_str!("../../../../www/style.css");
-        for (c, [r, g, b]) in CLASS_RGB.iter().take(5).enumerate() {
+        for (c, [r, g, b]) in CLASS_RGB.iter().enumerate() {
             let rule = format!(".legend i.class-{c} {{ background: rgb({r},{g},{b}); }}");
+            assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
+        }
+        for (k, [r, g, b]) in EDGE_RGB.iter().enumerate() {
+            let rule = format!(".legend i.edge-set-{k} {{ background: rgb({r},{g},{b}); }}");
             assert!(css.contains(&rule), "www/style.css lacks `{rule}`");
         }
     }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{Lesson, parse};
 
 /// Each built-in lesson's file name and text.
-pub const FILES: [(&str, &str); 9] = [
+pub const FILES: [(&str, &str); 10] = [
     ("adversarial-examples.toml", include_str!("../../../../assets/lessons/adversarial-examples.toml")),
     (
         "adversarial-regularization.toml",
@@ -18,6 +18,7 @@ pub const FILES: [(&str, &str); 9] = [
     ("inside-the-model.toml", include_str!("../../../../assets/lessons/inside-the-model.toml")),
     ("message-passing.toml", include_str!("../../../../assets/lessons/message-passing.toml")),
     ("subgraph-sampling.toml", include_str!("../../../../assets/lessons/subgraph-sampling.toml")),
+    ("heterogeneous-graphs.toml", include_str!("../../../../assets/lessons/heterogeneous-graphs.toml")),
     ("virtual-adversarial.toml", include_str!("../../../../assets/lessons/virtual-adversarial.toml")),
 ];
 

@@ -23,6 +23,8 @@ pub enum Metric {
     /// Share of the adversary card's perturbed test examples whose predicted class the
     /// perturbation changed.
     Flipped,
+    /// Deep Graph Infomax's accuracy: clean states told from shuffled ones.
+    DgiAccuracy,
     /// 1 once the robustness curves are measured on the current models, else 0.
     RobustnessMeasured,
     /// 1 while a graph node is inspected and its figures have arrived, else 0.
@@ -32,7 +34,7 @@ pub enum Metric {
 }
 
 /// Every metric with its key.
-pub const METRICS: [(Metric, &str); 10] = [
+pub const METRICS: [(Metric, &str); 11] = [
     (Metric::Step, "step"),
     (Metric::Epoch, "epoch"),
     (Metric::Loss, "loss"),
@@ -40,6 +42,7 @@ pub const METRICS: [(Metric, &str); 10] = [
     (Metric::TestAccuracy, "test_accuracy"),
     (Metric::AttackedAccuracy, "attacked_accuracy"),
     (Metric::Flipped, "flipped"),
+    (Metric::DgiAccuracy, "dgi_accuracy"),
     (Metric::RobustnessMeasured, "robustness_measured"),
     (Metric::Inspected, "inspected"),
     (Metric::Sampled, "sampled"),
@@ -136,6 +139,8 @@ pub struct Figures {
     pub attacked_accuracy: Option<f64>,
     /// Share of perturbed examples whose class changed.
     pub flipped: Option<f64>,
+    /// Deep Graph Infomax's accuracy, when it trains beside.
+    pub dgi_accuracy: Option<f64>,
 }
 
 /// The live state a check reads (the reducer builds it).
@@ -179,6 +184,7 @@ impl Live {
             Metric::TestAccuracy => Some(figures.test_accuracy),
             Metric::AttackedAccuracy => figures.attacked_accuracy,
             Metric::Flipped => figures.flipped,
+            Metric::DgiAccuracy => figures.dgi_accuracy,
             Metric::RobustnessMeasured | Metric::Inspected | Metric::Sampled => None,
         };
         match of {

@@ -80,10 +80,12 @@ pub enum Panel {
     FeatureMaps,
     /// A GNN trained on sampled subgraphs: its cost beside full batch.
     Sampled,
+    /// A heterogeneous graph: its node sets, edge sets and the model's rounds.
+    Heterogeneous,
 }
 
 /// The panels that are not control groups, with their keys.
-const VIEWS: [(Panel, &str); 13] = [
+const VIEWS: [(Panel, &str); 14] = [
     (Panel::Toolbar, "toolbar"),
     (Panel::View, "view"),
     (Panel::Charts, "charts"),
@@ -97,6 +99,7 @@ const VIEWS: [(Panel, &str); 13] = [
     (Panel::Embeddings, "embeddings"),
     (Panel::FeatureMaps, "feature-maps"),
     (Panel::Sampled, "sampled"),
+    (Panel::Heterogeneous, "heterogeneous"),
 ];
 
 impl Panel {
@@ -141,6 +144,7 @@ impl Panel {
             Panel::Embeddings => "section.embeddings",
             Panel::FeatureMaps => "section.digit-views",
             Panel::Sampled => "section.sampled-cost",
+            Panel::Heterogeneous => "section.typed-graph",
         }
     }
 

@@ -26,12 +26,16 @@ pub struct Point {
     pub adversarial: Option<f32>,
     /// VAT part.
     pub virtual_adversarial: Option<f32>,
+    /// Deep Graph Infomax's loss (unweighted), when it trains beside.
+    pub dgi: Option<f32>,
     /// Train accuracy.
     pub train_acc: f64,
     /// Test accuracy.
     pub test_acc: f64,
     /// Test accuracy under FGSM.
     pub attacked_acc: Option<f64>,
+    /// Deep Graph Infomax's accuracy, clean states against shuffled ones.
+    pub dgi_acc: Option<f64>,
 }
 
 /// Appends `item`, first dropping every other item when `items` holds `max` (a curve keeps its
@@ -94,9 +98,11 @@ impl History {
                 graph: l.graph,
                 adversarial: l.adversarial,
                 virtual_adversarial: l.virtual_adversarial,
+                dgi: l.dgi,
                 train_acc: progress.train_acc,
                 test_acc: progress.test_acc,
                 attacked_acc: progress.attacked_acc,
+                dgi_acc: progress.dgi_acc,
             };
             self.points.update(|points| push_thinned(points, MAX_POINTS, point));
         }

@@ -163,6 +163,7 @@ impl State {
                 test_accuracy: p.test_acc,
                 attacked_accuracy: p.attacked_acc,
                 flipped: flipped(variant),
+                dgi_accuracy: p.dgi_acc,
             })
         };
         Live {
@@ -277,7 +278,7 @@ set = { "model.hidden" = [32] }
     fn trained(state: Rc<State>, test_acc: f64) -> Rc<State> {
         let spec = (*state.spec).clone();
         state
-            .reduce(Action::Worker(Event::Ready { spec, info: crate::state::tests::points_info() }))
+            .reduce(Action::Worker(Event::Ready { spec, info: Box::new(crate::state::tests::points_info()) }))
             .reduce(Action::Worker(Event::Progress(vec![(Variant::Regularized, progress(40, test_acc))])))
     }
 
@@ -320,8 +321,10 @@ set = { "model.hidden" = [32] }
         let second = second.reduce(Action::Edit(crate::edit::Edit::GraphMultiplier(0.0)));
         assert!(!second.task_passed(), "the models trained before the change do not count");
         let spec = (*second.spec).clone();
-        let second =
-            second.reduce(Action::Worker(Event::Ready { spec, info: crate::state::tests::points_info() }));
+        let second = second.reduce(Action::Worker(Event::Ready {
+            spec,
+            info: Box::new(crate::state::tests::points_info()),
+        }));
         assert!(second.task_passed(), "fresh models (after Reset) with the multiplier at 0");
         assert!(second.progress.of("walk").done.contains(&0), "the first pass is kept");
     }

@@ -492,7 +492,7 @@ impl State {
             Event::Building(step) => training.building = Some(step),
             Event::Ready { info, spec } => {
                 training.building = None;
-                training.info = Some(Shared::new(info));
+                training.info = Some(Shared::new(*info));
                 training.regularized = History::default();
                 training.base = spec.compares_with_base().then(History::default);
                 training.trained = Some(Shared::new(spec));
@@ -595,6 +595,7 @@ mod tests {
                 graph: None,
                 adversarial: None,
                 virtual_adversarial: None,
+                dgi: None,
             }),
             train_acc: 0.5,
             test_acc: 0.5,
@@ -611,6 +612,7 @@ mod tests {
             step_seconds: None,
             links: None,
             graphs: None,
+            dgi_acc: None,
         }
     }
 
@@ -624,11 +626,12 @@ mod tests {
             total_steps: 40,
             view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
             built: None,
+            rounds: None,
         }
     }
 
     fn ready(state: Rc<State>) -> Rc<State> {
-        state.reduce(Action::Worker(Event::Ready { spec: opening_scene(), info: points_info() }))
+        state.reduce(Action::Worker(Event::Ready { spec: opening_scene(), info: Box::new(points_info()) }))
     }
 
     #[test]
@@ -774,7 +777,8 @@ mod tests {
         let info = points_info();
         let state = state.reduce(Action::Edit(Edit::Drawing(DrawingEdit::AddNode { x: 0.5, y: 0.9 })));
         let trained = (*state.spec).clone();
-        let state = state.reduce(Action::Worker(Event::Ready { spec: trained.clone(), info: info.clone() }));
+        let state = state
+            .reduce(Action::Worker(Event::Ready { spec: trained.clone(), info: Box::new(info.clone()) }));
         let state = state.reduce(Action::Worker(Event::Running));
 
         // Lost while training the setup as edited: everything stays.
@@ -800,7 +804,8 @@ mod tests {
         assert_eq!(*again.spec, opening_scene());
         assert_eq!(again.page.workers_lost, 2);
         // A loaded setup ends the run of losses.
-        let loaded = lost.reduce(Action::Worker(Event::Ready { spec: trained.clone(), info }));
+        let loaded =
+            lost.reduce(Action::Worker(Event::Ready { spec: trained.clone(), info: Box::new(info) }));
         assert_eq!(loaded.page.lost_in_a_row, 0);
         assert_eq!(*loaded.reduce(Action::WorkerLost("x".into())).spec, trained);
     }

@@ -9,9 +9,11 @@ use nsl::graph::Graph;
 use nsl::spec::GraphSource;
 use nsl::spec::{DataSpec, ExperimentSpec};
 
+use crate::graph_view::edges_once;
 use crate::presets::CLASS_NAMES;
 use crate::presets::{CORA_DIR, is_bundled_cora};
 use crate::protocol::{BuiltGraph, DataView, SmallGraph};
+use crate::typed_view::TypedView;
 use nsl::graph::layout::{LayoutConfig, force_layout, refine_layout};
 
 /// Digits shown with their predictions.
@@ -63,14 +65,12 @@ pub struct Loaded {
     pub built: Option<Box<BuiltGraph>>,
 }
 
-/// Each undirected edge once (the smaller index first), self loops dropped, sorted: what the
-/// views draw and the layout pulls along, whether a graph lists an edge once or both ways.
-pub fn edges_once(pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<[u32; 2]> {
-    let mut once: Vec<[u32; 2]> =
-        pairs.into_iter().filter(|(a, b)| a != b).map(|(a, b)| [a.min(b) as u32, a.max(b) as u32]).collect();
-    once.sort_unstable();
-    once.dedup();
-    once
+/// `graph` as the page draws a heterogeneous graph, laid out from `seed` by all its edges;
+/// `labeled` names the node set whose labels are shown (else the first with labels).
+pub fn typed_layout(graph: &Graph, labeled: Option<&str>, seed: u64) -> TypedView {
+    let unplaced = TypedView::with_positions(graph, labeled, Vec::new());
+    let positions = graph_layout(unplaced.nodes(), &unplaced.edges_once(), seed);
+    TypedView { positions, ..unplaced }
 }
 
 /// A force-directed layout (Barnes–Hut) of a graph for drawing. Large graphs are often
@@ -243,7 +243,23 @@ pub fn load(
                 built: None,
             })
         }
-        DataSpec::Mag(_) => Err(crate::fragment::not_on_the_page(spec)),
+        DataSpec::Mag(mag_spec) => {
+            let graph = nsl::graph::datasets::mag::generate(mag_spec)
+                .map_err(|e| nsl::NslError::Config(e.to_string()))?;
+            let classified = match &spec.model {
+                nsl::spec::ModelSpec::Hetero { encoder, .. } => encoder.node_set.as_str(),
+                _ => nsl::graph::datasets::mag::PAPER,
+            };
+            let venues = graph.node_set(classified).ok().and_then(|s| s.labels(nsl::graph::typed::LABEL));
+            let class_names = venues.map_or_else(Vec::new, |(names, _)| names.to_vec());
+            Ok(Loaded {
+                view: DataView::Typed(Box::new(typed_layout(&graph, Some(classified), spec.seed))),
+                class_names,
+                data: None,
+                graph: None,
+                built: None,
+            })
+        }
     }
 }
 
@@ -388,6 +404,15 @@ mod tests {
         );
         let other = DataSpec::Mnist { dir: "assets/mnist".into(), train: 30, test: 10 };
         assert_eq!(built_layout(&mut kept, &other, 40, &chords, 0), fresh, "other rows: laid out anew");
+    }
+
+    #[test]
+    fn a_heterogeneous_graph_is_laid_out_whole() {
+        use nsl::graph::datasets::mag::{self, MagSpec};
+        let small = MagSpec { papers: 40, authors: 20, institutions: 4, fields: 6, ..MagSpec::playground() };
+        let view = typed_layout(&mag::generate(&small).unwrap(), Some(mag::PAPER), 0);
+        assert_eq!(view.positions.len(), 40 + 20 + 4 + 6);
+        assert!(view.positions.iter().all(|p| (0.0..=1.0).contains(&p[0]) && (0.0..=1.0).contains(&p[1])));
     }
 
     #[test]

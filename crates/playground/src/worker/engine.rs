@@ -93,6 +93,7 @@ impl Engine {
             total_steps: steps_per_epoch * spec.epochs,
             view,
             built,
+            rounds: last.round_updates(),
         };
         Ok(Self { spec: spec.clone(), runs, info })
     }

@@ -345,7 +345,10 @@ impl Runtime {
             .and_then(|loaded| Engine::new(&spec, loaded, &self.device));
         match engine {
             Ok(engine) => {
-                (self.send)(Event::Ready { spec: engine.spec().clone(), info: engine.info().clone() });
+                (self.send)(Event::Ready {
+                    spec: engine.spec().clone(),
+                    info: Box::new(engine.info().clone()),
+                });
                 self.engine = Some(engine);
                 // The probe and the inspected node stay: measured again on the new models (the
                 // page sends new ones when the data changed them).

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
+use serde::{Deserialize, Serialize};
 
 use super::conv::GcnConv;
 use super::dense::Dense;
@@ -44,6 +45,16 @@ pub enum Round {
     Gcn(GcnRound),
     /// A graph update of every receiving node set.
     Update(GraphUpdate),
+}
+
+/// One node set's update in a round: the edge sets whose messages it pools (none for the MLP's
+/// dense layer, which reads only the node's own state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundUpdate {
+    /// The node set updated.
+    pub node_set: String,
+    /// The edge sets it receives messages over.
+    pub edge_sets: Vec<String>,
 }
 
 /// Projections, then rounds.
@@ -153,6 +164,26 @@ impl HeteroEncoder {
         Ok(hidden)
     }
 
+    /// Which node sets each round updates, and over which edge sets (the rounds in order).
+    pub fn round_updates(&self) -> Vec<Vec<RoundUpdate>> {
+        let only = |edge_sets: Vec<String>| vec![RoundUpdate { node_set: self.node_set.clone(), edge_sets }];
+        self.rounds
+            .iter()
+            .map(|round| match round {
+                Round::Dense(_) => only(Vec::new()),
+                Round::Gcn(gcn) => only(vec![gcn.edge_set.clone()]),
+                Round::Update(update) => update
+                    .node_sets
+                    .iter()
+                    .map(|u| RoundUpdate {
+                        node_set: u.node_set.clone(),
+                        edge_sets: u.inputs.iter().map(|i| i.edge_set.clone()).collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
     /// The L2 penalty of every round that has one (MtAlbis' `l2_regularization`), summed.
     ///
     /// # Shapes
@@ -209,6 +240,27 @@ mod tests {
         let bare = GraphTensor::from_graph(&graph, FEATURES, &device).unwrap();
         let states = |g: &GraphTensor| to_vec(encoder.node_states(g).unwrap());
         (states(&full), states(&bare))
+    }
+
+    #[test]
+    fn each_round_names_the_node_sets_it_updates() {
+        let spec = MagSpec { papers: 30, authors: 20, institutions: 3, fields: 4, ..MagSpec::playground() };
+        let graph =
+            GraphTensor::from_graph(&mag::generate(&spec).unwrap(), FEATURES, &Device::flex()).unwrap();
+        let encoder = |model| {
+            let config = HeteroEncoderConfig { node_set: mag::PAPER.into(), hidden: 8, rounds: 2, model };
+            HeteroEncoder::new(&config, &graph.schema(), &mut WeightSource::seeded(0), &Device::flex())
+                .unwrap()
+        };
+        let mlp = encoder(HeteroModel::Mlp).round_updates();
+        assert_eq!(mlp, vec![vec![RoundUpdate { node_set: mag::PAPER.into(), edge_sets: vec![] }]; 2]);
+        let mt = MtAlbisConfig { units: 8, message_dim: 8, ..Default::default() };
+        let rounds = encoder(HeteroModel::MtAlbis(mt)).round_updates();
+        // Every node set that receives an edge set is updated in every round.
+        let updated: Vec<&str> = rounds[1].iter().map(|u| u.node_set.as_str()).collect();
+        assert_eq!(updated, [mag::AUTHOR, mag::FIELD, mag::INSTITUTION, mag::PAPER]);
+        let paper = rounds[0].iter().find(|u| u.node_set == mag::PAPER).unwrap();
+        assert_eq!(paper.edge_sets, [mag::CITES, mag::WRITES]);
     }
 
     #[test]

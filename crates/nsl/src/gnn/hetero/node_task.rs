@@ -6,7 +6,7 @@
 //! trains several tasks: the loss is then the weighted sum of the tasks' losses.
 
 use burn::module::Module;
-use burn::optim::ModuleOptimizer;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor};
 use nsl_graph::typed::{FEATURES, Graph, LABEL, SPLIT, SplitKind};
 use serde::Serialize;
@@ -14,11 +14,10 @@ use web_time::Instant;
 
 use super::Progress;
 use super::dense::Dense;
-use super::dgi::{Dgi, shuffle_features};
+use super::dgi::{Dgi, DgiLogits, shuffle_features};
 use super::encoder::HeteroEncoder;
 use super::graph::{GraphTensor, Schema};
-use super::link_task::{LinkHoldout, LinkScorer, LinkTensors, link_loss, link_tensors};
-use super::step::descend;
+use super::link_task::{LinkHoldout, LinkScorer, LinkTensors, link_tensors};
 use super::weights::WeightSource;
 use crate::config::tfgnn::{Activation, HeteroEncoderConfig};
 use crate::error::{NslError, Result};
@@ -28,7 +27,7 @@ use crate::optim::adam;
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::spec::{LinkPredictionSpec, LinkScore};
 use crate::tensor::{labels, to_vec};
-use nsl_graph::rng::seeded;
+use nsl_graph::rng::{SeededRng, seeded};
 
 /// An encoder and a linear read-out of its node set's states (and DGI's discriminator and
 /// the link scorer when those tasks train beside the classification).
@@ -91,6 +90,10 @@ pub struct HeteroNodeRun {
     pub dgi_losses: Vec<f32>,
     /// DGI's binary accuracy (clean vs shuffled) of the kept model, with DGI.
     pub dgi_acc: Option<f64>,
+    /// Test accuracy of the model as trained to the last epoch.
+    pub last_test_acc: f64,
+    /// DGI's accuracy of the model as trained to the last epoch, with DGI.
+    pub last_dgi_acc: Option<f64>,
     /// Link prediction's loss of every epoch (empty without it).
     pub link_losses: Vec<f32>,
     /// The kept model's ROC AUC of held-out links against non-edges, with link prediction.
@@ -124,16 +127,22 @@ impl HeteroNodeOptions {
 }
 
 /// Labels and split of the classified node set.
-pub(super) struct Targets {
-    pub(super) labels: Vec<u32>,
-    pub(super) classes: usize,
-    pub(super) train: Vec<u32>,
-    pub(super) val: Vec<u32>,
-    pub(super) test: Vec<u32>,
+#[derive(Debug, Clone)]
+pub struct Targets {
+    /// Every node's class (0 where unlabeled).
+    pub labels: Vec<u32>,
+    /// Number of classes.
+    pub classes: usize,
+    /// Labeled training nodes.
+    pub train: Vec<u32>,
+    /// Labeled validation nodes.
+    pub val: Vec<u32>,
+    /// Labeled test nodes.
+    pub test: Vec<u32>,
 }
 
 /// The labels and split of `node_set`, with its labeled train, val and test nodes.
-pub(super) fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
+pub fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
     let set = graph.node_set(node_set).map_err(|e| NslError::Config(e.to_string()))?;
     let (classes, values) = set
         .labels(LABEL)
@@ -162,6 +171,212 @@ pub(super) fn targets(graph: &Graph, node_set: &str) -> Result<Targets> {
     Ok(Targets { labels, classes: classes.len(), train, val, test })
 }
 
+/// One step's losses, task by task, on the device (off the autodiff tape).
+#[derive(Debug, Clone)]
+pub struct StepLosses {
+    /// The weighted sum the step descended (with the L2 penalty, if any).
+    pub total: Tensor<1>,
+    /// The classification's loss, unweighted.
+    pub classification: Tensor<1>,
+    /// Deep Graph Infomax's loss, unweighted (when it trains beside).
+    pub dgi: Option<Tensor<1>>,
+    /// Link prediction's loss, unweighted (when it trains beside).
+    pub links: Option<Tensor<1>>,
+}
+
+/// The held-out links of a run with link prediction beside, on the devices.
+#[derive(Debug)]
+struct LinkSetup {
+    holdout: LinkHoldout,
+    task: LinkPredictionSpec,
+    train: LinkTensors,
+    test: (LinkTensors, LinkTensors),
+}
+
+/// Full-batch training of node classification on a heterogeneous graph (and the tasks beside
+/// it), one optimizer step at a time: what `nsl train` runs epoch by epoch ([`train`]) and
+/// the playground's session steps.
+pub struct HeteroNodeTrainer {
+    model: HeteroNodeModel,
+    optimizer: ModuleOptimizer,
+    options: HeteroNodeOptions,
+    node_set: String,
+    targets: Targets,
+    graph_train: GraphTensor,
+    graph_eval: GraphTensor,
+    train_nodes: Tensor<1, Int>,
+    train_labels: Tensor<1, Int>,
+    links: Option<LinkSetup>,
+    corruption: SeededRng,
+    non_edges: SeededRng,
+    device: Device,
+    steps: usize,
+}
+
+impl std::fmt::Debug for HeteroNodeTrainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // burn's optimizer has no Debug.
+        f.debug_struct("HeteroNodeTrainer").field("steps", &self.steps).finish_non_exhaustive()
+    }
+}
+
+impl HeteroNodeTrainer {
+    /// A fresh model for `config` on `graph` (every node set's [`FEATURES`]); autodiff is
+    /// enabled on `device` here. With link prediction beside, its held-out links leave the
+    /// graph messages pass over, in training and in evaluation.
+    pub fn new(
+        graph: &Graph,
+        config: &HeteroEncoderConfig,
+        options: &HeteroNodeOptions,
+        device: &Device,
+    ) -> Result<Self> {
+        let targets = targets(graph, &config.node_set)?;
+        let holdout = match &options.links {
+            Some(links) => Some(LinkHoldout::new(graph, &links.edge_set, links.test_fraction, options.seed)?),
+            None => None,
+        };
+        let graph = holdout.as_ref().map_or(graph, |h| &h.graph);
+        let train_device = device.clone().autodiff();
+        train_device.seed(options.seed);
+        let eval_device = device.clone().inner();
+        let graph_train = GraphTensor::from_graph(graph, FEATURES, &train_device)?;
+        let graph_eval = GraphTensor::from_graph(graph, FEATURES, &eval_device)?;
+        let mut weights = WeightSource::seeded(options.seed);
+        let beside = (options.dgi_weight.is_some(), options.links.as_ref().map(|l| l.score));
+        let model = HeteroNodeModel::new(
+            config,
+            &graph_train.schema(),
+            targets.classes,
+            beside,
+            &mut weights,
+            &train_device,
+        )?;
+        let train_nodes = labels(&targets.train, &train_device);
+        let train_labels = labels(
+            &targets.train.iter().map(|&n| targets.labels[n as usize]).collect::<Vec<_>>(),
+            &train_device,
+        );
+        let links = match (holdout, &options.links) {
+            (Some(holdout), Some(task)) => Some(LinkSetup {
+                train: link_tensors(&holdout.train, &train_device),
+                test: (
+                    link_tensors(&holdout.test, &eval_device),
+                    link_tensors(&holdout.test_negatives, &eval_device),
+                ),
+                holdout,
+                task: task.clone(),
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            model,
+            optimizer: adam(0.0),
+            options: options.clone(),
+            node_set: config.node_set.clone(),
+            targets,
+            graph_train,
+            graph_eval,
+            train_nodes,
+            train_labels,
+            links,
+            corruption: seeded(options.seed ^ 0xd61),
+            non_edges: seeded(options.seed ^ 0x1e9),
+            device: train_device,
+            steps: 0,
+        })
+    }
+
+    /// One full-batch Adam step (an epoch) on every task's weighted loss.
+    pub fn step(&mut self) -> Result<StepLosses> {
+        let HeteroNodeOptions { classification_weight, dgi_weight, learning_rate, .. } = self.options;
+        let model = &self.model;
+        let hidden = model.encoder.forward(&self.graph_train)?;
+        let states = hidden.state(&self.node_set)?;
+        let logits = model.head.forward(states.clone()).select(0, self.train_nodes.clone());
+        let classification = sparse_softmax_cross_entropy(logits, self.train_labels.clone());
+        let mut loss = model.encoder.regularized(classification.clone() * classification_weight);
+        let mut dgi_loss = None;
+        if let (Some(dgi), Some(weight)) = (&model.dgi, dgi_weight) {
+            let corrupted =
+                model.encoder.node_states(&shuffle_features(&self.graph_train, &mut self.corruption))?;
+            let task = dgi.logits(states, corrupted).loss();
+            loss = loss + task.clone() * weight;
+            dgi_loss = Some(task.inner());
+        }
+        let mut link_loss = None;
+        if let (Some(scorer), Some(links)) = (&model.links, &self.links) {
+            let h = &links.holdout;
+            let negatives = link_tensors(&h.negatives(h.train.len(), &mut self.non_edges), &self.device);
+            let (source, target) = (hidden.state(&h.source)?, hidden.state(&h.target)?);
+            let task = super::link_task::link_loss(
+                scorer.scores(source.clone(), target.clone(), &links.train),
+                scorer.scores(source, target, &negatives),
+            );
+            loss = loss + task.clone() * links.task.weight;
+            link_loss = Some(task.inner());
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(learning_rate, self.model.clone(), grads);
+        self.steps += 1;
+        Ok(StepLosses {
+            total: loss.inner(),
+            classification: classification.inner(),
+            dgi: dgi_loss,
+            links: link_loss,
+        })
+    }
+
+    /// Steps taken.
+    pub fn steps_done(&self) -> usize {
+        self.steps
+    }
+
+    /// The learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.options.learning_rate = learning_rate;
+    }
+
+    /// The classified node set's labels and split.
+    pub fn targets(&self) -> &Targets {
+        &self.targets
+    }
+
+    /// The model as it is now.
+    pub fn model(&self) -> &HeteroNodeModel {
+        &self.model
+    }
+
+    /// Logits of every node of the classified node set, by the inference copy of the model.
+    ///
+    /// # Shapes
+    /// - returns `[nodes, classes]`.
+    pub fn logits(&self) -> Result<Tensor<2>> {
+        self.model.valid().forward(&self.graph_eval)
+    }
+
+    /// Deep Graph Infomax's clean and corrupted logits by the inference copy of the model,
+    /// always on the same corruption (drawn from the seed), so that snapshots compare.
+    pub fn dgi_logits(&self) -> Result<Option<DgiLogits>> {
+        let eval = self.model.valid();
+        let Some(dgi) = &eval.dgi else { return Ok(None) };
+        let states = eval.encoder.node_states(&self.graph_eval)?;
+        let corrupted =
+            eval.encoder.node_states(&shuffle_features(&self.graph_eval, &mut seeded(self.options.seed)))?;
+        Ok(Some(dgi.logits(states, corrupted)))
+    }
+
+    /// The ROC AUC of held-out links against as many non-edges, with link prediction beside.
+    pub fn link_auc(&self) -> Result<Option<f64>> {
+        let eval = self.model.valid();
+        let (Some(scorer), Some(links)) = (&eval.links, &self.links) else { return Ok(None) };
+        let hidden = eval.encoder.forward(&self.graph_eval)?;
+        let h = &links.holdout;
+        let (source, target) = (hidden.state(&h.source)?, hidden.state(&h.target)?);
+        let score = |pairs: &LinkTensors| to_vec(scorer.scores(source.clone(), target.clone(), pairs));
+        Ok(Some(roc_auc(&score(&links.test.0), &score(&links.test.1))))
+    }
+}
+
 /// Trains `config` on `graph` (every node set's [`FEATURES`]) for `epochs` full-batch Adam
 /// steps (one per epoch), reporting each to `on_progress`.
 pub fn train(
@@ -171,99 +386,39 @@ pub fn train(
     device: &Device,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<HeteroNodeRun> {
-    let HeteroNodeOptions { epochs, learning_rate, seed, classification_weight, dgi_weight, .. } = *options;
-    let targets = targets(graph, &config.node_set)?;
-    let holdout = match &options.links {
-        Some(links) => Some((LinkHoldout::new(graph, &links.edge_set, links.test_fraction, seed)?, links)),
-        None => None,
-    };
-    // Messages pass over the graph without the held-out links, in training and in evaluation.
-    let graph = holdout.as_ref().map_or(graph, |(h, _)| &h.graph);
-    let train_device = device.clone().autodiff();
-    train_device.seed(seed);
-    let eval_device = device.clone().inner();
-    let graph_train = GraphTensor::from_graph(graph, FEATURES, &train_device)?;
-    let graph_eval = GraphTensor::from_graph(graph, FEATURES, &eval_device)?;
-    let mut weights = WeightSource::seeded(seed);
-    let beside = (dgi_weight.is_some(), options.links.as_ref().map(|l| l.score));
-    let mut model = HeteroNodeModel::new(
-        config,
-        &graph_train.schema(),
-        targets.classes,
-        beside,
-        &mut weights,
-        &train_device,
-    )?;
-    let mut corruption = seeded(seed ^ 0xd61);
-    let mut non_edges = seeded(seed ^ 0x1e9);
-    let mut optimizer: ModuleOptimizer = adam(0.0);
-    let train_nodes = labels(&targets.train, &train_device);
-    let train_labels: Tensor<1, Int> =
-        labels(&targets.train.iter().map(|&n| targets.labels[n as usize]).collect::<Vec<_>>(), &train_device);
-    let link_pairs = holdout.as_ref().map(|(h, _)| {
-        let test = (link_tensors(&h.test, &eval_device), link_tensors(&h.test_negatives, &eval_device));
-        (link_tensors(&h.train, &train_device), test)
-    });
+    let mut trainer = HeteroNodeTrainer::new(graph, config, options, device)?;
     let (mut best_val, mut best_test, mut best_epoch) = (-1.0, 0.0, 0);
     let mut history = Losses::default();
     let (mut dgi_acc, mut link_auc) = (None, None);
     let mut seconds = 0.0;
-    for epoch in 1..=epochs {
+    let mut last_test_acc = 0.0;
+    for epoch in 1..=options.epochs {
         let start = Instant::now();
-        let hidden = model.encoder.forward(&graph_train)?;
-        let states = hidden.state(&config.node_set)?;
-        let logits = model.head.forward(states.clone()).select(0, train_nodes.clone());
-        let classification = sparse_softmax_cross_entropy(logits, train_labels.clone());
-        history.classification.push(classification.clone().inner().into_scalar());
-        let mut loss = model.encoder.regularized(classification * classification_weight);
-        if let (Some(dgi), Some(weight)) = (&model.dgi, dgi_weight) {
-            let corrupted = model.encoder.node_states(&shuffle_features(&graph_train, &mut corruption))?;
-            let dgi_loss = dgi.logits(states, corrupted).loss();
-            history.dgi.push(dgi_loss.clone().inner().into_scalar());
-            loss = loss + dgi_loss * weight;
-        }
-        if let (Some(scorer), Some((h, links)), Some((positives, _))) = (&model.links, &holdout, &link_pairs)
-        {
-            let negatives = link_tensors(&h.negatives(h.train.len(), &mut non_edges), &train_device);
-            let (source, target) = (hidden.state(&h.source)?, hidden.state(&h.target)?);
-            let link_loss = link_loss(
-                scorer.scores(source.clone(), target.clone(), positives),
-                scorer.scores(source, target, &negatives),
-            );
-            history.links.push(link_loss.clone().inner().into_scalar());
-            loss = loss + link_loss * links.weight;
-        }
-        let value;
-        (model, value) = descend(model, loss, &mut optimizer, learning_rate, (epoch, epoch))?;
+        let losses = trainer.step()?;
+        let value: f32 = losses.total.into_scalar();
         seconds += start.elapsed().as_secs_f64();
+        if !value.is_finite() {
+            return Err(NslError::Diverged { epoch, step: epoch, value });
+        }
         history.total.push(value);
+        history.classification.push(losses.classification.into_scalar());
+        history.dgi.extend(losses.dgi.map(|l| l.into_scalar::<f32>()));
+        history.links.extend(losses.links.map(|l| l.into_scalar::<f32>()));
         on_progress(Progress::Step { epoch, step: 1 });
         on_progress(Progress::Epoch { epoch, loss: value });
-        let eval = model.valid();
-        let hidden = eval.encoder.forward(&graph_eval)?;
-        let states = hidden.state(&config.node_set)?;
-        let predicted = read_classes(eval.head.forward(states.clone()).argmax(1));
+        let predicted = read_classes(trainer.logits()?.argmax(1));
+        let targets = trainer.targets();
         let val = accuracy(&predicted, &targets.labels, &targets.val);
+        last_test_acc = accuracy(&predicted, &targets.labels, &targets.test);
         if val > best_val {
             best_val = val;
-            best_test = accuracy(&predicted, &targets.labels, &targets.test);
+            best_test = last_test_acc;
             best_epoch = epoch;
-            if let Some(dgi) = &eval.dgi {
-                // One fixed corruption, so that every epoch is scored on the same negatives.
-                let corrupted =
-                    eval.encoder.node_states(&shuffle_features(&graph_eval, &mut seeded(seed)))?;
-                dgi_acc = Some(dgi.logits(states, corrupted).accuracy());
-            }
-            if let (Some(scorer), Some((h, _)), Some((_, (links, non_links)))) =
-                (&eval.links, &holdout, &link_pairs)
-            {
-                let (source, target) = (hidden.state(&h.source)?, hidden.state(&h.target)?);
-                let score =
-                    |pairs: &LinkTensors| to_vec(scorer.scores(source.clone(), target.clone(), pairs));
-                link_auc = Some(roc_auc(&score(links), &score(non_links)));
-            }
+            dgi_acc = trainer.dgi_logits()?.map(|logits| logits.accuracy());
+            link_auc = trainer.link_auc()?;
         }
     }
+    let last_dgi_acc = trainer.dgi_logits()?.map(|logits| logits.accuracy());
     Ok(HeteroNodeRun {
         test_acc: best_test,
         val_acc: best_val,
@@ -272,6 +427,8 @@ pub fn train(
         classification_losses: history.classification,
         dgi_losses: history.dgi,
         dgi_acc,
+        last_test_acc,
+        last_dgi_acc,
         link_losses: history.links,
         link_auc,
         train_seconds: seconds,

@@ -79,6 +79,7 @@ pub fn train_sampled(
     let (mut best_val, mut best_test, mut best_epoch) = (-1.0, 0.0, 0);
     let mut losses = Vec::with_capacity(options.epochs);
     let mut seconds = 0.0;
+    let mut last_test_acc = 0.0;
     // The graph indexed once; each epoch samples with its own seed.
     let mut sampler = Sampler::new(graph, &sampling.spec, 0).map_err(|e| NslError::Config(e.to_string()))?;
     for epoch in 1..=options.epochs {
@@ -108,9 +109,10 @@ pub fn train_sampled(
         on_progress(Progress::Epoch { epoch, loss });
         let predicted = read_classes(model.valid().forward(&graph_eval)?.argmax(1));
         let val = accuracy(&predicted, &targets.labels, &targets.val);
+        last_test_acc = accuracy(&predicted, &targets.labels, &targets.test);
         if val > best_val {
             best_val = val;
-            best_test = accuracy(&predicted, &targets.labels, &targets.test);
+            best_test = last_test_acc;
             best_epoch = epoch;
         }
     }
@@ -122,6 +124,8 @@ pub fn train_sampled(
         losses,
         dgi_losses: Vec::new(),
         dgi_acc: None,
+        last_test_acc,
+        last_dgi_acc: None,
         link_losses: Vec::new(),
         link_auc: None,
         train_seconds: seconds,
