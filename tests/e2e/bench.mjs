@@ -5,16 +5,20 @@
 //
 //   node tests/e2e/bench.mjs DIST_DIR ARTIFACT_DIR [--record]
 //
-// Per setup (the 2D set, the digits MLP, a GCN on the citation graph; each with the base model
-// beside the regularized one, as the page opens them): first contentful paint and app ready of a
-// fresh visit; then, after a warm-up, over a window of steady training: steps per second, view
-// refreshes per second and every main-thread task over 50 ms (the Long Tasks API). --record
-// writes the figures as the new baseline (tests/e2e/bench-baseline.json).
+// Per setup (the 2D set, the digits MLP and CNN, a GCN on the citation graph, graph-regularized
+// karate; each with the base model beside the regularized one, as the page opens them): first
+// contentful paint and app ready of a fresh visit; then, after a warm-up, over a window of
+// steady training: steps per second, view refreshes per second and every main-thread task over
+// 50 ms (the Long Tasks API). Then the same setup natively: the page's spec exported and run by
+// `nsl train --spec` (NSL_BIN; CPU backend) for about as many steps, and the time of a step of
+// the pair (base and regularized model) in each, with their ratio — the browser against native
+// code on the same spec and seed. --record writes the figures as the new baseline
+// (tests/e2e/bench-baseline.json).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_FLAGS, chromium, openPage, progress, serve, settled, sleep, waitFor } from './lib.mjs';
+import { BASE_FLAGS, chromium, download, nslJson, openPage, progress, serve, settled, sleep, waitFor } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const record = args.includes('--record');
@@ -30,8 +34,24 @@ const WINDOW_MS = 5000;
 const SETUPS = [
   { name: '2d-mlp-adv', family: 'circles', speed: '10' },
   { name: 'digits-mlp-adv', family: 'digits', speed: '10' },
+  { name: 'digits-cnn-adv', family: 'digits', model: 'Cnn', speed: '1' },
   { name: 'citation-gcn', family: 'citation', model: 'Gcn', speed: '10' },
+  { name: 'karate-graph-reg', family: 'karate', speed: '10' },
 ];
+
+/** Milliseconds of a step of the pair natively: the page's spec run by `nsl train --spec` for
+ *  about `steps` steps (whole epochs), its models' training seconds summed. */
+function nativeStepMs(specFile, stepsPerEpoch, steps) {
+  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+  spec.epochs = Math.max(1, Math.round(steps / stepsPerEpoch));
+  // No attack or robustness curve at the end: only training is timed.
+  spec.evaluation = {};
+  const file = specFile.replace(/\.json$/, '-native.json');
+  fs.writeFileSync(file, JSON.stringify(spec));
+  const report = nslJson(['train', '--spec', file]);
+  const seconds = Object.values(report.train_seconds).reduce((a, b) => a + b, 0);
+  return (1000 * seconds) / (spec.epochs * stepsPerEpoch);
+}
 
 const { server, origin } = await serve(dist);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
@@ -69,8 +89,18 @@ try {
     const tasks = await page.evaluate(([s, e]) => window.__longTasks.filter((t) => t.start >= s && t.start <= e).map((t) => Math.round(t.duration)), [a.t, b.t]);
     await page.click('#play');
     const seconds = (b.t - a.t) / 1000;
+    const stepsPerSecond = (b.p.step - a.p.step) / seconds;
+    // Steps an epoch: the toolbar's total over the 10,000 epochs set above.
+    const total = Number((await page.textContent('#progress')).match(/step \d+ \/ (\d+)/)[1]);
+    const specFile = await download(page, '#export-spec', artifacts, `bench-${setup.name}.json`);
+    const native = process.env.NSL_BIN ? nativeStepMs(specFile, total / 10000, Math.max(100, stepsPerSecond * 3)) : null;
+    const browserMs = 1000 / stepsPerSecond;
+    const round2 = (v) => (v === null ? null : Math.round(v * 100) / 100);
     measured[setup.name] = {
-      steps_per_second: Math.round(((b.p.step - a.p.step) / seconds) * 10) / 10,
+      steps_per_second: Math.round(stepsPerSecond * 10) / 10,
+      browser_ms_per_step: round2(browserMs),
+      native_ms_per_step: round2(native),
+      browser_to_native: native === null ? null : round2(browserMs / native),
       view_refreshes_per_second: Math.round((views / seconds) * 10) / 10,
       longest_main_thread_task_ms: tasks.length ? Math.max(...tasks) : 0,
       main_thread_tasks_over_50ms: tasks.length,
@@ -86,7 +116,7 @@ try {
 }
 
 // The table: each figure beside its baseline.
-const columns = ['steps_per_second', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms'];
+const columns = ['steps_per_second', 'browser_ms_per_step', 'native_ms_per_step', 'browser_to_native', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms'];
 const cell = (now, then) => (then === undefined || then === null ? `${now}` : `${now} (${then})`);
 console.log(`\nbrowser benchmark, CPU backend (baseline in parentheses, recorded ${baseline.recorded ?? 'never'}${baseline.machine ? ` on ${baseline.machine}` : ''})`);
 console.log(['setup', ...columns].join(' | '));

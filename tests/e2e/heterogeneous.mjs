@@ -9,9 +9,10 @@
 // round updates and marks the updates that never reach the papers; a round picked is lit on the
 // graph. The explorer opens the graph (and its JSON export) and samples it over every edge
 // set, hop by hop. Trained to the last epoch, the page's test accuracy is `nsl train --spec`'s
-// `last_test_acc` on the exported spec. Then Deep Graph Infomax beside: the loss chart gains
-// DGI's curve, the accuracy chart DGI's accuracy, both as nsl computes them; and the GCN
-// template updates the papers alone, over the citations.
+// `last_test_acc` on the exported spec. Then Deep Graph Infomax beside, with the classification
+// alone beside it: the loss chart gains DGI's curve, the accuracy chart DGI's accuracy, the
+// what-if table both models, all as nsl computes them; and the GCN template updates the papers
+// alone, over the citations.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -126,20 +127,34 @@ try {
   assert.ok(Math.abs(plain.test - 100 * native.base.last_test_acc) <= 0.41, `page ${plain.test}% vs nsl ${native.base.last_test_acc}`);
   assert.ok(plain.test > 60, `MtAlbis learns the venues: ${plain.test}% (chance 12.5%)`);
 
-  // Deep Graph Infomax beside: its loss and accuracy charted, as nsl computes them.
+  // Deep Graph Infomax beside: its loss and accuracy charted, as nsl computes them; the
+  // classification alone trains beside it (the what-if), as nsl trains the pair.
   await page.click('#dgi');
   await settled(page, 'DGI beside');
+  assert.match(await page.textContent('label[for="compare"]'), /classification alone beside it/);
+  // On unless the learner turned it off (the page keeps the choice across data sets).
+  if (!(await page.isChecked('#compare'))) {
+    await page.click('#compare');
+    await settled(page, 'the classification alone beside');
+  }
   await page.click('#play');
   await waitFor(page, 'MtAlbis with DGI: trained', (p) => p.status === 'finished', 300_000);
   const lossCaption = await page.$$eval('.chart-values', (c) => c.at(-2).textContent);
   const dgiLoss = Number(lossCaption.match(/Deep Graph Infomax ([\d.]+) \(unweighted\)/)[1]);
+  assert.match(lossCaption, /\(classification alone: [\d.]+\)/, 'the base is named for what it lacks');
   const joint = await captionAccuracy(page);
   const dgiAcc = Number(joint.caption.match(/shuffled copy ([\d.]+)%/)[1]);
+  const whatIf = Object.fromEntries(await page.$$eval('#whatif tbody tr', (rows) => rows.map((r) => [r.dataset.model, Number(r.querySelector('td').dataset.testAcc)])));
+  assert.match(await page.textContent('#whatif caption'), /without and with Deep Graph Infomax beside/);
   const jointSpec = await download(page, '#export-spec', artifacts, 'heterogeneous-dgi-spec.json');
-  assert.deepEqual(JSON.parse(fs.readFileSync(jointSpec, 'utf8')).task, { kind: 'joint', classification_weight: 1, with: [{ kind: 'dgi', weight: 0.1 }] });
+  const exportedJoint = JSON.parse(fs.readFileSync(jointSpec, 'utf8'));
+  assert.deepEqual([exportedJoint.task, exportedJoint.compare_with_base], [{ kind: 'joint', classification_weight: 1, with: [{ kind: 'dgi', weight: 0.1 }] }, true]);
   const nativeJoint = nslJson(['train', '--spec', jointSpec]);
-  assert.ok(Math.abs(dgiAcc - 100 * nativeJoint.base.last_dgi_acc) <= 0.2, `DGI accuracy: page ${dgiAcc}% vs nsl ${nativeJoint.base.last_dgi_acc}`);
-  assert.ok(Math.abs(joint.test - 100 * nativeJoint.base.last_test_acc) <= 0.41, `page ${joint.test}% vs nsl ${nativeJoint.base.last_test_acc}`);
+  assert.ok(Math.abs(dgiAcc - 100 * nativeJoint.dgi.last_dgi_acc) <= 0.2, `DGI accuracy: page ${dgiAcc}% vs nsl ${nativeJoint.dgi.last_dgi_acc}`);
+  assert.ok(Math.abs(joint.test - 100 * nativeJoint.dgi.last_test_acc) <= 0.41, `page ${joint.test}% vs nsl ${nativeJoint.dgi.last_test_acc}`);
+  assert.ok(Math.abs(whatIf.dgi - nativeJoint.dgi.last_test_acc) <= 0.0041, `what-if, with DGI: page ${whatIf.dgi} vs nsl ${nativeJoint.dgi.last_test_acc}`);
+  assert.ok(Math.abs(whatIf.base - nativeJoint.base.last_test_acc) <= 0.0041, `what-if, alone: page ${whatIf.base} vs nsl ${nativeJoint.base.last_test_acc}`);
+  assert.ok(Math.abs(whatIf.base - plain.test / 100) <= 0.0041, `the classification alone is the first run again: ${whatIf.base} vs ${plain.test}%`);
   assert.ok(dgiLoss < 0.69, `DGI's loss fell below ln 2 (telling real from shuffled by chance): ${dgiLoss}`);
   await page.screenshot({ path: path.join(artifacts, `${prefix}typed-dgi.png`), fullPage: true });
 
@@ -148,9 +163,9 @@ try {
   await settled(page, 'GCN template');
   const gcnRounds = await page.$$eval('#rounds-view ol.rounds > li li', (items) => items.map((li) => li.textContent));
   assert.deepEqual(gcnRounds, ['paper ← messages over cites', 'paper ← messages over cites']);
-  const results = { drawn: { all, noAuthors, noCites }, rounds, sampledSets, plain: { page: plain, native: native.base }, dgi: { test: joint.test, dgiAcc, dgiLoss, native: nativeJoint.base } };
+  const results = { drawn: { all, noAuthors, noCites }, rounds, sampledSets, plain: { page: plain, native: native.base }, dgi: { test: joint.test, dgiAcc, dgiLoss, whatIf, native: nativeJoint } };
   fs.writeFileSync(path.join(artifacts, `${prefix}heterogeneous.json`), JSON.stringify(results, null, 2));
-  console.log(`ok - MAG-like: ${nodes} nodes, ${edges} edges drawn and filtered; sampled over ${Object.keys(sampledSets).length} edge sets (${JSON.stringify(sampledSets)}); MtAlbis test ${plain.test}% (nsl last epoch ${(100 * native.base.last_test_acc).toFixed(1)}%); with DGI ${joint.test}% (nsl ${(100 * nativeJoint.base.last_test_acc).toFixed(1)}%), DGI accuracy ${dgiAcc}% (nsl ${(100 * nativeJoint.base.last_dgi_acc).toFixed(2)}%)`);
+  console.log(`ok - MAG-like: ${nodes} nodes, ${edges} edges drawn and filtered; sampled over ${Object.keys(sampledSets).length} edge sets (${JSON.stringify(sampledSets)}); MtAlbis test ${plain.test}% (nsl last epoch ${(100 * native.base.last_test_acc).toFixed(1)}%); with DGI ${joint.test}% (nsl ${(100 * nativeJoint.dgi.last_test_acc).toFixed(1)}%) beside the classification alone ${(100 * whatIf.base).toFixed(1)}% (nsl ${(100 * nativeJoint.base.last_test_acc).toFixed(1)}%), DGI accuracy ${dgiAcc}% (nsl ${(100 * nativeJoint.dgi.last_dgi_acc).toFixed(2)}%)`);
   assert.deepEqual(problems, [], `no page problems: ${problems.join('\n')}`);
 } finally {
   await sleep(0);

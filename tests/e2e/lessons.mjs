@@ -185,13 +185,20 @@ const ACT = {
   ],
   'heterogeneous-graphs': [
     async (page) => {
-      // Untick the authors, then tick them again, as the task asks; then train.
+      // Untick the authors, then tick them again, as the task asks; then train. (The graph is
+      // drawn once the worker has generated and laid it out.)
+      await page.waitForSelector('#node-set-author', { timeout: 120_000 });
       await page.click('#node-set-author');
       await page.click('#node-set-author');
       await play(page);
     },
     play,
-    async (page) => { await page.click('#rounds-view button.round >> nth=0'); await play(page); },
+    async (page) => {
+      // The first round's button (a selector both browsers' drivers take).
+      await page.waitForSelector('#rounds-view button.round', { timeout: 120_000 });
+      await page.click('#rounds-view button.round');
+      await play(page);
+    },
     async (page) => { await setNumber(page, 'rounds', 3); await play(page); },
     play,
   ],

@@ -611,7 +611,8 @@ pub fn app() -> Html {
                             steps_per_epoch={info.steps_per_epoch} />
                     } else if s.training.base.is_some() {
                         <WhatIf base={s.training.base.as_ref().and_then(|b| b.latest.clone())} regularized={latest.clone()}
-                            variant={AttrValue::from(s.spec.variant_name())} epsilon={s.spec.evaluation.fgsm.map(|f| f.epsilon)} />
+                            variant={AttrValue::from(s.spec.variant_name())} epsilon={s.spec.evaluation.fgsm.map(|f| f.epsilon)}
+                            difference={if s.spec.trains_dgi_beside() { "Deep Graph Infomax beside" } else { "regularization" }} />
                     }
                     if let (Some(info), Some(p)) = (&s.training.info, &latest) {
                         <Confusion class_names={if p.links.is_some() { vec!["non-edge".to_string(), "edge".to_string()] } else { info.class_names.clone() }}

@@ -73,12 +73,7 @@ impl HeteroSession {
         if !matches!(spec.task, TaskSpec::Classification | TaskSpec::Joint { .. }) {
             return Err(NslError::Config("a heterogeneous session classifies nodes".into()));
         }
-        let options = HeteroNodeOptions {
-            classification_weight: spec.task.classification_weight(),
-            dgi_weight: spec.task.dgi_weight(),
-            links: spec.task.link_prediction().cloned(),
-            ..HeteroNodeOptions::classification(spec.epochs, spec.optimizer.learning_rate, spec.seed)
-        };
+        let options = HeteroNodeOptions::of(spec);
         let trainer = HeteroNodeTrainer::new(graph, encoder, &options, device)?;
         let eval = device.clone().inner();
         let t = trainer.targets();
@@ -247,10 +242,7 @@ mod tests {
         let DataSpec::Mag(data) = &spec.data else { unreachable!() };
         let graph = mag::generate(data).unwrap();
         let ModelSpec::Hetero { encoder, .. } = &spec.model else { unreachable!() };
-        let options = HeteroNodeOptions {
-            dgi_weight: Some(0.1),
-            ..HeteroNodeOptions::classification(8, spec.optimizer.learning_rate, spec.seed)
-        };
+        let options = HeteroNodeOptions::of(&spec);
         let native =
             crate::gnn::hetero::node_task::train(&graph, encoder, &options, &device, &mut |_| {}).unwrap();
         for (e, (page, cli)) in totals.iter().zip(&native.losses).enumerate() {

@@ -162,6 +162,23 @@ impl TaskSpec {
         })
     }
 
+    /// The same task without Deep Graph Infomax beside (a joint run left with no other task is
+    /// the classification alone).
+    pub fn without_dgi(&self) -> TaskSpec {
+        match self {
+            TaskSpec::Joint { classification_weight, with } => {
+                let with: Vec<AuxiliaryTask> =
+                    with.iter().filter(|t| !matches!(t, AuxiliaryTask::Dgi { .. })).cloned().collect();
+                if with.is_empty() {
+                    TaskSpec::Classification
+                } else {
+                    TaskSpec::Joint { classification_weight: *classification_weight, with }
+                }
+            }
+            task => task.clone(),
+        }
+    }
+
     /// The tasks trained beside node classification (none outside a joint run).
     pub fn auxiliary(&self) -> &[AuxiliaryTask] {
         match self {
@@ -419,7 +436,9 @@ impl ExperimentSpec {
 
     /// The name of the regularized variant in reports: `adv_reg`, `graph_reg`, `vat_reg`, or
     /// their combination (`graph_adv_reg`), `base` without regularization, `sampled` for a GNN
-    /// trained on sampled subgraphs (whose base model is the same GNN full batch).
+    /// trained on sampled subgraphs (whose base model is the same GNN full batch), `dgi` for a
+    /// node classification with Deep Graph Infomax beside (whose base is the classification
+    /// alone).
     pub fn variant_name(&self) -> String {
         let r = &self.regularization;
         let parts: Vec<&str> = [
@@ -432,10 +451,11 @@ impl ExperimentSpec {
         .filter(|(on, _)| *on)
         .map(|(_, n)| *n)
         .collect();
-        match (parts.is_empty(), self.samples_subgraphs()) {
-            (true, true) => "sampled".into(),
-            (true, false) => "base".into(),
-            (false, _) => format!("{}_reg", parts.join("_")),
+        match (parts.is_empty(), self.samples_subgraphs(), self.trains_dgi_beside()) {
+            (true, true, _) => "sampled".into(),
+            (true, false, true) => "dgi".into(),
+            (true, false, false) => "base".into(),
+            (false, ..) => format!("{}_reg", parts.join("_")),
         }
     }
 }

@@ -60,8 +60,10 @@ impl ExperimentSpec {
     /// The models trained side by side, base first, each with the regularization it trains
     /// with. The base model of a Neural Graph Machine is the same MLP, full batch, without
     /// graph terms; the base of a GNN trained on sampled subgraphs is the same GNN full batch
-    /// (what sampling costs and saves). The base model is trained beside the spec's only when
-    /// the spec asks for the comparison *and* the two differ: it regularizes or samples.
+    /// (what sampling costs and saves); the base of a node classification with Deep Graph
+    /// Infomax beside is the classification alone (what DGI adds). The base model is trained
+    /// beside the spec's only when the spec asks for the comparison *and* the two differ: it
+    /// regularizes, samples or trains DGI beside.
     pub fn variants(&self) -> Vec<(Variant, Regularization)> {
         let mut variants = Vec::with_capacity(2);
         if self.compares_with_base() {
@@ -72,7 +74,8 @@ impl ExperimentSpec {
     }
 
     /// The spec `variant` trains: this one, or for the base model the same data, model,
-    /// optimizer and seed without regularization and, for a GNN, without sampling.
+    /// optimizer and seed without regularization, for a GNN without sampling, and without Deep
+    /// Graph Infomax beside the classification.
     pub fn spec_of(&self, variant: Variant) -> ExperimentSpec {
         match variant {
             Variant::Regularized => self.clone(),
@@ -87,6 +90,7 @@ impl ExperimentSpec {
                     model => model.clone(),
                 },
                 regularization: Regularization::default(),
+                task: self.task.without_dgi(),
                 compare_with_base: false,
                 ..self.clone()
             },
@@ -95,13 +99,27 @@ impl ExperimentSpec {
 
     /// Whether a base model trains beside the spec's model.
     pub fn compares_with_base(&self) -> bool {
-        self.compare_with_base && (!self.regularization.is_none() || self.samples_subgraphs())
+        self.compare_with_base
+            && (!self.regularization.is_none() || self.samples_subgraphs() || self.trains_dgi_beside())
     }
 
     /// What the base model beside this spec's is, in words: the same GNN full batch beside a
-    /// sampled one, otherwise the model without regularization.
+    /// sampled one, the classification alone beside one with DGI, otherwise the model without
+    /// regularization.
     pub fn base_label(&self) -> &'static str {
-        if self.samples_subgraphs() { "full-batch model" } else { "base model" }
+        if self.samples_subgraphs() {
+            "full-batch model"
+        } else if self.trains_dgi_beside() {
+            "classification alone"
+        } else {
+            "base model"
+        }
+    }
+
+    /// Whether Deep Graph Infomax trains beside node classification (its base model: the
+    /// classification alone).
+    pub fn trains_dgi_beside(&self) -> bool {
+        self.task.dgi_weight().is_some()
     }
 
     /// Whether a GNN trains on sampled subgraphs (its base model: full batch).
@@ -163,5 +181,30 @@ mod tests {
         assert_eq!(names, ["base"]);
         let alone = ExperimentSpec { compare_with_base: false, ..adv };
         assert_eq!(alone.variants().len(), 1);
+    }
+
+    #[test]
+    fn deep_graph_infomax_beside_compares_with_the_classification_alone() {
+        let dgi = builtin("mag-mtalbis-dgi", None, 0).unwrap();
+        assert_eq!(
+            (dgi.variant_name(), dgi.variants().len()),
+            ("dgi".to_string(), 1),
+            "not asked to compare"
+        );
+        let pair = ExperimentSpec { compare_with_base: true, ..dgi };
+        let names: Vec<String> = pair.variants().iter().map(|(v, _)| pair.name_of(*v)).collect();
+        assert_eq!(names, ["base", "dgi"]);
+        assert_eq!(pair.base_label(), "classification alone");
+        let base = pair.spec_of(Variant::Base);
+        assert_eq!(base.task, TaskSpec::Classification);
+        assert_eq!((base.model, base.seed, base.epochs), (pair.model.clone(), pair.seed, pair.epochs));
+        // Links and DGI beside: the base keeps the links.
+        let joint =
+            ExperimentSpec { compare_with_base: true, ..builtin("mag-mtalbis-joint", None, 0).unwrap() };
+        let base = joint.spec_of(Variant::Base);
+        assert!(base.task.link_prediction().is_some() && base.task.dgi_weight().is_none(), "{:?}", base.task);
+        base.validate().unwrap();
+        let plain = ExperimentSpec { compare_with_base: true, ..builtin("mag-mtalbis", None, 0).unwrap() };
+        assert!(!plain.compares_with_base(), "nothing beside: one model");
     }
 }

@@ -159,7 +159,17 @@ pub fn run(
                 robustness: Vec::new(),
             });
         }
-        Plan::HeteroNodes => runs.push(run_hetero_nodes(spec, device, on_event)?),
+        Plan::HeteroNodes => {
+            // The classification alone first when it trains beside one with DGI.
+            for (variant, _) in spec.variants() {
+                runs.push(run_hetero_nodes(
+                    &spec.spec_of(variant),
+                    &spec.name_of(variant),
+                    device,
+                    on_event,
+                )?);
+            }
+        }
         Plan::GraphClassification => runs.push(run_graph_classification(spec, device, on_event)?),
     }
     Ok(ExperimentOutcome { name: spec.name.clone(), runs })
@@ -169,11 +179,10 @@ pub fn run(
 /// returns the test metrics and training seconds.
 fn typed_graph_run(
     spec: &ExperimentSpec,
-    steps_per_epoch: usize,
+    (variant, steps_per_epoch): (&str, usize),
     on_event: &mut dyn FnMut(Event<'_>),
     train: &mut dyn FnMut(ProgressSink<'_>) -> Result<(Metrics, f64)>,
 ) -> Result<RunOutcome> {
-    let variant = "base";
     on_event(Event::RunStarted { variant, epochs: spec.epochs, steps_per_epoch });
     let mut history = Vec::with_capacity(spec.epochs);
     let (metrics, train_seconds) = train(&mut |progress| match progress {
@@ -203,26 +212,22 @@ fn hetero_model(spec: &ExperimentSpec) -> (&HeteroEncoderConfig, &ReduceType, Op
     (encoder, readout, sampling.as_ref())
 }
 
-/// Node classification on a MAG-like graph.
+/// Node classification on a MAG-like graph, reported as `variant`.
 fn run_hetero_nodes(
     spec: &ExperimentSpec,
+    variant: &str,
     device: &Device,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<RunOutcome> {
     let DataSpec::Mag(mag) = &spec.data else { unreachable!("the spec was validated") };
     let graph = nsl_graph::datasets::mag::generate(mag).map_err(|e| NslError::Config(e.to_string()))?;
     let (encoder, _, sampling) = hetero_model(spec);
-    let options = HeteroNodeOptions {
-        classification_weight: spec.task.classification_weight(),
-        dgi_weight: spec.task.dgi_weight(),
-        links: spec.task.link_prediction().cloned(),
-        ..HeteroNodeOptions::classification(spec.epochs, spec.optimizer.learning_rate, spec.seed)
-    };
+    let options = HeteroNodeOptions::of(spec);
     let steps = match sampling {
         Some(sampling) => hetero::sampled::steps_per_epoch(&graph, &encoder.node_set, sampling)?,
         None => 1,
     };
-    typed_graph_run(spec, steps, on_event, &mut |on_progress| {
+    typed_graph_run(spec, (variant, steps), on_event, &mut |on_progress| {
         let run = match sampling {
             Some(sampling) => {
                 hetero::sampled::train_sampled(&graph, encoder, sampling, &options, device, on_progress)?
@@ -253,7 +258,7 @@ fn run_graph_classification(
     let config = HeteroGraphConfig { encoder: encoder.clone(), readout: readout.clone() };
     let options = GraphTrainOptions::of(spec);
     let steps = set.indices(nsl_graph::SplitKind::Train).len().div_ceil(options.batch_size);
-    typed_graph_run(spec, steps, on_event, &mut |on_progress| {
+    typed_graph_run(spec, ("base", steps), on_event, &mut |on_progress| {
         let run = hetero::graph_task::train(&set, &config, &options, device, on_progress)?;
         let metrics = Metrics {
             test_acc: Some(run.test_acc),

@@ -437,8 +437,12 @@ pub fn evaluation_controls(props: &ControlsProps) -> Html {
     html! {
         <section class="card" aria-labelledby="evaluation-title">
             <h2 id="evaluation-title">{ "What-if and evaluation" }</h2>
-            if matches!(props.spec.model, ModelSpec::Hetero { .. }) {
-                <p class="hint">{ "TF-GNN's models train without regularizers and are not attacked here: compare templates, rounds and tasks by training one after the other." }</p>
+            if props.spec.trains_dgi_beside() {
+                <Toggle id="compare" label="Train the classification alone beside it (same seed, same graph)"
+                    checked={props.spec.compare_with_base} on_change={props.on_edit.reform(Edit::Compare)} />
+                <p class="hint">{ "The same model without Deep Graph Infomax, dashed in the charts: what the task beside adds." }</p>
+            } else if matches!(props.spec.model, ModelSpec::Hetero { .. }) {
+                <p class="hint">{ "TF-GNN's models train without regularizers and are not attacked here: compare templates and rounds by training one after the other, or turn on Deep Graph Infomax (model card) to train the classification alone beside it." }</p>
             } else {
             <Toggle id="compare" label="Train the base model beside it (same seed, same data)"
                 checked={props.spec.compare_with_base} on_change={props.on_edit.reform(Edit::Compare)} />

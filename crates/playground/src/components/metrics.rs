@@ -67,6 +67,9 @@ pub struct WhatIfProps {
     pub variant: AttrValue,
     /// FGSM ε of the attacked accuracy (`None`: not measured).
     pub epsilon: Option<f32>,
+    /// What the regularized model has and the base lacks.
+    #[prop_or(AttrValue::Static("regularization"))]
+    pub difference: AttrValue,
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -94,7 +97,7 @@ pub fn what_if(props: &WhatIfProps) -> Html {
         props.epsilon.map_or("attacked accuracy (off)".into(), |e| format!("FGSM ε = {e} accuracy"));
     html! {
         <table class="whatif" id="whatif">
-            <caption>{ "What-if: the same model, seed and data, without and with regularization" }</caption>
+            <caption>{ format!("What-if: the same model, seed and data, without and with {}", props.difference) }</caption>
             <thead><tr>
                 <th scope="col">{ "model" }</th><th scope="col">{ "clean accuracy" }</th>
                 <th scope="col">{ attacked }</th><th scope="col" title="Σ w·‖p(a) − p(b)‖² / Σ w over the graph's edges">{ "graph smoothness" }</th>

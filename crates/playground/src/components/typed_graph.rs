@@ -46,11 +46,13 @@ pub struct TypedGraphProps {
 #[function_component(TypedGraph)]
 pub fn typed_graph(props: &TypedGraphProps) -> Html {
     let canvas = use_node_ref();
-    let DataView::Typed(view) = &props.info.view else { return Html::default() };
-    let view: &TypedView = view;
     let shown = use_state(Shown::default);
+    let typed: Option<&TypedView> = match &props.info.view {
+        DataView::Typed(view) => Some(view),
+        _ => None,
+    };
     let rounds = props.info.rounds.as_deref();
-    let lit = lit_sets(view, rounds, shown.round);
+    let lit = typed.and_then(|view| lit_sets(view, rounds, shown.round));
     // Drawn after the render, on the canvas it made; the counts are for tests and readers.
     {
         let canvas = canvas.clone();
@@ -63,6 +65,8 @@ pub fn typed_graph(props: &TypedGraphProps) -> Html {
             }
         });
     }
+    // Every hook above runs on every render; only a heterogeneous graph draws below.
+    let Some(view) = typed else { return Html::default() };
     let toggle = |nodes: bool, i: usize| {
         let shown = shown.clone();
         Callback::from(move |_: Event| {

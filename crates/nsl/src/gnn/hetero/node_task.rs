@@ -124,6 +124,16 @@ impl HeteroNodeOptions {
     pub fn classification(epochs: usize, learning_rate: f64, seed: u64) -> Self {
         Self { epochs, learning_rate, seed, classification_weight: 1.0, dgi_weight: None, links: None }
     }
+
+    /// The epochs, learning rate, seed and tasks of `spec` (its joint tasks' weights).
+    pub fn of(spec: &crate::spec::ExperimentSpec) -> Self {
+        Self {
+            classification_weight: spec.task.classification_weight(),
+            dgi_weight: spec.task.dgi_weight(),
+            links: spec.task.link_prediction().cloned(),
+            ..Self::classification(spec.epochs, spec.optimizer.learning_rate, spec.seed)
+        }
+    }
 }
 
 /// Labels and split of the classified node set.
