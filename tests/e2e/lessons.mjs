@@ -134,11 +134,21 @@ const ACT = {
     async (page) => {
       await page.click('#point-add');
       await page.click('#point-class-2');
-      for (const [fx, fy] of [[0.9, 0.1], [0.93, 0.08], [0.88, 0.12], [0.91, 0.14]]) {
-        // Measured before each click: the page above the canvas may still be settling from the
-        // lesson before (a larger view leaving shifts everything up).
+      // The step's setup loaded first (its models rebuilt), then each click where the canvas is
+      // now: the page may still be settling from the lesson before (a larger view leaving
+      // shifts everything up), so the canvas must hold still for a moment before a click.
+      await settled(page, 'the step\'s setup');
+      const stillBox = async () => {
         await page.locator('#data-canvas').scrollIntoViewIfNeeded();
-        const box = await page.locator('#data-canvas').boundingBox();
+        return until('the canvas holds still', async () => {
+          const a = await page.locator('#data-canvas').boundingBox();
+          await sleep(150);
+          const b = await page.locator('#data-canvas').boundingBox();
+          return a && b && a.x === b.x && a.y === b.y ? b : null;
+        }, (box) => box !== null, 10_000);
+      };
+      for (const [fx, fy] of [[0.9, 0.1], [0.93, 0.08], [0.88, 0.12], [0.91, 0.14]]) {
+        const box = await stillBox();
         await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
         await settled(page, 'a green point');
       }
@@ -239,7 +249,12 @@ try {
       assert.equal((await panel(page)).passed, false, `${id} step ${i + 1}: the check waits for the learner`);
       const t0 = Date.now();
       await act(page);
-      await until(`${id} step ${i + 1} (“${at.title}”): the check passes`, () => panel(page), (p) => p.passed, STEP_LIMIT_MS);
+      await until(`${id} step ${i + 1} (“${at.title}”): the check passes`, () => panel(page), (p) => p.passed, STEP_LIMIT_MS)
+        .catch(async (e) => {
+          // What the page showed when the check did not pass, for whoever reads the failure.
+          await page.screenshot({ path: path.join(artifacts, `lesson-${id}-failed.png`), fullPage: true });
+          throw e;
+        });
       times.push(Math.round((Date.now() - t0) / 100) / 10);
       // What the learner sees when the check passes (the prose quotes such figures).
       figures.push(await page.evaluate(() => document.querySelector('#whatif')?.innerText.replace(/\s+/g, ' ') ?? ''));

@@ -12,6 +12,7 @@ use crate::error::{NslError, Result};
 use crate::gnn::hetero::encoder::RoundUpdate;
 use crate::gnn::hetero::node_task::{HeteroNodeOptions, HeteroNodeTrainer};
 use crate::session::inspect::PendingInspection;
+use crate::session::knobs::{checked_change, learning_rate_only};
 use crate::session::readout::Readout;
 use crate::session::snapshot::{
     EdgeTensors, Layout, PendingProgress, SnapshotOptions, onehot_labels, predicted_onehot,
@@ -114,17 +115,12 @@ impl HeteroSession {
     /// Whether `spec` can apply to this session: only the learning rate, epochs, name and
     /// evaluation may differ.
     pub fn accepts(&self, spec: &ExperimentSpec) -> bool {
-        self.spec.differs_only_in_knobs(spec) && spec.regularization == self.spec.regularization
+        learning_rate_only(&self.spec, spec)
     }
 
     /// Applies a changed spec from the next step (see [`HeteroSession::accepts`]).
     pub fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
-        spec.validate()?;
-        if !self.accepts(spec) {
-            return Err(NslError::Config(
-                "the graph, the model or the tasks changed: start a new session".into(),
-            ));
-        }
+        checked_change(&self.spec, spec, "the graph, the model or the tasks")?;
         self.trainer.set_learning_rate(spec.optimizer.learning_rate);
         self.spec = spec.clone();
         Ok(())

@@ -13,6 +13,7 @@ use crate::gnn::link_task::{HeldOut, LinkSplit, LinkTrainer, random_non_edges, s
 use crate::gnn::model::GnnConfig;
 use crate::gnn::node_task::{NodeData, NodeTrainOptions};
 use crate::session::inspect::PendingInspection;
+use crate::session::knobs::{checked_change, learning_rate_only};
 use crate::session::link_scores::LinkLayout;
 use crate::session::readout::Readout;
 use crate::session::snapshot::{Layout, PendingProgress, SnapshotOptions};
@@ -79,15 +80,12 @@ impl LinkSession {
     /// Whether `spec` can apply to this session: only the learning rate, epochs, name and
     /// evaluation may differ.
     pub fn accepts(&self, spec: &ExperimentSpec) -> bool {
-        self.spec.differs_only_in_knobs(spec) && spec.regularization == self.spec.regularization
+        learning_rate_only(&self.spec, spec)
     }
 
     /// Applies a changed spec from the next step (see [`LinkSession::accepts`]).
     pub fn apply(&mut self, spec: &ExperimentSpec) -> Result<()> {
-        spec.validate()?;
-        if !self.accepts(spec) {
-            return Err(NslError::Config("the graph, model or task changed: start a new session".into()));
-        }
+        checked_change(&self.spec, spec, "the graph, model or task")?;
         self.trainer.set_learning_rate(spec.optimizer.learning_rate);
         self.spec = spec.clone();
         Ok(())

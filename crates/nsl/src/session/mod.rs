@@ -14,6 +14,7 @@ pub mod graphs;
 pub mod heatmap;
 pub mod hetero;
 pub mod inspect;
+mod knobs;
 pub mod link_scores;
 pub mod links;
 pub mod network;
