@@ -52,6 +52,7 @@ try {
     const appReady = await page.evaluate(() => window.__appReady ?? null);
     const badge = await page.textContent('#backend-badge');
     assert.match(badge, /CPU/, 'without --enable-unsafe-webgpu the page falls back to the CPU');
+    assert.equal(await page.locator('#backend-why').count(), 0, 'without WebGPU there is nothing to time');
 
     await page.selectOption('#family', family.key);
     // The worker has loaded the new family (and the controls show its setup).
@@ -151,8 +152,24 @@ try {
   const problems = [];
   const t0 = Date.now();
   const { page } = await openPage(gpu, problems, origin + '/');
+  // Left to the page, the backend is the faster for the setup, timed as it loads (WebGPU's
+  // first step compiles its kernels: seconds in software).
+  await page.waitForSelector('#backend-why', { timeout: 180_000 });
+  const why = await page.textContent('#backend-why');
+  const timed = why.match(/^CPU: ([\d.,]+) ms per step, WebGPU: ([\d.,]+) ms per step for this model$/);
+  assert.ok(timed, `the header says what the choice rests on: ${why}`);
+  const [cpuMs, webgpuMs] = [Number(timed[1].replace(',', '')), Number(timed[2].replace(',', ''))];
+  const chosen = cpuMs <= webgpuMs ? 'CPU' : 'WebGPU';
+  assert.match(await page.textContent('#backend-badge'), new RegExp(`Backend: ${chosen}`), `the faster computes: ${why}`);
+  await waitFor(page, 'timed: load', (p) => p.status === 'idle', 120_000);
+  await page.screenshot({ path: path.join(artifacts, 'backend-timed.png') });
+  results.backend_choice = { cpu_ms: cpuMs, webgpu_ms: webgpuMs, chosen };
+  console.log(`ok - backend chosen by timing: ${JSON.stringify(results.backend_choice)}`);
+  // The user can still force one: WebGPU trains.
+  await page.selectOption('#backend', 'webgpu');
   await page.waitForFunction(() => /WebGPU/.test(document.querySelector('#backend-badge')?.textContent ?? ''), null, { timeout: 60_000 });
-  await waitFor(page, 'webgpu: load', (p) => p.status === 'idle', 120_000);
+  assert.equal(await page.locator('#backend-why').count(), 0, 'a forced backend is not timed');
+  await waitFor(page, 'webgpu: load', (p) => p.status === 'idle' && p.step === 0, 120_000);
   await page.selectOption('#speed', '5');
   await page.click('#play');
   const done = await waitFor(page, 'webgpu: training', (p) => p.step >= 20, 240_000);

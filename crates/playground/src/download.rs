@@ -28,6 +28,9 @@ pub fn results_csv(state: &State) -> String {
     let opt = |v: Option<f32>| v.map_or(String::new(), |v| v.to_string());
     let mut rows = |model: &str, history: &History| {
         for p in history.points.iter() {
+            // Accuracies where this step measured them, blank where it kept earlier ones.
+            let measured =
+                |v: Option<f64>| v.filter(|_| p.evaluated).map_or(String::new(), |v| v.to_string());
             let _ = writeln!(
                 out,
                 "{model},{},{},{},{},{},{},{},{},{},{},{}",
@@ -38,10 +41,10 @@ pub fn results_csv(state: &State) -> String {
                 opt(p.adversarial),
                 opt(p.virtual_adversarial),
                 opt(p.dgi),
-                p.train_acc,
-                p.test_acc,
-                p.attacked_acc.map_or(String::new(), |a| a.to_string()),
-                p.dgi_acc.map_or(String::new(), |a| a.to_string()),
+                measured(Some(p.train_acc)),
+                measured(Some(p.test_acc)),
+                measured(p.attacked_acc),
+                measured(p.dgi_acc),
             );
         }
     };
@@ -145,6 +148,7 @@ mod tests {
             points.push(crate::state::Point {
                 step: 10,
                 total: 0.5,
+                evaluated: true,
                 supervised: 0.4,
                 graph: None,
                 adversarial: Some(0.1),

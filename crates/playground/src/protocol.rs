@@ -16,7 +16,7 @@ pub use crate::typed_view::TypedView;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BackendChoice {
-    /// burn's WebGPU backend when the browser offers an adapter, else the CPU.
+    /// Whichever of the CPU and WebGPU trains the setup's models faster, timed when they load.
     #[default]
     Auto,
     /// burn's WebGPU backend.
@@ -32,6 +32,22 @@ pub struct BackendInfo {
     pub webgpu: bool,
     /// Why WebGPU is not available (`None` when it is).
     pub webgpu_unavailable: Option<String>,
+    /// Whether the worker is timing the setup's models on each backend now.
+    #[serde(default)]
+    pub timing: bool,
+    /// What the choice rests on: the setup's step timed on each backend (with the choice left
+    /// to the worker and WebGPU available; `None` otherwise).
+    #[serde(default)]
+    pub times: Option<StepTimes>,
+}
+
+/// A setup's step (every model it trains) timed on each backend.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StepTimes {
+    /// Milliseconds per step on burn's CPU backend.
+    pub cpu_ms: f64,
+    /// Milliseconds per step on burn's WebGPU backend.
+    pub webgpu_ms: f64,
 }
 
 /// What the page asks of the worker.

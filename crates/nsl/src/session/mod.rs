@@ -32,7 +32,7 @@ pub use links::LinkSession;
 pub use nodes::NodeSession;
 pub use rows::Session;
 pub use snapshot::{
-    BurstLosses, GraphPredictions, LayerEmbedding, NodePredictions, PendingProgress, Progress,
+    Accuracies, BurstLosses, GraphPredictions, LayerEmbedding, NodePredictions, PendingProgress, Progress,
     SamplePrediction, SnapshotOptions,
 };
 pub use step::{ATTRIBUTION_STEPS, StepSession, open};

@@ -276,12 +276,16 @@ impl Session {
         let e = &self.eval;
         let classes = self.data.train.classes;
 
-        let train_pred = predicted_onehot(inference.forward(e.train_x.clone()));
-        let train_correct = readout.push((train_pred * e.train_onehot.clone()).sum());
-        let test_logits = inference.forward(e.test_x.clone());
-        let test_pred = predicted_onehot(test_logits.clone());
-        let confusion = readout.push(e.test_onehot.clone().transpose().matmul(test_pred));
-        let attacked = self.spec.evaluation.fgsm.as_ref().map(|attack| {
+        // Every training and test row through the model (and the attack's backward passes):
+        // measured when asked, skipped otherwise.
+        let test_logits = options.evaluate.then(|| inference.forward(e.test_x.clone()));
+        let accuracy = test_logits.as_ref().map(|test_logits| {
+            let train_pred = predicted_onehot(inference.forward(e.train_x.clone()));
+            let train_correct = readout.push((train_pred * e.train_onehot.clone()).sum());
+            let test_pred = predicted_onehot(test_logits.clone());
+            (train_correct, readout.push(e.test_onehot.clone().transpose().matmul(test_pred)))
+        });
+        let attacked = self.spec.evaluation.fgsm.as_ref().filter(|_| options.evaluate).map(|attack| {
             readout.push(fgsm_correct(&inference, e.test_x.clone(), e.test_y.clone(), attack).float())
         });
         let heatmap = match options.grid {
@@ -310,8 +314,13 @@ impl Session {
             _ => None,
         };
         let shown = options.samples.min(self.data.test.len());
-        let samples = (shown > 0)
-            .then(|| readout.push(activation::softmax(test_logits.slice([0..shown, 0..classes]), 1)));
+        let samples = (shown > 0).then(|| {
+            let logits = match &test_logits {
+                Some(all) => all.clone().slice([0..shown, 0..classes]),
+                None => inference.forward(e.test_x.clone().narrow(0, 0, shown)),
+            };
+            readout.push(activation::softmax(logits, 1))
+        });
         let nodes = e.graph.as_ref().map(|g| {
             g.edges
                 .push_predictions(activation::softmax(inference.forward(g.pool_x.clone()), 1), &mut readout)
@@ -320,9 +329,8 @@ impl Session {
             step: self.steps_done(),
             epoch: self.steps_done() as f64 / self.steps_per_epoch() as f64,
             losses,
-            train_correct,
+            accuracy,
             train_rows: self.data.train.len(),
-            confusion,
             test_rows: self.data.test.len(),
             attacked,
             heatmap,
@@ -408,6 +416,38 @@ mod tests {
         assert!(!session.accepts(&other_data));
         assert!(session.apply(&other_data).unwrap_err().to_string().contains("new session"));
         assert!(Session::new(&builtin("cora-gcn", None, 0).unwrap(), &device).is_err());
+    }
+
+    /// A snapshot may skip the accuracies (every row through the model): its losses and sample
+    /// predictions are those of the full snapshot, its accuracies are filled from before.
+    #[test]
+    fn a_snapshot_without_evaluation_skips_only_the_accuracies() {
+        let device = Device::flex();
+        let spec = builtin("moons-adv", None, 0).unwrap();
+        let mut session = Session::new(&spec, &device).unwrap();
+        session.run_steps(30).unwrap();
+        let full = SnapshotOptions { samples: 4, ..Default::default() };
+        let measured = session.snapshot(&full).unwrap().read().unwrap();
+        assert!(measured.evaluated && measured.test_acc > 0.5 && measured.attacked_acc.is_some());
+        let quick = session.snapshot(&SnapshotOptions { evaluate: false, ..full }).unwrap().read().unwrap();
+        assert!(!quick.evaluated);
+        assert_eq!((quick.train_acc, quick.test_acc, quick.attacked_acc), (0.0, 0.0, None));
+        assert!(quick.confusion.is_empty());
+        assert_eq!(quick.samples.len(), 4);
+        for (q, m) in quick.samples.iter().zip(&measured.samples) {
+            assert_eq!((q.row, q.label), (m.row, m.label));
+            let gap =
+                q.probabilities.iter().zip(&m.probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+            assert!(gap < 1e-5, "the first test rows through the model alone: {q:?} vs {m:?}");
+        }
+        assert_eq!(quick.heatmap, measured.heatmap);
+        let mut filled = quick.clone();
+        filled.fill_accuracies(&measured.accuracies().unwrap());
+        assert_eq!(
+            (filled.train_acc, filled.test_acc, filled.attacked_acc, &filled.confusion, filled.evaluated),
+            (measured.train_acc, measured.test_acc, measured.attacked_acc, &measured.confusion, false)
+        );
+        assert!(quick.accuracies().is_none());
     }
 
     #[test]

@@ -77,6 +77,11 @@ pub struct Progress {
     pub epoch: f64,
     /// Mean losses of the steps since the previous snapshot (`None` if there were none).
     pub losses: Option<BurstLosses>,
+    /// Whether this snapshot measured the accuracies (`train_acc`, `test_acc`, `attacked_acc`,
+    /// `confusion`); `false` when it skipped them to save time ([`SnapshotOptions::evaluate`]):
+    /// they are then zero until filled from an earlier snapshot ([`Progress::fill_accuracies`]).
+    #[serde(default = "measured")]
+    pub evaluated: bool,
     /// Accuracy on the training rows.
     pub train_acc: f64,
     /// Accuracy on the test rows.
@@ -134,7 +139,43 @@ pub struct LayerEmbedding {
     pub points: Vec<[f32; 2]>,
 }
 
+/// `true`: a snapshot read without the `evaluated` field measured its accuracies.
+fn measured() -> bool {
+    true
+}
+
+/// What a snapshot measured of a model's accuracy, kept to fill the snapshots after it that
+/// skip the measurement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accuracies {
+    train_acc: f64,
+    test_acc: f64,
+    attacked_acc: Option<f64>,
+    confusion: Vec<u32>,
+}
+
 impl Progress {
+    /// The accuracies this snapshot measured (`None` if it skipped them).
+    pub fn accuracies(&self) -> Option<Accuracies> {
+        self.evaluated.then(|| Accuracies {
+            train_acc: self.train_acc,
+            test_acc: self.test_acc,
+            attacked_acc: self.attacked_acc,
+            confusion: self.confusion.clone(),
+        })
+    }
+
+    /// Fills the accuracies a snapshot skipped with those measured before (`evaluated` stays
+    /// `false`: a chart draws measured points only).
+    pub fn fill_accuracies(&mut self, measured: &Accuracies) {
+        if !self.evaluated {
+            self.train_acc = measured.train_acc;
+            self.test_acc = measured.test_acc;
+            self.attacked_acc = measured.attacked_acc;
+            self.confusion.clone_from(&measured.confusion);
+        }
+    }
+
     /// Accuracy of each class on the test rows (`None` for a class without test rows).
     pub fn per_class_accuracy(&self) -> Vec<Option<f64>> {
         let k = self.classes;
@@ -162,11 +203,22 @@ pub struct SnapshotOptions {
     pub digit: Option<usize>,
     /// For a GNN, every layer's node embeddings in the plane.
     pub embeddings: bool,
+    /// Measure the accuracies (training, test, under the spec's attack, the confusion): a
+    /// forward pass over every row, more than a hundred training steps' arithmetic for a CNN on
+    /// the digits; `false` skips them where that is the cost (models trained on rows).
+    pub evaluate: bool,
 }
 
 impl Default for SnapshotOptions {
     fn default() -> Self {
-        Self { grid: Some(Grid::default()), samples: 8, network: None, digit: None, embeddings: false }
+        Self {
+            grid: Some(Grid::default()),
+            samples: 8,
+            network: None,
+            digit: None,
+            embeddings: false,
+            evaluate: true,
+        }
     }
 }
 
@@ -225,9 +277,9 @@ pub(crate) struct Layout {
     pub(crate) epoch: f64,
     /// The six loss sums (total, supervised, graph, adversarial, VAT, DGI) and their step count.
     pub(crate) losses: Option<(Range<usize>, usize)>,
-    pub(crate) train_correct: Range<usize>,
+    /// The training rows classified right and the test confusion matrix (`None`: not measured).
+    pub(crate) accuracy: Option<(Range<usize>, Range<usize>)>,
     pub(crate) train_rows: usize,
-    pub(crate) confusion: Range<usize>,
     pub(crate) test_rows: usize,
     pub(crate) attacked: Option<Range<usize>>,
     pub(crate) heatmap: Option<Range<usize>>,
@@ -328,6 +380,7 @@ impl Layout {
                 step: self.step,
                 epoch: self.epoch,
                 losses,
+                evaluated: true,
                 train_acc: scores.train_auc,
                 test_acc: scores.test_auc,
                 attacked_acc: None,
@@ -347,9 +400,16 @@ impl Layout {
             });
         }
         let k = self.classes;
-        let confusion: Vec<u32> = v[self.confusion.clone()].iter().map(|&c| c.round() as u32).collect();
-        let test_correct: u32 = (0..k).map(|c| confusion[c * k + c]).sum();
         let fraction = |count: f32, rows: usize| f64::from(count) / rows.max(1) as f64;
+        let (train_acc, test_acc, confusion) = match &self.accuracy {
+            Some((train_correct, confusion)) => {
+                let confusion: Vec<u32> = v[confusion.clone()].iter().map(|&c| c.round() as u32).collect();
+                let test_correct: u32 = (0..k).map(|c| confusion[c * k + c]).sum();
+                let test_acc = f64::from(test_correct) / self.test_rows.max(1) as f64;
+                (fraction(v[train_correct.start], self.train_rows), test_acc, confusion)
+            }
+            None => (0.0, 0.0, Vec::new()),
+        };
         let samples = match &self.samples {
             None => Vec::new(),
             Some(range) => v[range.clone()]
@@ -368,8 +428,9 @@ impl Layout {
             step: self.step,
             epoch: self.epoch,
             losses,
-            train_acc: fraction(v[self.train_correct.start], self.train_rows),
-            test_acc: f64::from(test_correct) / self.test_rows.max(1) as f64,
+            evaluated: self.accuracy.is_some(),
+            train_acc,
+            test_acc,
             attacked_acc: self.attacked.as_ref().map(|r| fraction(v[r.start], self.test_rows)),
             classes: k,
             confusion,
@@ -436,9 +497,8 @@ mod tests {
             step: 7,
             epoch: 1.5,
             losses: Some((0..5, 1)),
-            train_correct: 5..6,
+            accuracy: Some((5..6, 6..10)),
             train_rows: 1,
-            confusion: 6..10,
             test_rows: 1,
             attacked: None,
             heatmap: None,

@@ -97,15 +97,16 @@ const LOSS_CURVES: [Curve; 6] = [
     ("VAT", RGBColor(148, 103, 189), |p| p.virtual_adversarial.map(f64::from)),
     ("DGI (unweighted)", RGBColor(230, 120, 0), |p| p.dgi.map(f64::from)),
 ];
+// Accuracies as measured: a point whose snapshot skipped them is passed by.
 const ACCURACY_CURVES: [Curve; 4] = [
-    ("train", RGBColor(26, 115, 232), |p| Some(p.train_acc)),
-    ("test", RGBColor(32, 33, 36), |p| Some(p.test_acc)),
-    ("attacked", RGBColor(214, 39, 40), |p| p.attacked_acc),
-    ("DGI: clean vs shuffled", RGBColor(230, 120, 0), |p| p.dgi_acc),
+    ("train", RGBColor(26, 115, 232), |p| p.evaluated.then_some(p.train_acc)),
+    ("test", RGBColor(32, 33, 36), |p| p.evaluated.then_some(p.test_acc)),
+    ("attacked", RGBColor(214, 39, 40), |p| p.attacked_acc.filter(|_| p.evaluated)),
+    ("DGI: clean vs shuffled", RGBColor(230, 120, 0), |p| p.dgi_acc.filter(|_| p.evaluated)),
 ];
 const AUC_CURVES: [Curve; 2] = [
-    ("training links", RGBColor(26, 115, 232), |p| Some(p.train_acc)),
-    ("held-out test links", RGBColor(32, 33, 36), |p| Some(p.test_acc)),
+    ("training links", RGBColor(26, 115, 232), |p| p.evaluated.then_some(p.train_acc)),
+    ("held-out test links", RGBColor(32, 33, 36), |p| p.evaluated.then_some(p.test_acc)),
 ];
 const BASE: RGBColor = RGBColor(120, 144, 156);
 
@@ -296,6 +297,7 @@ mod tests {
     fn captions_say_the_latest_values() {
         let p = Point {
             step: 120,
+            evaluated: true,
             total: 0.5,
             supervised: 0.4,
             graph: None,
@@ -333,6 +335,7 @@ mod tests {
     fn long_curves_are_thinned_to_what_the_canvas_shows() {
         let point = |step| Point {
             step,
+            evaluated: true,
             total: 1.0,
             supervised: 1.0,
             graph: None,

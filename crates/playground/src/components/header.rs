@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::protocol::{BackendChoice, BackendInfo};
+use crate::protocol::{BackendChoice, BackendInfo, StepTimes};
 
 /// Props of [`Header`].
 #[derive(Debug, Properties, PartialEq)]
@@ -27,6 +27,11 @@ pub struct HeaderProps {
 pub fn header(props: &HeaderProps) -> Html {
     let (label, class, title) = match &props.backend {
         None => ("detecting…".to_string(), "detecting", "probing for WebGPU".to_string()),
+        Some(info) if info.timing => (
+            "timing…".into(),
+            "detecting",
+            "timing this setup's step on the CPU and on WebGPU, to compute on the faster".into(),
+        ),
         Some(info) if info.webgpu => ("WebGPU".into(), "webgpu", "burn's WebGPU backend, in a worker".into()),
         Some(info) => (
             "CPU".into(),
@@ -54,9 +59,16 @@ pub fn header(props: &HeaderProps) -> Html {
                 <p class="tagline">{ "Neural Structured Learning in your browser: graph and adversarial regularization, computed as TensorFlow NSL computes them." }</p>
             </div>
             <div class="header-tools">
-                <span class={classes!("badge", class)} title={title.clone()} data-testid="backend" id="backend-badge">
-                    { format!("Backend: {label}") }
-                </span>
+                <div class="backend-status">
+                    <span class={classes!("badge", class)} title={title.clone()} data-testid="backend" id="backend-badge">
+                        { format!("Backend: {label}") }
+                    </span>
+                    if let Some(times) = props.backend.as_ref().and_then(|b| b.times.filter(|_| !b.timing)) {
+                        <span id="backend-why" class="backend-why" title="timed when the setup loaded: a few steps of its models on each backend, each ended by reading the numbers back; the faster computes (choose one beside to override)">
+                            { step_times(&times) }
+                        </span>
+                    }
+                </div>
                 if props.show_switch {
                     <label class="inline" for="backend">{ "Compute on" }
                         <select id="backend" onchange={on_change}>
@@ -70,5 +82,37 @@ pub fn header(props: &HeaderProps) -> Html {
                 <button id="classroom-open" onclick={props.on_classroom.reform(|_| ())}>{ "Classroom link…" }</button>
             </div>
         </header>
+    }
+}
+
+/// "CPU: 1.2 ms per step, WebGPU: 38 ms per step for this model".
+pub fn step_times(times: &StepTimes) -> String {
+    format!(
+        "CPU: {} per step, WebGPU: {} per step for this model",
+        millis(times.cpu_ms),
+        millis(times.webgpu_ms)
+    )
+}
+
+/// Milliseconds to two significant figures or so: 0.42 ms, 1.2 ms, 38 ms, 1,250 ms.
+fn millis(ms: f64) -> String {
+    match ms {
+        ms if ms < 1.0 => format!("{ms:.2} ms"),
+        ms if ms < 10.0 => format!("{ms:.1} ms"),
+        ms if ms < 1000.0 => format!("{ms:.0} ms"),
+        ms => format!("{},{:03} ms", (ms / 1000.0).floor(), (ms % 1000.0).floor()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_times_read_as_the_header_says_them() {
+        let times = StepTimes { cpu_ms: 1.23, webgpu_ms: 38.4 };
+        assert_eq!(step_times(&times), "CPU: 1.2 ms per step, WebGPU: 38 ms per step for this model");
+        assert_eq!(millis(0.456), "0.46 ms");
+        assert_eq!(millis(1250.7), "1,250 ms");
     }
 }

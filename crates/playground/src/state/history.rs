@@ -28,6 +28,9 @@ pub struct Point {
     pub virtual_adversarial: Option<f32>,
     /// Deep Graph Infomax's loss (unweighted), when it trains beside.
     pub dgi: Option<f32>,
+    /// Whether the accuracies were measured at this step (else they are the last measured, and
+    /// the accuracy curves pass this point by).
+    pub evaluated: bool,
     /// Train accuracy.
     pub train_acc: f64,
     /// Test accuracy.
@@ -49,6 +52,18 @@ pub fn push_thinned<T>(items: &mut Vec<T>, max: usize, item: T) {
         });
     }
     items.push(item);
+}
+
+/// Drops every other point, counting measured and unmeasured points apart: the accuracy curves
+/// are drawn from the measured points, which a plain every-other would drop all of when
+/// measurements alternate with skips.
+fn thin_points(points: &mut Vec<Point>) {
+    let mut seen = [0usize; 2];
+    points.retain(|p| {
+        let count = &mut seen[usize::from(p.evaluated)];
+        *count += 1;
+        *count % 2 == 1
+    });
 }
 
 /// The measurements of one model. Clones and comparisons are by pointer (see [`Shared`]).
@@ -99,12 +114,18 @@ impl History {
                 adversarial: l.adversarial,
                 virtual_adversarial: l.virtual_adversarial,
                 dgi: l.dgi,
+                evaluated: progress.evaluated,
                 train_acc: progress.train_acc,
                 test_acc: progress.test_acc,
                 attacked_acc: progress.attacked_acc,
                 dgi_acc: progress.dgi_acc,
             };
-            self.points.update(|points| push_thinned(points, MAX_POINTS, point));
+            self.points.update(|points| {
+                if points.len() >= MAX_POINTS {
+                    thin_points(points);
+                }
+                points.push(point);
+            });
         }
         self.latest = Some(Shared::new(progress));
     }
@@ -112,5 +133,35 @@ impl History {
     /// Optimizer steps of the latest snapshot.
     pub fn step(&self) -> usize {
         self.latest.as_ref().map_or(0, |p| p.step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Measurements alternating with skips: thinning halves both kinds, the accuracy curves
+    /// keep points.
+    #[test]
+    fn thinning_keeps_measured_points_when_they_alternate_with_skipped_ones() {
+        let point = |step: usize| Point {
+            step,
+            total: 1.0,
+            supervised: 1.0,
+            graph: None,
+            adversarial: None,
+            virtual_adversarial: None,
+            dgi: None,
+            evaluated: step % 2 == 1,
+            train_acc: 0.5,
+            test_acc: 0.5,
+            attacked_acc: None,
+            dgi_acc: None,
+        };
+        let mut points: Vec<Point> = (0..8).map(point).collect();
+        thin_points(&mut points);
+        let steps: Vec<usize> = points.iter().map(|p| p.step).collect();
+        assert_eq!(steps, [0, 1, 4, 5]);
+        assert_eq!(points.iter().filter(|p| p.evaluated).count(), 2);
     }
 }

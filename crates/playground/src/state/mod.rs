@@ -589,6 +589,7 @@ mod tests {
         Progress {
             step,
             epoch: step as f64 / 20.0,
+            evaluated: true,
             losses: Some(BurstLosses {
                 total,
                 supervised: total,

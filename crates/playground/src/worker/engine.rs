@@ -8,7 +8,7 @@ use nsl::burn::tensor::Device;
 use nsl::session::inspect::PendingInspection;
 use nsl::session::probe::{PendingProbe, ProbeSpec};
 use nsl::session::readout::Readout;
-use nsl::session::{self, PendingProgress, SnapshotOptions, StepSession};
+use nsl::session::{self, Accuracies, PendingProgress, Progress, SnapshotOptions, StepSession};
 use nsl::spec::{Attack, ExperimentSpec, RobustnessSpec, Variant};
 use nsl::train::robustness::RobustnessPoint;
 
@@ -22,6 +22,8 @@ pub struct Engine {
     spec: ExperimentSpec,
     runs: Vec<(Variant, Box<dyn StepSession>)>,
     info: DataInfo,
+    /// Each model's accuracies as last measured, for the snapshots that skip them.
+    measured: Vec<(Variant, Accuracies)>,
 }
 
 /// Every point of every model's robustness curve; measured one at a time by the worker so that
@@ -63,25 +65,33 @@ impl RobustnessJob {
     }
 }
 
+/// A fresh session for each model `spec`'s variants name, on `device`, over `loaded`.
+pub fn open_runs(
+    spec: &ExperimentSpec,
+    loaded: &Loaded,
+    device: &Device,
+) -> nsl::Result<Vec<(Variant, Box<dyn StepSession>)>> {
+    spec.variants()
+        .into_iter()
+        .map(|(variant, _)| {
+            let session = session::open(
+                &spec.spec_of(variant),
+                spec.plan(),
+                loaded.data.as_ref(),
+                loaded.graph.as_ref(),
+                device,
+            )?;
+            Ok((variant, session))
+        })
+        .collect()
+}
+
 impl Engine {
     /// Fresh models for `spec` (with the base model beside them if `spec.compare_with_base`):
     /// MLPs train on the loaded rows, GNNs and NGM over the loaded graph (read once for both).
     pub fn new(spec: &ExperimentSpec, loaded: Loaded, device: &Device) -> nsl::Result<Self> {
-        let Loaded { data, view, class_names, graph, built } = loaded;
-        let runs = spec
-            .variants()
-            .into_iter()
-            .map(|(variant, _)| {
-                let session = session::open(
-                    &spec.spec_of(variant),
-                    spec.plan(),
-                    data.as_ref(),
-                    graph.as_ref(),
-                    device,
-                )?;
-                Ok((variant, session))
-            })
-            .collect::<nsl::Result<Vec<_>>>()?;
+        let runs = open_runs(spec, &loaded, device)?;
+        let Loaded { view, class_names, built, .. } = loaded;
         let last = &runs.last().expect("a spec trains at least one model").1;
         let steps_per_epoch = last.steps_per_epoch();
         let (train_rows, test_rows) = last.split_sizes();
@@ -95,7 +105,7 @@ impl Engine {
             built,
             rounds: last.round_updates(),
         };
-        Ok(Self { spec: spec.clone(), runs, info })
+        Ok(Self { spec: spec.clone(), runs, info, measured: Vec::new() })
     }
 
     /// The setup in force.
@@ -193,6 +203,20 @@ impl Engine {
         self.runs.iter().map(|(variant, run)| Ok((*variant, run.inspect_node(node)?))).collect()
     }
 
+    /// Keeps the accuracies each snapshot measured, and fills those a snapshot skipped with the
+    /// model's last measured ones.
+    pub fn fill_accuracies(&mut self, snapshots: &mut [(Variant, Progress)]) {
+        for (variant, progress) in snapshots {
+            let kept = self.measured.iter_mut().find(|(v, _)| v == variant);
+            match (progress.accuracies(), kept) {
+                (Some(now), Some((_, kept))) => *kept = now,
+                (Some(now), None) => self.measured.push((*variant, now)),
+                (None, Some((_, kept))) => progress.fill_accuracies(kept),
+                (None, None) => {}
+            }
+        }
+    }
+
     /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
     /// Models whose epochs take another number of steps (the full-batch base of a model on
     /// sampled subgraphs) keep up epoch for epoch, and are reported at the spec's model's step.
@@ -267,6 +291,36 @@ mod tests {
         assert!(regularized.1.losses.unwrap().adversarial.is_some());
         engine.burst(30, &SnapshotOptions::default()).unwrap();
         assert!(engine.finished() && engine.steps_done() == 40, "never past the last epoch");
+    }
+
+    /// A tick that skips the accuracies shows the last measured ones; the chart knows them for
+    /// old (`evaluated` stays false).
+    #[test]
+    fn snapshots_that_skip_the_accuracies_show_the_last_measured() {
+        let mut engine = engine(true);
+        let read = |pending: Vec<(Variant, PendingProgress)>| -> Vec<(Variant, Progress)> {
+            pending.into_iter().map(|(v, p)| (v, p.read().unwrap())).collect()
+        };
+        let mut measured = read(engine.burst(10, &SnapshotOptions::default()).unwrap());
+        engine.fill_accuracies(&mut measured);
+        let quick = SnapshotOptions { evaluate: false, ..Default::default() };
+        let mut skipped = read(engine.burst(5, &quick).unwrap());
+        assert!(skipped.iter().all(|(_, p)| !p.evaluated && p.test_acc == 0.0));
+        engine.fill_accuracies(&mut skipped);
+        for ((variant, before), (_, now)) in measured.iter().zip(&skipped) {
+            assert_eq!(now.step, 15);
+            assert!(!now.evaluated);
+            assert_eq!(
+                (now.train_acc, now.test_acc, now.attacked_acc, &now.confusion),
+                (before.train_acc, before.test_acc, before.attacked_acc, &before.confusion),
+                "{variant:?}"
+            );
+        }
+        let mut again = read(engine.burst(5, &SnapshotOptions::default()).unwrap());
+        engine.fill_accuracies(&mut again);
+        assert!(
+            again.iter().all(|(_, p)| p.evaluated && p.step == 20 && p.confusion.iter().sum::<u32>() > 0)
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod engine;
 pub mod explorer;
 mod graphs;
 mod measure;
+mod next_task;
+mod timing;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,7 +25,7 @@ use nsl::session::SnapshotOptions;
 use nsl::session::heatmap::Grid;
 use nsl::spec::ExperimentSpec;
 
-use crate::protocol::{BackendChoice, BackendInfo, Command, Event, Stop};
+use crate::protocol::{BackendChoice, BackendInfo, Command, Event, StepTimes, Stop};
 use crate::wire::{self, FromWorker};
 use engine::{Engine, RobustnessJob};
 use explorer::ExplorerGraph;
@@ -118,6 +120,11 @@ struct Runtime {
     choice: BackendChoice,
     webgpu: Option<Result<Device, String>>,
     device: Device,
+    /// Whether `device` is WebGPU's.
+    on_webgpu: bool,
+    /// The last setup timed on both backends (its [`timing::cost_key`]) and its times: the
+    /// choice holds until a setup's step would cost otherwise.
+    timed: Option<(String, StepTimes)>,
     spec: Option<ExperimentSpec>,
     assets: String,
     bundled: data::Bundled,
@@ -142,11 +149,27 @@ struct Runtime {
     views_at: f64,
     /// It changed and is to be measured once the queued commands are handled.
     inspect_due: bool,
+    /// When a snapshot last measured the accuracies (ms since the epoch), and what that tick
+    /// took (ms).
+    evaluated_at: f64,
+    evaluation_ms: f64,
+    /// The last snapshot skipped the accuracies (the page shows earlier ones).
+    stale: bool,
 }
 
 /// Least time between two probes while training: a probe costs a few forward and backward
 /// passes, the page redraws it at most this often anyway.
 const PROBE_INTERVAL_MS: f64 = 250.0;
+
+/// Least time between two snapshots that measure the accuracies (every training and test row
+/// through each model): what a chart of accuracy needs to look live.
+const EVALUATION_INTERVAL_MS: f64 = 100.0;
+
+/// Training ticks between two that measure the accuracies take at least this many times as
+/// long as the measuring tick did: measuring then costs at most a fifth of the time. For a CNN
+/// on the digits a measurement is more than a hundred training steps' arithmetic; measured at
+/// every tick it made the browser's step thirty times native's.
+const EVALUATION_SPACING: f64 = 4.0;
 
 /// Least time between two snapshots that carry the views inside the models (neurons, feature
 /// maps, embeddings): snapshots come ~90 times a second while training, some thirty canvases
@@ -161,6 +184,8 @@ impl Runtime {
             choice: BackendChoice::Auto,
             webgpu: None,
             device: Device::flex(),
+            on_webgpu: false,
+            timed: None,
             spec: None,
             assets: String::new(),
             bundled: data::Bundled::default(),
@@ -176,6 +201,9 @@ impl Runtime {
             inspect_due: false,
             digit: 0,
             views_at: 0.0,
+            evaluated_at: 0.0,
+            evaluation_ms: 0.0,
+            stale: false,
         }
     }
 
@@ -225,7 +253,7 @@ impl Runtime {
                 self.tick(self.speed).await;
             }
             // Let the page's messages in between ticks.
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            next_task::next_task().await;
         }
     }
 
@@ -268,6 +296,10 @@ impl Runtime {
             Command::Pause => {
                 self.running = false;
                 (self.send)(Event::Paused);
+                // Paused, the page shows the accuracies of the step it stopped at.
+                if self.stale {
+                    self.tick(0).await;
+                }
             }
             Command::Step => {
                 if self.engine.as_ref().is_some_and(|e| !e.finished()) {
@@ -303,21 +335,57 @@ impl Runtime {
         }
     }
 
-    /// Picks the device for the user's choice (probing WebGPU once) and reports it.
+    /// Picks the device for the user's choice (probing WebGPU once) and reports it. Left to the
+    /// worker, the choice is made when a setup loads ([`Runtime::time_backends`]); the CPU
+    /// computes until then.
     async fn select_backend(&mut self) {
         if self.webgpu.is_none() {
             self.webgpu = Some(device::init_webgpu().await);
         }
+        self.timed = None;
         let webgpu = self.webgpu.as_ref().expect("probed above");
-        let use_webgpu = self.choice != BackendChoice::Cpu && webgpu.is_ok();
+        self.on_webgpu = self.choice == BackendChoice::WebGpu && webgpu.is_ok();
         self.device = match webgpu {
-            Ok(device) if use_webgpu => device.clone(),
+            Ok(device) if self.on_webgpu => device.clone(),
             _ => Device::flex(),
         };
+        self.report_backend(false);
+    }
+
+    /// Tells the page which backend computes, and why.
+    fn report_backend(&self, timing: bool) {
         (self.send)(Event::Backend(BackendInfo {
-            webgpu: use_webgpu,
-            webgpu_unavailable: webgpu.as_ref().err().cloned(),
+            webgpu: self.on_webgpu,
+            webgpu_unavailable: self.webgpu.as_ref().and_then(|w| w.as_ref().err().cloned()),
+            timing,
+            times: self.timed.as_ref().map(|(_, times)| *times),
         }));
+    }
+
+    /// With the choice left to the worker and WebGPU available, times the setup's step on each
+    /// backend and computes on the faster (unless a setup of the same cost was timed last).
+    async fn time_backends(&mut self, spec: &ExperimentSpec, loaded: &data::Loaded) {
+        let Some(Ok(webgpu)) = &self.webgpu else { return };
+        let key = timing::cost_key(spec);
+        if self.choice != BackendChoice::Auto || self.timed.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let webgpu = webgpu.clone();
+        self.timed = None;
+        self.report_backend(true);
+        // A setup the CPU cannot train fails to load after this; one WebGPU cannot train
+        // trains on the CPU.
+        let times = match timing::ms_per_step(spec, loaded, &Device::flex()).await {
+            Ok(cpu_ms) => timing::ms_per_step(spec, loaded, &webgpu)
+                .await
+                .ok()
+                .map(|webgpu_ms| StepTimes { cpu_ms, webgpu_ms }),
+            Err(_) => None,
+        };
+        self.on_webgpu = times.as_ref().is_some_and(timing::webgpu_wins);
+        self.timed = times.map(|times| (key, times));
+        self.device = if self.on_webgpu { webgpu } else { Device::flex() };
+        self.report_backend(false);
     }
 
     /// Fresh models for the current spec (fetching the digits once if needed), then a first
@@ -341,9 +409,12 @@ impl Runtime {
             return self.stop(Stop::Failed { message });
         }
         let files = self.explorer.as_ref().map(|e| (e.name(), e.graph()));
-        let engine = data::load(&spec, &mut self.bundled, files, &report_build_step)
-            .and_then(|loaded| Engine::new(&spec, loaded, &self.device));
-        match engine {
+        let loaded = match data::load(&spec, &mut self.bundled, files, &report_build_step) {
+            Ok(loaded) => loaded,
+            Err(e) => return self.stop(Stop::Failed { message: e.to_string() }),
+        };
+        self.time_backends(&spec, &loaded).await;
+        match Engine::new(&spec, loaded, &self.device) {
             Ok(engine) => {
                 (self.send)(Event::Ready {
                     spec: engine.spec().clone(),
@@ -390,12 +461,19 @@ impl Runtime {
         if views {
             self.views_at = now;
         }
+        // The accuracies: when not playing (a step by hand, a new setup), with the last burst,
+        // or once measuring has had its share of the time.
+        let since = now - self.evaluated_at;
+        let evaluate = !self.running
+            || last
+            || since >= EVALUATION_INTERVAL_MS.max(EVALUATION_SPACING * self.evaluation_ms);
         let options = SnapshotOptions {
             grid: Some(Grid::default()),
             samples: data::SHOWN_DIGITS,
             network: views.then(nsl::session::network::neuron_grid),
             digit: views.then_some(self.digit),
             embeddings: views,
+            evaluate,
         };
         let pending = match engine.burst(steps, &options) {
             Ok(pending) => pending,
@@ -408,6 +486,12 @@ impl Runtime {
                 Ok(progress) => snapshots.push((variant, progress)),
                 Err(e) => return self.fail(e),
             }
+        }
+        engine.fill_accuracies(&mut snapshots);
+        self.stale = snapshots.iter().any(|(_, p)| !p.evaluated);
+        if evaluate {
+            self.evaluated_at = js_sys::Date::now();
+            self.evaluation_ms = self.evaluated_at - now;
         }
         (self.send)(Event::Progress(snapshots));
         if (self.probe.is_some() || self.inspected.is_some())
