@@ -333,21 +333,7 @@ mod tests {
 
     #[test]
     fn long_curves_are_thinned_to_what_the_canvas_shows() {
-        let point = |step| Point {
-            step,
-            evaluated: true,
-            total: 1.0,
-            supervised: 1.0,
-            graph: None,
-            adversarial: None,
-            virtual_adversarial: None,
-            dgi: None,
-            train_acc: 0.5,
-            test_acc: 0.5,
-            attacked_acc: None,
-            dgi_acc: None,
-        };
-        let long: Vec<Point> = (0..1999).map(point).collect();
+        let long: Vec<Point> = (0..1999).map(Point::flat).collect();
         let kept = thinned(&long);
         assert!(kept.len() <= DRAWN + 1 && kept.len() > DRAWN / 2, "{}", kept.len());
         assert_eq!((kept[0].step, kept.last().unwrap().step), (0, 1998));

@@ -41,6 +41,27 @@ pub struct Point {
     pub dgi_acc: Option<f64>,
 }
 
+#[cfg(test)]
+impl Point {
+    /// A measured point at `step` on flat curves: losses 1, accuracies ½.
+    pub fn flat(step: usize) -> Self {
+        Self {
+            step,
+            total: 1.0,
+            supervised: 1.0,
+            graph: None,
+            adversarial: None,
+            virtual_adversarial: None,
+            dgi: None,
+            evaluated: true,
+            train_acc: 0.5,
+            test_acc: 0.5,
+            attacked_acc: None,
+            dgi_acc: None,
+        }
+    }
+}
+
 /// Appends `item`, first dropping every other item when `items` holds `max` (a curve keeps its
 /// shape, memory and drawing time stay bounded).
 pub fn push_thinned<T>(items: &mut Vec<T>, max: usize, item: T) {
@@ -144,20 +165,7 @@ mod tests {
     /// keep points.
     #[test]
     fn thinning_keeps_measured_points_when_they_alternate_with_skipped_ones() {
-        let point = |step: usize| Point {
-            step,
-            total: 1.0,
-            supervised: 1.0,
-            graph: None,
-            adversarial: None,
-            virtual_adversarial: None,
-            dgi: None,
-            evaluated: step % 2 == 1,
-            train_acc: 0.5,
-            test_acc: 0.5,
-            attacked_acc: None,
-            dgi_acc: None,
-        };
+        let point = |step: usize| Point { evaluated: step % 2 == 1, ..Point::flat(step) };
         let mut points: Vec<Point> = (0..8).map(point).collect();
         thin_points(&mut points);
         let steps: Vec<usize> = points.iter().map(|p| p.step).collect();
