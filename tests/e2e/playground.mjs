@@ -31,9 +31,9 @@ const results = { browser: firefox ? 'firefox-esr' : 'chromium', families: {}, w
 // `floor`: steps per second that any working build exceeds on the slowest machine of this kind
 // (measured there: circles 323, digits 33, the CNN pair 3 steps/s), a tenth of it or less.
 const FAMILIES = [
-  { key: 'circles', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.05 }, epochs: 200, steps: 300, view: 'heatmap', floor: 30 },
-  { key: 'digits', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.1 }, steps: 300, view: 'digits', floor: 3 },
-  { key: 'digits', label: 'digits-cnn', model: 'Cnn', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.1, 'learning-rate': 0.005 }, steps: 100, view: 'digits', floor: 0.3 },
+  { key: 'circles', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.05 }, epochs: 200, steps: 300, view: 'heatmap', floor: 30, acc: 0.6 },
+  { key: 'digits', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.1 }, steps: 300, view: 'digits', floor: 3, acc: 0.5 },
+  { key: 'digits', label: 'digits-cnn', model: 'Cnn', knobs: { 'adv-multiplier': 0.3, 'step-size': 0.1, 'learning-rate': 0.005 }, steps: 100, view: 'digits', floor: 0.3, acc: 0.5 },
   { key: 'karate', kind: 'GraphAdversarial', knobs: { 'graph-multiplier': 0.8, 'adv-multiplier': 0.2, 'step-size': 0.05 }, epochs: 300, steps: 300, view: 'graph', floor: 3 },
   { key: 'citation', kind: 'GraphAdversarial', knobs: { 'graph-multiplier': 0.6, 'adv-multiplier': 0.2, 'step-size': 0.05 }, epochs: 120, steps: 300, view: 'graph', floor: 3 },
   // Neural Graph Machines (an MLP over all edges, full batch) and a GNN: one step per epoch.
@@ -100,6 +100,13 @@ try {
     assert.ok(loss.inked > 0.01, `${family.key}: loss chart not blank ${JSON.stringify(loss)}`);
     assert.ok(accuracy.inked > 0.01, `${family.key}: accuracy chart not blank ${JSON.stringify(accuracy)}`);
     assert.ok(await page.$('#confusion'), `${family.key}: confusion matrix shown`);
+    // The accuracies are measured now and then while training (at a share of the time), and
+    // at the step a pause stops at: the caption says the paused step's test accuracy.
+    if (family.acc) {
+      const caption = await page.textContent('#accuracy-chart + figcaption');
+      const test = Number(caption.match(/test (\d+(?:\.\d+)?)%/)?.[1]) / 100;
+      assert.ok(test >= family.acc, `${family.label ?? family.key}: the paused model's test accuracy ${test} ≥ ${family.acc}: ${caption}`);
+    }
     await page.screenshot({ path: path.join(artifacts, `${prefix}${family.label ?? family.key}.png`), fullPage: true });
 
     // The URL alone reproduces the setup: a fresh context (no local storage) on the same URL.

@@ -147,6 +147,20 @@ impl History {
                 }
                 points.push(point);
             });
+        } else if progress.evaluated {
+            // No step since the last point (a pause measures the step it stopped at): the point
+            // takes the measured accuracies.
+            let last = self.points.last().copied().filter(|p| p.step == progress.step && !p.evaluated);
+            if let Some(last) = last {
+                let measured = Point {
+                    evaluated: true,
+                    train_acc: progress.train_acc,
+                    test_acc: progress.test_acc,
+                    attacked_acc: progress.attacked_acc,
+                    ..last
+                };
+                self.points.update(|points| *points.last_mut().expect("a last point") = measured);
+            }
         }
         self.latest = Some(Shared::new(progress));
     }
@@ -171,5 +185,25 @@ mod tests {
         let steps: Vec<usize> = points.iter().map(|p| p.step).collect();
         assert_eq!(steps, [0, 1, 4, 5]);
         assert_eq!(points.iter().filter(|p| p.evaluated).count(), 2);
+    }
+
+    /// A pause measures the step the curves stopped at: its point takes the accuracies.
+    #[test]
+    fn a_measurement_without_steps_completes_the_last_point() {
+        let progress = |step: usize, evaluated: bool, losses: bool, test_acc: f64| Progress {
+            evaluated,
+            test_acc,
+            losses: if losses { crate::state::tests::progress(step, 1.0).losses } else { None },
+            ..crate::state::tests::progress(step, 1.0)
+        };
+        let mut history = History::default();
+        history.record(progress(10, true, true, 0.4));
+        history.record(progress(20, false, true, 0.4));
+        assert!(!history.points.last().unwrap().evaluated);
+        history.record(progress(20, true, false, 0.9));
+        let last = *history.points.last().unwrap();
+        assert_eq!((history.points.len(), last.step, last.evaluated, last.test_acc), (2, 20, true, 0.9));
+        history.record(progress(20, true, false, 0.5));
+        assert_eq!(history.points.last().unwrap().test_acc, 0.9, "a measured point stays as measured");
     }
 }

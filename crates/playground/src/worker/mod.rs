@@ -170,6 +170,10 @@ const EVALUATION_INTERVAL_MS: f64 = 100.0;
 /// every tick it made the browser's step thirty times native's.
 const EVALUATION_SPACING: f64 = 4.0;
 
+/// Most time between two measurements while training, whatever one costs (the first, in a
+/// fresh worker, is the slowest): the accuracy chart moves at least this often.
+const EVALUATION_MAX_INTERVAL_MS: f64 = 1500.0;
+
 /// Least time between two snapshots that carry the views inside the models (neurons, feature
 /// maps, embeddings): snapshots come ~90 times a second while training, some thirty canvases
 /// need not be redrawn with each (ten times a second looks live), and a GNN's embeddings cost
@@ -292,17 +296,20 @@ impl Runtime {
                         (self.send)(Event::Stopped(Stop::Finished));
                     } else {
                         self.running = true;
+                        // The first tick measures: the accuracy curves start where training does.
+                        self.evaluated_at = 0.0;
                         (self.send)(Event::Running);
                     }
                 }
             }
             Command::Pause => {
                 self.running = false;
-                (self.send)(Event::Paused);
-                // Paused, the page shows the accuracies of the step it stopped at.
+                // Paused, the page shows the accuracies of the step it stopped at (measured
+                // before it hears of the pause).
                 if self.stale {
                     self.tick(0).await;
                 }
+                (self.send)(Event::Paused);
             }
             Command::Step => {
                 if self.engine.as_ref().is_some_and(|e| !e.finished()) {
@@ -469,7 +476,9 @@ impl Runtime {
         let since = now - self.evaluated_at;
         let evaluate = !self.running
             || last
-            || since >= EVALUATION_INTERVAL_MS.max(EVALUATION_SPACING * self.evaluation_ms);
+            || since
+                >= (EVALUATION_SPACING * self.evaluation_ms)
+                    .clamp(EVALUATION_INTERVAL_MS, EVALUATION_MAX_INTERVAL_MS);
         let options = SnapshotOptions {
             grid: Some(Grid::default()),
             samples: data::SHOWN_DIGITS,
