@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the playground as a static site, optimised for size (wasm-opt -Oz: several minutes on
 # top of the release build), into DIR (default: dist/ in the clone). Any static file server
-# can host DIR as it is: index.html, the wasm module and its JS glue, the worker loader, the
-# bundled digits.
+# can host DIR as it is: index.html, the two wasm modules (page, worker) and their JS glue,
+# the worker loader, the bundled digits and Cora.
 #
 #   bash scripts/build-site.sh [DIR]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -23,6 +23,20 @@ linted cargo test --workspace --locked
 
 build_app
 
+step "the two modules keep to their halves (the page's without the trainer, the worker's without the page)"
+# Read from the modules' name sections (kept without wasm-opt): a page that reached the trainer
+# would carry burn's CPU backend and autodiff again (and its download with them).
+page="$CARGO_TARGET_DIR/dist/playground-page_bg.wasm" worker="$CARGO_TARGET_DIR/dist/playground-worker_bg.wasm"
+if grep -a -q -e burn_flex -e burn_autodiff "$page"; then
+  echo "the page's module holds burn's CPU backend or autodiff: something the page calls reaches the trainer" >&2
+  exit 1
+fi
+if grep -a -q -e 'yew::' -e 'plotters::' "$worker"; then
+  echo "the worker's module holds Yew or plotters: something the worker calls reaches the page" >&2
+  exit 1
+fi
+grep -a -q burn_autodiff "$worker" || { echo "the worker's module has no name section to check" >&2; exit 1; }
+
 step "browser end-to-end test (headless Chromium: every data family on the CPU, then WebGPU)"
 # Screenshots and measured figures: tests/artifacts/ (not committed).
 node tests/e2e/playground.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"

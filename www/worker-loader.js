@@ -1,3 +1,3 @@
-// The training worker: the page's own wasm module (playground.js / playground_bg.wasm, served
-// beside this file), started in a dedicated worker where its `start` registers the trainer.
-import('./playground.js').then((module) => module.default({ module_or_path: './playground_bg.wasm' }));
+// The training worker: its own wasm module (playground-worker.js / playground-worker_bg.wasm,
+// built by Trunk beside the page's), whose `start` registers the trainer.
+import('./playground-worker.js').then((module) => module.default({ module_or_path: './playground-worker_bg.wasm' }));

@@ -1,7 +1,8 @@
 //! NSL Playground: Neural Structured Learning in the browser.
 //!
-//! One wasm module, two roles: in the page ([`start`] on a window) it renders the app, in the
-//! dedicated worker the page spawns (`www/worker-loader.js`) it trains. The page ([`app`], [`state`], [`components`]) renders the
+//! Two wasm modules are built from this library: the page's (`crates/playground-page`, calling
+//! [`start_page`]) renders the app, the dedicated worker's the page spawns
+//! (`crates/playground-worker` through `www/worker-loader.js`, calling [`start_worker`]) trains. The page ([`app`], [`state`], [`components`]) renders the
 //! state held by one reducer and sends [`protocol::Command`]s through [`bridge`] (as [`wire`]
 //! messages) to the training worker ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
 //! [`protocol::Event`]s back. The experiment spec is the single source of truth: the controls
@@ -35,22 +36,23 @@ pub mod worker;
 /// Where the worker loader is served (beside the page).
 pub const WORKER_LOADER: &str = "worker-loader.js";
 
-/// Entry point of the wasm module: the app in a window, the trainer in the worker.
-#[wasm_bindgen::prelude::wasm_bindgen(start)]
-pub fn start() {
-    use wasm_bindgen::JsCast;
+/// The page's entry point (the `playground-page` module): the app in the window.
+pub fn start_page() {
     ctors::run_once();
     panic_to_console();
-    if js_sys::global().dyn_ref::<web_sys::Window>().is_some() {
-        if let Some(splash) =
-            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("splash"))
-        {
-            splash.remove();
-        }
-        yew::Renderer::<app::App>::new().render();
-    } else {
-        worker::listen();
+    if let Some(splash) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("splash"))
+    {
+        splash.remove();
     }
+    yew::Renderer::<app::App>::new().render();
+}
+
+/// The training worker's entry point (the `playground-worker` module): the trainer listens.
+pub fn start_worker() {
+    ctors::run_once();
+    panic_to_console();
+    worker::listen();
 }
 
 /// Sends panic messages to the browser console (they are lost otherwise in wasm).

@@ -29,7 +29,7 @@ pub fn encode<T: Serialize>(message: &T) -> JsValue {
 /// The message a JSON string holds.
 ///
 /// # Panics
-/// If `data` is not a JSON string of a `T`: page and worker are one module, built from one
+/// If `data` is not a JSON string of a `T`: page and worker are built from one library and one
 /// protocol, so anything else is a fault of the program (the worker's panic is reported to
 /// the page, which starts another).
 pub fn decode<T: DeserializeOwned>(data: &JsValue) -> T {

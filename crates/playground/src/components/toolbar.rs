@@ -71,7 +71,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button id="play" class="primary" onclick={send(Command::Play)} disabled={loading} aria-pressed="false">{ "▶ Play" }</button>
             }
             <button id="step" onclick={send(Command::Step)} disabled={running || loading} title="One optimizer step">{ "Step" }</button>
-            <label class="inline" for="speed">{ "Steps per update" }
+            <label class="inline" for="speed" title="At least this many steps between two updates of the page; a model that takes them in less than two frames (33 ms) trains on until that time is up">{ "Steps per update" }
                 <select id="speed" onchange={on_speed}>
                     { for SPEEDS.iter().map(|&s| html! { <option value={s.to_string()} selected={s == props.speed}>{ s }</option> }) }
                 </select>

@@ -217,30 +217,45 @@ impl Engine {
         }
     }
 
-    /// Runs up to `steps` steps on every model (never past the last epoch) and snapshots them.
-    /// Models whose epochs take another number of steps (the full-batch base of a model on
-    /// sampled subgraphs) keep up epoch for epoch, and are reported at the spec's model's step.
-    /// The views inside a model (network, digit views, embeddings) are the regularized
-    /// model's: the page draws only those, so the base model's snapshot leaves them out.
+    /// Runs up to `steps` steps on every model (never past the last epoch). Models whose
+    /// epochs take another number of steps (the full-batch base of a model on sampled
+    /// subgraphs) keep up epoch for epoch.
+    pub fn advance(&mut self, steps: usize) -> nsl::Result<()> {
+        let steps = steps.min(self.info.total_steps.saturating_sub(self.steps_done()));
+        let target = self.steps_done() + steps;
+        let per_epoch = self.info.steps_per_epoch;
+        for (_, run) in &mut self.runs {
+            let own = run.steps_per_epoch();
+            let own_target = if own == per_epoch { target } else { target * own / per_epoch };
+            run.run_steps(own_target.saturating_sub(run.steps_done()))?;
+        }
+        Ok(())
+    }
+
+    /// Snapshots every model, each reported at the spec's model's step (its losses: the mean
+    /// since the previous snapshot). The views inside a model (network, digit views,
+    /// embeddings) are the regularized model's: the page draws only those, so the base
+    /// model's snapshot leaves them out.
+    pub fn snapshot(&mut self, options: &SnapshotOptions) -> nsl::Result<Vec<(Variant, PendingProgress)>> {
+        let step = self.steps_done();
+        let outside = SnapshotOptions { network: None, digit: None, embeddings: false, ..*options };
+        self.runs
+            .iter_mut()
+            .map(|(variant, run)| {
+                let options = if *variant == Variant::Base { &outside } else { options };
+                Ok((*variant, run.snapshot(options)?.at_step(step)))
+            })
+            .collect()
+    }
+
+    /// [`Engine::advance`] by `steps`, then [`Engine::snapshot`].
     pub fn burst(
         &mut self,
         steps: usize,
         options: &SnapshotOptions,
     ) -> nsl::Result<Vec<(Variant, PendingProgress)>> {
-        let steps = steps.min(self.info.total_steps.saturating_sub(self.steps_done()));
-        let target = self.steps_done() + steps;
-        let per_epoch = self.info.steps_per_epoch;
-        let outside = SnapshotOptions { network: None, digit: None, embeddings: false, ..*options };
-        self.runs
-            .iter_mut()
-            .map(|(variant, run)| {
-                let own = run.steps_per_epoch();
-                let own_target = if own == per_epoch { target } else { target * own / per_epoch };
-                run.run_steps(own_target.saturating_sub(run.steps_done()))?;
-                let options = if *variant == Variant::Base { &outside } else { options };
-                Ok((*variant, run.snapshot(options)?.at_step(target)))
-            })
-            .collect()
+        self.advance(steps)?;
+        self.snapshot(options)
     }
 }
 
@@ -291,6 +306,29 @@ mod tests {
         assert!(regularized.1.losses.unwrap().adversarial.is_some());
         engine.burst(30, &SnapshotOptions::default()).unwrap();
         assert!(engine.finished() && engine.steps_done() == 40, "never past the last epoch");
+    }
+
+    /// A tick of several bursts reports what one burst of all their steps would: the same
+    /// step, the losses' mean over every step since the last snapshot, the same model.
+    #[test]
+    fn bursts_without_a_snapshot_between_report_as_one_burst() {
+        let read = |pending: Vec<(Variant, PendingProgress)>| -> Vec<(Variant, Progress)> {
+            pending.into_iter().map(|(v, p)| (v, p.read().unwrap())).collect()
+        };
+        let options = SnapshotOptions { samples: 0, ..Default::default() };
+        let mut in_bursts = engine(true);
+        for _ in 0..3 {
+            in_bursts.advance(7).unwrap();
+        }
+        let bursts = read(in_bursts.snapshot(&options).unwrap());
+        let at_once = read(engine(true).burst(21, &options).unwrap());
+        assert_eq!(bursts.len(), 2);
+        for ((variant, a), (_, b)) in bursts.iter().zip(&at_once) {
+            assert_eq!((a.step, b.step), (21, 21), "{variant:?}");
+            assert_eq!(a.losses, b.losses, "{variant:?}: the mean over all 21 steps");
+            assert_eq!((a.train_acc, a.test_acc), (b.train_acc, b.test_acc), "{variant:?}");
+            assert_eq!(a.heatmap, b.heatmap, "{variant:?}");
+        }
     }
 
     /// A tick that skips the accuracies shows the last measured ones; the chart knows them for

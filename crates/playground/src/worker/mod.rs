@@ -1,6 +1,7 @@
 //! The training worker: a dedicated Web Worker that owns the device and the sessions, takes
 //! [`Command`]s from the page and streams [`Event`]s back. One async task handles commands in
-//! order and, while playing, runs a burst of steps plus one snapshot read-back per tick. Its
+//! order and, while playing, trains bursts of steps for up to a frame's time and ends each
+//! tick with one snapshot read-back. Its
 //! measurements besides training (probe, inspected node, robustness curves) are in `measure.rs`,
 //! the graph explorer's commands in `graphs.rs`.
 
@@ -10,6 +11,7 @@ pub mod engine;
 pub mod explorer;
 mod graphs;
 mod measure;
+mod next_task;
 mod timing;
 
 use std::cell::RefCell;
@@ -156,6 +158,21 @@ struct Runtime {
     stale: bool,
 }
 
+/// How long a tick trains on the CPU before it snapshots: about two frames. A burst of the
+/// page's steps per update that takes less is followed by another: each snapshot runs the
+/// heatmap's grid through every model, and on a 2-core machine the page's redraws take the
+/// worker's core time (measured with `tests/e2e/bench.mjs`: at 16 ms the 2D set's and
+/// karate's step was 1.8 and 1.8–2.2 times native's, at 33 ms 1.6 and 1.5, the page still
+/// refreshed ~27 times a second). A burst that takes longer is a tick of its own.
+const TICK_MS: f64 = 33.0;
+
+/// Whether a tick that has trained for `elapsed_ms` trains another burst before its snapshot:
+/// only while playing (a step by hand is one burst), on the CPU (on WebGPU a step only queues
+/// work, its time says nothing until a read-back) and before the last step.
+fn trains_on(elapsed_ms: f64, running: bool, on_webgpu: bool, finished: bool) -> bool {
+    running && !on_webgpu && !finished && elapsed_ms < TICK_MS
+}
+
 /// Least time between two probes while training: a probe costs a few forward and backward
 /// passes, the page redraws it at most this often anyway.
 const PROBE_INTERVAL_MS: f64 = 250.0;
@@ -165,17 +182,19 @@ const PROBE_INTERVAL_MS: f64 = 250.0;
 const EVALUATION_INTERVAL_MS: f64 = 100.0;
 
 /// Training ticks between two that measure the accuracies take at least this many times as
-/// long as the measuring tick did: measuring then costs at most a fifth of the time. For a CNN
-/// on the digits a measurement is more than a hundred training steps' arithmetic; measured at
-/// every tick it made the browser's step thirty times native's.
-const EVALUATION_SPACING: f64 = 4.0;
+/// long as the measuring tick did: measuring then costs at most a tenth of the time. For a CNN
+/// on the digits a measurement is more than a hundred training steps' arithmetic (~450 ms in
+/// Chromium here); measured at every tick it made the browser's step thirty times native's,
+/// at a fifth of the time the digits MLP's step was 2.2 times native's, at a tenth 1.8.
+const EVALUATION_SPACING: f64 = 9.0;
 
 /// Most time between two measurements while training, whatever one costs (the first, in a
-/// fresh worker, is the slowest): the accuracy chart moves at least this often.
-const EVALUATION_MAX_INTERVAL_MS: f64 = 1500.0;
+/// fresh worker, is the slowest): the accuracy chart moves at least this often. (The CNN's
+/// measurement then takes ~15% of the time.)
+const EVALUATION_MAX_INTERVAL_MS: f64 = 2500.0;
 
 /// Least time between two snapshots that carry the views inside the models (neurons, feature
-/// maps, embeddings): snapshots come ~90 times a second while training, some thirty canvases
+/// maps, embeddings): snapshots come up to ~60 times a second while training, some thirty canvases
 /// need not be redrawn with each (ten times a second looks live), and a GNN's embeddings cost
 /// a PCA each.
 const VIEWS_INTERVAL_MS: f64 = 100.0;
@@ -255,12 +274,8 @@ impl Runtime {
             } else if self.running {
                 self.tick(self.speed).await;
             }
-            // Let the page's messages in between ticks. (A message posted to this worker over a
-            // `MessageChannel` returns sooner than this timer, which browsers clamp to 4 ms: it
-            // was measured to double the 2D set's steps per second, but the page then received
-            // ~200 snapshots a second — 114 ms main-thread tasks, 18 frames a second — and a
-            // pause by keyboard came after the run had ended.)
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            // Let the page's messages in between ticks (without the 4 ms a 0 ms timer waits).
+            next_task::next_task().await;
         }
     }
 
@@ -460,14 +475,25 @@ impl Runtime {
         Ok(())
     }
 
-    /// `steps` steps on every model and one snapshot each, read back asynchronously.
+    /// `steps` steps on every model — while playing on the CPU, bursts of `steps` until a
+    /// frame's time has passed — and one snapshot each, read back asynchronously.
     async fn tick(&mut self, steps: usize) {
         let Some(engine) = &mut self.engine else { return };
-        // The views inside the models: with a single step, the last burst, or once the
-        // interval has passed (the page keeps the last ones between).
+        let started = js_sys::Date::now();
+        let mut advanced = engine.advance(steps);
+        while advanced.is_ok()
+            && trains_on(js_sys::Date::now() - started, self.running, self.on_webgpu, engine.finished())
+        {
+            advanced = engine.advance(steps);
+        }
+        if let Err(e) = advanced {
+            return self.fail(e);
+        }
+        // The views inside the models: when not playing (a step by hand), with the last burst,
+        // or once the interval has passed (the page keeps the last ones between).
         let now = js_sys::Date::now();
-        let last = engine.steps_done() + steps >= engine.info().total_steps;
-        let views = steps <= 1 || last || now - self.views_at >= VIEWS_INTERVAL_MS;
+        let finished = engine.finished();
+        let views = !self.running || finished || now - self.views_at >= VIEWS_INTERVAL_MS;
         if views {
             self.views_at = now;
         }
@@ -475,7 +501,7 @@ impl Runtime {
         // or once measuring has had its share of the time.
         let since = now - self.evaluated_at;
         let evaluate = !self.running
-            || last
+            || finished
             || since
                 >= (EVALUATION_SPACING * self.evaluation_ms)
                     .clamp(EVALUATION_INTERVAL_MS, EVALUATION_MAX_INTERVAL_MS);
@@ -487,11 +513,10 @@ impl Runtime {
             embeddings: views,
             evaluate,
         };
-        let pending = match engine.burst(steps, &options) {
+        let pending = match engine.snapshot(&options) {
             Ok(pending) => pending,
             Err(e) => return self.fail(e),
         };
-        let finished = engine.finished();
         let mut snapshots = Vec::with_capacity(pending.len());
         for (variant, snapshot) in pending {
             match snapshot.read_async().await {
@@ -507,7 +532,7 @@ impl Runtime {
         }
         (self.send)(Event::Progress(snapshots));
         if (self.probe.is_some() || self.inspected.is_some())
-            && (steps <= 1 || finished || js_sys::Date::now() - self.probed_at >= PROBE_INTERVAL_MS)
+            && (!self.running || finished || js_sys::Date::now() - self.probed_at >= PROBE_INTERVAL_MS)
         {
             self.probe_now().await;
             self.inspect_now().await;
@@ -577,6 +602,16 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tick_trains_bursts_for_two_frames_on_the_cpu_only_while_playing() {
+        assert!(trains_on(0.0, true, false, false));
+        assert!(trains_on(TICK_MS - 1.0, true, false, false));
+        assert!(!trains_on(TICK_MS, true, false, false), "the frame's time is up");
+        assert!(!trains_on(0.0, false, false, false), "a step by hand is one burst");
+        assert!(!trains_on(0.0, true, true, false), "on WebGPU a tick is one burst");
+        assert!(!trains_on(0.0, true, false, true), "the last step was taken");
+    }
 
     #[test]
     fn divergence_advice_names_the_high_knobs() {
