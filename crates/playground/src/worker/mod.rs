@@ -162,15 +162,17 @@ struct Runtime {
 /// page's steps per update that takes less is followed by another: each snapshot runs the
 /// heatmap's grid through every model, and on a 2-core machine the page's redraws take the
 /// worker's core time (measured with `tests/e2e/bench.mjs`: at 16 ms the 2D set's and
-/// karate's step was 1.8 and 1.8–2.2 times native's, at 33 ms 1.6 and 1.5, the page still
+/// karate's step was 1.8 and 1.8–2.2 times native's, at 33 ms 1.6 and 1.5–1.8, the page still
 /// refreshed ~27 times a second). A burst that takes longer is a tick of its own.
 const TICK_MS: f64 = 33.0;
 
 /// Whether a tick that has trained for `elapsed_ms` trains another burst before its snapshot:
 /// only while playing (a step by hand is one burst), on the CPU (on WebGPU a step only queues
-/// work, its time says nothing until a read-back) and before the last step.
-fn trains_on(elapsed_ms: f64, running: bool, on_webgpu: bool, finished: bool) -> bool {
-    running && !on_webgpu && !finished && elapsed_ms < TICK_MS
+/// work, its time says nothing until a read-back), before the last step and not in a run's
+/// first tick (`first`: the curves' first point is the mean over the first burst, the
+/// untrained model's loss, as the page's steps per update set it).
+fn trains_on(elapsed_ms: f64, running: bool, on_webgpu: bool, finished: bool, first: bool) -> bool {
+    running && !on_webgpu && !finished && !first && elapsed_ms < TICK_MS
 }
 
 /// Least time between two probes while training: a probe costs a few forward and backward
@@ -185,7 +187,7 @@ const EVALUATION_INTERVAL_MS: f64 = 100.0;
 /// long as the measuring tick did: measuring then costs at most a tenth of the time. For a CNN
 /// on the digits a measurement is more than a hundred training steps' arithmetic (~450 ms in
 /// Chromium here); measured at every tick it made the browser's step thirty times native's,
-/// at a fifth of the time the digits MLP's step was 2.2 times native's, at a tenth 1.8.
+/// at a fifth of the time the digits MLP's step was 2.2 times native's, at a tenth 1.9.
 const EVALUATION_SPACING: f64 = 9.0;
 
 /// Most time between two measurements while training, whatever one costs (the first, in a
@@ -480,9 +482,16 @@ impl Runtime {
     async fn tick(&mut self, steps: usize) {
         let Some(engine) = &mut self.engine else { return };
         let started = js_sys::Date::now();
+        let first = engine.steps_done() == 0;
         let mut advanced = engine.advance(steps);
         while advanced.is_ok()
-            && trains_on(js_sys::Date::now() - started, self.running, self.on_webgpu, engine.finished())
+            && trains_on(
+                js_sys::Date::now() - started,
+                self.running,
+                self.on_webgpu,
+                engine.finished(),
+                first,
+            )
         {
             advanced = engine.advance(steps);
         }
@@ -604,13 +613,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_tick_trains_bursts_for_two_frames_on_the_cpu_only_while_playing() {
-        assert!(trains_on(0.0, true, false, false));
-        assert!(trains_on(TICK_MS - 1.0, true, false, false));
-        assert!(!trains_on(TICK_MS, true, false, false), "the frame's time is up");
-        assert!(!trains_on(0.0, false, false, false), "a step by hand is one burst");
-        assert!(!trains_on(0.0, true, true, false), "on WebGPU a tick is one burst");
-        assert!(!trains_on(0.0, true, false, true), "the last step was taken");
+    fn a_tick_trains_bursts_for_two_frames_on_the_cpu_only_while_playing_past_the_first() {
+        assert!(trains_on(0.0, true, false, false, false));
+        assert!(trains_on(TICK_MS - 1.0, true, false, false, false));
+        assert!(!trains_on(TICK_MS, true, false, false, false), "the two frames' time is up");
+        assert!(!trains_on(0.0, false, false, false, false), "a step by hand is one burst");
+        assert!(!trains_on(0.0, true, true, false, false), "on WebGPU a tick is one burst");
+        assert!(!trains_on(0.0, true, false, true, false), "the last step was taken");
+        assert!(!trains_on(0.0, true, false, false, true), "a run's first point is its first burst");
     }
 
     #[test]
