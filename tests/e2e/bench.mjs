@@ -7,7 +7,8 @@
 //
 // Per setup (the 2D set, the digits MLP and CNN, a GCN on the citation graph, graph-regularized
 // karate; each with the base model beside the regularized one, as the page opens them): first
-// contentful paint and app ready of a fresh visit; then, after a warm-up, over a window of
+// contentful paint, app ready (its controls shown) and trainer ready (the worker, from its own
+// module, has the first setup loaded) of a fresh visit; then, after a warm-up, over a window of
 // steady training: steps per second, view refreshes per second and every main-thread task over
 // 50 ms (the Long Tasks API). Then the same setup natively: the page's spec exported and run by
 // `nsl train --spec` (NSL_BIN; CPU backend) for about as many steps, and the time of a step of
@@ -65,6 +66,7 @@ try {
     await waitFor(page, `${setup.name}: first load`, (p) => p.status === 'idle', 120_000);
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     const appReady = await page.evaluate(() => window.__appReady ?? null);
+    const trainerReady = await page.evaluate(() => window.__trainerReady ?? null);
     await page.selectOption('#family', setup.family);
     await waitFor(page, `${setup.name}: load`, (p) => p.loaded === setup.family && p.status === 'idle', 120_000);
     if (setup.model) {
@@ -117,6 +119,7 @@ try {
       main_thread_tasks_over_50ms: tasks.length,
       first_contentful_paint_ms: paint === null ? null : Math.round(paint),
       app_ready_ms: appReady === null ? null : Math.round(appReady),
+      trainer_ready_ms: trainerReady === null ? null : Math.round(trainerReady),
     };
     if (problems.length) console.log(`note - ${setup.name}: ${problems.join('; ')}`);
     await context.close();
@@ -127,7 +130,7 @@ try {
 }
 
 // The table: each figure beside its baseline.
-const columns = ['steps_per_second', 'browser_ms_per_step', 'native_ms_per_step', 'browser_to_native', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms'];
+const columns = ['steps_per_second', 'browser_ms_per_step', 'native_ms_per_step', 'browser_to_native', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms', 'trainer_ready_ms'];
 const cell = (now, then) => (then === undefined || then === null ? `${now}` : `${now} (${then})`);
 console.log(`\nbrowser benchmark, CPU backend (baseline in parentheses, recorded ${baseline.recorded ?? 'never'}${baseline.machine ? ` on ${baseline.machine}` : ''})`);
 console.log(['setup', ...columns].join(' | '));

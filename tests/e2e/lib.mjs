@@ -90,13 +90,17 @@ export async function openPage(browser, problems, url, options = {}) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
-    // When the app (not the static splash) first shows its controls.
+    // When the app (not the static splash) first shows its controls, and when the trainer
+    // (the worker's own module) first has a setup ready to train.
     new MutationObserver((_, observer) => {
-      if (document.querySelector('#progress')) {
+      if (window.__appReady === undefined && document.querySelector('#progress')) {
         window.__appReady = performance.now();
+      }
+      if (document.querySelector('#progress[data-status="idle"]')) {
+        window.__trainerReady = performance.now();
         observer.disconnect();
       }
-    }).observe(document, { childList: true, subtree: true });
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
   });
   if (init) await page.addInitScript(init);
   await page.goto(url);

@@ -50,6 +50,7 @@ try {
     await waitFor(page, `${family.key}: first load`, (p) => p.status === 'idle', 60_000);
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     const appReady = await page.evaluate(() => window.__appReady ?? null);
+    const trainerReady = await page.evaluate(() => window.__trainerReady ?? null);
     const badge = await page.textContent('#backend-badge');
     assert.match(badge, /CPU/, 'without --enable-unsafe-webgpu the page falls back to the CPU');
     assert.equal(await page.$('#backend-why'), null, 'without WebGPU there is nothing to time');
@@ -107,6 +108,12 @@ try {
       const test = Number(caption.match(/test (\d+(?:\.\d+)?)%/)?.[1]) / 100;
       assert.ok(test >= family.acc, `${family.label ?? family.key}: the paused model's test accuracy ${test} ≥ ${family.acc}: ${caption}`);
     }
+    // The what-if table keeps the loss the models stopped at (the pause's measurement has no
+    // steps of its own).
+    if (await page.$('#whatif')) {
+      const losses = await page.$$eval('#whatif tbody tr td:last-child', (cells) => cells.map((c) => c.textContent));
+      assert.ok(losses.every((l) => Number.isFinite(Number(l))), `${family.label ?? family.key}: the what-if table's losses ${losses}`);
+    }
     await page.screenshot({ path: path.join(artifacts, `${prefix}${family.label ?? family.key}.png`), fullPage: true });
 
     // The URL alone reproduces the setup: a fresh context (no local storage) on the same URL.
@@ -133,7 +140,8 @@ try {
       steps: after.step, first_loss: after.first, last_loss: after.last,
       steps_per_second: Math.round(stepsPerSecond * 10) / 10, floor: family.floor,
       first_contentful_paint_ms: paint === null ? null : Math.round(paint),
-      app_ready_ms: appReady === null ? null : Math.round(appReady), train_seconds: trainSeconds,
+      app_ready_ms: appReady === null ? null : Math.round(appReady),
+      trainer_ready_ms: trainerReady === null ? null : Math.round(trainerReady), train_seconds: trainSeconds,
       seconds_in_all: (Date.now() - t0) / 1000,
     };
     console.log(`ok - ${name}: ${JSON.stringify(results.families[name])}`);

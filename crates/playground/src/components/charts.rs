@@ -14,6 +14,9 @@ use super::raster::context;
 use crate::shared::Shared;
 use crate::state::{History, Point};
 
+/// Up to this many measured points, the accuracy curves mark each one.
+const MARKED_MEASUREMENTS: usize = 40;
+
 /// Which chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
@@ -267,7 +270,15 @@ fn draw(
         let line: Vec<(f64, f64)> =
             points.iter().filter_map(|p| value(p).map(|v| (p.step as f64, v))).collect();
         if !line.is_empty() {
+            // Accuracies are measured at a share of the time, seconds apart for a large model:
+            // where the measurements are few, each is marked, so a straight segment between
+            // two reads as what it is, not as a measured trend.
+            let marked = kind != ChartKind::Loss && line.len() <= MARKED_MEASUREMENTS;
+            let marks: Vec<(f64, f64)> = if marked { line.clone() } else { Vec::new() };
             chart.draw_series(LineSeries::new(line, colour.stroke_width(2))).map_err(|e| e.to_string())?;
+            chart
+                .draw_series(marks.into_iter().map(|at| Circle::new(at, 3, colour.filled())))
+                .map_err(|e| e.to_string())?;
             entries.push(Entry { name: name.to_string(), colour: css(colour), dashed: false });
         }
     }

@@ -162,6 +162,11 @@ impl History {
                 self.points.update(|points| *points.last_mut().expect("a last point") = measured);
             }
         }
+        // Nor does the page's latest snapshot lose the loss the model stopped at: the panels
+        // (the what-if table) read it from there.
+        if progress.losses.is_none() {
+            progress.losses = self.latest.as_ref().filter(|l| l.step == progress.step).and_then(|l| l.losses);
+        }
         self.latest = Some(Shared::new(progress));
     }
 
@@ -203,6 +208,12 @@ mod tests {
         history.record(progress(20, true, false, 0.9));
         let last = *history.points.last().unwrap();
         assert_eq!((history.points.len(), last.step, last.evaluated, last.test_acc), (2, 20, true, 0.9));
+        let latest = history.latest.clone().unwrap();
+        assert_eq!(
+            (latest.test_acc, latest.losses.map(|l| l.total)),
+            (0.9, Some(1.0)),
+            "the loss stopped at stays"
+        );
         history.record(progress(20, true, false, 0.5));
         assert_eq!(history.points.last().unwrap().test_acc, 0.9, "a measured point stays as measured");
     }
