@@ -1,10 +1,11 @@
 //! NSL Playground: Neural Structured Learning in the browser.
 //!
 //! Two wasm modules are built from this library: the page's (`crates/playground-page`, calling
-//! [`start_page`]) renders the app, the dedicated worker's the page spawns
-//! (`crates/playground-worker` through `www/worker-loader.js`, calling [`start_worker`]) trains. The page ([`app`], [`state`], [`components`]) renders the
-//! state held by one reducer and sends [`protocol::Command`]s through [`bridge`] (as [`wire`]
-//! messages) to the training worker ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
+//! [`start_page`]) renders the app; the dedicated worker's, which the page spawns
+//! (`crates/playground-worker` through `www/worker-loader.js`, calling [`start_worker`]),
+//! trains. The page ([`app`], [`state`], [`components`]) renders the state held by one reducer
+//! and sends [`protocol::Command`]s through [`bridge`] (as [`wire`] messages) to the training
+//! worker ([`worker`]), which owns the burn device (WebGPU or CPU) and the sessions and streams
 //! [`protocol::Event`]s back. The experiment spec is the single source of truth: the controls
 //! edit it ([`edit`]), the URL hash carries it ([`link`]), the downloads write it ([`download`]).
 //! Data flows one way: spec → worker → progress → view.

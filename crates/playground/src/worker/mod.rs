@@ -1,6 +1,6 @@
 //! The training worker: a dedicated Web Worker that owns the device and the sessions, takes
 //! [`Command`]s from the page and streams [`Event`]s back. One async task handles commands in
-//! order and, while playing, trains bursts of steps for up to a frame's time and ends each
+//! order and, while playing, trains bursts of steps for up to two frames' time and ends each
 //! tick with one snapshot read-back. Its
 //! measurements besides training (probe, inspected node, robustness curves) are in `measure.rs`,
 //! the graph explorer's commands in `graphs.rs`.
@@ -166,13 +166,21 @@ struct Runtime {
 /// refreshed ~27 times a second). A burst that takes longer is a tick of its own.
 const TICK_MS: f64 = 33.0;
 
-/// Whether a tick that has trained for `elapsed_ms` trains another burst before its snapshot:
-/// only while playing (a step by hand is one burst), on the CPU (on WebGPU a step only queues
-/// work, its time says nothing until a read-back), before the last step and not in a run's
-/// first tick (`first`: the curves' first point is the mean over the first burst, the
-/// untrained model's loss, as the page's steps per update set it).
-fn trains_on(elapsed_ms: f64, running: bool, on_webgpu: bool, finished: bool, first: bool) -> bool {
-    running && !on_webgpu && !finished && !first && elapsed_ms < TICK_MS
+/// Whether a tick of bursts of `steps` that has trained for `elapsed_ms` trains another burst
+/// before its snapshot: only while playing (a step by hand is one burst; a tick of no steps
+/// shows something at once: a digit picked, a pause's measurement), on the CPU (on WebGPU a
+/// step only queues work, its time says nothing until a read-back), before the last step and
+/// not in a run's first tick (`first`: the curves' first point is the mean over the first
+/// burst, the untrained model's loss, as the page's steps per update set it).
+fn trains_on(
+    steps: usize,
+    elapsed_ms: f64,
+    running: bool,
+    on_webgpu: bool,
+    finished: bool,
+    first: bool,
+) -> bool {
+    steps > 0 && running && !on_webgpu && !finished && !first && elapsed_ms < TICK_MS
 }
 
 /// Least time between two probes while training: a probe costs a few forward and backward
@@ -196,7 +204,7 @@ const EVALUATION_SPACING: f64 = 9.0;
 const EVALUATION_MAX_INTERVAL_MS: f64 = 2500.0;
 
 /// Least time between two snapshots that carry the views inside the models (neurons, feature
-/// maps, embeddings): snapshots come up to ~60 times a second while training, some thirty canvases
+/// maps, embeddings): snapshots come up to ~30 times a second while training, some thirty canvases
 /// need not be redrawn with each (ten times a second looks live), and a GNN's embeddings cost
 /// a PCA each.
 const VIEWS_INTERVAL_MS: f64 = 100.0;
@@ -477,8 +485,8 @@ impl Runtime {
         Ok(())
     }
 
-    /// `steps` steps on every model — while playing on the CPU, bursts of `steps` until a
-    /// frame's time has passed — and one snapshot each, read back asynchronously.
+    /// `steps` steps on every model — while playing on the CPU, bursts of `steps` until
+    /// [`TICK_MS`] have passed — and one snapshot each, read back asynchronously.
     async fn tick(&mut self, steps: usize) {
         let Some(engine) = &mut self.engine else { return };
         let started = js_sys::Date::now();
@@ -486,6 +494,7 @@ impl Runtime {
         let mut advanced = engine.advance(steps);
         while advanced.is_ok()
             && trains_on(
+                steps,
                 js_sys::Date::now() - started,
                 self.running,
                 self.on_webgpu,
@@ -498,11 +507,12 @@ impl Runtime {
         if let Err(e) = advanced {
             return self.fail(e);
         }
-        // The views inside the models: when not playing (a step by hand), with the last burst,
-        // or once the interval has passed (the page keeps the last ones between).
+        // The views inside the models: when not playing (a step by hand), in a tick of no steps
+        // (it shows something at once: a digit picked), with the last burst, or once the
+        // interval has passed (the page keeps the last ones between).
         let now = js_sys::Date::now();
         let finished = engine.finished();
-        let views = !self.running || finished || now - self.views_at >= VIEWS_INTERVAL_MS;
+        let views = !self.running || steps == 0 || finished || now - self.views_at >= VIEWS_INTERVAL_MS;
         if views {
             self.views_at = now;
         }
@@ -614,13 +624,14 @@ mod tests {
 
     #[test]
     fn a_tick_trains_bursts_for_two_frames_on_the_cpu_only_while_playing_past_the_first() {
-        assert!(trains_on(0.0, true, false, false, false));
-        assert!(trains_on(TICK_MS - 1.0, true, false, false, false));
-        assert!(!trains_on(TICK_MS, true, false, false, false), "the two frames' time is up");
-        assert!(!trains_on(0.0, false, false, false, false), "a step by hand is one burst");
-        assert!(!trains_on(0.0, true, true, false, false), "on WebGPU a tick is one burst");
-        assert!(!trains_on(0.0, true, false, true, false), "the last step was taken");
-        assert!(!trains_on(0.0, true, false, false, true), "a run's first point is its first burst");
+        assert!(trains_on(10, 0.0, true, false, false, false));
+        assert!(trains_on(10, TICK_MS - 1.0, true, false, false, false));
+        assert!(!trains_on(10, TICK_MS, true, false, false, false), "the two frames' time is up");
+        assert!(!trains_on(1, 0.0, false, false, false, false), "a step by hand is one burst");
+        assert!(!trains_on(0, 0.0, true, false, false, false), "a tick of no steps shows at once");
+        assert!(!trains_on(10, 0.0, true, true, false, false), "on WebGPU a tick is one burst");
+        assert!(!trains_on(10, 0.0, true, false, true, false), "the last step was taken");
+        assert!(!trains_on(10, 0.0, true, false, false, true), "a run's first point is its first burst");
     }
 
     #[test]
