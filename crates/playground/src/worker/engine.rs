@@ -248,7 +248,9 @@ impl Engine {
             .collect()
     }
 
-    /// [`Engine::advance`] by `steps`, then [`Engine::snapshot`].
+    /// [`Engine::advance`] by `steps`, then [`Engine::snapshot`]: what the tests take as one
+    /// tick (the worker's tick may advance several times before its snapshot).
+    #[cfg(test)]
     pub fn burst(
         &mut self,
         steps: usize,
