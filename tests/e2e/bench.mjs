@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_FLAGS, chromium, download, nslJson, openPage, progress, serve, settled, sleep, waitFor } from './lib.mjs';
+import { BASE_FLAGS, chromium, download, loadTimes, nslJson, openPage, progress, serve, settled, sleep, waitFor } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const record = args.includes('--record');
@@ -67,9 +67,7 @@ try {
     const problems = [];
     const { context, page } = await openPage(browser, problems, origin + '/');
     await waitFor(page, `${setup.name}: first load`, (p) => p.status === 'idle', 120_000);
-    const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
-    const appReady = await page.evaluate(() => window.__appReady ?? null);
-    const trainerReady = await page.evaluate(() => window.__trainerReady ?? null);
+    const loaded = await loadTimes(page);
     await page.selectOption('#family', setup.family);
     await waitFor(page, `${setup.name}: load`, (p) => p.loaded === setup.family && p.status === 'idle', 120_000);
     if (setup.model) {
@@ -119,9 +117,7 @@ try {
       view_refreshes_per_second: Math.round((views / seconds) * 10) / 10,
       longest_main_thread_task_ms: tasks.length ? Math.max(...tasks) : 0,
       main_thread_tasks_over_50ms: tasks.length,
-      first_contentful_paint_ms: paint === null ? null : Math.round(paint),
-      app_ready_ms: appReady === null ? null : Math.round(appReady),
-      trainer_ready_ms: trainerReady === null ? null : Math.round(trainerReady),
+      ...loaded,
     };
     if (problems.length) console.log(`note - ${setup.name}: ${problems.join('; ')}`);
     await context.close();

@@ -107,6 +107,18 @@ export async function openPage(browser, problems, url, options = {}) {
   return { context, page };
 }
 
+/** A visit's load times, ms from its start (null where not reached): first contentful paint,
+ *  app ready (its controls shown) and trainer ready (the worker's first setup loaded), as
+ *  `openPage`'s observer recorded them. */
+export const loadTimes = (page) => page.evaluate(() => {
+  const ms = (t) => (t === undefined || t === null ? null : Math.round(t));
+  return {
+    first_contentful_paint_ms: ms(performance.getEntriesByName('first-contentful-paint')[0]?.startTime),
+    app_ready_ms: ms(window.__appReady),
+    trainer_ready_ms: ms(window.__trainerReady),
+  };
+});
+
 /** The toolbar's progress: step, status, loaded setup, first and last loss. */
 export const progress = async (page) => (await page.$('#progress')) === null ? { step: -1, status: 'absent' } : page.$eval('#progress', (o) => ({
   step: Number(o.dataset.step), status: o.dataset.status, loaded: o.dataset.loaded, synced: o.dataset.synced === 'true',

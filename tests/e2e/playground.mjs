@@ -18,7 +18,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE_FLAGS, browserPrefix, chromium, inked, launchBrowser, openPage, progress, serve, setNumber, settled, waitFor } from './lib.mjs';
+import { BASE_FLAGS, browserPrefix, chromium, inked, launchBrowser, loadTimes, openPage, progress, serve, setNumber, settled, waitFor } from './lib.mjs';
 
 const [dist, artifacts] = process.argv.slice(2);
 if (!dist || !artifacts) throw new Error('usage: node playground.mjs DIST_DIR ARTIFACT_DIR');
@@ -48,9 +48,7 @@ try {
     const t0 = Date.now();
     const { context, page } = await openPage(cpu, problems, origin + '/');
     await waitFor(page, `${family.key}: first load`, (p) => p.status === 'idle', 60_000);
-    const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
-    const appReady = await page.evaluate(() => window.__appReady ?? null);
-    const trainerReady = await page.evaluate(() => window.__trainerReady ?? null);
+    const loaded = await loadTimes(page);
     const badge = await page.textContent('#backend-badge');
     assert.match(badge, /CPU/, 'without --enable-unsafe-webgpu the page falls back to the CPU');
     assert.equal(await page.$('#backend-why'), null, 'without WebGPU there is nothing to time');
@@ -139,9 +137,7 @@ try {
     results.families[name] = {
       steps: after.step, first_loss: after.first, last_loss: after.last,
       steps_per_second: Math.round(stepsPerSecond * 10) / 10, floor: family.floor,
-      first_contentful_paint_ms: paint === null ? null : Math.round(paint),
-      app_ready_ms: appReady === null ? null : Math.round(appReady),
-      trainer_ready_ms: trainerReady === null ? null : Math.round(trainerReady), train_seconds: trainSeconds,
+      ...loaded, train_seconds: trainSeconds,
       seconds_in_all: (Date.now() - t0) / 1000,
     };
     console.log(`ok - ${name}: ${JSON.stringify(results.families[name])}`);
