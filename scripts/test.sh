@@ -60,6 +60,9 @@ node tests/e2e/access.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 step "browser end-to-end test of a lost worker (a panic, an uncaught error, a stuck worker: replaced, nothing the learner made is lost)"
 node tests/e2e/worker_crash.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 
+step "browser end-to-end test of the what-if pair in two workers (the same numbers as in one, bit for bit)"
+node tests/e2e/two_workers.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
+
 step "browser end-to-end test of the graph explorer (Cora through the file input, pan/zoom, 2-hop sampling)"
 if require_shared data/cora; then
   node tests/e2e/explorer.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts" "$ROOT/../shared/data/cora"
@@ -87,9 +90,9 @@ if require_shared data/cora; then
   NSL_BIN="$CARGO_TARGET_DIR/debug/nsl" node tests/e2e/graphs_from_data.mjs "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 fi
 
-step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, lessons, access, lost worker, explorer, adversary)"
+step "the CPU-backend browser tests again in Firefox ESR (families, editor, hostile links, lessons, access, lost worker, two workers, explorer, adversary)"
 # Chromium-only: WebGPU (Firefox ESR has none on Linux).
-for test in playground graph_editor hostile_links lessons access worker_crash; do
+for test in playground graph_editor hostile_links lessons access worker_crash two_workers; do
   NSL_BROWSER=firefox node "tests/e2e/$test.mjs" "$CARGO_TARGET_DIR/dist" "$ROOT/tests/artifacts"
 done
 if require_shared data/cora; then

@@ -13,8 +13,10 @@
 // 50 ms (the Long Tasks API). Then the same setup natively: the page's spec exported and run by
 // `nsl train --spec` (NSL_BIN; CPU backend) for about as many steps, and the time of a step of
 // the pair (base and regularized model) in each, with their ratio — the browser against native
-// code on the same spec and seed. --record writes the figures as the new baseline
-// (tests/e2e/bench-baseline.json).
+// code on the same spec and seed. Each setup is measured twice in the browser: as the page
+// runs it (the base model in a second worker where the browser reports two cores) and with
+// one worker training both models in turn (`?workers=1`), for the pair's speed-up.
+// --record writes the figures as the new baseline (tests/e2e/bench-baseline.json).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,10 +65,12 @@ const { server, origin } = await serve(dist);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BASE_FLAGS });
 const measured = {};
 try {
-  for (const setup of SETUPS) {
+  /** Steady training of `setup` in a fresh page at `query`: steps and view refreshes per
+   *  second, long main-thread tasks, load times; the page's spec exported when `specFile`. */
+  async function browserRun(setup, query, specFile) {
     const problems = [];
-    const { context, page } = await openPage(browser, problems, origin + '/');
-    await waitFor(page, `${setup.name}: first load`, (p) => p.status === 'idle', 120_000);
+    const { context, page } = await openPage(browser, problems, origin + '/' + query);
+    await waitFor(page, `${setup.name}${query}: first load`, (p) => p.status === 'idle', 120_000);
     const loaded = await loadTimes(page);
     await page.selectOption('#family', setup.family);
     await waitFor(page, `${setup.name}: load`, (p) => p.loaded === setup.family && p.status === 'idle', 120_000);
@@ -102,25 +106,34 @@ try {
     const tasks = await page.evaluate(([s, e]) => window.__longTasks.filter((t) => t.start >= s && t.start <= e).map((t) => Math.round(t.duration)), [a.t, b.t]);
     if ((await progress(page)).status === 'running') await page.click('#play');
     const seconds = (b.t - a.t) / 1000;
-    const stepsPerSecond = (b.p.step - a.p.step) / seconds;
     // Steps an epoch: the toolbar's total over the 10,000 epochs set above.
     const total = Number((await page.textContent('#progress')).match(/step \d+ \/ (\d+)/)[1]);
-    const specFile = await download(page, '#export-spec', artifacts, `bench-${setup.name}.json`);
-    const native = process.env.NSL_BIN ? nativeStepMs(specFile, total / MAX_EPOCHS, Math.max(100, stepsPerSecond * 3)) : null;
-    const browserMs = 1000 / stepsPerSecond;
-    const round2 = (v) => (v === null ? null : Math.round(v * 100) / 100);
-    measured[setup.name] = {
-      steps_per_second: Math.round(stepsPerSecond * 10) / 10,
-      browser_ms_per_step: round2(browserMs),
-      native_ms_per_step: round2(native),
-      browser_to_native: native === null ? null : round2(browserMs / native),
-      view_refreshes_per_second: Math.round((views / seconds) * 10) / 10,
-      longest_main_thread_task_ms: tasks.length ? Math.max(...tasks) : 0,
-      main_thread_tasks_over_50ms: tasks.length,
-      ...loaded,
-    };
-    if (problems.length) console.log(`note - ${setup.name}: ${problems.join('; ')}`);
+    const spec = specFile ? await download(page, '#export-spec', artifacts, specFile) : null;
+    if (problems.length) console.log(`note - ${setup.name}${query}: ${problems.join('; ')}`);
     await context.close();
+    return { stepsPerSecond: (b.p.step - a.p.step) / seconds, viewsPerSecond: views / seconds, tasks, loaded, total, spec };
+  }
+
+  for (const setup of SETUPS) {
+    const two = await browserRun(setup, '', `bench-${setup.name}.json`);
+    const one = await browserRun(setup, '?workers=1');
+    const native = process.env.NSL_BIN ? nativeStepMs(two.spec, two.total / MAX_EPOCHS, Math.max(100, two.stepsPerSecond * 3)) : null;
+    const round2 = (v) => (v === null ? null : Math.round(v * 100) / 100);
+    const ms = (run) => 1000 / run.stepsPerSecond;
+    measured[setup.name] = {
+      steps_per_second: Math.round(two.stepsPerSecond * 10) / 10,
+      one_worker_steps_per_second: Math.round(one.stepsPerSecond * 10) / 10,
+      pair_speedup: round2(two.stepsPerSecond / one.stepsPerSecond),
+      browser_ms_per_step: round2(ms(two)),
+      one_worker_ms_per_step: round2(ms(one)),
+      native_ms_per_step: round2(native),
+      browser_to_native: native === null ? null : round2(ms(two) / native),
+      one_worker_to_native: native === null ? null : round2(ms(one) / native),
+      view_refreshes_per_second: Math.round(two.viewsPerSecond * 10) / 10,
+      longest_main_thread_task_ms: two.tasks.length ? Math.max(...two.tasks) : 0,
+      main_thread_tasks_over_50ms: two.tasks.length,
+      ...two.loaded,
+    };
   }
 } finally {
   await browser.close();
@@ -128,7 +141,7 @@ try {
 }
 
 // The table: each figure beside its baseline.
-const columns = ['steps_per_second', 'browser_ms_per_step', 'native_ms_per_step', 'browser_to_native', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms', 'trainer_ready_ms'];
+const columns = ['steps_per_second', 'one_worker_steps_per_second', 'pair_speedup', 'browser_ms_per_step', 'one_worker_ms_per_step', 'native_ms_per_step', 'browser_to_native', 'one_worker_to_native', 'view_refreshes_per_second', 'longest_main_thread_task_ms', 'main_thread_tasks_over_50ms', 'first_contentful_paint_ms', 'app_ready_ms', 'trainer_ready_ms'];
 const cell = (now, then) => (then === undefined || then === null ? `${now}` : `${now} (${then})`);
 console.log(`\nbrowser benchmark, CPU backend (baseline in parentheses, recorded ${baseline.recorded ?? 'never'}${baseline.machine ? ` on ${baseline.machine}` : ''})`);
 console.log(['setup', ...columns].join(' | '));

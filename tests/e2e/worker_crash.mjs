@@ -52,8 +52,11 @@ function recordWorkers() {
   window.__trainer = () => window.__workers.findLast((w) => !w.terminatedByPage);
 }
 
-/** The training workers Chromium lists (the page's other workers are not the trainer). */
-const chromiumTrainers = (page) => page.workers().filter((w) => w.url().includes('worker-loader') || w.url().startsWith('blob:'));
+/** The training workers Chromium lists (the page's other workers are not the trainer; the
+ *  trainer's twin, which trains the base model of a what-if pair, has `?twin` in its address). */
+const chromiumTrainers = (page) => page.workers().filter((w) => (w.url().includes('worker-loader') || w.url().startsWith('blob:')) && !w.url().endsWith('?twin'));
+/** The twins Chromium lists: at most one, which ends with its trainer. */
+const twinCount = (page) => (firefox ? 0 : page.workers().filter((w) => w.url().endsWith('?twin')).length);
 
 /** How many training workers the page holds. */
 const trainerCount = (page) => (firefox
@@ -100,6 +103,7 @@ async function recovered(page, what, cause, kept) {
   const text = fs.readFileSync(exported, 'utf8');
   assert.ok(['"a"', '"b"', '"c"', '"d"'].every((id) => text.includes(id)), `${what}: the new worker exports square.tsv's graph: ${text.slice(0, 200)}`);
   await until(`${what}: one worker left`, () => trainerCount(page), (n) => n === 1, 30_000);
+  await until(`${what}: no twin left behind`, () => twinCount(page), (n) => n <= 1, 30_000);
   const resumed = await trains(page, `${what}: training resumes`);
   return { message, resumedAtStep: resumed.step };
 }

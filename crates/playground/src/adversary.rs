@@ -159,6 +159,7 @@ mod tests {
             view,
             built: None,
             rounds: None,
+            second_worker: false,
         }
     }
 

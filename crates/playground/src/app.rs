@@ -63,6 +63,13 @@ fn assets_url() -> String {
     }
 }
 
+/// Whether the page's address asks for one training worker (`?workers=1`): the what-if pair
+/// then trains in it one model after the other, as on a one-core machine — to compare.
+fn one_worker_asked() -> bool {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|pair| pair == "workers=1")
+}
+
 fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
@@ -254,6 +261,9 @@ impl Trainer {
             }
         };
         worker.send(&Command::Speed(state.page.speed));
+        if one_worker_asked() {
+            worker.send(&Command::SecondWorker(false));
+        }
         if state.page.backend_choice != BackendChoice::Auto {
             worker.send(&Command::Backend(state.page.backend_choice));
         }
@@ -513,6 +523,7 @@ pub fn app() -> Html {
         <div class={classes!("app", present.then_some("presenter"), s.lesson.as_ref().filter(|v| v.away.is_none()).map(|_| "has-lesson"))}
             data-highlight={highlight.map(AttrValue::from)}>
             <Header backend={s.page.backend.clone()} choice={s.page.backend_choice} show_switch={s.shows(Section::Backend)}
+                second_worker={s.training.info.as_ref().is_some_and(|i| i.second_worker)}
                 on_backend={on_backend} on_classroom={dispatch.reform(|()| Action::Classroom(true))}
                 on_lessons={on_lesson.reform(|()| LessonAction::Index(true))} />
             if s.page.lessons_open {

@@ -74,6 +74,10 @@ pub enum Command {
     Reset,
     /// Steps per snapshot (the speed control).
     Speed(usize),
+    /// Whether a second worker may train the base model of a what-if pair beside this one's
+    /// (by default it does where the browser reports two cores or more; the page's `?workers=1`
+    /// turns it off, to compare). From the next setup on: a load, a reset.
+    SecondWorker(bool),
     /// Compute on another backend (starts over).
     Backend(BackendChoice),
     /// Probe every model with this perturbation now and after each update while training
@@ -276,6 +280,10 @@ pub struct DataInfo {
     /// which edge sets.
     #[serde(default)]
     pub rounds: Option<Vec<Vec<RoundUpdate>>>,
+    /// The base model of the what-if pair trains in a second worker, on another core, beside
+    /// the spec's model.
+    #[serde(default)]
+    pub second_worker: bool,
 }
 
 /// A graph the worker built from the rows.

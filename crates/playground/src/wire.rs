@@ -1,7 +1,9 @@
 //! What the page and its training worker post to each other: JSON strings (the spec's serde
 //! attributes — `skip_serializing_if`, internally tagged enums — need a self-describing
 //! format, and strings read plainly in the browser's devtools). The page posts [`Command`]s;
-//! the worker posts [`FromWorker`]s.
+//! the worker posts [`FromWorker`]s. The training worker and its twin post each other CBOR
+//! bytes instead ([`encode_exact`]): what the twin measures reaches the page through the
+//! training worker with the very numbers it would have had trained there.
 //!
 //! [`Command`]: crate::protocol::Command
 
@@ -35,6 +37,36 @@ pub fn encode<T: Serialize>(message: &T) -> JsValue {
 pub fn decode<T: DeserializeOwned>(data: &JsValue) -> T {
     let text = data.as_string().expect("worker messages are JSON strings");
     parse(&text).expect("both ends are built from the same protocol")
+}
+
+/// `message` as CBOR bytes (a `Uint8Array`): every float as it is, bit for bit.
+pub fn encode_exact<T: Serialize>(message: &T) -> JsValue {
+    js_sys::Uint8Array::from(to_cbor(message).as_slice()).into()
+}
+
+/// The message CBOR bytes hold.
+///
+/// # Panics
+/// If `data` is not the CBOR bytes of a `T` (both ends are built from one protocol).
+pub fn decode_exact<T: DeserializeOwned>(data: &JsValue) -> T {
+    let bytes = js_sys::Uint8Array::new(data).to_vec();
+    from_cbor(&bytes).expect("both ends are built from the same protocol")
+}
+
+/// `message` in CBOR.
+pub fn to_cbor<T: Serialize>(message: &T) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing plain data into a vector cannot fail.
+    ciborium::into_writer(message, &mut bytes).expect("worker messages serialise to CBOR");
+    bytes
+}
+
+/// The message CBOR `bytes` hold.
+///
+/// # Errors
+/// When they are not the CBOR of a `T`.
+pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    ciborium::from_reader(bytes).map_err(|e| e.to_string())
 }
 
 /// The message `text` holds.

@@ -14,6 +14,8 @@ pub struct HeaderProps {
     pub choice: BackendChoice,
     /// Show the backend switch.
     pub show_switch: bool,
+    /// The base model trains in a second worker.
+    pub second_worker: bool,
     /// Backend choices.
     pub on_backend: Callback<BackendChoice>,
     /// Opens the classroom panel.
@@ -33,14 +35,21 @@ pub fn header(props: &HeaderProps) -> Html {
             "timing this setup's step on the CPU and on WebGPU, to compute on the faster".into(),
         ),
         Some(info) if info.webgpu => ("WebGPU".into(), "webgpu", "burn's WebGPU backend, in a worker".into()),
-        Some(info) => (
-            "CPU".into(),
-            "cpu",
-            match &info.webgpu_unavailable {
-                Some(why) => format!("burn's CPU backend in a worker: {why}"),
-                None => "burn's CPU backend in a worker (WebGPU available: switch below)".into(),
-            },
-        ),
+        Some(info) => {
+            let (label, workers) = if props.second_worker {
+                (
+                    "CPU, 2 workers",
+                    "two workers, on two cores: the base model trains in the second, beside the regularized one",
+                )
+            } else {
+                ("CPU", "a worker")
+            };
+            let title = match &info.webgpu_unavailable {
+                Some(why) => format!("burn's CPU backend in {workers}. {why}"),
+                None => format!("burn's CPU backend in {workers} (WebGPU available: switch below)"),
+            };
+            (label.into(), "cpu", title)
+        }
     };
     let webgpu_possible = props.backend.as_ref().is_some_and(|b| b.webgpu_unavailable.is_none());
     let on_change = props.on_backend.reform(|e: Event| {

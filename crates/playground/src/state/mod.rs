@@ -628,6 +628,7 @@ mod tests {
             view: crate::protocol::DataView::Points { train: Vec::new(), test: Vec::new() },
             built: None,
             rounds: None,
+            second_worker: false,
         }
     }
 

@@ -50,6 +50,11 @@ pub fn needs(spec: &ExperimentSpec) -> (bool, bool) {
     )
 }
 
+/// Whether `spec` trains on the graph opened in the explorer (read from the learner's files).
+pub fn reads_opened_graph(spec: &ExperimentSpec) -> bool {
+    matches!(crate::edit::rows_of(&spec.data), DataSpec::Graph { graph: GraphSource::Loaded(_) })
+}
+
 /// Training data, what to draw, and class names.
 #[derive(Debug)]
 pub struct Loaded {
@@ -128,6 +133,46 @@ fn built_layout(
     };
     *kept = Some((rows.clone(), positions.clone()));
     positions
+}
+
+/// Fetches what of the bundled data `spec` needs and `bundled` lacks, from under `assets`.
+///
+/// # Errors
+/// What failed to fetch or decode, with its URL.
+pub async fn fetch_bundled(spec: &ExperimentSpec, assets: &str, bundled: &mut Bundled) -> Result<(), String> {
+    let (digits, cora) = needs(spec);
+    if digits && bundled.digits.is_none() {
+        let images = fetch_bytes(&format!("{assets}{MNIST_IMAGES}")).await?;
+        let labels = fetch_bytes(&format!("{assets}{MNIST_LABELS}")).await?;
+        let decoded =
+            nsl::graph::io::mnist::decode(MNIST_IMAGES, &images, &labels).map_err(|e| e.to_string())?;
+        bundled.digits = Some(nsl::data::mnist::from_digits(decoded));
+    }
+    if cora && bundled.cora.is_none() {
+        let bytes = fetch_bytes(&format!("{assets}{CORA}")).await?;
+        let limits = nsl::graph::io::Limits::default();
+        let graph = nsl::graph::io::compact::decode(CORA, &bytes, &limits).map_err(|e| e.to_string())?;
+        bundled.cora = Some(Planetoid::from_graph(graph).map_err(|e| e.to_string())?);
+    }
+    Ok(())
+}
+
+/// The bytes at `url` (same origin), fetched from a worker.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::JsCast;
+    let failed = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
+    let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(global.fetch_with_str(url))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Loads `spec`'s data; MNIST and Cora come from `bundled` (fetched by the runtime), a graph

@@ -1,10 +1,13 @@
 //! The worker's training engine: a session for each model the spec's variants name — its
 //! model and, for a what-if comparison, the same model without regularization (same seed, same
-//! data) — stepped in lockstep. Pure: no DOM, no async; the worker's runtime drives it and reads snapshots back.
+//! data) — stepped in lockstep. The base model may train in another worker (the twin, see
+//! `twin`): the engine then keeps its step count and says where it must be, the runtime sends
+//! it there. Pure: no DOM, no async; the worker's runtime drives it and reads snapshots back.
 
 use std::collections::VecDeque;
 
 use nsl::burn::tensor::Device;
+use nsl::config::AdvNeighborConfig;
 use nsl::session::inspect::PendingInspection;
 use nsl::session::probe::{PendingProbe, ProbeSpec};
 use nsl::session::readout::Readout;
@@ -20,10 +23,39 @@ use crate::protocol::{DataInfo, RobustnessProgress};
 #[derive(Debug)]
 pub struct Engine {
     spec: ExperimentSpec,
+    /// The models trained in this worker.
     runs: Vec<(Variant, Box<dyn StepSession>)>,
+    /// The model another worker trains, if one does.
+    elsewhere: Option<Elsewhere>,
     info: DataInfo,
     /// Each model's accuracies as last measured, for the snapshots that skip them.
     measured: Vec<(Variant, Accuracies)>,
+}
+
+/// A model of the setup that another worker trains: which, and its steps per epoch (another
+/// number than the spec's model's for the full-batch base of a model on sampled subgraphs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// The model.
+    pub variant: Variant,
+    /// Its optimizer steps per epoch.
+    pub steps_per_epoch: usize,
+}
+
+/// The model of `spec` that can train in a worker of its own: the base model of a what-if
+/// pair (the spec's own model stays with the engine, which reports its steps and data).
+pub fn twin_variant(spec: &ExperimentSpec) -> Option<Variant> {
+    let variants = spec.variants();
+    (variants.len() > 1).then_some(variants[0].0).filter(|v| *v == Variant::Base)
+}
+
+/// Where the next point of a robustness curve is measured.
+#[derive(Debug)]
+pub enum NextPoint {
+    /// Here: the correct test rows as a device value, for one read-back.
+    Here(Readout),
+    /// In the worker that trains the model, under this attack.
+    Elsewhere(AdvNeighborConfig),
 }
 
 /// Every point of every model's robustness curve; measured one at a time by the worker so that
@@ -73,24 +105,51 @@ pub fn open_runs(
 ) -> nsl::Result<Vec<(Variant, Box<dyn StepSession>)>> {
     spec.variants()
         .into_iter()
-        .map(|(variant, _)| {
-            let session = session::open(
-                &spec.spec_of(variant),
-                spec.plan(),
-                loaded.data.as_ref(),
-                loaded.graph.as_ref(),
-                device,
-            )?;
-            Ok((variant, session))
-        })
+        .map(|(variant, _)| Ok((variant, open_run(spec, variant, loaded, device)?)))
         .collect()
+}
+
+/// A fresh session for `variant` of `spec`, on `device`, over `loaded`: what the engine and
+/// the twin open alike, so that the base model starts from the same weights in either worker.
+pub fn open_run(
+    spec: &ExperimentSpec,
+    variant: Variant,
+    loaded: &Loaded,
+    device: &Device,
+) -> nsl::Result<Box<dyn StepSession>> {
+    session::open(&spec.spec_of(variant), spec.plan(), loaded.data.as_ref(), loaded.graph.as_ref(), device)
+}
+
+/// The step a model whose epochs take `own` steps is at when the spec's model, whose epochs
+/// take `per_epoch`, is at `target`: epoch for epoch.
+fn own_step(target: usize, own: usize, per_epoch: usize) -> usize {
+    if own == per_epoch { target } else { target * own / per_epoch }
+}
+
+/// How many test rows `run` classifies correctly under `attack`, for one read-back.
+pub fn correct_readout(run: &dyn StepSession, attack: &AdvNeighborConfig) -> nsl::Result<Readout> {
+    let mut readout = Readout::default();
+    readout.push(run.correct_under_attack(attack)?.float());
+    Ok(readout)
 }
 
 impl Engine {
     /// Fresh models for `spec` (with the base model beside them if `spec.compare_with_base`):
     /// MLPs train on the loaded rows, GNNs and NGM over the loaded graph (read once for both).
-    pub fn new(spec: &ExperimentSpec, loaded: Loaded, device: &Device) -> nsl::Result<Self> {
-        let runs = open_runs(spec, &loaded, device)?;
+    /// The model `elsewhere` names is not opened here: another worker trains it.
+    pub fn new(
+        spec: &ExperimentSpec,
+        loaded: Loaded,
+        device: &Device,
+        elsewhere: Option<Elsewhere>,
+    ) -> nsl::Result<Self> {
+        let away = elsewhere.map(|e| e.variant);
+        let runs = spec
+            .variants()
+            .into_iter()
+            .filter(|(variant, _)| Some(*variant) != away)
+            .map(|(variant, _)| Ok((variant, open_run(spec, variant, &loaded, device)?)))
+            .collect::<nsl::Result<Vec<_>>>()?;
         let Loaded { view, class_names, built, .. } = loaded;
         let last = &runs.last().expect("a spec trains at least one model").1;
         let steps_per_epoch = last.steps_per_epoch();
@@ -104,8 +163,14 @@ impl Engine {
             view,
             built,
             rounds: last.round_updates(),
+            second_worker: elsewhere.is_some(),
         };
-        Ok(Self { spec: spec.clone(), runs, info, measured: Vec::new() })
+        Ok(Self { spec: spec.clone(), runs, elsewhere, info, measured: Vec::new() })
+    }
+
+    /// The model another worker trains, if one does.
+    pub fn elsewhere(&self) -> Option<Elsewhere> {
+        self.elsewhere
     }
 
     /// The setup in force.
@@ -171,30 +236,31 @@ impl Engine {
         if self.spec.plan().reads_whole_graph() {
             return Err(session::step::rows_only());
         }
-        let queue: VecDeque<_> = self
-            .runs
+        let variants: Vec<Variant> = self.spec.variants().into_iter().map(|(v, _)| v).collect();
+        let queue: VecDeque<_> = variants
             .iter()
-            .flat_map(|(variant, _)| spec.points().into_iter().map(move |(a, e)| (*variant, a, e)))
+            .flat_map(|variant| spec.points().into_iter().map(move |(a, e)| (*variant, a, e)))
             .collect();
         let progress = RobustnessProgress {
             step: self.steps_done(),
             done: 0,
             total: queue.len(),
-            curves: self.runs.iter().map(|(v, _)| (*v, Vec::new())).collect(),
+            curves: variants.iter().map(|v| (*v, Vec::new())).collect(),
             error: None,
         };
         Ok(RobustnessJob { spec, queue, progress, rows: self.info.test_rows })
     }
 
     /// Starts measuring the next point of `job`: how many test rows that model classifies
-    /// correctly under the attack, as a device value for one read-back (`None` when done).
-    pub fn next_robustness_point(&self, job: &RobustnessJob) -> nsl::Result<Option<Readout>> {
+    /// correctly under the attack — here, as a device value for one read-back, or the attack
+    /// for the worker that trains the model (`None` when done).
+    pub fn next_robustness_point(&self, job: &RobustnessJob) -> nsl::Result<Option<NextPoint>> {
         let Some(&(variant, attack, epsilon)) = job.queue.front() else { return Ok(None) };
-        let (_, run) = self.runs.iter().find(|(v, _)| *v == variant).expect("the job was made here");
-        let correct = run.correct_under_attack(&job.spec.attack_config(attack, epsilon))?;
-        let mut readout = Readout::default();
-        readout.push(correct.float());
-        Ok(Some(readout))
+        let config = job.spec.attack_config(attack, epsilon);
+        let Some((_, run)) = self.runs.iter().find(|(v, _)| *v == variant) else {
+            return Ok(Some(NextPoint::Elsewhere(config)));
+        };
+        Ok(Some(NextPoint::Here(correct_readout(run.as_ref(), &config)?)))
     }
 
     /// Inspects graph node `node` on every model (its graph-regularization neighbors and their
@@ -217,33 +283,62 @@ impl Engine {
         }
     }
 
-    /// Runs up to `steps` steps on every model (never past the last epoch). Models whose
-    /// epochs take another number of steps (the full-batch base of a model on sampled
+    /// The step the spec's model reaches after up to `steps` more (never past the last epoch).
+    pub fn target(&self, steps: usize) -> usize {
+        (self.steps_done() + steps).min(self.info.total_steps.max(self.steps_done()))
+    }
+
+    /// The step the model trained elsewhere must reach when the spec's model is at `target`
+    /// (`None`: every model trains here).
+    pub fn elsewhere_target(&self, target: usize) -> Option<usize> {
+        self.elsewhere.map(|e| own_step(target, e.steps_per_epoch, self.info.steps_per_epoch))
+    }
+
+    /// Runs up to `steps` steps on every model here (never past the last epoch). Models
+    /// whose epochs take another number of steps (the full-batch base of a model on sampled
     /// subgraphs) keep up epoch for epoch.
     pub fn advance(&mut self, steps: usize) -> nsl::Result<()> {
-        let steps = steps.min(self.info.total_steps.saturating_sub(self.steps_done()));
-        let target = self.steps_done() + steps;
+        self.advance_to(self.target(steps))
+    }
+
+    /// Runs every model here until the spec's model is at step `target`.
+    pub fn advance_to(&mut self, target: usize) -> nsl::Result<()> {
         let per_epoch = self.info.steps_per_epoch;
         for (_, run) in &mut self.runs {
-            let own = run.steps_per_epoch();
-            let own_target = if own == per_epoch { target } else { target * own / per_epoch };
+            let own_target = own_step(target, run.steps_per_epoch(), per_epoch);
             run.run_steps(own_target.saturating_sub(run.steps_done()))?;
         }
         Ok(())
     }
 
-    /// Snapshots every model, each reported at the spec's model's step (its losses: the mean
-    /// since the previous snapshot). The views inside a model (network, digit views,
-    /// embeddings) are the regularized model's: the page draws only those, so the base
-    /// model's snapshot leaves them out.
+    /// What `variant`'s snapshot includes of `options`: the views inside a model (network,
+    /// digit views, embeddings) are the regularized model's only — the page draws only those.
+    pub fn snapshot_options(variant: Variant, options: &SnapshotOptions) -> SnapshotOptions {
+        match variant {
+            Variant::Base => SnapshotOptions { network: None, digit: None, embeddings: false, ..*options },
+            Variant::Regularized => *options,
+        }
+    }
+
+    /// The models' results in the order of the spec's variants: those measured here, and the
+    /// one from the worker that trains the model elsewhere (if any).
+    pub fn merge<T>(&self, here: Vec<(Variant, T)>, elsewhere: Option<T>) -> Vec<(Variant, T)> {
+        let mut all = here;
+        if let (Some(away), Some(value)) = (self.elsewhere, elsewhere) {
+            let at = self.spec.variants().iter().position(|(v, _)| *v == away.variant).unwrap_or(0);
+            all.insert(at.min(all.len()), (away.variant, value));
+        }
+        all
+    }
+
+    /// Snapshots every model here, each reported at the spec's model's step (its losses: the
+    /// mean since the previous snapshot), with [`Engine::snapshot_options`].
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> nsl::Result<Vec<(Variant, PendingProgress)>> {
         let step = self.steps_done();
-        let outside = SnapshotOptions { network: None, digit: None, embeddings: false, ..*options };
         self.runs
             .iter_mut()
             .map(|(variant, run)| {
-                let options = if *variant == Variant::Base { &outside } else { options };
-                Ok((*variant, run.snapshot(options)?.at_step(step)))
+                Ok((*variant, run.snapshot(&Self::snapshot_options(*variant, options))?.at_step(step)))
             })
             .collect()
     }
@@ -281,7 +376,7 @@ mod tests {
             graph: None,
             built: None,
         };
-        Engine::new(&spec, loaded, &Device::flex()).unwrap()
+        Engine::new(&spec, loaded, &Device::flex(), None).unwrap()
     }
 
     #[test]
@@ -385,7 +480,8 @@ mod tests {
         engine.burst(40, &SnapshotOptions { grid: None, samples: 0, ..Default::default() }).unwrap();
         let mut job = engine.robustness_job().unwrap();
         assert_eq!(job.progress().total, 2 * 2 * 7, "two models, FGSM and PGD, 7 sizes");
-        while let Some(readout) = engine.next_robustness_point(&job).unwrap() {
+        while let Some(point) = engine.next_robustness_point(&job).unwrap() {
+            let NextPoint::Here(readout) = point else { panic!("both models train here") };
             job.record(&readout.read().unwrap());
         }
         assert!(job.done() && job.progress().finished());
@@ -437,7 +533,7 @@ mod tests {
             let loaded =
                 super::super::data::load(&spec, &mut Default::default(), Some((&name, &graph)), &|_| {})
                     .unwrap();
-            let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+            let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
             assert_eq!((engine.info().train_rows, engine.info().test_rows), (6, 14));
             let progress =
                 engine.burst(30, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
@@ -457,7 +553,7 @@ mod tests {
         spec.compare_with_base = true;
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
         assert_eq!(
             (engine.info().steps_per_epoch, engine.info().train_rows, engine.info().test_rows),
             (1, 2, 32)
@@ -487,7 +583,7 @@ mod tests {
         let DataView::Graphs { graphs } = &loaded.view else { panic!("a grid of graphs") };
         assert_eq!(graphs.len(), 120);
         assert!(graphs.iter().all(|g| g.positions.len() >= 14 && !g.edges.is_empty()));
-        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
         assert_eq!((engine.info().train_rows, engine.info().test_rows), (360, 120));
         let p = engine.burst(3, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
         assert_eq!(p.graphs.map(|g| g.classes.len()), Some(120));
@@ -501,7 +597,7 @@ mod tests {
         links = crate::edit::apply(&links, &crate::edit::Edit::LinkPrediction(true), &Default::default());
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&links, loaded, &Device::flex()).unwrap();
+        let mut engine = Engine::new(&links, loaded, &Device::flex(), None).unwrap();
         let p = engine.burst(2, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
         let scores = p.links.expect("held-out pairs scored");
         assert_eq!(engine.info().test_rows, scores.edges.len() + scores.non_edges.len());
@@ -526,7 +622,7 @@ mod tests {
         spec.validate().unwrap();
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
         let per_epoch = engine.info().steps_per_epoch;
         assert!(per_epoch > 1, "{per_epoch} batches an epoch");
         let read = |pending: Vec<(Variant, PendingProgress)>| -> Vec<(Variant, nsl::session::Progress)> {
@@ -562,7 +658,7 @@ mod tests {
         spec.validate().unwrap();
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
         assert_eq!(engine.info().steps_per_epoch, 1);
         let progress: Vec<_> = engine
             .burst(5, &SnapshotOptions::default())

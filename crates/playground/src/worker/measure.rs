@@ -2,9 +2,18 @@
 //! graph node, and the robustness curves point by point.
 
 use super::Runtime;
+use super::engine::NextPoint;
+use super::twin::{self, FromTwin, ToTwin};
 use crate::protocol::{Event, RobustnessProgress};
 
 impl Runtime {
+    /// Asks the twin `request` if it trains one of the models (its answer comes when awaited).
+    fn elsewhere(&self, request: &ToTwin) -> Option<impl Future<Output = Result<FromTwin, String>> + use<>> {
+        let engine = self.engine.as_ref()?;
+        engine.elsewhere()?;
+        Some(self.twin.as_ref()?.ask(request))
+    }
+
     /// Starts measuring the robustness curves (training pauses), or says why it cannot.
     pub(super) fn start_robustness(&mut self) {
         let Some(engine) = &self.engine else { return };
@@ -29,6 +38,7 @@ impl Runtime {
         self.probe_due = false;
         self.probed_at = js_sys::Date::now();
         let (Some(engine), Some(spec)) = (&self.engine, &self.probe) else { return };
+        let elsewhere = self.elsewhere(&ToTwin::Probe(spec.clone()));
         let measured = match engine.probe(spec) {
             Ok(pending) => {
                 let mut results = Vec::with_capacity(pending.len());
@@ -43,8 +53,21 @@ impl Runtime {
             // A graph model or a row the data lacks: nothing to show.
             Err(e) => {
                 web_sys::console::warn_1(&format!("probe: {e}").into());
-                Vec::new()
+                return (self.send)(Event::Probed(Vec::new()));
             }
+        };
+        let away = match elsewhere {
+            Some(answer) => match answer.await {
+                Ok(FromTwin::Probed(Ok(result))) => Some(*result),
+                Ok(FromTwin::Probed(Err(e))) => return self.fail(e.into()),
+                Ok(other) => return self.fail(twin::lost(&format!("it answered {other:?}"))),
+                Err(reason) => return self.fail(twin::lost(&reason)),
+            },
+            None => None,
+        };
+        let measured = match &self.engine {
+            Some(engine) => engine.merge(measured, away),
+            None => measured,
         };
         (self.send)(Event::Probed(measured));
     }
@@ -54,6 +77,7 @@ impl Runtime {
         self.inspect_due = false;
         let (Some(engine), Some(node)) = (&self.engine, self.inspected) else { return };
         let step = engine.steps_done();
+        let elsewhere = self.elsewhere(&ToTwin::Inspect(node as usize));
         let pending = match engine.inspect_node(node as usize) {
             Ok(pending) => pending,
             Err(e) => {
@@ -61,13 +85,26 @@ impl Runtime {
                 return;
             }
         };
-        let mut models = Vec::with_capacity(pending.len());
+        let mut models = Vec::with_capacity(pending.len() + 1);
         for (variant, inspection) in pending {
             match inspection.read_async().await {
                 Ok(found) => models.push((variant, found)),
                 Err(e) => return self.fail(e),
             }
         }
+        let away = match elsewhere {
+            Some(answer) => match answer.await {
+                Ok(FromTwin::Inspected(Ok(found))) => Some(*found),
+                Ok(FromTwin::Inspected(Err(e))) => return self.fail(e.into()),
+                Ok(other) => return self.fail(twin::lost(&format!("it answered {other:?}"))),
+                Err(reason) => return self.fail(twin::lost(&reason)),
+            },
+            None => None,
+        };
+        let models = match &self.engine {
+            Some(engine) => engine.merge(models, away),
+            None => models,
+        };
         (self.send)(Event::Inspected { step, models });
     }
 
@@ -78,10 +115,22 @@ impl Runtime {
             return;
         };
         match engine.next_robustness_point(job) {
-            Ok(Some(readout)) => match readout.read_async().await {
+            Ok(Some(NextPoint::Here(readout))) => match readout.read_async().await {
                 Ok(values) => job.record(&values),
                 Err(e) => job.fail(e.to_string()),
             },
+            Ok(Some(NextPoint::Elsewhere(attack))) => {
+                let answer = match &self.twin {
+                    Some(twin) => twin.ask(&ToTwin::Attack(attack)).await,
+                    None => Err("it is gone".into()),
+                };
+                match answer {
+                    Ok(FromTwin::Attacked(Ok(correct))) => job.record(&[correct]),
+                    Ok(FromTwin::Attacked(Err(e))) => job.fail(nsl::NslError::from(e).to_string()),
+                    Ok(other) => job.fail(twin::lost(&format!("it answered {other:?}")).to_string()),
+                    Err(reason) => job.fail(twin::lost(&reason).to_string()),
+                }
+            }
             Ok(None) => {}
             Err(e) => job.fail(e.to_string()),
         }

@@ -3,7 +3,8 @@
 //! order and, while playing, trains bursts of steps for up to two frames' time and ends each
 //! tick with one snapshot read-back. Its
 //! measurements besides training (probe, inspected node, robustness curves) are in `measure.rs`,
-//! the graph explorer's commands in `graphs.rs`.
+//! the graph explorer's commands in `graphs.rs`. The base model of a what-if pair may train
+//! in a second worker, the twin (`twin`), beside this one.
 
 pub mod data;
 mod device;
@@ -13,6 +14,7 @@ mod graphs;
 mod measure;
 mod next_task;
 mod timing;
+pub mod twin;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,9 +30,12 @@ use nsl::spec::ExperimentSpec;
 
 use crate::protocol::{BackendChoice, BackendInfo, Command, Event, StepTimes, Stop};
 use crate::wire::{self, FromWorker};
-use engine::{Engine, RobustnessJob};
+use engine::{Elsewhere, Engine, RobustnessJob};
 use explorer::ExplorerGraph;
 use nsl::session::probe::ProbeSpec;
+use nsl::spec::Variant;
+use twin::link::Twin;
+use twin::{FromTwin, ToTwin};
 
 /// Runs the trainer in this worker: commands posted by the page go to the runtime task, in
 /// order; what the runtime says is posted back. Then tells the page it listens (what the page
@@ -39,6 +44,9 @@ pub fn listen() {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if scope.name() == twin::NAME {
+        return twin::base::listen(scope);
+    }
     let (inbox, commands) = unbounded::<Command>();
     let send: Reply = {
         let scope = scope.clone();
@@ -115,6 +123,13 @@ fn report_panics(send: Reply) {
 /// Steps per tick when the page has not said otherwise.
 pub const DEFAULT_SPEED: usize = 10;
 
+/// The cores the browser reports (`navigator.hardwareConcurrency`; at least one).
+fn cores() -> usize {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
+    let cores = navigator.and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()));
+    cores.ok().and_then(|c| c.as_f64()).map_or(1, |c| c.max(1.0) as usize)
+}
+
 /// What the runtime task owns.
 struct Runtime {
     send: Reply,
@@ -130,8 +145,16 @@ struct Runtime {
     assets: String,
     bundled: data::Bundled,
     engine: Option<Engine>,
+    /// Whether the base model of a what-if pair may train in a second worker (on the CPU,
+    /// where the browser reports two cores or more).
+    second_worker: bool,
+    /// That worker, once started.
+    twin: Option<Twin>,
     running: bool,
     speed: usize,
+    /// What a training step of this worker's models took in the last tick (ms): how many
+    /// bursts the next tick plans.
+    ms_per_step: Option<f64>,
     /// The perturbation the page shows, re-measured as the models train.
     probe: Option<ProbeSpec>,
     /// When the probe was last measured (ms since the epoch).
@@ -166,21 +189,33 @@ struct Runtime {
 /// refreshed ~27 times a second). A burst that takes longer is a tick of its own.
 const TICK_MS: f64 = 33.0;
 
-/// Whether a tick of bursts of `steps` that has trained for `elapsed_ms` trains another burst
-/// before its snapshot: only while playing (a step by hand is one burst; a tick of no steps
-/// shows something at once: a digit picked, a pause's measurement), on the CPU (on WebGPU a
-/// step only queues work, its time says nothing until a read-back), before the last step and
-/// not in a run's first tick (`first`: the curves' first point is the mean over the first
-/// burst, the untrained model's loss, as the page's steps per update set it).
-fn trains_on(
+/// Most bursts a tick plans (against a step timed at nothing by the browser's coarse clock).
+const MAX_BURSTS: usize = 1000;
+
+/// How many bursts of `steps` a tick trains before its snapshot, planned before it starts
+/// (the twin is told where to take the base model while this worker trains the other): as
+/// many as fill [`TICK_MS`] at `ms_per_step` (the last tick's), rounded up — but one while not
+/// playing (a step by hand), on WebGPU (a step only queues work there, its time says nothing
+/// until a read-back), in a run's first tick (`first`: the curves' first point is the mean
+/// over the first burst, the untrained model's loss) or before any step was timed; none for
+/// a tick of no steps (it shows something at once: a digit picked, a pause's measurement).
+fn planned_bursts(
     steps: usize,
-    elapsed_ms: f64,
+    ms_per_step: Option<f64>,
     running: bool,
     on_webgpu: bool,
-    finished: bool,
     first: bool,
-) -> bool {
-    steps > 0 && running && !on_webgpu && !finished && !first && elapsed_ms < TICK_MS
+) -> usize {
+    if steps == 0 {
+        return 0;
+    }
+    match ms_per_step {
+        Some(ms) if running && !on_webgpu && !first => {
+            let bursts = TICK_MS / (ms * steps as f64);
+            if bursts.is_finite() { (bursts.ceil() as usize).clamp(1, MAX_BURSTS) } else { MAX_BURSTS }
+        }
+        _ => 1,
+    }
 }
 
 /// Least time between two probes while training: a probe costs a few forward and backward
@@ -222,8 +257,11 @@ impl Runtime {
             assets: String::new(),
             bundled: data::Bundled::default(),
             engine: None,
+            second_worker: true,
+            twin: None,
             running: false,
             speed: DEFAULT_SPEED,
+            ms_per_step: None,
             probe: None,
             probed_at: 0.0,
             probe_due: false,
@@ -301,6 +339,10 @@ impl Runtime {
                     Some(engine) => engine.update(&spec),
                     None => Ok(false),
                 };
+                let applied = match applied {
+                    Ok(true) => self.update_twin(&spec).await,
+                    other => other,
+                };
                 match applied {
                     Ok(true) => {
                         // Kept for what rebuilds the models later (reset, a backend switch):
@@ -343,6 +385,8 @@ impl Runtime {
             }
             Command::Reset => self.rebuild().await,
             Command::Speed(steps) => self.speed = steps.clamp(1, 500),
+            // From the next setup on (a load, a reset).
+            Command::SecondWorker(allowed) => self.second_worker = allowed,
             Command::Backend(choice) => {
                 self.choice = choice;
                 self.select_backend().await;
@@ -429,18 +473,20 @@ impl Runtime {
         self.running = false;
         self.engine = None;
         self.robustness = None;
+        self.ms_per_step = None;
         let Some(spec) = self.spec.clone() else { return };
-        let (digits, cora) = data::needs(&spec);
-        if digits
-            && self.bundled.digits.is_none()
-            && let Err(message) = self.fetch_digits().await
-        {
-            return self.stop(Stop::Failed { message });
-        }
-        if cora
-            && self.bundled.cora.is_none()
-            && let Err(message) = self.fetch_cora().await
-        {
+        // The twin opens the base model while this worker loads the data.
+        let opening = self.start_twin(&spec).then(|| {
+            // The explorer's graph goes along only for a setup that trains on it (Cora's is 15 MB).
+            let files = self
+                .explorer
+                .as_ref()
+                .filter(|_| data::reads_opened_graph(&spec))
+                .map(|e| (e.name().to_string(), e.graph().clone()));
+            let open = ToTwin::Open { spec: spec.clone(), assets: self.assets.clone(), files };
+            self.twin.as_ref().map(|twin| twin.ask(&open))
+        });
+        if let Err(message) = data::fetch_bundled(&spec, &self.assets, &mut self.bundled).await {
             return self.stop(Stop::Failed { message });
         }
         let files = self.explorer.as_ref().map(|e| (e.name(), e.graph()));
@@ -449,7 +495,12 @@ impl Runtime {
             Err(e) => return self.stop(Stop::Failed { message: e.to_string() }),
         };
         self.time_backends(&spec, &loaded).await;
-        match Engine::new(&spec, loaded, &self.device) {
+        // On WebGPU the twin's model stays unused (its answer is dropped, unread).
+        let elsewhere = match opening.flatten() {
+            Some(opening) if !self.on_webgpu => self.opened(opening.await),
+            _ => None,
+        };
+        match Engine::new(&spec, loaded, &self.device, elsewhere) {
             Ok(engine) => {
                 (self.send)(Event::Ready {
                     spec: engine.spec().clone(),
@@ -466,52 +517,85 @@ impl Runtime {
         }
     }
 
-    async fn fetch_digits(&mut self) -> Result<(), String> {
-        let images = fetch_bytes(&format!("{}{}", self.assets, data::MNIST_IMAGES)).await?;
-        let labels = fetch_bytes(&format!("{}{}", self.assets, data::MNIST_LABELS)).await?;
-        let digits =
-            nsl::graph::io::mnist::decode(data::MNIST_IMAGES, &images, &labels).map_err(|e| e.to_string())?;
-        self.bundled.digits = Some(nsl::data::mnist::from_digits(digits));
-        Ok(())
+    /// Whether a twin runs for `spec`'s base model, started if need be — if a second worker may
+    /// train it: a what-if pair, the CPU not ruled out, two cores or more. A twin that was lost
+    /// is not started again: this worker trains both models from then on.
+    fn start_twin(&mut self, spec: &ExperimentSpec) -> bool {
+        if let Some(reason) = self.twin.as_ref().and_then(Twin::lost) {
+            web_sys::console::warn_1(
+                &format!("the base model's worker stopped ({reason}): one worker trains both").into(),
+            );
+            self.twin = None;
+            self.second_worker = false;
+        }
+        let wanted = self.second_worker
+            && self.choice != BackendChoice::WebGpu
+            && engine::twin_variant(spec).is_some()
+            && cores() >= 2;
+        if !wanted {
+            self.twin = None;
+            return false;
+        }
+        if self.twin.is_none() {
+            match Twin::spawn(&format!("{}{}", self.assets, crate::WORKER_LOADER)) {
+                Ok(twin) => self.twin = Some(twin),
+                Err(why) => {
+                    web_sys::console::warn_1(&format!("{why}: one worker trains both models").into());
+                    self.second_worker = false;
+                }
+            }
+        }
+        self.twin.is_some()
     }
 
-    async fn fetch_cora(&mut self) -> Result<(), String> {
-        let bytes = fetch_bytes(&format!("{}{}", self.assets, data::CORA)).await?;
-        let limits = nsl::graph::io::Limits::default();
-        let graph =
-            nsl::graph::io::compact::decode(data::CORA, &bytes, &limits).map_err(|e| e.to_string())?;
-        self.bundled.cora =
-            Some(nsl::data::planetoid::Planetoid::from_graph(graph).map_err(|e| e.to_string())?);
-        Ok(())
+    /// The base model as the twin opened it, or `None` (this worker trains it) when it could
+    /// not: a setup the twin cannot open fails here too, and says why then.
+    fn opened(&mut self, answer: Result<FromTwin, String>) -> Option<Elsewhere> {
+        match answer {
+            Ok(FromTwin::Opened(Ok(steps_per_epoch))) => {
+                Some(Elsewhere { variant: Variant::Base, steps_per_epoch })
+            }
+            Ok(other) => {
+                web_sys::console::warn_1(&format!("the base model's worker: {other:?}").into());
+                None
+            }
+            Err(reason) => {
+                web_sys::console::warn_1(&format!("the base model's worker stopped ({reason})").into());
+                self.twin = None;
+                self.second_worker = false;
+                None
+            }
+        }
     }
 
-    /// `steps` steps on every model — while playing on the CPU, bursts of `steps` until
-    /// [`TICK_MS`] have passed — and one snapshot each, read back asynchronously.
+    /// Applies the knobs of `spec` to the twin's model, if it trains one (`false`: it needs
+    /// opening again).
+    async fn update_twin(&mut self, spec: &ExperimentSpec) -> nsl::Result<bool> {
+        let (Some(engine), Some(twin)) = (&self.engine, &self.twin) else { return Ok(true) };
+        if engine.elsewhere().is_none() {
+            return Ok(true);
+        }
+        match twin.ask(&ToTwin::Update(spec.clone())).await {
+            Ok(FromTwin::Updated(applied)) => applied.map_err(Into::into),
+            Ok(other) => Err(twin::lost(&format!("it answered {other:?}"))),
+            Err(reason) => Err(twin::lost(&reason)),
+        }
+    }
+
+    /// `steps` steps on every model — while playing on the CPU, as many bursts of `steps` as
+    /// fill [`TICK_MS`] — and one snapshot each, read back asynchronously. The twin, if it
+    /// trains the base model, takes it to the same step meanwhile.
     async fn tick(&mut self, steps: usize) {
         let Some(engine) = &mut self.engine else { return };
         let started = js_sys::Date::now();
-        let first = engine.steps_done() == 0;
-        let mut advanced = engine.advance(steps);
-        while advanced.is_ok()
-            && trains_on(
-                steps,
-                js_sys::Date::now() - started,
-                self.running,
-                self.on_webgpu,
-                engine.finished(),
-                first,
-            )
-        {
-            advanced = engine.advance(steps);
-        }
-        if let Err(e) = advanced {
-            return self.fail(e);
-        }
+        let done = engine.steps_done();
+        let bursts = planned_bursts(steps, self.ms_per_step, self.running, self.on_webgpu, done == 0);
+        let target = engine.target(bursts * steps);
         // The views inside the models: when not playing (a step by hand), in a tick of no steps
         // (it shows something at once: a digit picked), with the last burst, or once the
         // interval has passed (the page keeps the last ones between).
-        let now = js_sys::Date::now();
-        let finished = engine.finished();
+        let now = started;
+        let finished = target >= engine.info().total_steps;
         let views = !self.running || steps == 0 || finished || now - self.views_at >= VIEWS_INTERVAL_MS;
         if views {
             self.views_at = now;
@@ -532,22 +616,50 @@ impl Runtime {
             embeddings: views,
             evaluate,
         };
+        let elsewhere = match (engine.elsewhere_target(target), &self.twin) {
+            (Some(to), Some(twin)) => Some(twin.ask(&ToTwin::Train {
+                to,
+                at_step: target,
+                options: Engine::snapshot_options(Variant::Base, &options),
+            })),
+            (Some(_), None) => return self.fail(twin::lost("it is gone")),
+            (None, _) => None,
+        };
+        if let Err(e) = engine.advance_to(target) {
+            return self.fail(e);
+        }
+        let trained = js_sys::Date::now();
+        if target > done {
+            self.ms_per_step = Some((trained - started) / (target - done) as f64);
+        }
         let pending = match engine.snapshot(&options) {
             Ok(pending) => pending,
             Err(e) => return self.fail(e),
         };
-        let mut snapshots = Vec::with_capacity(pending.len());
+        let mut snapshots = Vec::with_capacity(pending.len() + 1);
         for (variant, snapshot) in pending {
             match snapshot.read_async().await {
                 Ok(progress) => snapshots.push((variant, progress)),
                 Err(e) => return self.fail(e),
             }
         }
+        let away = match elsewhere {
+            Some(answer) => match answer.await {
+                Ok(FromTwin::Trained(Ok(progress))) => Some(*progress),
+                Ok(FromTwin::Trained(Err(e))) => return self.fail(e.into()),
+                Ok(other) => return self.fail(twin::lost(&format!("it answered {other:?}"))),
+                Err(reason) => return self.fail(twin::lost(&reason)),
+            },
+            None => None,
+        };
+        let Some(engine) = &mut self.engine else { return };
+        let mut snapshots = engine.merge(snapshots, away);
+        let finished = engine.finished();
         engine.fill_accuracies(&mut snapshots);
         self.stale = snapshots.iter().any(|(_, p)| !p.evaluated);
         if evaluate {
             self.evaluated_at = js_sys::Date::now();
-            self.evaluation_ms = self.evaluated_at - now;
+            self.evaluation_ms = self.evaluated_at - trained;
         }
         (self.send)(Event::Progress(snapshots));
         if (self.probe.is_some() || self.inspected.is_some())
@@ -600,38 +712,22 @@ pub fn divergence_advice(spec: Option<&ExperimentSpec>) -> String {
     text + "."
 }
 
-/// The bytes at `url` (same origin), fetched from the worker.
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    use wasm_bindgen::JsCast;
-    let failed = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
-    let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(global.fetch_with_str(url))
-        .await
-        .map_err(failed)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()));
-    }
-    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(failed)?)
-        .await
-        .map_err(failed)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_tick_trains_bursts_for_two_frames_on_the_cpu_only_while_playing_past_the_first() {
-        assert!(trains_on(10, 0.0, true, false, false, false));
-        assert!(trains_on(10, TICK_MS - 1.0, true, false, false, false));
-        assert!(!trains_on(10, TICK_MS, true, false, false, false), "the two frames' time is up");
-        assert!(!trains_on(1, 0.0, false, false, false, false), "a step by hand is one burst");
-        assert!(!trains_on(0, 0.0, true, false, false, false), "a tick of no steps shows at once");
-        assert!(!trains_on(10, 0.0, true, true, false, false), "on WebGPU a tick is one burst");
-        assert!(!trains_on(10, 0.0, true, false, true, false), "the last step was taken");
-        assert!(!trains_on(10, 0.0, true, false, false, true), "a run's first point is its first burst");
+    fn a_tick_plans_bursts_for_two_frames_on_the_cpu_only_while_playing_past_the_first() {
+        let plan = |steps, ms, running, webgpu, first| planned_bursts(steps, ms, running, webgpu, first);
+        assert_eq!(plan(10, Some(1.5), true, false, false), 3, "15 ms bursts: three fill 33 ms");
+        assert_eq!(plan(10, Some(4.0), true, false, false), 1, "a burst longer than the tick is one");
+        assert_eq!(plan(1, Some(0.5), true, false, false), 66);
+        assert_eq!(plan(1, Some(0.0), true, false, false), MAX_BURSTS, "a step the clock could not see");
+        assert_eq!(plan(10, None, true, false, false), 1, "nothing timed yet");
+        assert_eq!(plan(1, Some(0.1), false, false, false), 1, "a step by hand is one burst");
+        assert_eq!(plan(0, Some(0.1), true, false, false), 0, "a tick of no steps shows at once");
+        assert_eq!(plan(10, Some(0.1), true, true, false), 1, "on WebGPU a tick is one burst");
+        assert_eq!(plan(10, Some(0.1), true, false, true), 1, "a run's first point is its first burst");
     }
 
     #[test]

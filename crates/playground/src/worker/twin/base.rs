@@ -1,0 +1,278 @@
+//! The twin's side: the base model it trains ([`BaseRun`], pure) and the worker loop that
+//! answers the trainer ([`listen`]).
+
+use nsl::burn::tensor::Device;
+use nsl::session::StepSession;
+use nsl::spec::{ExperimentSpec, Variant};
+
+use super::{FromTwin, ToTwin, TwinError};
+use crate::worker::data::Loaded;
+use crate::worker::engine::{correct_readout, open_run};
+
+/// The base model of a what-if pair, trained by the twin on the CPU (where a read-back is
+/// synchronous).
+#[derive(Debug)]
+pub struct BaseRun {
+    run: Box<dyn StepSession>,
+}
+
+impl BaseRun {
+    /// The base model of `spec`, fresh, over `loaded`.
+    pub fn open(spec: &ExperimentSpec, loaded: &Loaded) -> nsl::Result<Self> {
+        Ok(Self { run: open_run(spec, Variant::Base, loaded, &Device::flex())? })
+    }
+
+    /// Its optimizer steps per epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.run.steps_per_epoch()
+    }
+
+    /// The answer to `request` (all but [`ToTwin::Open`], which the worker loop answers).
+    pub fn answer(&mut self, request: &ToTwin) -> FromTwin {
+        match request {
+            ToTwin::Open { .. } => FromTwin::failed(request, "opening is the worker's"),
+            ToTwin::Update(spec) => FromTwin::Updated(self.update(spec).map_err(TwinError::from)),
+            ToTwin::Train { to, at_step, options } => FromTwin::Trained(
+                self.run
+                    .run_steps(to.saturating_sub(self.run.steps_done()))
+                    .and_then(|()| self.run.snapshot(options))
+                    .and_then(|pending| pending.at_step(*at_step).read())
+                    .map(Box::new)
+                    .map_err(TwinError::from),
+            ),
+            ToTwin::Probe(spec) => FromTwin::Probed(
+                self.run.probe(spec).and_then(|p| p.read()).map(Box::new).map_err(TwinError::from),
+            ),
+            ToTwin::Inspect(node) => FromTwin::Inspected(
+                self.run.inspect_node(*node).and_then(|p| p.read()).map(Box::new).map_err(TwinError::from),
+            ),
+            ToTwin::Attack(attack) => FromTwin::Attacked(
+                correct_readout(self.run.as_ref(), attack)
+                    .and_then(|readout| readout.read())
+                    .map(|values| values.first().copied().unwrap_or(0.0))
+                    .map_err(TwinError::from),
+            ),
+        }
+    }
+
+    /// Applies `spec`'s knobs if the model takes them in place.
+    fn update(&mut self, spec: &ExperimentSpec) -> nsl::Result<bool> {
+        let base = spec.spec_of(Variant::Base);
+        if !self.run.accepts(&base) {
+            return Ok(false);
+        }
+        self.run.apply(&base)?;
+        Ok(true)
+    }
+}
+
+/// Runs the twin in this worker: requests go to one task that answers them in order.
+pub fn listen(scope: web_sys::DedicatedWorkerGlobalScope) {
+    use futures::StreamExt;
+    use futures::channel::mpsc::unbounded;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    use crate::wire;
+
+    let post = {
+        let scope = scope.clone();
+        move |message: &FromTwin| {
+            let _ = scope.post_message(&wire::encode_exact(message));
+        }
+    };
+    {
+        let (post, scope) = (post.clone(), scope.clone());
+        let log = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            log(info);
+            post(&FromTwin::Crashed(info.payload_as_str().unwrap_or("a panic").to_string()));
+            scope.close();
+        }));
+    }
+    let (inbox, mut requests) = unbounded::<ToTwin>();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
+        let _ = inbox.unbounded_send(wire::decode_exact(&m.data()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let answer = post.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut bundled = crate::worker::data::Bundled::default();
+        let mut base: Option<BaseRun> = None;
+        while let Some(request) = requests.next().await {
+            let reply = match &request {
+                ToTwin::Open { spec, assets, files } => {
+                    base = None;
+                    match open(spec, assets, files.as_ref(), &mut bundled).await {
+                        Ok(run) => {
+                            let steps = run.steps_per_epoch();
+                            base = Some(run);
+                            FromTwin::Opened(Ok(steps))
+                        }
+                        Err(e) => FromTwin::Opened(Err(e)),
+                    }
+                }
+                other => match &mut base {
+                    Some(run) => run.answer(other),
+                    None => FromTwin::failed(other, "no base model is open"),
+                },
+            };
+            answer(&reply);
+        }
+    });
+    post(&FromTwin::Listening);
+}
+
+/// Fetches what `spec` needs, loads its data and opens its base model.
+async fn open(
+    spec: &ExperimentSpec,
+    assets: &str,
+    files: Option<&(String, nsl::graph::Graph)>,
+    bundled: &mut crate::worker::data::Bundled,
+) -> Result<BaseRun, TwinError> {
+    use crate::worker::data;
+    data::fetch_bundled(spec, assets, bundled).await.map_err(TwinError::Failed)?;
+    let files = files.map(|(name, graph)| (name.as_str(), graph));
+    let loaded = data::load(spec, bundled, files, &|_| {})?;
+    Ok(BaseRun::open(spec, &loaded)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::DataView;
+    use crate::worker::engine::{Elsewhere, Engine, NextPoint};
+    use nsl::data::load::load_data;
+    use nsl::session::probe::ProbeSpec;
+    use nsl::session::{Progress, SnapshotOptions};
+    use nsl::spec::ModelSpec;
+
+    /// The data an engine test trains on: the rows of `spec` when it trains on rows.
+    fn loaded(spec: &ExperimentSpec, rows: bool) -> Loaded {
+        let view = DataView::Points { train: Vec::new(), test: Vec::new() };
+        let data = rows.then(|| load_data(spec).unwrap());
+        Loaded { data, view, class_names: vec!["0".into(), "1".into()], graph: None, built: None }
+    }
+
+    /// `answer` as the trainer reads it: through the CBOR the workers post.
+    fn posted(answer: FromTwin) -> FromTwin {
+        crate::wire::from_cbor(&crate::wire::to_cbor(&answer)).unwrap()
+    }
+
+    fn read(pending: Vec<(Variant, nsl::session::PendingProgress)>) -> Vec<(Variant, Progress)> {
+        pending.into_iter().map(|(v, p)| (v, p.read().unwrap())).collect()
+    }
+
+    /// `progress` without what the clock measured (a step's seconds differ from run to run).
+    fn untimed(mut progress: Vec<(Variant, Progress)>) -> Vec<(Variant, Progress)> {
+        for (_, p) in &mut progress {
+            p.step_seconds = None;
+        }
+        progress
+    }
+
+    /// The pair with the base model in the twin reports, tick for tick, what the pair trained in
+    /// one worker does — the same losses, accuracies, heatmaps, bit for bit, in the same order —
+    /// also where the base model's epochs take another number of steps (a sampled GNN's
+    /// full-batch base).
+    #[test]
+    fn the_base_model_in_the_twin_reports_what_it_does_beside_the_other() {
+        let moons = {
+            let mut spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
+            spec.compare_with_base = true;
+            spec.epochs = 2;
+            spec
+        };
+        let sampled = {
+            let mut spec = crate::presets::preset(crate::presets::Family::Citation, 0);
+            spec.model = ModelSpec::Gnn {
+                gnn: nsl::spec::GnnKind::Gcn,
+                hidden: vec![8],
+                dropout: 0.0,
+                sampling: Some(nsl::spec::SubgraphSampling {
+                    fanouts: vec![3, 3],
+                    batch_size: 8,
+                    strategy: Default::default(),
+                }),
+            };
+            spec.regularization = Default::default();
+            spec.compare_with_base = true;
+            spec.epochs = 3;
+            spec
+        };
+        for (spec, rows) in [(moons, true), (sampled, false)] {
+            spec.validate().unwrap();
+            let flex = Device::flex();
+            let mut together = Engine::new(&spec, loaded(&spec, rows), &flex, None).unwrap();
+            let mut base = BaseRun::open(&spec, &loaded(&spec, rows)).unwrap();
+            let elsewhere = Elsewhere { variant: Variant::Base, steps_per_epoch: base.steps_per_epoch() };
+            let mut apart = Engine::new(&spec, loaded(&spec, rows), &flex, Some(elsewhere)).unwrap();
+            let options = SnapshotOptions { samples: 2, ..Default::default() };
+            let per_epoch = together.info().steps_per_epoch;
+            for steps in [1, 7, per_epoch + 3, 1000] {
+                together.advance(steps).unwrap();
+                let one_worker = read(together.snapshot(&options).unwrap());
+
+                let target = apart.target(steps);
+                let to = apart.elsewhere_target(target).unwrap();
+                let options_there = Engine::snapshot_options(Variant::Base, &options);
+                let answer =
+                    posted(base.answer(&ToTwin::Train { to, at_step: target, options: options_there }));
+                apart.advance_to(target).unwrap();
+                let FromTwin::Trained(Ok(progress)) = answer else { panic!("{answer:?}") };
+                let here = read(apart.snapshot(&options).unwrap());
+                let two_workers = untimed(apart.merge(here, Some(*progress)));
+                // Not assert_eq: a mismatch would print thousands of node predictions.
+                let same = two_workers == untimed(one_worker);
+                assert!(same, "{:?} after {steps} more steps", spec.model);
+            }
+            assert!(apart.finished() && together.finished());
+        }
+    }
+
+    /// Probes, robustness points and knob changes reach the twin's model as they reach it here.
+    #[test]
+    fn the_twin_measures_and_takes_knobs_like_the_trainer() {
+        let mut spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
+        spec.compare_with_base = true;
+        let flex = Device::flex();
+        let mut together = Engine::new(&spec, loaded(&spec, true), &flex, None).unwrap();
+        let mut base = BaseRun::open(&spec, &loaded(&spec, true)).unwrap();
+        let elsewhere = Elsewhere { variant: Variant::Base, steps_per_epoch: base.steps_per_epoch() };
+        let apart = Engine::new(&spec, loaded(&spec, true), &flex, Some(elsewhere)).unwrap();
+        together.advance(15).unwrap();
+        let train = ToTwin::Train { to: 15, at_step: 15, options: SnapshotOptions::default() };
+        assert!(matches!(base.answer(&train), FromTwin::Trained(Ok(_))));
+
+        let probe = ProbeSpec { rows: vec![0, 3], ..Default::default() };
+        let here = together.probe(&probe).unwrap().remove(0).1.read().unwrap();
+        assert_eq!(posted(base.answer(&ToTwin::Probe(probe))), FromTwin::Probed(Ok(Box::new(here))));
+
+        let job = apart.robustness_job().unwrap();
+        let Some(NextPoint::Elsewhere(attack)) = apart.next_robustness_point(&job).unwrap() else {
+            panic!("the base model's points are the twin's")
+        };
+        let Some(NextPoint::Here(readout)) = together.next_robustness_point(&job).unwrap() else {
+            panic!("both models train here")
+        };
+        let correct = readout.read().unwrap()[0];
+        assert!(correct > 0.0);
+        assert_eq!(base.answer(&ToTwin::Attack(attack)), FromTwin::Attacked(Ok(correct)));
+
+        let mut knob = spec.clone();
+        knob.optimizer.learning_rate = 0.01;
+        assert_eq!(base.answer(&ToTwin::Update(knob)), FromTwin::Updated(Ok(true)));
+        let mut model = spec.clone();
+        model.model =
+            ModelSpec::Mlp { hidden: vec![3], activation: Default::default(), dropout: 0.0, inputs: None };
+        assert_eq!(
+            base.answer(&ToTwin::Update(model)),
+            FromTwin::Updated(Ok(false)),
+            "a new model opens anew"
+        );
+        let open = ToTwin::Open { spec, assets: String::new(), files: None };
+        assert!(matches!(base.answer(&open), FromTwin::Opened(Err(_))), "the worker loop opens");
+    }
+}
