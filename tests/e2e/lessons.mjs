@@ -132,14 +132,16 @@ const ACT = {
       await play(page);
     },
     async (page) => {
+      // The step's setup loaded first (its models rebuilt), then the tool, then each click where
+      // the canvas is now: the page may still be settling from the lesson before (a larger view
+      // leaving shifts everything up), so the canvas must hold still for a moment before a click.
+      await settled(page, 'the step\'s setup');
       await page.click('#point-add');
       await page.click('#point-class-2');
-      // The step's setup loaded first (its models rebuilt), then each click where the canvas is
-      // now: the page may still be settling from the lesson before (a larger view leaving
-      // shifts everything up), so the canvas must hold still for a moment before a click.
-      await settled(page, 'the step\'s setup');
       const stillBox = async () => {
-        await page.locator('#data-canvas').scrollIntoViewIfNeeded();
+        // Centred: "if needed" may leave the canvas's top under the sticky toolbar, which then
+        // takes a click meant for the plane.
+        await page.$eval('#data-canvas', (canvas) => canvas.scrollIntoView({ block: 'center' }));
         return until('the canvas holds still', async () => {
           const a = await page.locator('#data-canvas').boundingBox();
           await sleep(150);
@@ -151,6 +153,11 @@ const ACT = {
         const box = await stillBox();
         await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
         await settled(page, 'a green point');
+      }
+      const set = await page.$eval('#family', (e) => e.value);
+      if (set !== 'points') {
+        await page.screenshot({ path: path.join(artifacts, 'lesson-inside-the-model-clicks.png'), fullPage: true });
+        throw new Error(`four clicks on the plane in Add mode left the data set at "${set}", not the learner's own points`);
       }
       await page.click('#point-look');
       await play(page);

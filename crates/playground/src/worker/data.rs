@@ -184,6 +184,27 @@ pub fn load(
     files: Option<(&str, &Graph)>,
     on_step: OnBuildStep,
 ) -> nsl::Result<Loaded> {
+    load_as(spec, bundled, files, on_step, true)
+}
+
+/// [`load`] for training only, as the twin loads it: the same rows and graph, no layout of
+/// what the page draws (Cora's alone is over a second of a core the trainer needs then).
+pub fn load_for_training(
+    spec: &ExperimentSpec,
+    bundled: &mut Bundled,
+    files: Option<(&str, &Graph)>,
+) -> nsl::Result<Loaded> {
+    load_as(spec, bundled, files, &|_| {}, false)
+}
+
+/// [`load`], laying out what the page draws only if `drawn`.
+fn load_as(
+    spec: &ExperimentSpec,
+    bundled: &mut Bundled,
+    files: Option<(&str, &Graph)>,
+    on_step: OnBuildStep,
+    drawn: bool,
+) -> nsl::Result<Loaded> {
     let digits = bundled.digits.as_ref();
     match &spec.data {
         DataSpec::Toy(_) | DataSpec::Points(_) => {
@@ -226,12 +247,13 @@ pub fn load(
                 )),
                 _ => None,
             };
+            let layout = if drawn { layout } else { unplaced() };
             graph_loaded(spec, graph, undirected, edges, layout, source.name())
         }
         DataSpec::Planetoid { dir, .. } => {
             let graph = bundled_cora(bundled, dir)?.clone();
             let edges = edges_once(graph.edges.iter().map(|&(a, b, _)| (a, b)));
-            graph_loaded(spec, graph, true, edges, None, "cora")
+            graph_loaded(spec, graph, true, edges, if drawn { None } else { unplaced() }, "cora")
         }
         DataSpec::Synthesized(built) => {
             // A node table's rows keep its class names (not class numbers) for the legend; the
@@ -261,7 +283,9 @@ pub fn load(
                 made.graph.edges.iter().map(|&(a, b, _)| [a as u32, b as u32]).collect();
             // Points stay where they are (the graph drawn over the plane); digits are laid out
             // by their edges.
-            let positions = if matches!(built.rows.as_ref(), DataSpec::Toy(_)) {
+            let positions = if !drawn {
+                Vec::new()
+            } else if matches!(built.rows.as_ref(), DataSpec::Toy(_)) {
                 plane_positions(&made.graph.nodes)
             } else {
                 built_layout(&mut bundled.built_layout, &built.rows, made.graph.ids.len(), &edges, spec.seed)
@@ -281,7 +305,9 @@ pub fn load(
             let set = nsl::graph::datasets::motifs::generate(motifs)
                 .map_err(|e| nsl::NslError::Config(e.to_string()))?;
             Ok(Loaded {
-                view: DataView::Graphs { graphs: test_graphs(&set, spec.seed) },
+                view: DataView::Graphs {
+                    graphs: if drawn { test_graphs(&set, spec.seed) } else { Vec::new() },
+                },
                 class_names: set.classes.clone(),
                 data: None,
                 graph: None,
@@ -298,7 +324,11 @@ pub fn load(
             let venues = graph.node_set(classified).ok().and_then(|s| s.labels(nsl::graph::typed::LABEL));
             let class_names = venues.map_or_else(Vec::new, |(names, _)| names.to_vec());
             Ok(Loaded {
-                view: DataView::Typed(Box::new(typed_layout(&graph, Some(classified), spec.seed))),
+                view: DataView::Typed(Box::new(if drawn {
+                    typed_layout(&graph, Some(classified), spec.seed)
+                } else {
+                    TypedView::with_positions(&graph, Some(classified), Vec::new())
+                })),
                 class_names,
                 data: None,
                 graph: None,
@@ -375,6 +405,11 @@ fn graph_loaded(
     Ok(Loaded { view, class_names, data, graph, built: None })
 }
 
+/// No layout, for a graph nothing draws (`None` would have [`graph_loaded`] lay it out).
+fn unplaced() -> Option<Layout> {
+    Some((Vec::new(), Vec::new()))
+}
+
 /// 2D points scaled into the unit square (one scale for both axes, so shapes keep their
 /// proportions), y up as the plane's heatmap draws it.
 fn plane_positions(rows: &Examples) -> Vec<[f32; 2]> {
@@ -398,6 +433,32 @@ fn plane_positions(rows: &Examples) -> Vec<[f32; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The twin's loading gives the sessions what the trainer's does — the same rows, graph
+    /// and classes — without laying anything out.
+    #[test]
+    fn loading_for_training_only_gives_the_same_data_undrawn() {
+        use crate::presets::{FAMILIES, Family, preset};
+        let bundled_free = FAMILIES.iter().filter(|(f, _)| !matches!(f, Family::Digits | Family::Cora));
+        for (family, _) in bundled_free {
+            let spec = preset(*family, 0);
+            let drawn = load(&spec, &mut Bundled::default(), None, &|_| {}).unwrap();
+            let trained = load_for_training(&spec, &mut Bundled::default(), None).unwrap();
+            assert_eq!(format!("{:?}", trained.data), format!("{:?}", drawn.data), "{family:?}");
+            assert_eq!(format!("{:?}", trained.graph), format!("{:?}", drawn.graph), "{family:?}");
+            assert_eq!(trained.class_names, drawn.class_names, "{family:?}");
+            let laid_out = |view: &DataView| match view {
+                DataView::Graph { positions, .. } => !positions.is_empty(),
+                DataView::Graphs { graphs } => !graphs.is_empty(),
+                DataView::Typed(typed) => !typed.positions.is_empty(),
+                DataView::Points { .. } | DataView::Digits { .. } => false,
+            };
+            assert!(!laid_out(&trained.view), "{family:?}: nothing laid out for the twin");
+            if matches!(family, Family::Karate | Family::Citation | Family::Motifs | Family::Mag) {
+                assert!(laid_out(&drawn.view), "{family:?}: laid out for the page");
+            }
+        }
+    }
 
     #[test]
     fn a_graph_opened_in_the_explorer_is_a_node_table_to_build_from() {

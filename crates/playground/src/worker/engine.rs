@@ -357,7 +357,7 @@ impl Engine {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::protocol::DataView;
     use nsl::data::load::load_data;
@@ -603,13 +603,13 @@ mod tests {
         assert_eq!(engine.info().test_rows, scores.edges.len() + scores.non_edges.len());
     }
 
-    /// A GNN on sampled subgraphs trains beside the same GNN full batch, epoch for epoch.
-    #[test]
-    fn a_sampled_gnn_trains_beside_its_full_batch_base_epoch_for_epoch() {
+    /// A GCN of `hidden` units on the citation graph's sampled subgraphs (8 roots, 3 and 3
+    /// neighbors), beside the same GCN full batch: a base model whose epochs take one step.
+    pub(crate) fn sampled_gcn_pair(hidden: usize) -> ExperimentSpec {
         let mut spec = crate::presets::preset(crate::presets::Family::Citation, 0);
         spec.model = ModelSpec::Gnn {
             gnn: nsl::spec::GnnKind::Gcn,
-            hidden: vec![16],
+            hidden: vec![hidden],
             dropout: 0.0,
             sampling: Some(nsl::spec::SubgraphSampling {
                 fanouts: vec![3, 3],
@@ -620,6 +620,13 @@ mod tests {
         spec.regularization = Default::default();
         spec.compare_with_base = true;
         spec.validate().unwrap();
+        spec
+    }
+
+    /// A GNN on sampled subgraphs trains beside the same GNN full batch, epoch for epoch.
+    #[test]
+    fn a_sampled_gnn_trains_beside_its_full_batch_base_epoch_for_epoch() {
+        let spec = sampled_gcn_pair(16);
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
         let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();

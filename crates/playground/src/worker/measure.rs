@@ -56,14 +56,13 @@ impl Runtime {
                 return (self.send)(Event::Probed(Vec::new()));
             }
         };
-        let away = match elsewhere {
-            Some(answer) => match answer.await {
-                Ok(FromTwin::Probed(Ok(result))) => Some(*result),
-                Ok(FromTwin::Probed(Err(e))) => return self.fail(e.into()),
-                Ok(other) => return self.fail(twin::lost(&format!("it answered {other:?}"))),
-                Err(reason) => return self.fail(twin::lost(&reason)),
-            },
-            None => None,
+        let answered = twin::received(elsewhere, |a| match a {
+            FromTwin::Probed(result) => Ok(result),
+            other => Err(other),
+        });
+        let away = match answered.await {
+            Ok(result) => result.map(|r| *r),
+            Err(e) => return self.fail(e),
         };
         let measured = match &self.engine {
             Some(engine) => engine.merge(measured, away),
@@ -92,14 +91,13 @@ impl Runtime {
                 Err(e) => return self.fail(e),
             }
         }
-        let away = match elsewhere {
-            Some(answer) => match answer.await {
-                Ok(FromTwin::Inspected(Ok(found))) => Some(*found),
-                Ok(FromTwin::Inspected(Err(e))) => return self.fail(e.into()),
-                Ok(other) => return self.fail(twin::lost(&format!("it answered {other:?}"))),
-                Err(reason) => return self.fail(twin::lost(&reason)),
-            },
-            None => None,
+        let answered = twin::received(elsewhere, |a| match a {
+            FromTwin::Inspected(found) => Ok(found),
+            other => Err(other),
+        });
+        let away = match answered.await {
+            Ok(found) => found.map(|f| *f),
+            Err(e) => return self.fail(e),
         };
         let models = match &self.engine {
             Some(engine) => engine.merge(models, away),
@@ -120,15 +118,15 @@ impl Runtime {
                 Err(e) => job.fail(e.to_string()),
             },
             Ok(Some(NextPoint::Elsewhere(attack))) => {
-                let answer = match &self.twin {
-                    Some(twin) => twin.ask(&ToTwin::Attack(attack)).await,
-                    None => Err("it is gone".into()),
-                };
-                match answer {
-                    Ok(FromTwin::Attacked(Ok(correct))) => job.record(&[correct]),
-                    Ok(FromTwin::Attacked(Err(e))) => job.fail(nsl::NslError::from(e).to_string()),
-                    Ok(other) => job.fail(twin::lost(&format!("it answered {other:?}")).to_string()),
-                    Err(reason) => job.fail(twin::lost(&reason).to_string()),
+                let answer = self.twin.as_ref().map(|twin| twin.ask(&ToTwin::Attack(attack)));
+                let attacked = twin::received(answer, |a| match a {
+                    FromTwin::Attacked(correct) => Ok(correct),
+                    other => Err(other),
+                });
+                match attacked.await {
+                    Ok(Some(correct)) => job.record(&[correct]),
+                    Ok(None) => job.fail(twin::lost("it is gone").to_string()),
+                    Err(e) => job.fail(e.to_string()),
                 }
             }
             Ok(None) => {}

@@ -575,11 +575,12 @@ impl Runtime {
         if engine.elsewhere().is_none() {
             return Ok(true);
         }
-        match twin.ask(&ToTwin::Update(spec.clone())).await {
-            Ok(FromTwin::Updated(applied)) => applied.map_err(Into::into),
-            Ok(other) => Err(twin::lost(&format!("it answered {other:?}"))),
-            Err(reason) => Err(twin::lost(&reason)),
-        }
+        let answer = Some(twin.ask(&ToTwin::Update(spec.clone())));
+        let applied = twin::received(answer, |a| match a {
+            FromTwin::Updated(applied) => Ok(applied),
+            other => Err(other),
+        });
+        Ok(applied.await?.unwrap_or(true))
     }
 
     /// `steps` steps on every model — while playing on the CPU, as many bursts of `steps` as
@@ -643,14 +644,13 @@ impl Runtime {
                 Err(e) => return self.fail(e),
             }
         }
-        let away = match elsewhere {
-            Some(answer) => match answer.await {
-                Ok(FromTwin::Trained(Ok(progress))) => Some(*progress),
-                Ok(FromTwin::Trained(Err(e))) => return self.fail(e.into()),
-                Ok(other) => return self.fail(twin::lost(&format!("it answered {other:?}"))),
-                Err(reason) => return self.fail(twin::lost(&reason)),
-            },
-            None => None,
+        let answered = twin::received(elsewhere, |a| match a {
+            FromTwin::Trained(progress) => Ok(progress),
+            other => Err(other),
+        });
+        let away = match answered.await {
+            Ok(progress) => progress.map(|p| *p),
+            Err(e) => return self.fail(e),
         };
         let Some(engine) = &mut self.engine else { return };
         let mut snapshots = engine.merge(snapshots, away);

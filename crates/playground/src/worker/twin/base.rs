@@ -135,7 +135,7 @@ async fn open(
     use crate::worker::data;
     data::fetch_bundled(spec, assets, bundled).await.map_err(TwinError::Failed)?;
     let files = files.map(|(name, graph)| (name.as_str(), graph));
-    let loaded = data::load(spec, bundled, files, &|_| {})?;
+    let loaded = data::load_for_training(spec, bundled, files)?;
     Ok(BaseRun::open(spec, &loaded)?)
 }
 
@@ -185,23 +185,7 @@ mod tests {
             spec.epochs = 2;
             spec
         };
-        let sampled = {
-            let mut spec = crate::presets::preset(crate::presets::Family::Citation, 0);
-            spec.model = ModelSpec::Gnn {
-                gnn: nsl::spec::GnnKind::Gcn,
-                hidden: vec![8],
-                dropout: 0.0,
-                sampling: Some(nsl::spec::SubgraphSampling {
-                    fanouts: vec![3, 3],
-                    batch_size: 8,
-                    strategy: Default::default(),
-                }),
-            };
-            spec.regularization = Default::default();
-            spec.compare_with_base = true;
-            spec.epochs = 3;
-            spec
-        };
+        let sampled = ExperimentSpec { epochs: 3, ..crate::worker::engine::tests::sampled_gcn_pair(8) };
         for (spec, rows) in [(moons, true), (sampled, false)] {
             spec.validate().unwrap();
             let flex = Device::flex();

@@ -135,6 +135,25 @@ impl FromTwin {
     }
 }
 
+/// What the twin answered to a request, if one was asked (`None`: none was): `pick` takes the
+/// request's kind of answer apart and gives any other kind back. The twin's own error becomes
+/// the library's (a divergence stays one); another kind of answer, or a twin gone before
+/// answering, is [`lost`].
+///
+/// # Errors
+/// As said.
+pub async fn received<T>(
+    answer: Option<impl Future<Output = Result<FromTwin, String>>>,
+    pick: impl FnOnce(FromTwin) -> Result<Result<T, TwinError>, FromTwin>,
+) -> nsl::Result<Option<T>> {
+    let Some(answer) = answer else { return Ok(None) };
+    match answer.await.map(pick) {
+        Ok(Ok(result)) => result.map(Some).map_err(Into::into),
+        Ok(Err(other)) => Err(lost(&format!("it answered {other:?}"))),
+        Err(reason) => Err(lost(&reason)),
+    }
+}
+
 /// A twin that crashed or failed: what the trainer reports.
 pub fn lost(reason: &str) -> NslError {
     NslError::Data { path: FROM_TWIN.into(), reason: format!("it stopped ({reason})") }
