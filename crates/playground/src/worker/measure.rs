@@ -3,8 +3,9 @@
 
 use super::Runtime;
 use super::engine::NextPoint;
-use super::twin::{self, FromTwin, ToTwin};
+use super::twin::{self, FromTwin, ToTwin, TwinError};
 use crate::protocol::{Event, RobustnessProgress};
+use nsl::spec::Variant;
 
 impl Runtime {
     /// Asks the twin `request` if it trains one of the models (its answer comes when awaited).
@@ -12,6 +13,22 @@ impl Runtime {
         let engine = self.engine.as_ref()?;
         engine.elsewhere()?;
         Some(self.twin.as_ref()?.ask(request))
+    }
+
+    /// `here` with the twin's result for its model merged in, in the order of the spec's
+    /// variants (`answer`: to the request asked of it, if one was; `pick` takes the request's
+    /// kind of answer apart, as [`twin::received`]).
+    pub(super) async fn merged<T>(
+        &self,
+        here: Vec<(Variant, T)>,
+        answer: Option<impl Future<Output = Result<FromTwin, String>>>,
+        pick: impl FnOnce(FromTwin) -> Result<Result<T, TwinError>, FromTwin>,
+    ) -> nsl::Result<Vec<(Variant, T)>> {
+        let away = twin::received(answer, pick).await?;
+        Ok(match &self.engine {
+            Some(engine) => engine.merge(here, away),
+            None => here,
+        })
     }
 
     /// Starts measuring the robustness curves (training pauses), or says why it cannot.
@@ -56,19 +73,14 @@ impl Runtime {
                 return (self.send)(Event::Probed(Vec::new()));
             }
         };
-        let answered = twin::received(elsewhere, |a| match a {
-            FromTwin::Probed(result) => Ok(result),
+        let merged = self.merged(measured, elsewhere, |a| match a {
+            FromTwin::Probed(result) => Ok(result.map(|r| *r)),
             other => Err(other),
         });
-        let away = match answered.await {
-            Ok(result) => result.map(|r| *r),
-            Err(e) => return self.fail(e),
-        };
-        let measured = match &self.engine {
-            Some(engine) => engine.merge(measured, away),
-            None => measured,
-        };
-        (self.send)(Event::Probed(measured));
+        match merged.await {
+            Ok(measured) => (self.send)(Event::Probed(measured)),
+            Err(e) => self.fail(e),
+        }
     }
 
     /// Inspects the chosen graph node on every model and sends what it found.
@@ -91,19 +103,14 @@ impl Runtime {
                 Err(e) => return self.fail(e),
             }
         }
-        let answered = twin::received(elsewhere, |a| match a {
-            FromTwin::Inspected(found) => Ok(found),
+        let merged = self.merged(models, elsewhere, |a| match a {
+            FromTwin::Inspected(found) => Ok(found.map(|f| *f)),
             other => Err(other),
         });
-        let away = match answered.await {
-            Ok(found) => found.map(|f| *f),
-            Err(e) => return self.fail(e),
-        };
-        let models = match &self.engine {
-            Some(engine) => engine.merge(models, away),
-            None => models,
-        };
-        (self.send)(Event::Inspected { step, models });
+        match merged.await {
+            Ok(models) => (self.send)(Event::Inspected { step, models }),
+            Err(e) => self.fail(e),
+        }
     }
 
     /// Measures the next point of the robustness curves and reports all so far.

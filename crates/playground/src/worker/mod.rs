@@ -123,6 +123,20 @@ fn report_panics(send: Reply) {
 /// Steps per tick when the page has not said otherwise.
 pub const DEFAULT_SPEED: usize = 10;
 
+/// How long the training worker waits, once its own models could open, for the twin's: it
+/// loads the same data at the same time, so longer means it is stuck (a module that never
+/// started raises no error event). This worker then trains both models itself.
+const TWIN_OPEN_GRACE_MS: u32 = 10_000;
+
+/// `future`'s output, or `None` once `ms` have passed.
+async fn within<T>(ms: u32, future: impl Future<Output = T>) -> Option<T> {
+    use futures::future::{Either, select};
+    match select(std::pin::pin!(future), gloo_timers::future::TimeoutFuture::new(ms)).await {
+        Either::Left((value, _)) => Some(value),
+        Either::Right(_) => None,
+    }
+}
+
 /// The cores the browser reports (`navigator.hardwareConcurrency`; at least one).
 fn cores() -> usize {
     let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
@@ -497,7 +511,15 @@ impl Runtime {
         self.time_backends(&spec, &loaded).await;
         // On WebGPU the twin's model stays unused (its answer is dropped, unread).
         let elsewhere = match opening.flatten() {
-            Some(opening) if !self.on_webgpu => self.opened(opening.await),
+            Some(opening) if !self.on_webgpu => {
+                let answer = within(TWIN_OPEN_GRACE_MS, opening).await;
+                self.opened(answer.unwrap_or_else(|| {
+                    Err(format!(
+                        "it had not opened the model {} s after this worker",
+                        TWIN_OPEN_GRACE_MS / 1000
+                    ))
+                }))
+            }
             _ => None,
         };
         match Engine::new(&spec, loaded, &self.device, elsewhere) {
@@ -644,16 +666,15 @@ impl Runtime {
                 Err(e) => return self.fail(e),
             }
         }
-        let answered = twin::received(elsewhere, |a| match a {
-            FromTwin::Trained(progress) => Ok(progress),
+        let merged = self.merged(snapshots, elsewhere, |a| match a {
+            FromTwin::Trained(progress) => Ok(progress.map(|p| *p)),
             other => Err(other),
         });
-        let away = match answered.await {
-            Ok(progress) => progress.map(|p| *p),
+        let mut snapshots = match merged.await {
+            Ok(snapshots) => snapshots,
             Err(e) => return self.fail(e),
         };
         let Some(engine) = &mut self.engine else { return };
-        let mut snapshots = engine.merge(snapshots, away);
         let finished = engine.finished();
         engine.fill_accuracies(&mut snapshots);
         self.stale = snapshots.iter().any(|(_, p)| !p.evaluated);
