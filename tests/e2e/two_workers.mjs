@@ -65,11 +65,12 @@ async function trainPair(browser, setup, query) {
   await page.fill('#epochs', String(setup.epochs));
   await page.press('#epochs', 'Enter');
   await settled(page, `${label}: epochs`);
-  const badge = await page.textContent('#backend-badge');
   for (let step = 1; step <= BY_HAND; step += 1) {
     await page.click('#step');
     await waitFor(page, `${label}: step ${step}`, (p) => p.step === step && p.status !== 'loading', 60_000);
   }
+  // The first step brought the second worker in (a page only opened starts none).
+  const badge = await page.textContent('#backend-badge');
   const stepped = curves(await download(page, '#export-results', artifacts, `${browserPrefix()}two-workers-${setup.name}-${query ? 'one' : 'two'}-stepped.csv`));
   await page.click('#play');
   const end = await waitFor(page, `${label}: the run's end`, (p) => p.status === 'finished', 240_000);

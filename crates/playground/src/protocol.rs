@@ -328,6 +328,9 @@ pub enum Event {
         info: Box<DataInfo>,
     },
     /// A changed setup applies from the next step (same models).
+    /// The base model of the what-if pair trains in a second worker from now on (the first step
+    /// brought it in).
+    SecondWorker(bool),
     Updated(ExperimentSpec),
     /// New measurements of every model (one message per tick, so that the page renders once).
     Progress(Vec<(Variant, Progress)>),

@@ -489,6 +489,11 @@ impl State {
         let training = &mut self.training;
         match event {
             Event::Backend(info) => self.page.backend = Some(info),
+            Event::SecondWorker(on) => {
+                if let Some(info) = &mut training.info {
+                    info.update(|info| info.second_worker = on);
+                }
+            }
             Event::Building(step) => training.building = Some(step),
             Event::Ready { info, spec } => {
                 training.building = None;

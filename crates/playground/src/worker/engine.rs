@@ -173,6 +173,23 @@ impl Engine {
         self.elsewhere
     }
 
+    /// Lets another worker train `elsewhere`'s model from now on, if it has not taken a step
+    /// here (that worker opens it afresh from the same spec: the same model then); says
+    /// whether it did.
+    pub fn hand_over(&mut self, elsewhere: Elsewhere) -> bool {
+        let Some(at) = self.runs.iter().position(|(v, run)| *v == elsewhere.variant && run.steps_done() == 0)
+        else {
+            return false;
+        };
+        if self.runs.len() < 2 {
+            return false;
+        }
+        self.runs.remove(at);
+        self.elsewhere = Some(elsewhere);
+        self.info.second_worker = true;
+        true
+    }
+
     /// The setup in force.
     pub fn spec(&self) -> &ExperimentSpec {
         &self.spec
@@ -456,6 +473,21 @@ pub(crate) mod tests {
         assert!(
             again.iter().all(|(_, p)| p.evaluated && p.step == 20 && p.confusion.iter().sum::<u32>() > 0)
         );
+    }
+
+    /// The base model goes to another worker only before its first step, and only from a pair.
+    #[test]
+    fn the_base_model_is_handed_over_only_fresh() {
+        let away = Elsewhere { variant: Variant::Base, steps_per_epoch: 20 };
+        let mut single = engine(false);
+        assert!(!single.hand_over(away) && single.elsewhere().is_none(), "one model: nothing to hand over");
+        let mut trained = engine(true);
+        trained.advance(1).unwrap();
+        assert!(!trained.hand_over(away), "a base model that took a step stays");
+        let mut fresh = engine(true);
+        assert!(fresh.hand_over(away));
+        assert_eq!((fresh.elsewhere(), fresh.info().second_worker, fresh.runs.len()), (Some(away), true, 1));
+        assert_eq!(fresh.elsewhere_target(7), Some(7));
     }
 
     #[test]

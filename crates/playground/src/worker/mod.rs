@@ -123,9 +123,9 @@ fn report_panics(send: Reply) {
 /// Steps per tick when the page has not said otherwise.
 pub const DEFAULT_SPEED: usize = 10;
 
-/// How long the training worker waits, once its own models could open, for the twin's: it
-/// loads the same data at the same time, so longer means it is stuck (a module that never
-/// started raises no error event). This worker then trains both models itself.
+/// How long the training worker waits for the twin to open the base model: its module and the
+/// data load in well under this; longer means it is stuck (a module that never started raises
+/// no error event). This worker then trains both models itself.
 const TWIN_OPEN_GRACE_MS: u32 = 10_000;
 
 /// `future`'s output, or `None` once `ms` have passed.
@@ -489,17 +489,6 @@ impl Runtime {
         self.robustness = None;
         self.ms_per_step = None;
         let Some(spec) = self.spec.clone() else { return };
-        // The twin opens the base model while this worker loads the data.
-        let opening = self.start_twin(&spec).then(|| {
-            // The explorer's graph goes along only for a setup that trains on it (Cora's is 15 MB).
-            let files = self
-                .explorer
-                .as_ref()
-                .filter(|_| data::reads_opened_graph(&spec))
-                .map(|e| (e.name().to_string(), e.graph().clone()));
-            let open = ToTwin::Open { spec: spec.clone(), assets: self.assets.clone(), files };
-            self.twin.as_ref().map(|twin| twin.ask(&open))
-        });
         if let Err(message) = data::fetch_bundled(&spec, &self.assets, &mut self.bundled).await {
             return self.stop(Stop::Failed { message });
         }
@@ -509,20 +498,7 @@ impl Runtime {
             Err(e) => return self.stop(Stop::Failed { message: e.to_string() }),
         };
         self.time_backends(&spec, &loaded).await;
-        // On WebGPU the twin's model stays unused (its answer is dropped, unread).
-        let elsewhere = match opening.flatten() {
-            Some(opening) if !self.on_webgpu => {
-                let answer = within(TWIN_OPEN_GRACE_MS, opening).await;
-                self.opened(answer.unwrap_or_else(|| {
-                    Err(format!(
-                        "it had not opened the model {} s after this worker",
-                        TWIN_OPEN_GRACE_MS / 1000
-                    ))
-                }))
-            }
-            _ => None,
-        };
-        match Engine::new(&spec, loaded, &self.device, elsewhere) {
+        match Engine::new(&spec, loaded, &self.device, None) {
             Ok(engine) => {
                 (self.send)(Event::Ready {
                     spec: engine.spec().clone(),
@@ -590,6 +566,38 @@ impl Runtime {
         }
     }
 
+    /// Before a fresh what-if pair's first step, on the CPU: the twin (started if need be)
+    /// opens the base model and trains it from then on — both workers open it from the same
+    /// spec, so it is the model this worker holds. Only training brings a second worker in: a
+    /// page that is opened and left starts none.
+    async fn bring_in_twin(&mut self) {
+        let Some(engine) = &self.engine else { return };
+        if self.on_webgpu || engine.steps_done() > 0 || engine.elsewhere().is_some() {
+            return;
+        }
+        let spec = engine.spec().clone();
+        if !self.start_twin(&spec) {
+            return;
+        }
+        // The explorer's graph goes along only for a setup that trains on it (Cora's is 15 MB).
+        let files = self
+            .explorer
+            .as_ref()
+            .filter(|_| data::reads_opened_graph(&spec))
+            .map(|e| (e.name().to_string(), e.graph().clone()));
+        let open = ToTwin::Open { spec, assets: self.assets.clone(), files };
+        let Some(opening) = self.twin.as_ref().map(|twin| twin.ask(&open)) else { return };
+        let answer = within(TWIN_OPEN_GRACE_MS, opening).await.unwrap_or_else(|| {
+            Err(format!("it had not opened the model after {} s", TWIN_OPEN_GRACE_MS / 1000))
+        });
+        if let Some(elsewhere) = self.opened(answer)
+            && let Some(engine) = &mut self.engine
+            && engine.hand_over(elsewhere)
+        {
+            (self.send)(Event::SecondWorker(true));
+        }
+    }
+
     /// Applies the knobs of `spec` to the twin's model, if it trains one (`false`: it needs
     /// opening again).
     async fn update_twin(&mut self, spec: &ExperimentSpec) -> nsl::Result<bool> {
@@ -609,6 +617,9 @@ impl Runtime {
     /// fill [`TICK_MS`] — and one snapshot each, read back asynchronously. The twin, if it
     /// trains the base model, takes it to the same step meanwhile.
     async fn tick(&mut self, steps: usize) {
+        if steps > 0 {
+            self.bring_in_twin().await;
+        }
         let Some(engine) = &mut self.engine else { return };
         let started = js_sys::Date::now();
         let done = engine.steps_done();
