@@ -33,7 +33,9 @@ const notice = (page) => page.textContent('#notice').catch(() => null);
 const firefox = process.env.NSL_BROWSER === 'firefox';
 const artifact = (name) => path.join(artifacts, browserPrefix() + name);
 
-/** Records every worker the page starts and whether the page has terminated it (Firefox). */
+/** Records every worker the page starts, whether it is a twin (the trainer's second worker,
+ *  which trains the base model of a what-if pair: `?twin` in its address) and whether the page
+ *  has terminated it (Firefox). */
 function recordWorkers() {
   const Original = window.Worker;
   window.__workers = [];
@@ -41,6 +43,7 @@ function recordWorkers() {
     constructor(...args) {
       super(...args);
       this.terminatedByPage = false;
+      this.twin = String(args[0]).endsWith('?twin');
       window.__workers.push(this);
     }
     terminate() {
@@ -49,18 +52,20 @@ function recordWorkers() {
     }
   };
   // The training worker now: the last one started that the page has not terminated.
-  window.__trainer = () => window.__workers.findLast((w) => !w.terminatedByPage);
+  window.__trainer = () => window.__workers.findLast((w) => !w.terminatedByPage && !w.twin);
 }
 
 /** The training workers Chromium lists (the page's other workers are not the trainer; the
- *  trainer's twin, which trains the base model of a what-if pair, has `?twin` in its address). */
+ *  trainer's twin has `?twin` in its address). */
 const chromiumTrainers = (page) => page.workers().filter((w) => (w.url().includes('worker-loader') || w.url().startsWith('blob:')) && !w.url().endsWith('?twin'));
-/** The twins Chromium lists: at most one, which ends with its trainer. */
-const twinCount = (page) => (firefox ? 0 : page.workers().filter((w) => w.url().endsWith('?twin')).length);
+/** The twins the page holds: at most one, which ends with its trainer. */
+const twinCount = (page) => (firefox
+  ? page.evaluate(() => window.__workers.filter((w) => !w.terminatedByPage && w.twin).length)
+  : page.workers().filter((w) => w.url().endsWith('?twin')).length);
 
 /** How many training workers the page holds. */
 const trainerCount = (page) => (firefox
-  ? page.evaluate(() => window.__workers.filter((w) => !w.terminatedByPage).length)
+  ? page.evaluate(() => window.__workers.filter((w) => !w.terminatedByPage && !w.twin).length)
   : chromiumTrainers(page).length);
 
 /** Makes the training worker panic: a message that is not a JSON string. */
@@ -103,8 +108,10 @@ async function recovered(page, what, cause, kept) {
   const text = fs.readFileSync(exported, 'utf8');
   assert.ok(['"a"', '"b"', '"c"', '"d"'].every((id) => text.includes(id)), `${what}: the new worker exports square.tsv's graph: ${text.slice(0, 200)}`);
   await until(`${what}: one worker left`, () => trainerCount(page), (n) => n === 1, 30_000);
-  await until(`${what}: no twin left behind`, () => twinCount(page), (n) => n <= 1, 30_000);
+  // The lost trainer's twin went with it; the new trainer starts its own when training does.
+  await until(`${what}: no twin left behind`, () => twinCount(page), (n) => n === 0, 30_000);
   const resumed = await trains(page, `${what}: training resumes`);
+  assert.equal(await twinCount(page), 1, `${what}: the new trainer's twin trains the base model`);
   return { message, resumedAtStep: resumed.step };
 }
 
@@ -136,6 +143,8 @@ try {
 
   const before = await trains(page, 'training before the crash');
   assert.equal(await trainerCount(page), 1, 'one training worker');
+  // The drawn graph's setup is a what-if pair: its base model trains in the twin (2 cores here).
+  assert.equal(await twinCount(page), 1, 'one twin');
 
   // ---- a panic ------------------------------------------------------------------------------------
   await panicWorker(page);

@@ -78,6 +78,15 @@ pub enum Command {
     /// (by default it does where the browser reports two cores or more; the page's `?workers=1`
     /// turns it off, to compare). From the next setup on: a load, a reset.
     SecondWorker(bool),
+    /// The page could not start the second worker numbered `twin`, or it failed since (an
+    /// uncaught error): `reason`. Heard as soon as it arrives, not in turn with the commands
+    /// (the worker may be waiting for that twin).
+    TwinFailed {
+        /// The twin's number, from [`crate::wire::FromWorker::WantTwin`].
+        twin: u32,
+        /// What the browser said.
+        reason: String,
+    },
     /// Compute on another backend (starts over).
     Backend(BackendChoice),
     /// Probe every model with this perturbation now and after each update while training

@@ -20,6 +20,10 @@ pub enum FromWorker {
     Listening,
     /// An event for the page.
     Event(Box<Event>),
+    /// Start a twin numbered so, and join it to the worker (`crate::worker::twin::link`).
+    WantTwin(u32),
+    /// Stop the twin numbered so.
+    DropTwin(u32),
 }
 
 /// `message` as a JSON string.
@@ -81,7 +85,13 @@ mod tests {
 
     #[test]
     fn what_the_worker_posts_reads_back() {
-        for message in [FromWorker::Listening, FromWorker::Event(Box::new(Event::Alive(7)))] {
+        let messages = [
+            FromWorker::Listening,
+            FromWorker::Event(Box::new(Event::Alive(7))),
+            FromWorker::WantTwin(2),
+            FromWorker::DropTwin(2),
+        ];
+        for message in messages {
             let text = serde_json::to_string(&message).unwrap();
             assert_eq!(parse::<FromWorker>(&text).unwrap(), message);
         }
@@ -92,5 +102,7 @@ mod tests {
         let text = serde_json::to_string(&Command::Ping(3)).unwrap();
         assert_eq!(parse::<Command>(&text).unwrap(), Command::Ping(3));
         assert!(parse::<Command>("{\"NoSuchCommand\":1}").is_err());
+        let failed = Command::TwinFailed { twin: 4, reason: "its script did not load".into() };
+        assert_eq!(parse::<Command>(&serde_json::to_string(&failed).unwrap()).unwrap(), failed);
     }
 }

@@ -136,18 +136,11 @@ pub fn correct_readout(run: &dyn StepSession, attack: &AdvNeighborConfig) -> nsl
 impl Engine {
     /// Fresh models for `spec` (with the base model beside them if `spec.compare_with_base`):
     /// MLPs train on the loaded rows, GNNs and NGM over the loaded graph (read once for both).
-    /// The model `elsewhere` names is not opened here: another worker trains it.
-    pub fn new(
-        spec: &ExperimentSpec,
-        loaded: Loaded,
-        device: &Device,
-        elsewhere: Option<Elsewhere>,
-    ) -> nsl::Result<Self> {
-        let away = elsewhere.map(|e| e.variant);
+    /// (A model trains in another worker only once it is handed over: [`Self::hand_over`].)
+    pub fn new(spec: &ExperimentSpec, loaded: Loaded, device: &Device) -> nsl::Result<Self> {
         let runs = spec
             .variants()
             .into_iter()
-            .filter(|(variant, _)| Some(*variant) != away)
             .map(|(variant, _)| Ok((variant, open_run(spec, variant, &loaded, device)?)))
             .collect::<nsl::Result<Vec<_>>>()?;
         let Loaded { view, class_names, built, .. } = loaded;
@@ -163,9 +156,9 @@ impl Engine {
             view,
             built,
             rounds: last.round_updates(),
-            second_worker: elsewhere.is_some(),
+            second_worker: false,
         };
-        Ok(Self { spec: spec.clone(), runs, elsewhere, info, measured: Vec::new() })
+        Ok(Self { spec: spec.clone(), runs, elsewhere: None, info, measured: Vec::new() })
     }
 
     /// The model another worker trains, if one does.
@@ -393,7 +386,7 @@ pub(crate) mod tests {
             graph: None,
             built: None,
         };
-        Engine::new(&spec, loaded, &Device::flex(), None).unwrap()
+        Engine::new(&spec, loaded, &Device::flex()).unwrap()
     }
 
     #[test]
@@ -565,7 +558,7 @@ pub(crate) mod tests {
             let loaded =
                 super::super::data::load(&spec, &mut Default::default(), Some((&name, &graph)), &|_| {})
                     .unwrap();
-            let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
+            let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
             assert_eq!((engine.info().train_rows, engine.info().test_rows), (6, 14));
             let progress =
                 engine.burst(30, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
@@ -585,7 +578,7 @@ pub(crate) mod tests {
         spec.compare_with_base = true;
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         assert_eq!(
             (engine.info().steps_per_epoch, engine.info().train_rows, engine.info().test_rows),
             (1, 2, 32)
@@ -615,7 +608,7 @@ pub(crate) mod tests {
         let DataView::Graphs { graphs } = &loaded.view else { panic!("a grid of graphs") };
         assert_eq!(graphs.len(), 120);
         assert!(graphs.iter().all(|g| g.positions.len() >= 14 && !g.edges.is_empty()));
-        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         assert_eq!((engine.info().train_rows, engine.info().test_rows), (360, 120));
         let p = engine.burst(3, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
         assert_eq!(p.graphs.map(|g| g.classes.len()), Some(120));
@@ -629,7 +622,7 @@ pub(crate) mod tests {
         links = crate::edit::apply(&links, &crate::edit::Edit::LinkPrediction(true), &Default::default());
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&links, loaded, &Device::flex(), None).unwrap();
+        let mut engine = Engine::new(&links, loaded, &Device::flex()).unwrap();
         let p = engine.burst(2, &SnapshotOptions::default()).unwrap().pop().unwrap().1.read().unwrap();
         let scores = p.links.expect("held-out pairs scored");
         assert_eq!(engine.info().test_rows, scores.edges.len() + scores.non_edges.len());
@@ -661,7 +654,7 @@ pub(crate) mod tests {
         let spec = sampled_gcn_pair(16);
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         let per_epoch = engine.info().steps_per_epoch;
         assert!(per_epoch > 1, "{per_epoch} batches an epoch");
         let read = |pending: Vec<(Variant, PendingProgress)>| -> Vec<(Variant, nsl::session::Progress)> {
@@ -697,7 +690,7 @@ pub(crate) mod tests {
         spec.validate().unwrap();
         let view = DataView::Points { train: Vec::new(), test: Vec::new() };
         let loaded = Loaded { data: None, view, class_names: Vec::new(), graph: None, built: None };
-        let mut engine = Engine::new(&spec, loaded, &Device::flex(), None).unwrap();
+        let mut engine = Engine::new(&spec, loaded, &Device::flex()).unwrap();
         assert_eq!(engine.info().steps_per_epoch, 1);
         let progress: Vec<_> = engine
             .burst(5, &SnapshotOptions::default())

@@ -57,8 +57,17 @@ pub fn listen() {
     report_panics(send.clone());
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
-            // The runtime lives as long as the worker: the channel is never closed.
-            let _ = inbox.unbounded_send(wire::decode(&message.data()));
+            let data = message.data();
+            if twin::link::arrived(&data) {
+                return;
+            }
+            match wire::decode(&data) {
+                Command::TwinFailed { twin, reason } => twin::link::failed(twin, reason),
+                // The runtime lives as long as the worker: the channel is never closed.
+                command => {
+                    let _ = inbox.unbounded_send(command);
+                }
+            }
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
@@ -401,6 +410,8 @@ impl Runtime {
             Command::Speed(steps) => self.speed = steps.clamp(1, 500),
             // From the next setup on (a load, a reset).
             Command::SecondWorker(allowed) => self.second_worker = allowed,
+            // Heard on arrival (`listen`).
+            Command::TwinFailed { .. } => {}
             Command::Backend(choice) => {
                 self.choice = choice;
                 self.select_backend().await;
@@ -498,7 +509,7 @@ impl Runtime {
             Err(e) => return self.stop(Stop::Failed { message: e.to_string() }),
         };
         self.time_backends(&spec, &loaded).await;
-        match Engine::new(&spec, loaded, &self.device, None) {
+        match Engine::new(&spec, loaded, &self.device) {
             Ok(engine) => {
                 (self.send)(Event::Ready {
                     spec: engine.spec().clone(),
@@ -516,7 +527,7 @@ impl Runtime {
     }
 
     /// Whether a twin runs for `spec`'s base model, started if need be — if a second worker may
-    /// train it: a what-if pair, the CPU not ruled out, two cores or more. A twin that was lost
+    /// train it: a what-if pair, two cores or more (the caller rules WebGPU out). A twin that was lost
     /// is not started again: this worker trains both models from then on.
     fn start_twin(&mut self, spec: &ExperimentSpec) -> bool {
         if let Some(reason) = self.twin.as_ref().and_then(Twin::lost) {
@@ -526,24 +537,15 @@ impl Runtime {
             self.twin = None;
             self.second_worker = false;
         }
-        let wanted = self.second_worker
-            && self.choice != BackendChoice::WebGpu
-            && engine::twin_variant(spec).is_some()
-            && cores() >= 2;
+        let wanted = self.second_worker && engine::twin_variant(spec).is_some() && cores() >= 2;
         if !wanted {
             self.twin = None;
             return false;
         }
         if self.twin.is_none() {
-            match Twin::spawn(&format!("{}{}", self.assets, crate::WORKER_LOADER)) {
-                Ok(twin) => self.twin = Some(twin),
-                Err(why) => {
-                    web_sys::console::warn_1(&format!("{why}: one worker trains both models").into());
-                    self.second_worker = false;
-                }
-            }
+            self.twin = Some(Twin::start());
         }
-        self.twin.is_some()
+        true
     }
 
     /// The base model as the twin opened it, or `None` (this worker trains it) when it could

@@ -66,23 +66,34 @@ impl BaseRun {
     }
 }
 
-/// Runs the twin in this worker: requests go to one task that answers them in order.
+thread_local! {
+    /// The twin's end of its channel to the trainer, once the page sent it.
+    static TRAINER: std::cell::RefCell<Option<web_sys::MessagePort>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Posts `message` to the trainer (`try_borrow`: a panic while the port was being set must not
+/// panic again).
+fn post(message: &FromTwin) {
+    TRAINER.with(|trainer| {
+        if let Ok(trainer) = trainer.try_borrow()
+            && let Some(port) = trainer.as_ref()
+        {
+            let _ = port.post_message(&crate::wire::encode_exact(message));
+        }
+    });
+}
+
+/// Runs the twin in this worker: the page's first message is its end of a channel to the
+/// trainer; requests from there go to one task that answers them in order, on the channel.
 pub fn listen(scope: web_sys::DedicatedWorkerGlobalScope) {
     use futures::StreamExt;
     use futures::channel::mpsc::unbounded;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
+    use web_sys::{MessageEvent, MessagePort};
 
-    use crate::wire;
-
-    let post = {
-        let scope = scope.clone();
-        move |message: &FromTwin| {
-            let _ = scope.post_message(&wire::encode_exact(message));
-        }
-    };
     {
-        let (post, scope) = (post.clone(), scope.clone());
+        let scope = scope.clone();
         let log = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             log(info);
@@ -91,13 +102,21 @@ pub fn listen(scope: web_sys::DedicatedWorkerGlobalScope) {
         }));
     }
     let (inbox, mut requests) = unbounded::<ToTwin>();
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
-        let _ = inbox.unbounded_send(wire::decode_exact(&m.data()));
+    let on_request = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
+        let _ = inbox.unbounded_send(crate::wire::decode_exact(&m.data()));
     });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    on_message.forget();
-    let answer = post.clone();
+    // The page's only message: the twin's end of a channel to the trainer.
+    let on_port = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
+        let Ok(joined) = m.data().dyn_into::<MessagePort>() else { return };
+        joined.set_onmessage(Some(on_request.as_ref().unchecked_ref()));
+        TRAINER.with(|trainer| *trainer.borrow_mut() = Some(joined));
+        post(&FromTwin::Listening);
+    });
+    scope.set_onmessage(Some(on_port.as_ref().unchecked_ref()));
+    // The handlers live as long as the worker.
+    on_port.forget();
+    // The page sends the port once it hears this (a message posted before would be lost).
+    let _ = scope.post_message(&crate::wire::encode(&crate::wire::FromWorker::Listening));
     wasm_bindgen_futures::spawn_local(async move {
         let mut bundled = crate::worker::data::Bundled::default();
         let mut base: Option<BaseRun> = None;
@@ -119,10 +138,9 @@ pub fn listen(scope: web_sys::DedicatedWorkerGlobalScope) {
                     None => FromTwin::failed(other, "no base model is open"),
                 },
             };
-            answer(&reply);
+            post(&reply);
         }
     });
-    post(&FromTwin::Listening);
 }
 
 /// Fetches what `spec` needs, loads its data and opens its base model.
@@ -189,10 +207,11 @@ mod tests {
         for (spec, rows) in [(moons, true), (sampled, false)] {
             spec.validate().unwrap();
             let flex = Device::flex();
-            let mut together = Engine::new(&spec, loaded(&spec, rows), &flex, None).unwrap();
+            let mut together = Engine::new(&spec, loaded(&spec, rows), &flex).unwrap();
             let mut base = BaseRun::open(&spec, &loaded(&spec, rows)).unwrap();
             let elsewhere = Elsewhere { variant: Variant::Base, steps_per_epoch: base.steps_per_epoch() };
-            let mut apart = Engine::new(&spec, loaded(&spec, rows), &flex, Some(elsewhere)).unwrap();
+            let mut apart = Engine::new(&spec, loaded(&spec, rows), &flex).unwrap();
+            assert!(apart.hand_over(elsewhere));
             let options = SnapshotOptions { samples: 2, ..Default::default() };
             let per_epoch = together.info().steps_per_epoch;
             for steps in [1, 7, per_epoch + 3, 1000] {
@@ -222,10 +241,11 @@ mod tests {
         let mut spec = nsl::spec::builtin::builtin("moons-adv", None, 0).unwrap();
         spec.compare_with_base = true;
         let flex = Device::flex();
-        let mut together = Engine::new(&spec, loaded(&spec, true), &flex, None).unwrap();
+        let mut together = Engine::new(&spec, loaded(&spec, true), &flex).unwrap();
         let mut base = BaseRun::open(&spec, &loaded(&spec, true)).unwrap();
         let elsewhere = Elsewhere { variant: Variant::Base, steps_per_epoch: base.steps_per_epoch() };
-        let apart = Engine::new(&spec, loaded(&spec, true), &flex, Some(elsewhere)).unwrap();
+        let mut apart = Engine::new(&spec, loaded(&spec, true), &flex).unwrap();
+        assert!(apart.hand_over(elsewhere));
         together.advance(15).unwrap();
         let train = ToTwin::Train { to: 15, at_step: 15, options: SnapshotOptions::default() };
         assert!(matches!(base.answer(&train), FromTwin::Trained(Ok(_))));

@@ -1,24 +1,33 @@
-//! The trainer's end of the twin: starts it (the worker module again, by the twin's name),
-//! posts its requests (held until it listens) and hands each answer to the request it
-//! answers — they come in the order asked. A twin that crashes or fails answers every request
-//! then and after with why; dropping the link terminates it.
+//! The trainer's end of the twin. The page starts the twin and joins the two workers with a
+//! message channel: the trainer asks for a twin ([`FromWorker::WantTwin`]), the page starts it,
+//! posts it one end of a `MessageChannel` and the trainer the other (`[number, port]`, read by
+//! [`arrived`]); from then on trainer and twin talk over it. (The trainer started the twin
+//! itself at first: a worker started from a worker now and then stopped Firefox's trainer
+//! thread for good — a page stuck at "Loading…", a Play never heard — and Safari before 16.4
+//! starts none.) Requests are held until the twin listens; answers come in the order asked. A
+//! twin that crashes or fails answers every request then and after with why; dropping the
+//! link has the page stop it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageEvent, MessagePort};
 
-use super::{FromTwin, NAME, ToTwin};
-use crate::wire;
+use super::{FromTwin, ToTwin};
+use crate::wire::{self, FromWorker};
 
-/// What the handlers and the link share.
+/// What the twin's end of the channel and the link share.
 #[derive(Debug, Default)]
 struct Pending {
-    /// Requests posted before the twin listens (`None` once it does).
+    /// The trainer's end of the channel, once the page sent it.
+    port: Option<MessagePort>,
+    /// Its handler, kept as long as the port.
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    /// Requests asked before the twin listens (`None` once it does).
     held: Option<Vec<ToTwin>>,
     /// Who waits for each answer, in the order asked.
     waiting: VecDeque<oneshot::Sender<FromTwin>>,
@@ -34,64 +43,104 @@ impl Pending {
         self.held = None;
         self.waiting.clear();
     }
+
+    /// What the twin said.
+    fn hear(&mut self, message: FromTwin) {
+        match message {
+            FromTwin::Listening => {
+                for request in self.held.take().unwrap_or_default() {
+                    self.post(&request);
+                }
+            }
+            FromTwin::Crashed(reason) => self.lose(format!("it panicked: {reason}")),
+            answer => {
+                if let Some(waiting) = self.waiting.pop_front() {
+                    let _ = waiting.send(answer);
+                }
+            }
+        }
+    }
+
+    fn post(&self, request: &ToTwin) {
+        if let Some(port) = &self.port {
+            let _ = port.post_message(&wire::encode_exact(request));
+        }
+    }
 }
 
-/// A running twin.
+thread_local! {
+    /// The twin of this worker (at most one), by number: the page's answers name it.
+    static CURRENT: RefCell<Option<(u32, Weak<RefCell<Pending>>)>> = const { RefCell::new(None) };
+    /// The next twin's number.
+    static NEXT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The twin `number`, if it is this worker's current one.
+fn current(number: u32) -> Option<Rc<RefCell<Pending>>> {
+    CURRENT.with(|c| c.borrow().as_ref().filter(|(n, _)| *n == number).and_then(|(_, p)| p.upgrade()))
+}
+
+/// Posts `message` to the page.
+fn tell_page(message: &FromWorker) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&wire::encode(message));
+}
+
+/// Takes a message the page posted if it is a twin's end of a channel (`[number, port]`): the
+/// current twin's is joined, a stale one (of a twin dropped since) closed. `false`: the
+/// message is something else (a command).
+pub fn arrived(data: &JsValue) -> bool {
+    if !js_sys::Array::is_array(data) {
+        return false;
+    }
+    let pair: js_sys::Array = data.clone().unchecked_into();
+    let (Some(number), Ok(port)) = (pair.get(0).as_f64(), pair.get(1).dyn_into::<MessagePort>()) else {
+        return false;
+    };
+    match current(number as u32) {
+        Some(pending) if pending.borrow().port.is_none() => join(&pending, port),
+        _ => port.close(),
+    }
+    true
+}
+
+/// The page could not start the twin `number`, or it failed (an uncaught error): `reason`.
+pub fn failed(number: u32, reason: String) {
+    if let Some(pending) = current(number) {
+        pending.borrow_mut().lose(reason);
+    }
+}
+
+/// Listens to the twin on `port`.
+fn join(pending: &Rc<RefCell<Pending>>, port: MessagePort) {
+    let weak = Rc::downgrade(pending);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+        if let Some(pending) = weak.upgrade() {
+            pending.borrow_mut().hear(wire::decode_exact::<FromTwin>(&message.data()));
+        }
+    });
+    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let mut pending = pending.borrow_mut();
+    pending.port = Some(port);
+    pending.on_message = Some(on_message);
+}
+
+/// A twin: asked for, then running.
 #[derive(Debug)]
 pub struct Twin {
-    worker: Worker,
+    number: u32,
     pending: Rc<RefCell<Pending>>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 impl Twin {
-    /// Starts the twin from the worker loader at `loader_url`. Its name makes it the twin; its
-    /// address says so too (`?twin`, which the loader ignores), for tools that list workers by
-    /// address (the browser tests).
-    ///
-    /// # Errors
-    /// When the browser refuses to start a worker from this one.
-    pub fn spawn(loader_url: &str) -> Result<Self, String> {
-        let options = WorkerOptions::new();
-        options.set_name(NAME);
-        let worker = Worker::new_with_options(&format!("{loader_url}?twin"), &options)
-            .map_err(|e| format!("the browser did not start a second worker ({e:?})"))?;
+    /// Asks the page for a twin; requests wait until it listens.
+    pub fn start() -> Self {
+        let number = NEXT.get();
+        NEXT.set(number.wrapping_add(1));
         let pending = Rc::new(RefCell::new(Pending { held: Some(Vec::new()), ..Default::default() }));
-        let on_message = {
-            let (worker, pending) = (worker.clone(), pending.clone());
-            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-                let mut pending = pending.borrow_mut();
-                match wire::decode_exact::<FromTwin>(&message.data()) {
-                    FromTwin::Listening => {
-                        for request in pending.held.take().unwrap_or_default() {
-                            let _ = worker.post_message(&wire::encode_exact(&request));
-                        }
-                    }
-                    FromTwin::Crashed(reason) => pending.lose(format!("it panicked: {reason}")),
-                    answer => {
-                        if let Some(waiting) = pending.waiting.pop_front() {
-                            let _ = waiting.send(answer);
-                        }
-                    }
-                }
-            })
-        };
-        let on_error = {
-            let pending = pending.clone();
-            Closure::<dyn FnMut(ErrorEvent)>::new(move |error: ErrorEvent| {
-                error.prevent_default();
-                let what = error.message();
-                pending.borrow_mut().lose(if what.is_empty() {
-                    "its script did not load".into()
-                } else {
-                    what
-                });
-            })
-        };
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Self { worker, pending, _on_message: on_message, _on_error: on_error })
+        CURRENT.with(|c| *c.borrow_mut() = Some((number, Rc::downgrade(&pending))));
+        tell_page(&FromWorker::WantTwin(number));
+        Self { number, pending }
     }
 
     /// Posts `request` now (or holds it until the twin listens); the answer comes when awaited.
@@ -100,19 +149,17 @@ impl Twin {
     /// Why the twin is gone, if it is or goes before answering.
     pub fn ask(&self, request: &ToTwin) -> impl Future<Output = Result<FromTwin, String>> + use<> {
         let (answer, answered) = oneshot::channel();
-        let lost = {
+        {
             let mut pending = self.pending.borrow_mut();
             if pending.lost.is_none() {
                 pending.waiting.push_back(answer);
                 match pending.held.as_mut() {
                     Some(held) => held.push(request.clone()),
-                    None => {
-                        let _ = self.worker.post_message(&wire::encode_exact(request));
-                    }
+                    None => pending.post(request),
                 }
             }
-            self.pending.clone()
-        };
+        }
+        let lost = self.pending.clone();
         async move { answered.await.map_err(|_| lost.borrow().lost.clone().unwrap_or_else(|| "it closed".into())) }
     }
 
@@ -124,8 +171,19 @@ impl Twin {
 
 impl Drop for Twin {
     fn drop(&mut self) {
-        self.worker.terminate();
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
+        CURRENT.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.as_ref().is_some_and(|(n, _)| *n == self.number) {
+                *c = None;
+            }
+        });
+        let mut pending = self.pending.borrow_mut();
+        if let Some(port) = pending.port.take() {
+            // No answer may reach the handler once it is dropped.
+            port.set_onmessage(None);
+            port.close();
+        }
+        pending.on_message = None;
+        tell_page(&FromWorker::DropTwin(self.number));
     }
 }

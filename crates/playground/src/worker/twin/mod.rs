@@ -20,8 +20,8 @@ use nsl::session::{Progress, SnapshotOptions};
 use nsl::spec::ExperimentSpec;
 use serde::{Deserialize, Serialize};
 
-/// The twin's worker name: how the worker module, started again by the trainer, knows it is
-/// the twin (and what the browser's task manager and devtools show).
+/// The twin's worker name: how the worker module, started again by the page for the trainer,
+/// knows it is the twin (and what the browser's task manager and devtools show).
 pub const NAME: &str = "NSL trainer: base model";
 
 /// What the trainer asks the twin.
