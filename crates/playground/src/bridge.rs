@@ -17,6 +17,17 @@ use crate::protocol::{Command, Event};
 use crate::wire::{self, FromWorker};
 use crate::worker::twin;
 
+/// A worker's error handler: `report` hears why it failed (an uncaught error's message, or
+/// that its script did not load, which an error event with no message means).
+fn failure_handler(report: impl Fn(String) + 'static) -> Closure<dyn FnMut(ErrorEvent)> {
+    Closure::new(move |error: ErrorEvent| {
+        // Handled here: the browser need not log it as uncaught in the page as well.
+        error.prevent_default();
+        let what = error.message();
+        report(if what.is_empty() { "its script did not load".to_string() } else { what });
+    })
+}
+
 /// The training worker's twin, while it runs.
 #[derive(Debug)]
 struct TwinWorker {
@@ -71,11 +82,7 @@ impl TwinWorker {
                 }
             })
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |error: ErrorEvent| {
-            error.prevent_default();
-            let what = error.message();
-            failed(if what.is_empty() { "its script did not load".into() } else { what });
-        });
+        let on_error = failure_handler(failed);
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Some(Self { number, worker, _on_message: on_message, _on_error: on_error })
@@ -146,12 +153,7 @@ impl TrainerBridge {
                 }
             })
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |error: ErrorEvent| {
-            // Handled here: the browser need not log it as uncaught in the page as well.
-            error.prevent_default();
-            let what = error.message();
-            on_failure(if what.is_empty() { "its script did not load".to_string() } else { what });
-        });
+        let on_error = failure_handler(on_failure);
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Self { worker, held, twin, _on_message: on_message, _on_error: on_error })
