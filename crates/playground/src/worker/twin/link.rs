@@ -3,8 +3,8 @@
 //! posts it one end of a `MessageChannel` and the trainer the other (`[number, port]`, read by
 //! [`arrived`]); from then on trainer and twin talk over it. (The trainer started the twin
 //! itself at first: a worker started from a worker now and then stopped Firefox's trainer
-//! thread for good — a page stuck at "Loading…", a Play never heard — and Safari before 16.4
-//! starts none.) Requests are held until the twin listens; answers come in the order asked. A
+//! thread for good, as far as CI's runs tell — a page stuck at "Loading…", a Play never
+//! heard —, and older Safari releases start none.) Requests are held until the twin listens; answers come in the order asked. A
 //! twin that crashes or fails answers every request then and after with why; dropping the
 //! link has the page stop it.
 
