@@ -70,12 +70,12 @@ impl TwinWorker {
             return None;
         }
         let on_message = {
-            let (worker, theirs, failed) = (worker.clone(), RefCell::new(Some(theirs)), failed.clone());
+            let (worker, mut theirs, failed) = (worker.clone(), Some(theirs), failed.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
                 if wire::decode::<FromWorker>(&message.data()) != FromWorker::Listening {
                     return;
                 }
-                if let Some(port) = theirs.borrow_mut().take()
+                if let Some(port) = theirs.take()
                     && let Err(e) = worker.post_message_with_transfer(&port, &js_sys::Array::of1(&port))
                 {
                     failed(format!("its channel did not reach it ({e:?})"));

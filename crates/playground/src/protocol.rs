@@ -336,10 +336,10 @@ pub enum Event {
         /// The data (boxed: the largest message by far).
         info: Box<DataInfo>,
     },
-    /// A changed setup applies from the next step (same models).
     /// The base model of the what-if pair trains in a second worker from now on (the first step
-    /// brought it in).
-    SecondWorker(bool),
+    /// brought it in; a new setup's [`Event::Ready`] says whether it still does).
+    SecondWorker,
+    /// A changed setup applies from the next step (same models).
     Updated(ExperimentSpec),
     /// New measurements of every model (one message per tick, so that the page renders once).
     Progress(Vec<(Variant, Progress)>),

@@ -489,9 +489,9 @@ impl State {
         let training = &mut self.training;
         match event {
             Event::Backend(info) => self.page.backend = Some(info),
-            Event::SecondWorker(on) => {
+            Event::SecondWorker => {
                 if let Some(info) = &mut training.info {
-                    info.update(|info| info.second_worker = on);
+                    info.update(|info| info.second_worker = true);
                 }
             }
             Event::Building(step) => training.building = Some(step),

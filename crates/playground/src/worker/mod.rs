@@ -596,7 +596,7 @@ impl Runtime {
             && let Some(engine) = &mut self.engine
             && engine.hand_over(elsewhere)
         {
-            (self.send)(Event::SecondWorker(true));
+            (self.send)(Event::SecondWorker);
         }
     }
 

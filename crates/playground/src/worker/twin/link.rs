@@ -4,9 +4,9 @@
 //! [`arrived`]); from then on trainer and twin talk over it. (The trainer started the twin
 //! itself at first: a worker started from a worker now and then stopped Firefox's trainer
 //! thread for good, as far as CI's runs tell — a page stuck at "Loading…", a Play never
-//! heard —, and older Safari releases start none.) Requests are held until the twin listens; answers come in the order asked. A
-//! twin that crashes or fails answers every request then and after with why; dropping the
-//! link has the page stop it.
+//! heard —, and older Safari releases start none.) Requests are held until the twin listens;
+//! answers come in the order asked. A twin that crashes or fails answers every request then
+//! and after with why; dropping the link has the page stop it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -61,6 +61,7 @@ impl Pending {
         }
     }
 
+    /// Posts `request` to the twin (nothing before the page sent the port: it is held then).
     fn post(&self, request: &ToTwin) {
         if let Some(port) = &self.port {
             let _ = port.post_message(&wire::encode_exact(request));
