@@ -21,7 +21,7 @@ use super::model::{Gnn, GnnConfig, GraphContext};
 use super::node_task::{NodeData, NodeTrainOptions};
 use crate::error::{NslError, Result};
 use crate::model::NodeInput;
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::spec::LinkScore;
 use crate::tensor::to_vec;
 
@@ -165,7 +165,7 @@ pub struct LinkModel {
 /// optimizer, the training graph and its positive pairs (built once), and fresh non-edges each
 /// step. `nsl train` and the playground both train with it.
 pub struct LinkTrainer {
-    model: LinkModel,
+    model: Stepped<LinkModel>,
     optimizer: ModuleOptimizer,
     input: NodeInput,
     context: GraphContext,
@@ -210,7 +210,7 @@ impl LinkTrainer {
         let context = GraphContext::new(config.kind, &split.train, &train_device)?;
         model.encoder.check(&input, &context)?;
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             optimizer: adam(options.weight_decay),
             input,
             context,
@@ -239,8 +239,8 @@ impl LinkTrainer {
         );
         // The mean over links plus the mean over non-edges (as many of each).
         let loss = softplus(positive.neg()).mean() + softplus(negative).mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), self.model.get());
+        self.model.step(&mut self.optimizer, self.learning_rate, grads);
         self.steps += 1;
         loss.inner()
     }

@@ -20,7 +20,7 @@ use crate::error::{NslError, Result};
 use crate::gnn::node_task::{NodeClassifierTrainer, NodeData, NodeTrainOptions};
 use crate::model::NodeInput;
 use crate::model::{Mlp, MlpConfig};
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::reg::distance::l2_normalize_rows;
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::spec::Activation;
@@ -51,7 +51,7 @@ fn neighbor_predictions(log_probs: &Tensor<2>, group: &EdgeGroup) -> Tensor<1> {
 /// An NGM-regularized MLP trained one full-batch step at a time (`ngm: None`: the same MLP
 /// without graph terms, the base model).
 pub struct NgmTrainer {
-    model: Mlp,
+    model: Stepped<Mlp>,
     /// Input dropout (host-drawn masks keep sparse rows sparse), as the hidden layers' rate.
     input_dropout: f64,
     optimizer: burn::optim::ModuleOptimizer,
@@ -121,7 +121,7 @@ impl NgmTrainer {
             })
             .collect();
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             input_dropout: dropout,
             optimizer: adam(options.weight_decay),
             input: NodeInput::from_rows(&data.features, data.dim, &train_device),
@@ -181,8 +181,8 @@ impl NodeClassifierTrainer for NgmTrainer {
             ],
             0,
         );
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), self.model.get());
+        self.model.step(&mut self.optimizer, self.learning_rate, grads);
         self.steps += 1;
         Ok(parts)
     }

@@ -18,7 +18,7 @@ use crate::data::NeighborTable;
 use crate::data::planetoid::{Planetoid, SplitKind};
 use crate::error::{NslError, Result};
 use crate::model::NodeInput;
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::reg::adversarial::gen_adv_neighbor;
 use crate::reg::graph::graph_loss;
 use crate::reg::loss::sparse_softmax_cross_entropy;
@@ -224,7 +224,7 @@ impl<'a> RunLog<'a> {
 /// full-graph pass) and adversarial regularization (the whole feature matrix perturbed along the
 /// gradient of the supervised loss, `gen_adv_neighbor` with NSL's configuration).
 pub struct NodeTrainer {
-    model: Gnn,
+    model: Stepped<Gnn>,
     optimizer: ModuleOptimizer,
     input: NodeInput,
     context: GraphContext,
@@ -292,7 +292,7 @@ impl NodeTrainer {
             .as_ref()
             .map(|_| matrix(data.features.clone(), data.adjacency.nodes, data.dim, &train_device));
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             optimizer: adam(options.weight_decay),
             input,
             context,
@@ -361,8 +361,8 @@ impl NodeClassifierTrainer for NodeTrainer {
             ],
             0,
         );
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), self.model.get());
+        self.model.step(&mut self.optimizer, self.learning_rate, grads);
         self.steps += 1;
         Ok(parts)
     }

@@ -25,7 +25,7 @@ use super::subgraphs::{SampledBatch, merge, readout_roots};
 use crate::config::Regularization;
 use crate::error::{NslError, Result};
 use crate::model::NodeInput;
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::spec::SubgraphSampling;
 use crate::tensor::labels;
@@ -34,7 +34,7 @@ use crate::tensor::labels;
 /// the training nodes and takes them `batch_size` at a time as roots; every epoch samples
 /// anew (its own sampler seed).
 pub struct SampledTrainer {
-    model: Gnn,
+    model: Stepped<Gnn>,
     optimizer: ModuleOptimizer,
     kind: crate::spec::GnnKind,
     /// The graph's sampler, indexed once; each epoch samples with its own seed.
@@ -96,7 +96,7 @@ impl SampledTrainer {
         train_device.seed(options.seed);
         let model = config.init(options.seed, &train_device)?;
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             optimizer: adam(options.weight_decay),
             kind: config.kind,
             sampler,
@@ -145,8 +145,8 @@ impl NodeClassifierTrainer for SampledTrainer {
             sparse_softmax_cross_entropy(readout_roots(logits, &merged), labels(&root_labels, &self.device));
         let zero = Tensor::<1>::zeros([2], &self.device).inner();
         let parts = Tensor::cat(vec![loss.clone().inner(), loss.clone().inner(), zero], 0);
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), self.model.get());
+        self.model.step(&mut self.optimizer, self.learning_rate, grads);
         self.cursor += seeds.len();
         if self.cursor >= self.order.len() {
             self.cursor = 0;

@@ -11,7 +11,7 @@ use crate::config::Regularization;
 use crate::data::TrainingData;
 use crate::error::{NslError, Result};
 use crate::model::{Classifier, CnnConfig, MlpConfig};
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::reg::regularized::{Batch, Neighbors, training_step};
 use crate::spec::{ExperimentSpec, ModelSpec, OptimizerSpec};
 
@@ -104,7 +104,7 @@ fn step_seed(seed: u64, step: usize) -> u64 {
 
 /// Owns a model, its optimizer and the shuffling generator; trains epoch by epoch.
 pub struct Trainer {
-    model: Classifier,
+    model: Stepped<Classifier>,
     regularization: Regularization,
     optimizer: ModuleOptimizer,
     options: OptimizerSpec,
@@ -184,7 +184,7 @@ impl Trainer {
             }
         };
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             regularization,
             optimizer: adam(optimizer.weight_decay),
             options: *optimizer,
@@ -210,7 +210,7 @@ impl Trainer {
 
     /// The model being trained.
     pub fn model(&self) -> &Classifier {
-        &self.model
+        self.model.get()
     }
 
     /// Epochs completed.
@@ -269,7 +269,7 @@ impl Trainer {
         // (the playground).
         self.device.seed(step_seed(self.seed, self.step));
         let batch = self.batch(data, indices)?;
-        let (parts, grads) = training_step(&self.model, &self.regularization, &batch)?;
+        let (parts, grads) = training_step(self.model.get(), &self.regularization, &batch)?;
         let zero = || Tensor::<1>::zeros([1], &self.device).inner();
         let values = [
             parts.total.inner(),
@@ -278,7 +278,7 @@ impl Trainer {
             parts.adversarial.map_or_else(zero, |t| t.inner()),
             parts.virtual_adversarial.map_or_else(zero, |t| t.inner()),
         ];
-        self.model = self.optimizer.step(self.options.learning_rate, self.model.clone(), grads);
+        self.model.step(&mut self.optimizer, self.options.learning_rate, grads);
         self.step += 1;
         Ok(values)
     }

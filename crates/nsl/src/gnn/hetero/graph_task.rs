@@ -23,7 +23,7 @@ use super::weights::WeightSource;
 use crate::config::tfgnn::{Activation, HeteroGraphConfig, ReduceType};
 use crate::error::{NslError, Result};
 use crate::gnn::node_task::{accuracy, read_classes};
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::tensor::labels;
 
@@ -128,7 +128,7 @@ pub fn upload(set: &GraphSet, indices: &[u32], device: &Device) -> Result<GraphT
 /// graphs and takes them `batch_size` at a time, merged as the components of one graph.
 /// `nsl train` and the playground train with it.
 pub struct GraphClassTrainer {
-    model: HeteroGraphModel,
+    model: Stepped<HeteroGraphModel>,
     optimizer: ModuleOptimizer,
     order: Vec<u32>,
     /// Position in `order` of the next step's first graph (0: a new epoch begins).
@@ -167,7 +167,7 @@ impl GraphClassTrainer {
         let example = upload(set, &train[..1], &train_device)?;
         let model = HeteroGraphModel::new(config, &example, set.classes.len(), &mut weights, &train_device)?;
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             optimizer: adam(0.0),
             order: train,
             cursor: 0,
@@ -194,8 +194,8 @@ impl GraphClassTrainer {
             .encoder
             .regularized(sparse_softmax_cross_entropy(self.model.forward(&batch)?, targets));
         let taken = graphs.len();
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.learning_rate, self.model.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), self.model.get());
+        self.model.step(&mut self.optimizer, self.learning_rate, grads);
         self.cursor += taken;
         if self.cursor >= self.order.len() {
             self.cursor = 0;
@@ -334,7 +334,9 @@ mod tests {
     fn message_passing_finds_the_motif_that_features_alone_do_not() {
         let set = motifs::generate(&MotifSpec { graphs_per_class: 60, ..MotifSpec::default() }).unwrap();
         let device = Device::flex();
-        let options = GraphTrainOptions { epochs: 40, batch_size: 16, learning_rate: 0.01, seed: 0 };
+        // 60 epochs: at 40 the message-passing model is still fitting on some seeds (its test
+        // accuracy over seeds 0–4: 0.61–0.97 at 40 epochs, 0.64–1.0 at 60; the MLP's 0.53–0.61).
+        let options = GraphTrainOptions { epochs: 60, batch_size: 16, learning_rate: 0.01, seed: 0 };
         let mlp = train(&set, &config(HeteroModel::Mlp, "sum"), &options, &device, &mut |_| {}).unwrap();
         let mt = MtAlbisConfig { units: 32, message_dim: 32, ..Default::default() };
         let gnn =

@@ -23,7 +23,7 @@ use crate::config::tfgnn::{Activation, HeteroEncoderConfig};
 use crate::error::{NslError, Result};
 use crate::gnn::link_task::roc_auc;
 use crate::gnn::node_task::{accuracy, read_classes};
-use crate::optim::adam;
+use crate::optim::{Stepped, adam};
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::spec::{LinkPredictionSpec, LinkScore};
 use crate::tensor::{labels, to_vec};
@@ -207,7 +207,7 @@ struct LinkSetup {
 /// it), one optimizer step at a time: what `nsl train` runs epoch by epoch ([`train`]) and
 /// the playground's session steps.
 pub struct HeteroNodeTrainer {
-    model: HeteroNodeModel,
+    model: Stepped<HeteroNodeModel>,
     optimizer: ModuleOptimizer,
     options: HeteroNodeOptions,
     node_set: String,
@@ -279,7 +279,7 @@ impl HeteroNodeTrainer {
             _ => None,
         };
         Ok(Self {
-            model,
+            model: Stepped::new(model),
             optimizer: adam(0.0),
             options: options.clone(),
             node_set: config.node_set.clone(),
@@ -325,8 +325,8 @@ impl HeteroNodeTrainer {
             loss = loss + task.clone() * links.task.weight;
             link_loss = Some(task.inner());
         }
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(learning_rate, self.model.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), self.model.get());
+        self.model.step(&mut self.optimizer, learning_rate, grads);
         self.steps += 1;
         Ok(StepLosses {
             total: loss.inner(),

@@ -1,0 +1,185 @@
+//! The Adam step on burn's CPU backend (flex): the parameter, gradient and moments taken out of
+//! their tensors as f32 slices and updated in one pass by [`nsl_kernels::adam::update`].
+//!
+//! Buffers nothing else holds are updated in place; a shared one (a parameter a snapshot still
+//! holds, say) is copied first, by flex's copy-on-write, so no other holder sees the change.
+
+use burn::backend::flex::FlexTensor;
+use burn::backend::{
+    BackendTensor, DispatchAutodiffContext, DispatchDevice, DispatchTensor, DispatchTensorKind,
+    TensorMetadata,
+};
+use burn::tensor::{DType, Tensor};
+use nsl_kernels::adam::{self, AdamStep};
+
+use super::step::{StepInputs, StepOutputs};
+
+/// Whether [`step`] takes these inputs: all f32 tensors of burn's CPU backend (the moments are,
+/// whenever the parameter is; they are checked all the same).
+pub(super) fn takes<const D: usize>(inputs: &StepInputs<D>) -> bool {
+    let StepInputs { param, grad, moments } = inputs;
+    let moments_on_cpu = moments.as_ref().is_none_or(|(m, v)| on_cpu_f32(m) && on_cpu_f32(v));
+    on_cpu_f32(param) && on_cpu_f32(grad) && moments_on_cpu
+}
+
+fn on_cpu_f32<const D: usize>(tensor: &Tensor<D>) -> bool {
+    matches!(tensor.device().as_dispatch(), DispatchDevice::Flex(_)) && tensor.dtype() == DType::F32
+}
+
+/// One step on the CPU.
+///
+/// # Panics
+///
+/// If [`takes`] does not take `inputs`.
+pub(super) fn step<const D: usize>(
+    step: &AdamStep,
+    StepInputs { param, grad, moments }: StepInputs<D>,
+) -> StepOutputs<D> {
+    let mut param = CpuTensor::take(param);
+    let grad = CpuTensor::take(grad);
+    let (mut moment_1, mut moment_2) = match moments {
+        Some((moment_1, moment_2)) => (CpuTensor::take(moment_1), CpuTensor::take(moment_2)),
+        None => (param.zeros_like(), param.zeros_like()),
+    };
+    adam::update(step, param.values_mut(), grad.values(), moment_1.values_mut(), moment_2.values_mut());
+    (param.give(), moment_1.give(), moment_2.give())
+}
+
+/// An f32 tensor of burn's CPU backend, laid out contiguously.
+#[derive(Debug)]
+struct CpuTensor(FlexTensor);
+
+impl CpuTensor {
+    /// The CPU tensor inside `tensor`, made contiguous if it was a strided view.
+    ///
+    /// # Panics
+    ///
+    /// If `tensor` is not an f32 tensor of burn's CPU backend ([`on_cpu_f32`]).
+    fn take<const D: usize>(tensor: Tensor<D>) -> Self {
+        match tensor.into_dispatch() {
+            // A CPU float tensor's autodiff context is always disabled (burn-dispatch asserts it):
+            // the tracked ones are `Autodiff` kinds, which report an autodiff device.
+            DispatchTensor { kind: DispatchTensorKind::Flex(BackendTensor::Float(tensor)), .. }
+                if tensor.dtype() == DType::F32 =>
+            {
+                Self(if tensor.is_contiguous() { tensor } else { tensor.to_contiguous() })
+            }
+            other => panic!("Adam's CPU step given a {:?} tensor on {:?}", other.dtype(), other.device()),
+        }
+    }
+
+    fn give<const D: usize>(self) -> Tensor<D> {
+        let kind = DispatchTensorKind::Flex(BackendTensor::Float(self.0));
+        Tensor::from_dispatch(DispatchTensor { kind, autodiff: DispatchAutodiffContext::Disabled })
+    }
+
+    fn zeros_like(&self) -> Self {
+        Self(FlexTensor::zeros(self.0.layout().shape().clone(), DType::F32))
+    }
+
+    fn values(&self) -> &[f32] {
+        let (start, end) = self.0.layout().contiguous_offsets().expect("made contiguous in take");
+        &self.0.storage::<f32>()[start..end]
+    }
+
+    /// The values to update, copied first if another tensor shares the buffer.
+    fn values_mut(&mut self) -> &mut [f32] {
+        let (start, end) = self.0.layout().contiguous_offsets().expect("made contiguous in take");
+        &mut self.0.storage_mut::<f32>()[start..end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::step::with_tensor_ops;
+    use crate::tensor::to_vec;
+    use burn::tensor::{Device, TensorData};
+    use nsl_kernels::adam::KerasAdam;
+
+    fn tensor(values: &[f32], device: &Device) -> Tensor<2> {
+        Tensor::from_data(TensorData::new(values.to_vec(), [2, values.len() / 2]), device)
+    }
+
+    const PARAM: [f32; 6] = [0.5, -1.25, 2.0, 0.0, 3.5, -0.75];
+    const GRADS: [[f32; 6]; 3] = [
+        [0.3, -0.2, 1e-6, 0.0, 4.0, -0.01],
+        [0.1, 0.4, -2e-6, 0.5, -3.0, 0.02],
+        [-0.5, 0.05, 1e-6, -0.5, 2.0, 0.0],
+    ];
+
+    /// Three steps, each either on the CPU path or as tensor operations; the updated parameter
+    /// and moments after each.
+    fn three_steps(on_cpu: bool, weight_decay: f64) -> Vec<[Vec<f32>; 3]> {
+        let device = Device::flex();
+        let mut param = tensor(&PARAM, &device);
+        let mut moments = None;
+        let mut after = Vec::new();
+        for (t, grad) in GRADS.iter().enumerate() {
+            let step = KerasAdam::DEFAULTS.step(0.01, t as u64 + 1, weight_decay);
+            let inputs = StepInputs { param, grad: tensor(grad, &device), moments };
+            let (p, m, v) = if on_cpu {
+                assert!(takes(&inputs), "a flex f32 tensor takes the CPU path");
+                super::step(&step, inputs)
+            } else {
+                with_tensor_ops(&step, inputs)
+            };
+            after.push([to_vec(p.clone()), to_vec(m.clone()), to_vec(v.clone())]);
+            (param, moments) = (p, Some((m, v)));
+        }
+        after
+    }
+
+    /// The one-pass update and the tensor operations give the same bits, step after step.
+    #[test]
+    fn cpu_path_equals_tensor_operations_bit_for_bit() {
+        for weight_decay in [0.0, 5e-4] {
+            let (cpu, ops) = (three_steps(true, weight_decay), three_steps(false, weight_decay));
+            assert_eq!(cpu, ops, "weight decay {weight_decay}");
+            assert_ne!(cpu[2][0], PARAM.to_vec(), "the parameter did not move");
+        }
+    }
+
+    /// A parameter whose buffer another tensor shares (as a snapshot of the model does) is
+    /// copied before the update: the other holder keeps the old values.
+    #[test]
+    fn a_shared_parameter_is_not_changed_under_its_other_holder() {
+        let device = Device::flex();
+        let param = tensor(&PARAM, &device);
+        let held = param.clone();
+        let step = KerasAdam::DEFAULTS.step(0.01, 1, 0.0);
+        let inputs = StepInputs { param, grad: tensor(&GRADS[0], &device), moments: None };
+        let (updated, _, _) = super::step(&step, inputs);
+        assert_eq!(to_vec(held), PARAM.to_vec());
+        assert_ne!(to_vec(updated), PARAM.to_vec());
+    }
+
+    /// The parameter an autodiff module hands the optimizer (its inner, untracked tensor) takes
+    /// the CPU path; a non-contiguous view is read in its logical order.
+    #[test]
+    fn what_the_module_optimizer_passes_takes_the_cpu_path() {
+        let device = Device::flex().autodiff();
+        let param = tensor(&PARAM, &device).require_grad();
+        assert!(!on_cpu_f32(&param), "a tracked tensor reports an autodiff device");
+        assert!(on_cpu_f32(&param.inner()));
+
+        let transposed = tensor(&PARAM, &Device::flex()).transpose();
+        let taken = CpuTensor::take(transposed.clone());
+        assert_eq!(taken.values(), to_vec(transposed).as_slice());
+    }
+
+    /// Tensors of another element type are left to the tensor operations.
+    #[test]
+    fn other_element_types_are_not_taken() {
+        let device = Device::flex();
+        let inputs = StepInputs {
+            param: tensor(&PARAM, &device).cast(DType::F64),
+            grad: tensor(&GRADS[0], &device).cast(DType::F64),
+            moments: None,
+        };
+        assert!(!takes(&inputs));
+        let f32_inputs =
+            StepInputs { param: tensor(&PARAM, &device), grad: tensor(&GRADS[0], &device), moments: None };
+        assert!(takes(&f32_inputs));
+    }
+}

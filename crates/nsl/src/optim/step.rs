@@ -1,0 +1,33 @@
+//! One parameter's Adam step: what it takes and gives, and the update as tensor operations,
+//! which any device runs.
+
+use burn::tensor::Tensor;
+use nsl_kernels::adam::AdamStep;
+
+/// A parameter, its gradient and its moments (none before the first step), as one step takes them.
+#[derive(Debug)]
+pub(super) struct StepInputs<const D: usize> {
+    pub param: Tensor<D>,
+    pub grad: Tensor<D>,
+    pub moments: Option<(Tensor<D>, Tensor<D>)>,
+}
+
+/// The updated parameter and moments.
+pub(super) type StepOutputs<const D: usize> = (Tensor<D>, Tensor<D>, Tensor<D>);
+
+/// The update as tensor operations, for any device: [`nsl_kernels::adam::update`]'s arithmetic
+/// in its order, so on the CPU both give the same bits.
+pub(super) fn with_tensor_ops<const D: usize>(
+    step: &AdamStep,
+    StepInputs { param, grad, moments }: StepInputs<D>,
+) -> StepOutputs<D> {
+    let grad =
+        if step.weight_decay == 0.0 { grad } else { param.clone().mul_scalar(step.weight_decay).add(grad) };
+    let (moment_1, moment_2) = moments.unwrap_or_else(|| (param.zeros_like(), param.zeros_like()));
+    let moment_1 = moment_1.clone().add(grad.clone().sub(moment_1).mul_scalar(step.one_minus_beta_1));
+    let moment_2 =
+        moment_2.clone().add(grad.clone().mul(grad).sub(moment_2).mul_scalar(step.one_minus_beta_2));
+    let change =
+        moment_1.clone().mul_scalar(step.alpha).div(moment_2.clone().sqrt().add_scalar(step.epsilon));
+    (param.sub(change), moment_1, moment_2)
+}
