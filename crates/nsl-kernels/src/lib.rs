@@ -3,8 +3,8 @@
 //! Element-wise loops that burn would run as a chain of tensor operations, each a pass over
 //! memory with a fresh allocation, written once as one pass over plain slices.
 //!
-//! - [`adam`]: Keras' Adam update (moments and parameter in one pass), bit for bit as
-//!   TensorFlow 2.15 computes it.
+//! - [`adam`]: Adam's update (moments and parameter in one pass), bit for bit as burn's `Adam`
+//!   computes it.
 //!
 //! `nsl` calls these on burn's CPU tensors and keeps the tensor-operation form for every other
 //! device. The functions are deliberately not `#[inline]`: they are compiled here, at this

@@ -95,11 +95,13 @@ mod tests {
     use crate::optim::step::with_tensor_ops;
     use crate::tensor::to_vec;
     use burn::tensor::{Device, TensorData};
-    use nsl_kernels::adam::KerasAdam;
+    use nsl_kernels::adam::AdamConstants;
 
     fn tensor(values: &[f32], device: &Device) -> Tensor<2> {
         Tensor::from_data(TensorData::new(values.to_vec(), [2, values.len() / 2]), device)
     }
+
+    const CONSTANTS: AdamConstants = AdamConstants { beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 };
 
     const PARAM: [f32; 6] = [0.5, -1.25, 2.0, 0.0, 3.5, -0.75];
     const GRADS: [[f32; 6]; 3] = [
@@ -116,7 +118,7 @@ mod tests {
         let mut moments = None;
         let mut after = Vec::new();
         for (t, grad) in GRADS.iter().enumerate() {
-            let step = KerasAdam::DEFAULTS.step(0.01, t as u64 + 1, weight_decay);
+            let step = CONSTANTS.step(0.01, t as i32 + 1, weight_decay as f32);
             let inputs = StepInputs { param, grad: tensor(grad, &device), moments };
             let (p, m, v) = if on_cpu {
                 assert!(takes(&inputs), "a flex f32 tensor takes the CPU path");
@@ -147,7 +149,7 @@ mod tests {
         let device = Device::flex();
         let param = tensor(&PARAM, &device);
         let held = param.clone();
-        let step = KerasAdam::DEFAULTS.step(0.01, 1, 0.0);
+        let step = CONSTANTS.step(0.01, 1, 0.0);
         let inputs = StepInputs { param, grad: tensor(&GRADS[0], &device), moments: None };
         let (updated, _, _) = super::step(&step, inputs);
         assert_eq!(to_vec(held), PARAM.to_vec());

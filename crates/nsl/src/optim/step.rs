@@ -15,19 +15,26 @@ pub(super) struct StepInputs<const D: usize> {
 /// The updated parameter and moments.
 pub(super) type StepOutputs<const D: usize> = (Tensor<D>, Tensor<D>, Tensor<D>);
 
-/// The update as tensor operations, for any device: [`nsl_kernels::adam::update`]'s arithmetic
-/// in its order, so on the CPU both give the same bits.
+/// The update as tensor operations, for any device: burn's `Adam`'s operations in its order,
+/// which [`nsl_kernels::adam::update`] follows too, so on the CPU both give the same bits.
 pub(super) fn with_tensor_ops<const D: usize>(
     step: &AdamStep,
     StepInputs { param, grad, moments }: StepInputs<D>,
 ) -> StepOutputs<D> {
     let grad =
         if step.weight_decay == 0.0 { grad } else { param.clone().mul_scalar(step.weight_decay).add(grad) };
-    let (moment_1, moment_2) = moments.unwrap_or_else(|| (param.zeros_like(), param.zeros_like()));
-    let moment_1 = moment_1.clone().add(grad.clone().sub(moment_1).mul_scalar(step.one_minus_beta_1));
-    let moment_2 =
-        moment_2.clone().add(grad.clone().mul(grad).sub(moment_2).mul_scalar(step.one_minus_beta_2));
-    let change =
-        moment_1.clone().mul_scalar(step.alpha).div(moment_2.clone().sqrt().add_scalar(step.epsilon));
+    let first_term = grad.clone().mul_scalar(step.one_minus_beta_1);
+    let second_term = grad.clone().mul(grad).mul_scalar(step.one_minus_beta_2);
+    let (moment_1, moment_2) = match moments {
+        Some((m, v)) => {
+            (m.mul_scalar(step.beta_1).add(first_term), v.mul_scalar(step.beta_2).add(second_term))
+        }
+        None => (first_term, second_term),
+    };
+    let change = moment_1
+        .clone()
+        .mul_scalar(step.correction)
+        .div(moment_2.clone().sqrt().add_scalar(step.epsilon))
+        .mul_scalar(step.learning_rate);
     (param.sub(change), moment_1, moment_2)
 }

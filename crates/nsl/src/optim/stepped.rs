@@ -6,7 +6,7 @@ use burn::optim::{GradientsParams, LearningRate, ModuleOptimizer};
 /// A module a trainer owns and steps: moved into each optimizer step, never cloned for it.
 ///
 /// `optimizer.step(lr, model.clone(), grads)` keeps the old module alive through the step, so
-/// every parameter's buffer is shared and the CPU update ([`super::KerasAdam`]) must copy each
+/// every parameter's buffer is shared and the CPU update ([`super::OnePassAdam`]) must copy each
 /// one before writing it. Moved in, the buffers are updated where they are.
 #[derive(Debug, Clone)]
 pub struct Stepped<M>(Option<M>);

@@ -1,33 +1,37 @@
-//! [`KerasAdam`]: Keras' Adam as a burn [`Optimizer`], one parameter at a time.
+//! [`OnePassAdam`]: burn's Adam as a burn [`Optimizer`], one pass per parameter on the CPU.
 
 use burn::optim::{AdamState, AdaptiveMomentumState, LearningRate, Optimizer};
 use burn::tensor::{Device, Tensor};
-use nsl_kernels::adam;
+use nsl_kernels::adam::AdamConstants;
 
 use super::cpu;
 use super::step::{self, StepInputs};
 
-/// Keras' Adam (see [`nsl_kernels::adam`] for the update) with an optional L2 penalty.
+/// Keras' Adam ε (`tf.keras.optimizers.Adam(epsilon=1e-07)`), which TensorFlow NSL trains with.
+pub const KERAS_EPSILON: f32 = 1e-7;
+
+/// burn's `Adam` (see [`nsl_kernels::adam`] for the update), with an optional L2 penalty.
 ///
-/// Its state is burn's [`AdamState`] (step count and the two moments), so a record of it reads
-/// like one of burn's `Adam`. On burn's CPU backend a step is one pass over the parameter, its
-/// gradient and the moments, in place where nothing else holds them; on other devices it is the
-/// same arithmetic as tensor operations.
+/// Its state is burn's [`AdamState`] (step count and the two moments), and its values are burn's
+/// `Adam`'s bit for bit. On burn's CPU backend a step is one pass over the parameter, its gradient
+/// and the moments, in place where nothing else holds them; on other devices it is the same
+/// arithmetic as tensor operations.
 #[derive(Debug, Clone)]
-pub struct KerasAdam {
-    constants: adam::KerasAdam,
-    weight_decay: f64,
+pub struct OnePassAdam {
+    constants: AdamConstants,
+    weight_decay: f32,
 }
 
-impl KerasAdam {
-    /// Keras' defaults (β₁ 0.9, β₂ 0.999, ε 1e-7) and an L2 penalty of `weight_decay` on every
-    /// parameter (none when 0).
+impl OnePassAdam {
+    /// β₁ 0.9, β₂ 0.999 and Keras' ε 1e-7 (burn's default is 1e-5), and an L2 penalty of
+    /// `weight_decay` on every parameter (none when 0).
     pub fn new(weight_decay: f64) -> Self {
-        Self { constants: adam::KerasAdam::DEFAULTS, weight_decay }
+        let constants = AdamConstants { beta_1: 0.9, beta_2: 0.999, epsilon: KERAS_EPSILON };
+        Self { constants, weight_decay: weight_decay as f32 }
     }
 }
 
-impl Optimizer for KerasAdam {
+impl Optimizer for OnePassAdam {
     type State<const D: usize> = AdamState<D>;
 
     fn step<const D: usize>(
@@ -41,7 +45,7 @@ impl Optimizer for KerasAdam {
             Some(AdamState { momentum }) => (momentum.time + 1, Some((momentum.moment_1, momentum.moment_2))),
             None => (1, None),
         };
-        let scalars = self.constants.step(lr, time as u64, self.weight_decay);
+        let scalars = self.constants.step(lr, time as i32, self.weight_decay);
         let inputs = StepInputs { param: tensor, grad, moments };
         let (param, moment_1, moment_2) = if cpu::takes(&inputs) {
             cpu::step(&scalars, inputs)
