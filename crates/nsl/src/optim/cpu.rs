@@ -1,18 +1,11 @@
 //! The Adam step on burn's CPU backend (flex): the parameter, gradient and moments taken out of
-//! their tensors as f32 slices and updated in one pass by [`nsl_kernels::adam::update`].
-//!
-//! Buffers nothing else holds are updated in place; a shared one (a parameter a snapshot still
-//! holds, say) is copied first, by flex's copy-on-write, so no other holder sees the change.
+//! their tensors as f32 slices ([`CpuTensor`]) and updated in one pass by
+//! [`nsl_kernels::adam::update`], in place unless another tensor shares a buffer.
 
-use burn::backend::flex::FlexTensor;
-use burn::backend::{
-    BackendTensor, DispatchAutodiffContext, DispatchDevice, DispatchTensor, DispatchTensorKind,
-    TensorMetadata,
-};
-use burn::tensor::{DType, Tensor};
 use nsl_kernels::adam::{self, AdamStep};
 
 use super::step::{StepInputs, StepOutputs};
+use crate::tensor::cpu::{CpuTensor, on_cpu_f32};
 
 /// Whether [`step`] takes these inputs: all f32 tensors of burn's CPU backend (the moments are,
 /// whenever the parameter is; they are checked all the same).
@@ -20,10 +13,6 @@ pub(super) fn takes<const D: usize>(inputs: &StepInputs<D>) -> bool {
     let StepInputs { param, grad, moments } = inputs;
     let moments_on_cpu = moments.as_ref().is_none_or(|(m, v)| on_cpu_f32(m) && on_cpu_f32(v));
     on_cpu_f32(param) && on_cpu_f32(grad) && moments_on_cpu
-}
-
-fn on_cpu_f32<const D: usize>(tensor: &Tensor<D>) -> bool {
-    matches!(tensor.device().as_dispatch(), DispatchDevice::Flex(_)) && tensor.dtype() == DType::F32
 }
 
 /// One step on the CPU.
@@ -45,56 +34,12 @@ pub(super) fn step<const D: usize>(
     (param.give(), moment_1.give(), moment_2.give())
 }
 
-/// An f32 tensor of burn's CPU backend, laid out contiguously.
-#[derive(Debug)]
-struct CpuTensor(FlexTensor);
-
-impl CpuTensor {
-    /// The CPU tensor inside `tensor`, made contiguous if it was a strided view.
-    ///
-    /// # Panics
-    ///
-    /// If `tensor` is not an f32 tensor of burn's CPU backend ([`on_cpu_f32`]).
-    fn take<const D: usize>(tensor: Tensor<D>) -> Self {
-        match tensor.into_dispatch() {
-            // A CPU float tensor's autodiff context is always disabled (burn-dispatch asserts it):
-            // the tracked ones are `Autodiff` kinds, which report an autodiff device.
-            DispatchTensor { kind: DispatchTensorKind::Flex(BackendTensor::Float(tensor)), .. }
-                if tensor.dtype() == DType::F32 =>
-            {
-                Self(if tensor.is_contiguous() { tensor } else { tensor.to_contiguous() })
-            }
-            other => panic!("Adam's CPU step given a {:?} tensor on {:?}", other.dtype(), other.device()),
-        }
-    }
-
-    fn give<const D: usize>(self) -> Tensor<D> {
-        let kind = DispatchTensorKind::Flex(BackendTensor::Float(self.0));
-        Tensor::from_dispatch(DispatchTensor { kind, autodiff: DispatchAutodiffContext::Disabled })
-    }
-
-    fn zeros_like(&self) -> Self {
-        Self(FlexTensor::zeros(self.0.layout().shape().clone(), DType::F32))
-    }
-
-    fn values(&self) -> &[f32] {
-        let (start, end) = self.0.layout().contiguous_offsets().expect("made contiguous in take");
-        &self.0.storage::<f32>()[start..end]
-    }
-
-    /// The values to update, copied first if another tensor shares the buffer.
-    fn values_mut(&mut self) -> &mut [f32] {
-        let (start, end) = self.0.layout().contiguous_offsets().expect("made contiguous in take");
-        &mut self.0.storage_mut::<f32>()[start..end]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::optim::step::with_tensor_ops;
     use crate::tensor::to_vec;
-    use burn::tensor::{Device, TensorData};
+    use burn::tensor::{DType, Device, Tensor, TensorData};
     use nsl_kernels::adam::AdamConstants;
 
     fn tensor(values: &[f32], device: &Device) -> Tensor<2> {
@@ -157,17 +102,14 @@ mod tests {
     }
 
     /// The parameter an autodiff module hands the optimizer (its inner, untracked tensor) takes
-    /// the CPU path; a non-contiguous view is read in its logical order.
+    /// the CPU path.
     #[test]
     fn what_the_module_optimizer_passes_takes_the_cpu_path() {
         let device = Device::flex().autodiff();
         let param = tensor(&PARAM, &device).require_grad();
-        assert!(!on_cpu_f32(&param), "a tracked tensor reports an autodiff device");
-        assert!(on_cpu_f32(&param.inner()));
-
-        let transposed = tensor(&PARAM, &Device::flex()).transpose();
-        let taken = CpuTensor::take(transposed.clone());
-        assert_eq!(taken.values(), to_vec(transposed).as_slice());
+        let grad = tensor(&GRADS[0], &Device::flex());
+        assert!(!takes(&StepInputs { param: param.clone(), grad: grad.clone(), moments: None }));
+        assert!(takes(&StepInputs { param: param.inner(), grad, moments: None }));
     }
 
     /// Tensors of another element type are left to the tensor operations.

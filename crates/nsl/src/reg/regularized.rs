@@ -18,7 +18,7 @@ use burn::tensor::{Int, Tensor};
 use crate::config::Regularization;
 use crate::error::{NslError, Result};
 use crate::model::NslModel;
-use crate::reg::adversarial::{finite_gradient, gen_adv_neighbor, input_gradient, validate};
+use crate::reg::adversarial::{gen_adv_neighbor, raw_input_gradient, validate};
 use crate::reg::graph::graph_loss;
 use crate::reg::loss::sparse_softmax_cross_entropy;
 use crate::reg::vat::virtual_adv_regularizer;
@@ -119,7 +119,7 @@ pub fn training_loss<M: NslModel>(model: &M, reg: &Regularization, batch: &Batch
             let config = &adv.adv_neighbor_config;
             let labeled_loss = |x: Tensor<2>| sparse_softmax_cross_entropy(model.forward(x), batch.y.clone());
             // A random start discards the gradient at the clean rows: it is not computed.
-            let first = (!config.random_init).then(|| input_gradient(batch.x.clone(), &labeled_loss));
+            let first = (!config.random_init).then(|| raw_input_gradient(batch.x.clone(), &labeled_loss));
             Some(gen_adv_neighbor(batch.x.clone(), &labeled_loss, first, config)?)
         }
         None => None,
@@ -159,9 +159,8 @@ pub fn training_step<M: NslModel>(
     let supervised = sparse_softmax_cross_entropy(model.forward(x.clone()), batch.y.clone());
     let supervised_value = supervised.clone().detach();
     let mut gradients = supervised.backward();
-    let first = (!config.random_init).then(|| {
-        finite_gradient(x.grad_remove(&mut gradients).expect("the labeled loss depends on its input"))
-    });
+    let first = (!config.random_init)
+        .then(|| x.grad_remove(&mut gradients).expect("the labeled loss depends on its input"));
     let mut accumulated = GradientsAccumulator::<M>::new();
     accumulated.accumulate(model, GradientsParams::from_grads(gradients, model));
     let labeled_loss = |x: Tensor<2>| sparse_softmax_cross_entropy(model.forward(x), batch.y.clone());

@@ -1,4 +1,7 @@
-//! Small conversions between host vectors and burn tensors.
+//! Small conversions between host vectors and burn tensors, and ([`cpu`]) the f32 buffers of
+//! burn's CPU tensors for the loops of `nsl_kernels`.
+
+pub(crate) mod cpu;
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
