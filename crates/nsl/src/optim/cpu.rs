@@ -38,12 +38,12 @@ pub(super) fn step<const D: usize>(
 mod tests {
     use super::*;
     use crate::optim::step::with_tensor_ops;
-    use crate::tensor::to_vec;
-    use burn::tensor::{DType, Device, Tensor, TensorData};
+    use crate::tensor::{matrix, to_vec};
+    use burn::tensor::{DType, Device, Tensor};
     use nsl_kernels::adam::AdamConstants;
 
     fn tensor(values: &[f32], device: &Device) -> Tensor<2> {
-        Tensor::from_data(TensorData::new(values.to_vec(), [2, values.len() / 2]), device)
+        matrix(values.to_vec(), 2, values.len() / 2, device)
     }
 
     const CONSTANTS: AdamConstants = AdamConstants { beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 };

@@ -68,13 +68,13 @@ impl CpuTensor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tensor::to_vec;
-    use burn::tensor::{Device, TensorData};
+    use crate::tensor::{matrix, to_vec};
+    use burn::tensor::Device;
 
     const VALUES: [f32; 6] = [0.5, -1.25, 2.0, 0.0, 3.5, -0.75];
 
     fn tensor(device: &Device) -> Tensor<2> {
-        Tensor::from_data(TensorData::new(VALUES.to_vec(), [2, 3]), device)
+        matrix(VALUES.to_vec(), 2, 3, device)
     }
 
     /// A tracked tensor is not taken, its inner one is; a non-contiguous view is read in its
